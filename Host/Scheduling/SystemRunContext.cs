@@ -1,0 +1,16 @@
+namespace SimHost.Host.Scheduling;
+
+/// <summary>What a system's work receives when it runs: the frame clock and the integration layer's frame state.</summary>
+/// <param name="Timing">The frame index, delta time and simulation time of the running frame.</param>
+/// <param name="FrameState">An opaque object the integration layer passes through (world, command buffers); the scheduler never reads it.</param>
+public readonly record struct SystemRunContext(FrameTiming Timing, object? FrameState)
+{
+    /// <summary>The running frame's sequence number.</summary>
+    public long FrameIndex => Timing.FrameIndex;
+
+    /// <summary>Simulated seconds since the previous frame.</summary>
+    public double DeltaSeconds => Timing.DeltaSeconds;
+
+    /// <summary>Simulated seconds since the simulation started.</summary>
+    public double TimeSeconds => Timing.TimeSeconds;
+}
