@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace SimHost.Host.Scheduling;
 
@@ -54,6 +55,7 @@ public sealed class ScheduleRunner
     /// <param name="timing">The frame index and clock handed to every system.</param>
     /// <param name="frameState">Opaque state for the integration layer, passed through in <see cref="SystemRunContext"/>.</param>
     /// <param name="cancellationToken">Aborts the frame between levels.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FrameReport> RunFrameAsync(
         FrameTiming timing, object? frameState = null, CancellationToken cancellationToken = default)
     {
@@ -153,6 +155,8 @@ public sealed class ScheduleRunner
         return failed;
     }
 
+    // Pooled so that awaiting a level does not allocate a state machine box every frame.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RunLevelAsync(ScheduledSystem[] level, SystemRunContext context, CancellationToken cancellationToken)
     {
         // Offloaded work is started first so the workers are busy while the in-process systems run here. All

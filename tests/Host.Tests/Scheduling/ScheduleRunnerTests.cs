@@ -96,7 +96,14 @@ public sealed class ScheduleRunnerTests
             .Add(SystemDescriptor.Create("Job").Offloaded().Writes<Position>().Runs(async (_, cancellationToken) =>
             {
                 jobStarted.SetResult();
-                await localDone.Task.WaitAsync(HangGuard, cancellationToken);
+                try
+                {
+                    await localDone.Task.WaitAsync(HangGuard, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException($"Offloaded 'Job' waited {HangGuard} for in-process 'Local' to finish.");
+                }
             }))
             .Add(SystemDescriptor.Create("Local").Writes<Velocity>().Runs(_ =>
             {
