@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace SimHost.Host.Cli;
+
+/// <summary>Parses durations such as <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>1m</c> or <c>00:00:05</c>.</summary>
+public static class DurationText
+{
+    /// <summary>The forms <see cref="TryParse"/> accepts, for error messages.</summary>
+    public const string AcceptedForms = "a duration such as 250ms, 2s, 1.5s, 1m or 00:00:05";
+
+    /// <summary>Parses <paramref name="text"/>; a bare number is read as seconds.</summary>
+    public static bool TryParse(string text, out TimeSpan duration)
+    {
+        duration = default;
+        var span = text.AsSpan().Trim();
+        if (span.Contains(':'))
+        {
+            return TimeSpan.TryParse(span, CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
+        }
+
+        double scaleMs;
+        ReadOnlySpan<char> number;
+        if (span.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
+        {
+            scaleMs = 1;
+            number = span[..^2];
+        }
+        else if (span.EndsWith("s", StringComparison.OrdinalIgnoreCase))
+        {
+            scaleMs = 1000;
+            number = span[..^1];
+        }
+        else if (span.EndsWith("m", StringComparison.OrdinalIgnoreCase))
+        {
+            scaleMs = 60_000;
+            number = span[..^1];
+        }
+        else
+        {
+            scaleMs = 1000;
+            number = span;
+        }
+
+        if (!double.TryParse(number.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value) || value < 0 || value * scaleMs > TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(value * scaleMs);
+        return true;
+    }
+
+    /// <summary>Formats a duration the way <see cref="TryParse"/> reads it back.</summary>
+    public static string Format(TimeSpan duration) => duration.TotalSeconds >= 1 && duration.Ticks % TimeSpan.TicksPerSecond == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalSeconds}s")
+        : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0.###}ms");
+}

@@ -1,0 +1,284 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Serilog.Events;
+
+namespace SimHost.Host.Cli;
+
+/// <summary>
+/// The <c>simhost run</c> command: its flags, their defaults and validation. Every bad value becomes one parse
+/// error that names the flag and what it accepts; <see cref="SimHostCommandLine"/> prints it and exits 2.
+/// </summary>
+public sealed class RunCommand
+{
+    private static readonly RunSettings s_defaults = new();
+
+    private readonly Option<int> _workers = WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
+    private readonly Option<int> _entities = WholeNumber("--entities", "Particles in the physics scenario", s_defaults.Entities, min: 1, max: 1 << 28);
+    private readonly Option<long> _frames = WholeNumber64("--frames", "Frames to run; 0 runs until Ctrl-C", s_defaults.Frames, min: 0);
+    private readonly Option<double> _dt = PositiveSeconds("--dt", "Simulated seconds per frame", s_defaults.DtSeconds);
+    private readonly Option<ulong> _seed = Seed();
+    private readonly Option<long> _segmentSize = Size("--segment-size", "Size of one shared-memory segment (KiB, MiB, GiB)", s_defaults.SegmentSizeBytes);
+    private readonly Option<long> _maxSharedMemory = Size("--max-shared-memory", "Cap on all segments together (KiB, MiB, GiB)", s_defaults.MaxSharedMemoryBytes);
+    private readonly Option<TimeSpan> _jobTimeout = Duration("--job-timeout", "How long one job range may run before its worker is killed", s_defaults.JobTimeout);
+    private readonly Option<string[]> _jobAssemblies = JobAssemblies();
+    private readonly Option<LogEventLevel> _logLevel = LogLevel();
+    private readonly Option<string?> _logFile = new("--log-file") { Description = "Also write the log to this file as compact JSON", HelpName = "PATH" };
+    private readonly Option<string?> _runDir = new("--run-dir") { Description = "Folder for the run's segment files [default: /dev/shm, else the temp folder]", HelpName = "PATH" };
+    private readonly Option<WorkerFailurePolicy> _onWorkerFailure = FailurePolicy();
+    private readonly Option<int> _maxRestarts = WholeNumber("--max-restarts", "Restarts of one worker slot allowed within --restart-window before it stays down", s_defaults.MaxRestarts, min: 0, max: 1_000_000);
+    private readonly Option<TimeSpan> _restartWindow = Duration("--restart-window", "The window over which --max-restarts is counted", s_defaults.RestartWindow, allowZero: false);
+
+    /// <summary>Builds the command; <paramref name="run"/> is invoked with the validated settings.</summary>
+    public RunCommand(Func<RunSettings, CancellationToken, Task<int>> run)
+    {
+        Command = new Command("run", "Run the built-in physics scenario (particles in a box) and print a summary with its checksum.")
+        {
+            _workers, _entities, _frames, _dt, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
+            _logLevel, _logFile, _runDir, _onWorkerFailure, _maxRestarts, _restartWindow,
+        };
+        Command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var settings = ToSettings(parseResult);
+            var problem = FindProblem(settings);
+            if (problem is not null)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"simhost: {problem} (see 'simhost run --help')").ConfigureAwait(false);
+                return ExitCodes.UsageError;
+            }
+
+            return await run(settings, cancellationToken).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>The System.CommandLine command to add to the root command.</summary>
+    public Command Command { get; }
+
+    /// <summary>Reads the validated settings out of a successful parse.</summary>
+    public RunSettings ToSettings(ParseResult parseResult) => new()
+    {
+        Workers = parseResult.GetValue(_workers),
+        Entities = parseResult.GetValue(_entities),
+        Frames = parseResult.GetValue(_frames),
+        DtSeconds = parseResult.GetValue(_dt),
+        Seed = parseResult.GetValue(_seed),
+        SegmentSizeBytes = parseResult.GetValue(_segmentSize),
+        MaxSharedMemoryBytes = parseResult.GetValue(_maxSharedMemory),
+        JobTimeout = parseResult.GetValue(_jobTimeout),
+        JobAssemblies = parseResult.GetValue(_jobAssemblies) ?? [],
+        LogLevel = parseResult.GetValue(_logLevel),
+        LogFile = parseResult.GetValue(_logFile),
+        RunDirectoryRoot = parseResult.GetValue(_runDir),
+        OnWorkerFailure = parseResult.GetValue(_onWorkerFailure),
+        MaxRestarts = parseResult.GetValue(_maxRestarts),
+        RestartWindow = parseResult.GetValue(_restartWindow),
+    };
+
+    /// <summary>Checks the rules that tie several flags together; returns the one-line problem, or null.</summary>
+    public static string? FindProblem(RunSettings settings)
+    {
+        if (settings.SegmentSizeBytes > settings.MaxSharedMemoryBytes)
+        {
+            return $"--segment-size ({ByteSize.Format(settings.SegmentSizeBytes)}) is larger than --max-shared-memory ({ByteSize.Format(settings.MaxSharedMemoryBytes)}); lower the first or raise the second.";
+        }
+
+        if (settings.LogFile is not null && string.IsNullOrWhiteSpace(settings.LogFile))
+        {
+            return "--log-file needs a file path, e.g. --log-file simhost.log.";
+        }
+
+        return null;
+    }
+
+    private static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                result.AddError($"{name} accepts a whole number from {min} to {max}, not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    private static Option<long> WholeNumber64(string name, string description, long defaultValue, long min) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min)
+            {
+                result.AddError($"{name} accepts a whole number of at least {min}, not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    private static Option<double> PositiveSeconds(string name, string description, double defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "SECONDS",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value <= 0 || value > 3600)
+            {
+                result.AddError($"{name} accepts a number of seconds above 0 and at most 3600 (e.g. 0.016), not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    private static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Seed of the initial state; the same seed and flags give the same checksum",
+        HelpName = "N",
+        DefaultValueFactory = _ => s_defaults.Seed,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"--seed accepts a whole number from 0 to {ulong.MaxValue}, not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    private static Option<long> Size(string name, string description, long defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "SIZE",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return defaultValue;
+            }
+
+            var text = SingleToken(result);
+            if (!ByteSize.TryParse(text, out var bytes) || bytes <= 0)
+            {
+                result.AddError($"{name} accepts {ByteSize.AcceptedForms} above zero, not '{text}'.");
+            }
+
+            return bytes;
+        },
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, bool allowZero = false) => new(name)
+    {
+        Description = description,
+        HelpName = "DURATION",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return defaultValue;
+            }
+
+            var text = SingleToken(result);
+            if (!DurationText.TryParse(text, out var duration) || (!allowZero && duration <= TimeSpan.Zero))
+            {
+                result.AddError($"{name} accepts {DurationText.AcceptedForms}{(allowZero ? string.Empty : " above zero")}, not '{text}'.");
+            }
+
+            return duration;
+        },
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    private static Option<string[]> JobAssemblies()
+    {
+        var option = new Option<string[]>("--job-assembly")
+        {
+            Description = "An assembly of IJob types to load in the host and every worker (repeatable)",
+            HelpName = "PATH",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => [],
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                var path = token.Value;
+                if (!File.Exists(path))
+                {
+                    result.AddError($"--job-assembly '{path}' does not exist; give the path of a built .dll that holds IJob types.");
+                    return;
+                }
+
+                try
+                {
+                    using var stream = File.OpenRead(path);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    result.AddError($"--job-assembly '{path}' cannot be read ({exception.Message}); check its permissions.");
+                    return;
+                }
+            }
+        });
+        return option;
+    }
+
+    private static Option<LogEventLevel> LogLevel() => new("--log-level")
+    {
+        Description = "Least severe log event written: verbose, debug, information, warning, error, fatal",
+        HelpName = "LEVEL",
+        DefaultValueFactory = _ => s_defaults.LogLevel,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            switch (text.ToUpperInvariant())
+            {
+                case "VERBOSE" or "TRACE": return LogEventLevel.Verbose;
+                case "DEBUG": return LogEventLevel.Debug;
+                case "INFORMATION" or "INFO": return LogEventLevel.Information;
+                case "WARNING" or "WARN": return LogEventLevel.Warning;
+                case "ERROR": return LogEventLevel.Error;
+                case "FATAL": return LogEventLevel.Fatal;
+                default:
+                    result.AddError($"--log-level accepts verbose, debug, information, warning, error or fatal, not '{text}'.");
+                    return LogEventLevel.Information;
+            }
+        },
+    };
+
+    private static Option<WorkerFailurePolicy> FailurePolicy() => new("--on-worker-failure")
+    {
+        Description = "What to do with the range of a failed worker: retry (on a fresh worker, then in-process), fallback (in-process at once), fail",
+        HelpName = "retry|fallback|fail",
+        DefaultValueFactory = _ => s_defaults.OnWorkerFailure,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            switch (text.ToUpperInvariant())
+            {
+                case "RETRY": return WorkerFailurePolicy.Retry;
+                case "FALLBACK": return WorkerFailurePolicy.Fallback;
+                case "FAIL": return WorkerFailurePolicy.Fail;
+                default:
+                    result.AddError($"--on-worker-failure accepts retry, fallback or fail, not '{text}'.");
+                    return WorkerFailurePolicy.Retry;
+            }
+        },
+    };
+
+    private static string SingleToken(ArgumentResult result) => result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+}

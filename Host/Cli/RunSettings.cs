@@ -1,0 +1,52 @@
+using Serilog.Events;
+
+namespace SimHost.Host.Cli;
+
+/// <summary>Everything <c>simhost run</c> was asked to do, validated; the defaults are the ones <c>--help</c> shows.</summary>
+public sealed record RunSettings
+{
+    /// <summary>Worker processes to start; 0 runs every job in-process through the same snapshot and commit path.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Particles in the physics scenario.</summary>
+    public int Entities { get; init; } = 100_000;
+
+    /// <summary>Frames to run; 0 runs until Ctrl-C.</summary>
+    public long Frames { get; init; } = 600;
+
+    /// <summary>Simulated seconds per frame; the default 1/64 is exact in binary floating point.</summary>
+    public double DtSeconds { get; init; } = 1.0 / 64.0;
+
+    /// <summary>Seed of the scenario's initial state; the same seed gives the same checksum.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Size of one shared-memory segment; larger snapshots span several segments.</summary>
+    public long SegmentSizeBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Cap on all segments of the run together.</summary>
+    public long MaxSharedMemoryBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>How long one job range may run before its worker is killed.</summary>
+    public TimeSpan JobTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Extra assemblies to load jobs from, in the host and in every worker.</summary>
+    public IReadOnlyList<string> JobAssemblies { get; init; } = [];
+
+    /// <summary>The least severe log event written.</summary>
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>Where to write the compact-JSON log, or null for none.</summary>
+    public string? LogFile { get; init; }
+
+    /// <summary>The folder under which the per-run directory is created; null picks /dev/shm (or the temp folder).</summary>
+    public string? RunDirectoryRoot { get; init; }
+
+    /// <summary>What happens to a range whose worker failed.</summary>
+    public WorkerFailurePolicy OnWorkerFailure { get; init; } = WorkerFailurePolicy.Retry;
+
+    /// <summary>Restarts allowed per worker slot within <see cref="RestartWindow"/> before the slot stays down.</summary>
+    public int MaxRestarts { get; init; } = 5;
+
+    /// <summary>The window over which <see cref="MaxRestarts"/> is counted.</summary>
+    public TimeSpan RestartWindow { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+
+namespace SimHost.Host.Cli;
+
+/// <summary>
+/// The <c>simhost</c> root command. Parse errors are user errors: one line on stderr that names the flag and what
+/// it accepts, exit code 2, never a stack trace.
+/// </summary>
+public static class SimHostCommandLine
+{
+    /// <summary>Parses <paramref name="args"/> and runs the chosen command.</summary>
+    /// <param name="args">The process arguments.</param>
+    /// <param name="run">What <c>simhost run</c> does with its validated settings.</param>
+    /// <param name="output">Where help and normal output go.</param>
+    /// <param name="error">Where the one-line usage errors go.</param>
+    /// <param name="cancellationToken">Cancelled on Ctrl-C.</param>
+    public static async Task<int> InvokeAsync(
+        string[] args,
+        Func<RunSettings, CancellationToken, Task<int>> run,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken = default)
+    {
+        var runCommand = new RunCommand(run);
+        var root = new RootCommand("simhost: an ECS world in one process, its heavy jobs in crash-isolated worker processes.")
+        {
+            runCommand.Command,
+        };
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            var first = parseResult.Errors[0].Message.ReplaceLineEndings(" ");
+            var command = parseResult.CommandResult.Command == root ? "simhost" : $"simhost {parseResult.CommandResult.Command.Name}";
+            await error.WriteLineAsync($"simhost: {first} (see '{command} --help')").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
+        if (parseResult.CommandResult.Command == root && parseResult.Action is null)
+        {
+            await output.WriteLineAsync("simhost: give a command, e.g. 'simhost run --workers 2'; see 'simhost --help'.").ConfigureAwait(false);
+            return ExitCodes.UsageError;
+        }
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}

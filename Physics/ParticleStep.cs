@@ -1,0 +1,228 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using SimHost.Physics.Components;
+
+namespace SimHost.Physics;
+
+/// <summary>
+/// One physics step for a run of particles: gravity, damping, integration and walls with restitution, flagging
+/// exactly the rows whose position or velocity changed.
+/// </summary>
+/// <remarks>
+/// Position and Velocity are three floats each, so a column of either is a float stream in which lane k holds axis
+/// k % 3. Every operation of the step is per float lane with constants that repeat every three lanes, so the step
+/// runs on <see cref="Vector{T}"/> over blocks of <c>Vector&lt;float&gt;.Count</c> particles (three vectors per
+/// column). The scalar tail does the same IEEE operations in the same order (no fused multiply-add on either
+/// path), so a particle gets bit-identical results whichever path, worker or range it falls in.
+/// </remarks>
+public static class ParticleStep
+{
+    /// <summary>Steps every particle of the spans and sets the changed bit of each row that changed.</summary>
+    /// <param name="positions">The rows' positions, updated in place.</param>
+    /// <param name="velocities">The rows' velocities, updated in place; as long as <paramref name="positions"/>.</param>
+    /// <param name="changedWords">Changed bits of these rows: row r is bit r % 64 of word r / 64. Bits are only set.</param>
+    /// <param name="dt">Seconds to advance.</param>
+    /// <param name="parameters">Gravity, damping, restitution and the box.</param>
+    /// <returns>The number of rows flagged as changed.</returns>
+    public static int Run(Span<Position> positions, Span<Velocity> velocities, Span<ulong> changedWords, float dt, in PhysicsParameters parameters)
+    {
+        if (velocities.Length != positions.Length)
+        {
+            throw new ArgumentException($"{positions.Length} positions but {velocities.Length} velocities; a step needs one of each per row.", nameof(velocities));
+        }
+
+        if ((long)changedWords.Length * 64 < positions.Length)
+        {
+            throw new ArgumentException($"{changedWords.Length} changed words cannot hold {positions.Length} rows.", nameof(changedWords));
+        }
+
+        var p = MemoryMarshal.Cast<Position, float>(positions);
+        var v = MemoryMarshal.Cast<Velocity, float>(velocities);
+        var constants = new LaneConstants(dt, parameters);
+        var changed = 0;
+        var row = 0;
+        var width = Vector<float>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; row + width <= positions.Length; row += width)
+            {
+                var mask = StepBlock(p.Slice(row * 3, width * 3), v.Slice(row * 3, width * 3), constants);
+                if (mask != 0)
+                {
+                    changed += BitOperations.PopCount(mask);
+                    SetBits(changedWords, row, width, mask);
+                }
+            }
+        }
+
+        for (; row < positions.Length; row++)
+        {
+            if (StepScalar(ref positions[row], ref velocities[row], constants))
+            {
+                changed++;
+                changedWords[row >> 6] |= 1UL << (row & 63);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Steps one block of particles; returns one bit per particle that changed.</summary>
+    private static ulong StepBlock(Span<float> p, Span<float> v, in LaneConstants c)
+    {
+        var width = Vector<float>.Count;
+        ulong laneMask = 0;
+        for (var part = 0; part < 3; part++)
+        {
+            var offset = part * width;
+            ref var pRef = ref Unsafe.As<float, Vector<float>>(ref p[offset]);
+            ref var vRef = ref Unsafe.As<float, Vector<float>>(ref v[offset]);
+            var oldP = pRef;
+            var oldV = vRef;
+            var newV = (oldV + c.GravityDt[part]) * c.Damping;
+            var newP = oldP + (newV * c.Dt);
+
+            var below = Vector.LessThan(newP, c.Min[part]);
+            var above = Vector.GreaterThan(newP, c.Max[part]);
+            var reflected = Vector.ConditionalSelect(below, c.Min[part] + (c.Min[part] - newP), newP);
+            newP = Vector.ConditionalSelect(above, c.Max[part] - (newP - c.Max[part]), reflected);
+            var bounced = -newV * c.Restitution;
+            newV = Vector.ConditionalSelect(below | above, bounced, newV);
+
+            pRef = newP;
+            vRef = newV;
+            var laneChanged = ~(Vector.Equals(newP, oldP) & Vector.Equals(newV, oldV));
+            laneMask |= MostSignificantBits(Vector.AsVectorUInt32(laneChanged)) << offset;
+        }
+
+        return ParticlesOfLanes(laneMask, width);
+    }
+
+    private static ulong MostSignificantBits(Vector<uint> lanes) => Vector<uint>.Count switch
+    {
+        4 => lanes.AsVector128().ExtractMostSignificantBits(),
+        8 => lanes.AsVector256().ExtractMostSignificantBits(),
+        16 => (ulong)lanes.AsVector512().ExtractMostSignificantBits(),
+        _ => MostSignificantBitsOneByOne(lanes),
+    };
+
+    private static ulong MostSignificantBitsOneByOne(Vector<uint> lanes)
+    {
+        ulong bits = 0;
+        for (var i = 0; i < Vector<uint>.Count; i++)
+        {
+            bits |= (ulong)(lanes[i] >> 31) << i;
+        }
+
+        return bits;
+    }
+
+    /// <summary>Folds 3 lane bits per particle into one particle bit.</summary>
+    private static ulong ParticlesOfLanes(ulong laneMask, int width)
+    {
+        var any = laneMask | (laneMask >> 1) | (laneMask >> 2);
+        if (Bmi2.X64.IsSupported)
+        {
+            return Bmi2.X64.ParallelBitExtract(any, 0x9249_2492_4924_9249UL & ((1UL << (width * 3)) - 1));
+        }
+
+        ulong result = 0;
+        for (var i = 0; i < width; i++)
+        {
+            result |= ((any >> (i * 3)) & 1UL) << i;
+        }
+
+        return result;
+    }
+
+    private static void SetBits(Span<ulong> words, int firstRow, int count, ulong mask)
+    {
+        // Blocks never straddle a word when 64 is a multiple of the vector width, which holds for every x64/Arm width.
+        var shift = firstRow & 63;
+        words[firstRow >> 6] |= mask << shift;
+        if (shift + count > 64)
+        {
+            words[(firstRow >> 6) + 1] |= mask >> (64 - shift);
+        }
+    }
+
+    private static bool StepScalar(ref Position position, ref Velocity velocity, in LaneConstants c)
+    {
+        var old = (position, velocity);
+        StepAxis(ref position.X, ref velocity.X, c.Scalar[0]);
+        StepAxis(ref position.Y, ref velocity.Y, c.Scalar[1]);
+        StepAxis(ref position.Z, ref velocity.Z, c.Scalar[2]);
+        return !BitEquals(old.position, position) || !BitEquals(old.velocity, velocity);
+    }
+
+    private static void StepAxis(ref float p, ref float v, in AxisConstants c)
+    {
+        var newV = (v + c.GravityDt) * c.Damping;
+        var newP = p + (newV * c.Dt);
+        var below = newP < c.Min;
+        var above = newP > c.Max;
+        var reflected = below ? c.Min + (c.Min - newP) : newP;
+        newP = above ? c.Max - (newP - c.Max) : reflected;
+        newV = below || above ? -newV * c.Restitution : newV;
+        p = newP;
+        v = newV;
+    }
+
+    // Equality as the vector path sees it: float ==, so -0 equals +0 and a NaN never equals itself.
+    private static bool BitEquals(Position a, Position b) => a.X == b.X && a.Y == b.Y && a.Z == b.Z;
+
+    private static bool BitEquals(Velocity a, Velocity b) => a.X == b.X && a.Y == b.Y && a.Z == b.Z;
+
+    /// <summary>The per-axis constants of one step.</summary>
+    private readonly record struct AxisConstants(float GravityDt, float Damping, float Dt, float Restitution, float Min, float Max);
+
+    /// <summary>The step's constants laid out as vectors whose lane k holds axis (offset + k) % 3.</summary>
+    private readonly struct LaneConstants
+    {
+        public readonly AxisConstants[] Scalar;
+        public readonly Vector<float>[] GravityDt;
+        public readonly Vector<float>[] Min;
+        public readonly Vector<float>[] Max;
+        public readonly Vector<float> Damping;
+        public readonly Vector<float> Dt;
+        public readonly Vector<float> Restitution;
+
+        public LaneConstants(float dt, in PhysicsParameters parameters)
+        {
+            var gravityDt = parameters.GravityY * dt;
+            Scalar =
+            [
+                new(0f, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinX, parameters.BoxMaxX),
+                new(gravityDt, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinY, parameters.BoxMaxY),
+                new(0f, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinZ, parameters.BoxMaxZ),
+            ];
+            Damping = new Vector<float>(parameters.Damping);
+            Dt = new Vector<float>(dt);
+            Restitution = new Vector<float>(parameters.Restitution);
+            GravityDt = new Vector<float>[3];
+            Min = new Vector<float>[3];
+            Max = new Vector<float>[3];
+            var width = Vector<float>.Count;
+            Span<float> g = stackalloc float[width];
+            Span<float> lo = stackalloc float[width];
+            Span<float> hi = stackalloc float[width];
+            for (var part = 0; part < 3; part++)
+            {
+                for (var lane = 0; lane < width; lane++)
+                {
+                    var axis = Scalar[((part * width) + lane) % 3];
+                    g[lane] = axis.GravityDt;
+                    lo[lane] = axis.Min;
+                    hi[lane] = axis.Max;
+                }
+
+                GravityDt[part] = new Vector<float>(g);
+                Min[part] = new Vector<float>(lo);
+                Max[part] = new Vector<float>(hi);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using SimHost.Host.Cli;
+
+namespace SimHost.Tests.Host.Cli;
+
+public sealed class RunCommandTests
+{
+    private static async Task<(int ExitCode, RunSettings? Settings, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        RunSettings? seen = null;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await SimHostCommandLine.InvokeAsync(
+            args,
+            (settings, _) =>
+            {
+                seen = settings;
+                return Task.FromResult(ExitCodes.Success);
+            },
+            output,
+            error);
+        return (exitCode, seen, output.ToString(), error.ToString());
+    }
+
+    [Test]
+    public async Task Run_WithoutFlags_UsesTheDocumentedDefaults()
+    {
+        var (exitCode, settings, _, _) = await InvokeAsync("run");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(settings, Is.EqualTo(new RunSettings()));
+    }
+
+    [Test]
+    public async Task Run_ReadsEveryFlag()
+    {
+        var assembly = typeof(RunCommandTests).Assembly.Location;
+        var (exitCode, settings, _, error) = await InvokeAsync(
+            "run", "--workers", "3", "--entities", "5000", "--frames", "0", "--dt", "0.01", "--seed", "42",
+            "--segment-size", "16MiB", "--max-shared-memory", "1GiB", "--job-timeout", "250ms",
+            "--job-assembly", assembly, "--job-assembly", assembly, "--log-level", "debug", "--log-file", "run.log",
+            "--run-dir", "/tmp/x", "--on-worker-failure", "fallback", "--max-restarts", "7", "--restart-window", "1m");
+
+        Assert.That(error, Is.Empty);
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(settings, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings!.Workers, Is.EqualTo(3));
+            Assert.That(settings.Entities, Is.EqualTo(5000));
+            Assert.That(settings.Frames, Is.Zero);
+            Assert.That(settings.DtSeconds, Is.EqualTo(0.01));
+            Assert.That(settings.Seed, Is.EqualTo(42UL));
+            Assert.That(settings.SegmentSizeBytes, Is.EqualTo(16L << 20));
+            Assert.That(settings.MaxSharedMemoryBytes, Is.EqualTo(1L << 30));
+            Assert.That(settings.JobTimeout, Is.EqualTo(TimeSpan.FromMilliseconds(250)));
+            Assert.That(settings.JobAssemblies, Is.EqualTo(new[] { assembly, assembly }));
+            Assert.That(settings.LogLevel, Is.EqualTo(Serilog.Events.LogEventLevel.Debug));
+            Assert.That(settings.LogFile, Is.EqualTo("run.log"));
+            Assert.That(settings.RunDirectoryRoot, Is.EqualTo("/tmp/x"));
+            Assert.That(settings.OnWorkerFailure, Is.EqualTo(WorkerFailurePolicy.Fallback));
+            Assert.That(settings.MaxRestarts, Is.EqualTo(7));
+            Assert.That(settings.RestartWindow, Is.EqualTo(TimeSpan.FromMinutes(1)));
+        });
+    }
+
+    [TestCase("--workers", "abc")]
+    [TestCase("--workers", "-1")]
+    [TestCase("--workers", "1.5")]
+    [TestCase("--entities", "0")]
+    [TestCase("--entities", "many")]
+    [TestCase("--frames", "-3")]
+    [TestCase("--dt", "0")]
+    [TestCase("--dt", "-0.1")]
+    [TestCase("--dt", "NaN")]
+    [TestCase("--seed", "-1")]
+    [TestCase("--segment-size", "10XB")]
+    [TestCase("--segment-size", "0")]
+    [TestCase("--max-shared-memory", "-5MiB")]
+    [TestCase("--job-timeout", "0")]
+    [TestCase("--job-timeout", "soon")]
+    [TestCase("--job-assembly", "/definitely/not/here.dll")]
+    [TestCase("--log-level", "loud")]
+    [TestCase("--on-worker-failure", "panic")]
+    [TestCase("--max-restarts", "-1")]
+    [TestCase("--restart-window", "0s")]
+    public async Task Run_RejectsABadValue_WithOneLineNamingTheFlag(string flag, string value)
+    {
+        var (exitCode, settings, _, error) = await InvokeAsync("run", flag, value);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(settings, Is.Null, "the run must not start");
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
+        Assert.That(error, Does.StartWith("simhost: ").And.Contain(flag));
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace for a user error");
+    }
+
+    [Test]
+    public async Task Run_RejectsASegmentLargerThanTheSharedMemoryCap()
+    {
+        var (exitCode, settings, _, error) = await InvokeAsync("run", "--segment-size", "2GiB", "--max-shared-memory", "1GiB");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(settings, Is.Null);
+        Assert.That(error, Does.Contain("--segment-size").And.Contain("--max-shared-memory"));
+    }
+
+    [Test]
+    public async Task UnknownFlag_IsAUsageError()
+    {
+        var (exitCode, _, _, error) = await InvokeAsync("run", "--warp-speed");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(error, Does.Contain("--warp-speed"));
+    }
+
+    [Test]
+    public async Task Help_ListsEveryFlag()
+    {
+        var (exitCode, _, output, _) = await InvokeAsync("run", "--help");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
+        foreach (var flag in new[] { "--workers", "--entities", "--frames", "--dt", "--seed", "--segment-size", "--max-shared-memory", "--job-timeout", "--job-assembly", "--log-level", "--log-file", "--run-dir", "--on-worker-failure", "--max-restarts", "--restart-window" })
+        {
+            Assert.That(output, Does.Contain(flag));
+        }
+    }
+}
