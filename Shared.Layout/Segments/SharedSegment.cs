@@ -146,7 +146,7 @@ public sealed class SharedSegment : IDisposable
             // Validate copies read through the stream; the mapping is made only once they pass.
             Span<byte> headerBytes = stackalloc byte[SegmentFormat.HeaderSizeBytes];
             int headerRead = stream.ReadAtLeast(headerBytes, SegmentFormat.HeaderSizeBytes, throwOnEndOfStream: false);
-            var header = SegmentValidator.ValidateHeader(path, Math.Min(fileLength, headerRead), headerBytes[..headerRead]);
+            var header = SegmentValidator.ValidateHeader(path, fileLength, headerBytes[..headerRead]);
 
             // The header check bounds the table to MaxColumns entries inside the file.
             var tableBytes = new byte[header.ColumnCount * SegmentFormat.ColumnEntrySizeBytes];
