@@ -8,6 +8,7 @@ namespace SimHost.Layout.Segments;
 public sealed class SegmentPlan
 {
     private readonly SegmentColumn[] _columns;
+    private readonly IReadOnlyList<SegmentColumn> _readOnlyColumns;
 
     internal SegmentPlan(
         int rowCapacity,
@@ -19,6 +20,8 @@ public sealed class SegmentPlan
     {
         RowCapacity = rowCapacity;
         _columns = columns;
+        // A wrapper, not the array: a validated plan must not be editable through a cast.
+        _readOnlyColumns = Array.AsReadOnly(columns);
         ColumnTableOffset = columnTableOffset;
         EntityColumnOffset = entityColumnOffset;
         TotalSizeBytes = totalSizeBytes;
@@ -32,7 +35,7 @@ public sealed class SegmentPlan
     public int ChangedWordCount => SegmentFormat.ChangedWordCount(RowCapacity);
 
     /// <summary>The column table entries, in table order.</summary>
-    public IReadOnlyList<SegmentColumn> Columns => _columns;
+    public IReadOnlyList<SegmentColumn> Columns => _readOnlyColumns;
 
     /// <summary>The number of component columns.</summary>
     public int ColumnCount => _columns.Length;
