@@ -38,29 +38,29 @@ public sealed class FrameReader
     /// <exception cref="ProtocolException">The stream ended mid-frame or the frame is invalid.</exception>
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken = default)
     {
-        const int headerSize = ProtocolConstants.HeaderSizeBytes;
+        const int HeaderSize = ProtocolConstants.HeaderSizeBytes;
         var headerRead = await _stream
-            .ReadAtLeastAsync(_buffer.AsMemory(0, headerSize), headerSize, throwOnEndOfStream: false, cancellationToken)
+            .ReadAtLeastAsync(_buffer.AsMemory(0, HeaderSize), HeaderSize, throwOnEndOfStream: false, cancellationToken)
             .ConfigureAwait(false);
         if (headerRead == 0)
         {
             return null;
         }
 
-        if (headerRead < headerSize)
+        if (headerRead < HeaderSize)
         {
             throw new ProtocolException(
                 ProtocolError.EndOfStreamMidFrame,
-                $"The stream ended after {headerRead} of the {headerSize} header bytes.");
+                $"The stream ended after {headerRead} of the {HeaderSize} header bytes.");
         }
 
         // Validates the length (and version and type) before a single body byte is read.
-        var header = FrameHeader.Read(_buffer.AsSpan(0, headerSize));
+        var header = FrameHeader.Read(_buffer.AsSpan(0, HeaderSize));
         var bodySize = header.BodySizeBytes;
         if (bodySize > 0)
         {
             var bodyRead = await _stream
-                .ReadAtLeastAsync(_buffer.AsMemory(headerSize, bodySize), bodySize, throwOnEndOfStream: false, cancellationToken)
+                .ReadAtLeastAsync(_buffer.AsMemory(HeaderSize, bodySize), bodySize, throwOnEndOfStream: false, cancellationToken)
                 .ConfigureAwait(false);
             if (bodyRead < bodySize)
             {
@@ -70,6 +70,6 @@ public sealed class FrameReader
             }
         }
 
-        return new Frame(header.Sequence, FrameDecoder.DecodeBody(header.Type, _buffer.AsSpan(headerSize, bodySize)));
+        return new Frame(header.Sequence, FrameDecoder.DecodeBody(header.Type, _buffer.AsSpan(HeaderSize, bodySize)));
     }
 }

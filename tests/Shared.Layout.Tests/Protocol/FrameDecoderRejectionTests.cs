@@ -153,8 +153,8 @@ public sealed class FrameDecoderRejectionTests
     [Test]
     public void Decode_RejectsErrorTextAboveItsCap()
     {
-        const int length = ProtocolConstants.MaxErrorTextBytes + 1;
-        byte[] body = [.. BitConverter.GetBytes((ushort)length), .. new byte[length]];
+        const int Length = ProtocolConstants.MaxErrorTextBytes + 1;
+        byte[] body = [.. BitConverter.GetBytes((ushort)Length), .. new byte[Length]];
 
         AssertRejected(SampleMessages.RawFrame(MessageType.JobFailed, body), ProtocolError.LimitExceeded);
     }

@@ -107,9 +107,9 @@ public sealed class MessageConstructionTests
     [Test]
     public void JobFailed_KeepsShortTextAsIs()
     {
-        const string text = "short";
+        const string Text = "short";
 
-        Assert.That(new JobFailedMessage(text).ErrorText, Is.SameAs(text));
+        Assert.That(new JobFailedMessage(Text).ErrorText, Is.SameAs(Text));
     }
 
     [Test]
