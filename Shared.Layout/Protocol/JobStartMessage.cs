@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace SimHost.Layout.Protocol;
+
+/// <summary>
+/// Host to worker: run the named job over rows [<see cref="RowStart"/>, <see cref="RowStart"/> + <see cref="RowCount"/>)
+/// of a segment. The frame's sequence number identifies this request; the worker echoes it in its answer.
+/// </summary>
+/// <remarks>
+/// Body layout (little-endian): frame id u64, segment generation u32, row start u32, row count u32, dt f64, time f64,
+/// job name (u16 length + UTF-8), segment path (u16 length + UTF-8), parameters (u32 length + bytes).
+/// See docs/protocol.md.
+/// </remarks>
+public sealed record JobStartMessage : ProtocolMessage
+{
+    private const int FixedBodyBytes =
+        sizeof(ulong) + (3 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);
+
+    /// <summary>Creates a JobStart.</summary>
+    /// <param name="frameId">The simulation frame this job belongs to.</param>
+    /// <param name="jobName">The registered job to run; non-empty, at most <see cref="ProtocolConstants.MaxJobNameBytes"/> UTF-8 bytes.</param>
+    /// <param name="segmentPath">The segment file to map; non-empty, at most <see cref="ProtocolConstants.MaxSegmentPathBytes"/> UTF-8 bytes.</param>
+    /// <param name="segmentGeneration">Bumped by the host whenever the segment file is recreated or grown.</param>
+    /// <param name="rowStart">First row of the range.</param>
+    /// <param name="rowCount">Number of rows in the range.</param>
+    /// <param name="deltaTime">The simulation step in seconds; finite.</param>
+    /// <param name="time">The simulation time in seconds at the start of the frame; finite.</param>
+    /// <param name="parameters">Job-specific bytes; at most <see cref="ProtocolConstants.MaxParameterBytes"/>.</param>
+    /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, or a time is not finite.</exception>
+    public JobStartMessage(
+        ulong frameId,
+        string jobName,
+        string segmentPath,
+        uint segmentGeneration,
+        uint rowStart,
+        uint rowCount,
+        double deltaTime,
+        double time,
+        ImmutableArray<byte> parameters)
+    {
+        ProtocolText.RequireCapped(jobName, ProtocolConstants.MaxJobNameBytes, nameof(jobName));
+        ProtocolText.RequireCapped(segmentPath, ProtocolConstants.MaxSegmentPathBytes, nameof(segmentPath));
+        parameters = parameters.IsDefault ? [] : parameters;
+        if (parameters.Length > ProtocolConstants.MaxParameterBytes)
+        {
+            throw new ArgumentException(
+                $"Parameters are {parameters.Length} bytes; the protocol allows at most {ProtocolConstants.MaxParameterBytes}.",
+                nameof(parameters));
+        }
+
+        if (!IsRangeValid(rowStart, rowCount))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rowCount), rowCount, "Row start + row count overflows u32.");
+        }
+
+        if (!double.IsFinite(deltaTime))
+        {
+            throw new ArgumentOutOfRangeException(nameof(deltaTime), deltaTime, "Delta time must be finite.");
+        }
+
+        if (!double.IsFinite(time))
+        {
+            throw new ArgumentOutOfRangeException(nameof(time), time, "Time must be finite.");
+        }
+
+        FrameId = frameId;
+        JobName = jobName;
+        SegmentPath = segmentPath;
+        SegmentGeneration = segmentGeneration;
+        RowStart = rowStart;
+        RowCount = rowCount;
+        DeltaTime = deltaTime;
+        Time = time;
+        Parameters = parameters;
+    }
+
+    /// <inheritdoc/>
+    public override MessageType Type => MessageType.JobStart;
+
+    /// <summary>The simulation frame this job belongs to.</summary>
+    public ulong FrameId { get; }
+
+    /// <summary>The registered job to run.</summary>
+    public string JobName { get; }
+
+    /// <summary>The segment file to map (absolute path, normally under /dev/shm).</summary>
+    public string SegmentPath { get; }
+
+    /// <summary>Bumped by the host whenever the segment file is recreated or grown; a worker whose mapping has another generation remaps.</summary>
+    public uint SegmentGeneration { get; }
+
+    /// <summary>First row of the range this worker owns.</summary>
+    public uint RowStart { get; }
+
+    /// <summary>Number of rows in the range this worker owns.</summary>
+    public uint RowCount { get; }
+
+    /// <summary>The simulation step in seconds.</summary>
+    public double DeltaTime { get; }
+
+    /// <summary>The simulation time in seconds at the start of the frame.</summary>
+    public double Time { get; }
+
+    /// <summary>Job-specific parameter bytes, opaque to the protocol.</summary>
+    public ImmutableArray<byte> Parameters { get; }
+
+    internal override int BodySizeBytes =>
+        FixedBodyBytes
+        + Encoding.UTF8.GetByteCount(JobName)
+        + Encoding.UTF8.GetByteCount(SegmentPath)
+        + Parameters.Length;
+
+    /// <summary>Value equality, comparing the parameters byte by byte.</summary>
+    /// <param name="other">The message to compare with.</param>
+    /// <returns>Whether every field is equal.</returns>
+    public bool Equals(JobStartMessage? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null
+            && base.Equals(other)
+            && FrameId == other.FrameId
+            && JobName == other.JobName
+            && SegmentPath == other.SegmentPath
+            && SegmentGeneration == other.SegmentGeneration
+            && RowStart == other.RowStart
+            && RowCount == other.RowCount
+            && DeltaTime.Equals(other.DeltaTime)
+            && Time.Equals(other.Time)
+            && Parameters.AsSpan().SequenceEqual(other.Parameters.AsSpan()));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(FrameId, JobName, SegmentGeneration, RowStart, RowCount);
+
+    internal override void WriteBody(ref BodyWriter writer)
+    {
+        writer.WriteUInt64(FrameId);
+        writer.WriteUInt32(SegmentGeneration);
+        writer.WriteUInt32(RowStart);
+        writer.WriteUInt32(RowCount);
+        writer.WriteDouble(DeltaTime);
+        writer.WriteDouble(Time);
+        writer.WriteString(JobName);
+        writer.WriteString(SegmentPath);
+        writer.WriteBlob(Parameters);
+    }
+
+    internal static JobStartMessage ReadBody(ref BodyReader reader)
+    {
+        var frameId = reader.ReadUInt64("FrameId");
+        var generation = reader.ReadUInt32("SegmentGeneration");
+        var rowStart = reader.ReadUInt32("RowStart");
+        var rowCount = reader.ReadUInt32("RowCount");
+        var deltaTime = reader.ReadDouble("DeltaTime");
+        var time = reader.ReadDouble("Time");
+        var jobName = reader.ReadString(ProtocolConstants.MaxJobNameBytes, "JobName");
+        var segmentPath = reader.ReadString(ProtocolConstants.MaxSegmentPathBytes, "SegmentPath");
+        var parameters = reader.ReadBlob(ProtocolConstants.MaxParameterBytes, "Parameters");
+        reader.EnsureEnd();
+
+        // Mirror every constructor rule so a hostile frame fails as a ProtocolException, never an ArgumentException.
+        BodyReader.Require(jobName.Length != 0, "JobStart.JobName is empty.");
+        BodyReader.Require(segmentPath.Length != 0, "JobStart.SegmentPath is empty.");
+        BodyReader.Require(IsRangeValid(rowStart, rowCount), $"JobStart row range {rowStart} + {rowCount} overflows u32.");
+        BodyReader.Require(double.IsFinite(deltaTime), $"JobStart.DeltaTime {deltaTime} is not finite.");
+        BodyReader.Require(double.IsFinite(time), $"JobStart.Time {time} is not finite.");
+        return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters);
+    }
+
+    private static bool IsRangeValid(uint rowStart, uint rowCount) => (ulong)rowStart + rowCount <= uint.MaxValue;
+}

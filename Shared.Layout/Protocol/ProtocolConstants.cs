@@ -1,0 +1,38 @@
+namespace SimHost.Layout.Protocol;
+
+/// <summary>
+/// Fixed numbers of the pipe protocol: version, frame geometry and the caps on every variable-length field.
+/// </summary>
+/// <remarks>See docs/protocol.md for the byte layout these constants describe.</remarks>
+public static class ProtocolConstants
+{
+    /// <summary>The protocol version written in every frame header and in <see cref="HelloMessage"/>.</summary>
+    public const ushort Version = 1;
+
+    /// <summary>Size of the length field that starts every frame.</summary>
+    public const int LengthFieldBytes = 4;
+
+    /// <summary>Size of the fixed frame header: u32 length, u16 version, u16 type, u64 sequence number.</summary>
+    public const int HeaderSizeBytes = 16;
+
+    /// <summary>Largest whole frame (header included) a peer may send; larger length fields are rejected before any read.</summary>
+    public const int MaxFrameBytes = 64 * 1024;
+
+    /// <summary>Largest message body: <see cref="MaxFrameBytes"/> minus the header.</summary>
+    public const int MaxBodyBytes = MaxFrameBytes - HeaderSizeBytes;
+
+    /// <summary>Cap on the UTF-8 byte length of <see cref="JobStartMessage.JobName"/>.</summary>
+    public const int MaxJobNameBytes = 256;
+
+    /// <summary>Cap on the UTF-8 byte length of <see cref="JobStartMessage.SegmentPath"/>.</summary>
+    public const int MaxSegmentPathBytes = 512;
+
+    /// <summary>Cap on the byte length of <see cref="JobStartMessage.Parameters"/>.</summary>
+    public const int MaxParameterBytes = 4 * 1024;
+
+    /// <summary>Cap on the UTF-8 byte length of <see cref="JobFailedMessage.ErrorText"/>; longer text is truncated, not rejected.</summary>
+    public const int MaxErrorTextBytes = 1024;
+
+    /// <summary>Cap on the number of entries in <see cref="HelloMessage.KnownLayoutHashes"/>.</summary>
+    public const int MaxKnownLayoutHashes = 256;
+}

@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using CsCheck;
+using SimHost.Layout.Protocol;
+
+namespace SimHost.Tests.SharedLayout.Protocol;
+
+[TestFixture]
+public sealed class FrameCodecRoundTripTests
+{
+    private static IEnumerable<ProtocolMessage> AllMessages() => SampleMessages.All();
+
+    [TestCaseSource(nameof(AllMessages))]
+    public void Decode_ReturnsTheEncodedMessageAndSequence(ProtocolMessage message)
+    {
+        var frame = SampleMessages.Encode(message, sequence: 0xFEED_0000_0000_0001UL);
+
+        var decoded = FrameDecoder.Decode(frame);
+
+        Assert.That(decoded.Sequence, Is.EqualTo(0xFEED_0000_0000_0001UL));
+        Assert.That(decoded.Type, Is.EqualTo(message.Type));
+        Assert.That(decoded.Message, Is.EqualTo(message));
+    }
+
+    [TestCaseSource(nameof(AllMessages))]
+    public void Encode_WritesExactlyGetFrameSizeBytes(ProtocolMessage message)
+    {
+        var buffer = new byte[ProtocolConstants.MaxFrameBytes];
+
+        var written = FrameEncoder.Encode(message, 1, buffer);
+
+        Assert.That(written, Is.EqualTo(FrameEncoder.GetFrameSize(message)));
+    }
+
+    [Test]
+    public void Encode_WritesTheDocumentedLittleEndianHeader()
+    {
+        var frame = SampleMessages.Encode(PingMessage.Instance, sequence: 0x0102030405060708UL);
+
+        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 1, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
+    }
+
+    [Test]
+    public void Encode_WritesTheDocumentedJobDoneBody()
+    {
+        var body = SampleMessages.Body(new JobDoneMessage(rowStart: 1, rowCount: 2, rowsChanged: 2, TimeSpan.FromTicks(3)));
+
+        Assert.That(body, Is.EqualTo(new byte[] { 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 44, 1, 0, 0, 0, 0, 0, 0 }));
+    }
+
+    [Test]
+    public void Encode_RejectsADestinationShorterThanTheFrame()
+    {
+        var message = SampleMessages.JobStart();
+        var buffer = new byte[FrameEncoder.GetFrameSize(message) - 1];
+
+        Assert.That(() => FrameEncoder.Encode(message, 1, buffer), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void Encode_LargestPossibleMessagesFitInOneFrame()
+    {
+        var largestJobStart = new JobStartMessage(
+            ulong.MaxValue,
+            new string('\u20AC', ProtocolConstants.MaxJobNameBytes / 3),
+            new string('p', ProtocolConstants.MaxSegmentPathBytes),
+            uint.MaxValue,
+            0,
+            uint.MaxValue,
+            double.MaxValue,
+            double.MinValue,
+            ImmutableArray.Create(new byte[ProtocolConstants.MaxParameterBytes]));
+        var largestHello = new HelloMessage(
+            1, 1, 1, SampleMessages.Token, ImmutableArray.Create(new ulong[ProtocolConstants.MaxKnownLayoutHashes]));
+        var largestFailure = new JobFailedMessage(new string('x', 10_000));
+
+        Assert.That(FrameEncoder.GetFrameSize(largestJobStart), Is.LessThanOrEqualTo(ProtocolConstants.MaxFrameBytes));
+        Assert.That(FrameEncoder.GetFrameSize(largestHello), Is.LessThanOrEqualTo(ProtocolConstants.MaxFrameBytes));
+        Assert.That(FrameEncoder.GetFrameSize(largestFailure), Is.LessThanOrEqualTo(ProtocolConstants.MaxFrameBytes));
+        Assert.That(FrameDecoder.Decode(SampleMessages.Encode(largestJobStart)).Message, Is.EqualTo(largestJobStart));
+        Assert.That(FrameDecoder.Decode(SampleMessages.Encode(largestHello)).Message, Is.EqualTo(largestHello));
+    }
+
+    [Test]
+    public void JobStart_RoundTripsForGeneratedFields()
+    {
+        // Characters below the surrogate range: 1 to 3 UTF-8 bytes each, so 80 of them always fit the 256-byte cap.
+        var text = Gen.Char['\u0020', '\uD7FF'].Array[1, 80].Select(chars => new string(chars));
+        var numbers = Gen.Select(Gen.ULong, Gen.UInt, Gen.UInt[0, 1 << 20], Gen.UInt[0, 1 << 20]);
+        var times = Gen.Select(Gen.Double[-1e9, 1e9], Gen.Double[0, 1e9]);
+        var parameters = Gen.Byte.Array[0, 64];
+        var gen = Gen.Select(text, text, numbers, times, parameters, Gen.ULong, (name, path, n, t, p, seq) =>
+            (Message: new JobStartMessage(n.Item1, name, path, n.Item2, n.Item3, n.Item4, t.Item1, t.Item2, [.. p]), Sequence: seq));
+
+        gen.Sample(sample =>
+        {
+            var decoded = FrameDecoder.Decode(SampleMessages.Encode(sample.Message, sample.Sequence));
+            return decoded.Sequence == sample.Sequence && decoded.Message.Equals(sample.Message);
+        }, iter: 300);
+    }
+
+    [Test]
+    public void JobFailed_RoundTripsForGeneratedText()
+    {
+        Gen.String.Sample(text =>
+        {
+            var message = new JobFailedMessage(text);
+            return FrameDecoder.Decode(SampleMessages.Encode(message)).Message.Equals(message);
+        }, iter: 300);
+    }
+}
