@@ -57,6 +57,11 @@ public sealed class ComponentLayout
     /// Gets the FNV-1a 64 hash of the name, the size and every field's path, kind and offset. It is the same in
     /// every process and run, so two processes agree on a component exactly when their hashes are equal.
     /// </summary>
+    /// <remarks>
+    /// The hashed bytes, integers as 32-bit little-endian and strings as their UTF-8 byte count then the bytes:
+    /// name, <see cref="SizeBytes"/>, field count, then for each field in offset order its path, its kind as one
+    /// byte and its offset. Alignment is not hashed: it follows from the fields and offsets.
+    /// </remarks>
     public ulong Hash { get; }
 
     /// <summary>Returns the layout of <typeparamref name="T"/>, deriving it on the first call and caching it per type.</summary>
