@@ -165,6 +165,19 @@ public sealed class ComponentLayoutDerivationTests
     }
 
     [Test]
+    public void Of_AfterTheFirstCallDoesNotAllocate()
+    {
+        ComponentLayout.Of<Vec3>();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ComponentLayout layout = ComponentLayout.Of<Vec3>();
+        long after = GC.GetAllocatedBytesForCurrentThread();
+
+        Assert.That(after - before, Is.Zero);
+        Assert.That(layout.Fields, Has.Count.EqualTo(3));
+    }
+
+    [Test]
     public void Of_MatchesTheOffsetsOfEveryFieldOfABodyTakenByReference()
     {
         ComponentLayout layout = ComponentLayout.Of<Body>();
