@@ -14,6 +14,7 @@ public sealed class CommandBuffer
     private byte[] _arena = new byte[256];
     private int _arenaLength;
     private int _createdCount;
+    private int _playedCreatedCount;
     private Entity[] _created = new Entity[16];
 
     /// <summary>The number of recorded commands.</summary>
@@ -100,8 +101,29 @@ public sealed class CommandBuffer
         }
         finally
         {
+            _playedCreatedCount = _createdCount;
             Clear();
         }
+    }
+
+    /// <summary>
+    /// The real entity a placeholder of the last playback became; other handles are returned unchanged. Valid until
+    /// the next playback.
+    /// </summary>
+    /// <exception cref="ArgumentException">The placeholder was not issued before the last playback.</exception>
+    public Entity Resolve(Entity entity)
+    {
+        if (!entity.IsDeferred)
+        {
+            return entity;
+        }
+
+        if (entity.Index > _playedCreatedCount)
+        {
+            throw new ArgumentException($"{entity} was not created by this buffer's last playback.", nameof(entity));
+        }
+
+        return _created[entity.Index - 1];
     }
 
     /// <summary>Forgets every recorded command; placeholders issued so far become meaningless.</summary>
