@@ -21,13 +21,13 @@ public sealed partial class World
     {
         ref EntityRecord record = ref RecordOf(entity);
         int id = ComponentTypeCache<T>.Id;
-        if (record.Archetype!.ColumnIndex(id) < 0)
+        if (_archetypeById[record.ArchetypeId].ColumnIndex(id) < 0)
         {
             EnsureNotIterating($"add {ComponentTypeCache<T>.Type.Name} to {entity}");
-            Move(ref record, entity, ArchetypeWith(record.Archetype, id));
+            Move(ref record, entity, ArchetypeWith(_archetypeById[record.ArchetypeId], id));
         }
 
-        Column<T> column = record.Archetype!.GetColumn<T>();
+        Column<T> column = _archetypeById[record.ArchetypeId].GetColumn<T>();
         column.Values[record.Row] = value;
         column.MarkChanged(record.Row, _changeTick);
     }
@@ -45,7 +45,7 @@ public sealed partial class World
     internal bool Remove(Entity entity, int componentId)
     {
         ref EntityRecord record = ref RecordOf(entity);
-        Archetype archetype = record.Archetype!;
+        Archetype archetype = _archetypeById[record.ArchetypeId];
         if (archetype.ColumnIndex(componentId) < 0)
         {
             return false;
@@ -67,13 +67,13 @@ public sealed partial class World
     internal void AddBytes(Entity entity, int componentId, ReadOnlySpan<byte> value)
     {
         ref EntityRecord record = ref RecordOf(entity);
-        if (record.Archetype!.ColumnIndex(componentId) < 0)
+        if (_archetypeById[record.ArchetypeId].ColumnIndex(componentId) < 0)
         {
             EnsureNotIterating($"add {ComponentType.FromId(componentId).Name} to {entity}");
-            Move(ref record, entity, ArchetypeWith(record.Archetype, componentId));
+            Move(ref record, entity, ArchetypeWith(_archetypeById[record.ArchetypeId], componentId));
         }
 
-        Column column = record.Archetype!.GetColumn(componentId);
+        Column column = _archetypeById[record.ArchetypeId].GetColumn(componentId);
         column.WriteBytes(record.Row, value);
         column.MarkChanged(record.Row, _changeTick);
     }
@@ -82,12 +82,12 @@ public sealed partial class World
     internal void SetBytes(Entity entity, int componentId, ReadOnlySpan<byte> value)
     {
         ref EntityRecord record = ref RecordOf(entity);
-        if (record.Archetype!.ColumnIndex(componentId) < 0)
+        if (_archetypeById[record.ArchetypeId].ColumnIndex(componentId) < 0)
         {
             ThrowMissingComponent(entity, ComponentType.FromId(componentId));
         }
 
-        Column column = record.Archetype!.GetColumn(componentId);
+        Column column = _archetypeById[record.ArchetypeId].GetColumn(componentId);
         column.WriteBytes(record.Row, value);
         column.MarkChanged(record.Row, _changeTick);
     }
@@ -115,6 +115,12 @@ public sealed partial class World
         {
             archetype = new Archetype(this, _archetypes.Count, mask);
             _archetypes.Add(archetype);
+            if (archetype.Id == _archetypeById.Length)
+            {
+                Array.Resize(ref _archetypeById, _archetypeById.Length * 2);
+            }
+
+            _archetypeById[archetype.Id] = archetype;
             _archetypesByMask.Add(mask, archetype);
         }
 
@@ -124,7 +130,7 @@ public sealed partial class World
     /// <summary>Moves an entity's row to <paramref name="target"/>, copying the columns both archetypes share.</summary>
     private void Move(ref EntityRecord record, Entity entity, Archetype target)
     {
-        Archetype source = record.Archetype!;
+        Archetype source = _archetypeById[record.ArchetypeId];
         int sourceRow = record.Row;
         int targetRow = target.AddRow(entity);
         Column[] columns = source.Columns;
@@ -143,7 +149,7 @@ public sealed partial class World
             _records[moved.Index].Row = sourceRow;
         }
 
-        record.Archetype = target;
+        record.ArchetypeId = target.Id;
         record.Row = targetRow;
     }
 }

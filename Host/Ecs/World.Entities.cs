@@ -123,7 +123,7 @@ public sealed partial class World
         {
             int index = _freeSlots[--_freeCount];
             ref EntityRecord record = ref _records[index];
-            record.Archetype = archetype;
+            record.ArchetypeId = archetype.Id;
             record.Row = firstRow + i;
             entities[i] = new Entity(index, record.Generation);
         }
@@ -135,7 +135,7 @@ public sealed partial class World
         int rowBase = firstRow + reused;
         for (int i = 0; i < records.Length; i++)
         {
-            records[i] = new EntityRecord { Archetype = archetype, Row = rowBase + i, Generation = 1 };
+            records[i] = new EntityRecord { ArchetypeId = archetype.Id, Row = rowBase + i, Generation = 1 };
             entities[reused + i] = new Entity(firstIndex + i, 1);
         }
 
@@ -153,13 +153,12 @@ public sealed partial class World
     {
         EnsureNotIterating("destroy an entity");
         ref EntityRecord record = ref RecordOf(entity);
-        Entity moved = record.Archetype!.RemoveRow(record.Row);
+        Entity moved = _archetypeById[record.ArchetypeId].RemoveRow(record.Row);
         if (!moved.IsNull)
         {
             _records[moved.Index].Row = record.Row;
         }
 
-        record.Archetype = null;
         record.Row = -1;
         EntityCount--;
         if (record.Generation == uint.MaxValue)
@@ -194,7 +193,7 @@ public sealed partial class World
         ref EntityRecord record = ref _records[index];
         var entity = new Entity(index, record.Generation);
         row = archetype.AddRow(entity);
-        record.Archetype = archetype;
+        record.ArchetypeId = archetype.Id;
         record.Row = row;
         EntityCount++;
         return entity;
@@ -204,7 +203,10 @@ public sealed partial class World
     {
         if (required > _records.Length)
         {
-            Array.Resize(ref _records, Math.Max(required, _records.Length * 2));
+            // Slots at or past _slotCount are written in full before they are read, so skip zeroing.
+            EntityRecord[] records = GC.AllocateUninitializedArray<EntityRecord>(Math.Max(required, _records.Length * 2));
+            _records.AsSpan(0, _slotCount).CopyTo(records);
+            _records = records;
         }
     }
 

@@ -14,6 +14,7 @@ public sealed partial class World
     private readonly List<Archetype> _archetypes = [];
     private readonly Dictionary<ComponentMask, Archetype> _archetypesByMask = [];
     private readonly Archetype _root;
+    private Archetype[] _archetypeById = new Archetype[16];
     private EntityRecord[] _records = new EntityRecord[64];
     private int[] _freeSlots = new int[16];
     private int _freeCount;
@@ -106,13 +107,14 @@ public sealed partial class World
         }
 
         ref EntityRecord record = ref _records[index];
-        return record.Generation == entity.Generation && record.Archetype is not null;
+        // A retired slot keeps the last generation but no row, so the generation alone does not prove life.
+        return record.Generation == entity.Generation && record.Row >= 0;
     }
 
     /// <summary>Whether the live <paramref name="entity"/> has component <typeparamref name="T"/>.</summary>
     /// <exception cref="InvalidOperationException">The entity is not alive.</exception>
     public bool Has<T>(Entity entity)
-        where T : unmanaged => RecordOf(entity).Archetype!.ColumnIndex(ComponentTypeCache<T>.Id) >= 0;
+        where T : unmanaged => _archetypeById[RecordOf(entity).ArchetypeId].ColumnIndex(ComponentTypeCache<T>.Id) >= 0;
 
     /// <summary>
     /// A reference to the entity's component. Writing through it does not mark the row changed: call
@@ -124,7 +126,7 @@ public sealed partial class World
         where T : unmanaged
     {
         ref EntityRecord record = ref RecordOf(entity);
-        return ref ColumnOf<T>(entity, record.Archetype!).Values[record.Row];
+        return ref ColumnOf<T>(entity, _archetypeById[record.ArchetypeId]).Values[record.Row];
     }
 
     /// <summary>Writes the entity's component and marks the row changed at the current tick.</summary>
@@ -133,7 +135,7 @@ public sealed partial class World
         where T : unmanaged
     {
         ref EntityRecord record = ref RecordOf(entity);
-        Column<T> column = ColumnOf<T>(entity, record.Archetype!);
+        Column<T> column = ColumnOf<T>(entity, _archetypeById[record.ArchetypeId]);
         column.Values[record.Row] = value;
         column.MarkChanged(record.Row, _changeTick);
     }
@@ -144,7 +146,7 @@ public sealed partial class World
         where T : unmanaged
     {
         ref EntityRecord record = ref RecordOf(entity);
-        ColumnOf<T>(entity, record.Archetype!).MarkChanged(record.Row, _changeTick);
+        ColumnOf<T>(entity, _archetypeById[record.ArchetypeId]).MarkChanged(record.Row, _changeTick);
     }
 
     /// <summary>Test hook: gives a live entity's slot another generation and returns the entity's new handle.</summary>
@@ -153,7 +155,7 @@ public sealed partial class World
         ref EntityRecord record = ref RecordOf(entity);
         var renamed = new Entity(entity.Index, generation);
         record.Generation = generation;
-        record.Archetype!.EntityArray[record.Row] = renamed;
+        _archetypeById[record.ArchetypeId].EntityArray[record.Row] = renamed;
         return renamed;
     }
 
@@ -164,7 +166,7 @@ public sealed partial class World
         if ((uint)index < (uint)_slotCount)
         {
             ref EntityRecord record = ref _records[index];
-            if (record.Generation == entity.Generation && record.Archetype is not null)
+            if (record.Generation == entity.Generation && record.Row >= 0)
             {
                 return ref record;
             }
