@@ -164,6 +164,22 @@ public class ChangeTrackingTests
         Assert.That(Changed(mass), Is.EqualTo(new[] { a }));
     }
 
+    [Test]
+    public void SeveralChangedFilters_RequireEveryComponentChanged()
+    {
+        var world = new World();
+        Entity both = world.Create(new Health(1), new Mass(1));
+        Entity onlyHealth = world.Create(new Health(1), new Mass(1));
+        Query query = world.Query().Changed<Health>().Changed<Mass>();
+        Changed(query);
+
+        world.Set(both, new Health(2));
+        world.Set(both, new Mass(2));
+        world.Set(onlyHealth, new Health(2));
+
+        Assert.That(Changed(query), Is.EqualTo(new[] { both }));
+    }
+
     private static Entity[] Changed(Query query)
     {
         var entities = new List<Entity>();

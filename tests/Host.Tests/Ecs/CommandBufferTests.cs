@@ -83,4 +83,13 @@ public class CommandBufferTests
             () => world.Query().All<Health>().ForEach((ref Health h) => commands.Playback(world)),
             Throws.InvalidOperationException);
     }
+
+    [Test]
+    public void Resolve_OfPlaceholderNotYetPlayedBack_Throws()
+    {
+        var commands = new CommandBuffer();
+        Entity placeholder = commands.Create();
+
+        Assert.That(() => commands.Resolve(placeholder), Throws.ArgumentException);
+    }
 }
