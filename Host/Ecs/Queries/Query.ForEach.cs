@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace SimHost.Host.Ecs;
+
+/// <summary>
+/// Per-entity iteration. The struct-callback forms are the fast ones: the JIT specialises the loop per callback type
+/// and inlines <c>Execute</c>, so the inner loop is plain ref arithmetic over the columns.
+/// </summary>
+public sealed partial class Query
+{
+    /// <summary>Calls <paramref name="action"/> for every matched entity with its component by reference.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require <typeparamref name="T1"/>.</exception>
+    public void ForEach<T1>(RefAction<T1> action)
+        where T1 : unmanaged
+    {
+        EnsureRequired<T1>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                action(ref Unsafe.Add(ref c1, i));
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="action"/> for every matched entity with its components by reference.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require both components.</exception>
+    public void ForEach<T1, T2>(RefAction<T1, T2> action)
+        where T1 : unmanaged
+        where T2 : unmanaged
+    {
+        EnsureRequired<T1>();
+        EnsureRequired<T2>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                action(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="action"/> for every matched entity with its components by reference.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require all three components.</exception>
+    public void ForEach<T1, T2, T3>(RefAction<T1, T2, T3> action)
+        where T1 : unmanaged
+        where T2 : unmanaged
+        where T3 : unmanaged
+    {
+        EnsureRequired<T1>();
+        EnsureRequired<T2>();
+        EnsureRequired<T3>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
+            ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                action(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="action"/> for every matched entity with the entity and its component.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require <typeparamref name="T1"/>.</exception>
+    public void ForEach<T1>(RefEntityAction<T1> action)
+        where T1 : unmanaged
+    {
+        EnsureRequired<T1>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            for (int i = 0; i < entities.Length; i++)
+            {
+                action(entities[i], ref Unsafe.Add(ref c1, i));
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="action"/> for every matched entity with the entity and its components.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require both components.</exception>
+    public void ForEach<T1, T2>(RefEntityAction<T1, T2> action)
+        where T1 : unmanaged
+        where T2 : unmanaged
+    {
+        EnsureRequired<T1>();
+        EnsureRequired<T2>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
+            for (int i = 0; i < entities.Length; i++)
+            {
+                action(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+            }
+        }
+    }
+
+    /// <summary>Runs a struct callback for every matched entity; the fast form.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require <typeparamref name="T1"/>.</exception>
+    public void ForEach<TCallback, T1>(ref TCallback callback)
+        where TCallback : struct, IForEach<T1>
+        where T1 : unmanaged
+    {
+        EnsureRequired<T1>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                callback.Execute(ref Unsafe.Add(ref c1, i));
+            }
+        }
+    }
+
+    /// <summary>Runs a struct callback for every matched entity; the fast form.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require both components.</exception>
+    public void ForEach<TCallback, T1, T2>(ref TCallback callback)
+        where TCallback : struct, IForEach<T1, T2>
+        where T1 : unmanaged
+        where T2 : unmanaged
+    {
+        EnsureRequired<T1>();
+        EnsureRequired<T2>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                callback.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+            }
+        }
+    }
+
+    /// <summary>Runs a struct callback for every matched entity; the fast form.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require all three components.</exception>
+    public void ForEach<TCallback, T1, T2, T3>(ref TCallback callback)
+        where TCallback : struct, IForEach<T1, T2, T3>
+        where T1 : unmanaged
+        where T2 : unmanaged
+        where T3 : unmanaged
+    {
+        EnsureRequired<T1>();
+        EnsureRequired<T2>();
+        EnsureRequired<T3>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
+            ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                callback.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
+            }
+        }
+    }
+
+    /// <summary>Runs an entity-aware struct callback for every matched entity.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require <typeparamref name="T1"/>.</exception>
+    public void ForEachEntity<TCallback, T1>(ref TCallback callback)
+        where TCallback : struct, IForEachEntity<T1>
+        where T1 : unmanaged
+    {
+        EnsureRequired<T1>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            for (int i = 0; i < entities.Length; i++)
+            {
+                callback.Execute(entities[i], ref Unsafe.Add(ref c1, i));
+            }
+        }
+    }
+
+    /// <summary>Runs an entity-aware struct callback for every matched entity.</summary>
+    /// <exception cref="InvalidOperationException">The query does not require both components.</exception>
+    public void ForEachEntity<TCallback, T1, T2>(ref TCallback callback)
+        where TCallback : struct, IForEachEntity<T1, T2>
+        where T1 : unmanaged
+        where T2 : unmanaged
+    {
+        EnsureRequired<T1>();
+        EnsureRequired<T2>();
+        foreach (Chunk chunk in Chunks())
+        {
+            ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
+            for (int i = 0; i < entities.Length; i++)
+            {
+                callback.Execute(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+            }
+        }
+    }
+
+    private void EnsureRequired<T>()
+        where T : unmanaged
+    {
+        if (!_all.Has(ComponentTypeCache<T>.Id))
+        {
+            throw new InvalidOperationException(
+                $"The query does not require {ComponentTypeCache<T>.Type.Name}; add All<{ComponentTypeCache<T>.Type.Name}>() " +
+                "to iterate it (use Chunks() and Chunk.Has<T>() for Any components).");
+        }
+    }
+}
