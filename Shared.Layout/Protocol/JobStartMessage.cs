@@ -8,14 +8,15 @@ namespace SimHost.Layout.Protocol;
 /// of a segment. The frame's sequence number identifies this request; the worker echoes it in its answer.
 /// </summary>
 /// <remarks>
-/// Body layout (little-endian): frame id u64, segment generation u32, row start u32, row count u32, dt f64, time f64,
+/// Body layout (little-endian): frame id u64, segment generation u32, row start u32, row count u32,
+/// writable columns u64, dt f64, time f64,
 /// job name (u16 length + UTF-8), segment path (u16 length + UTF-8), parameters (u32 length + bytes).
 /// See docs/protocol.md.
 /// </remarks>
 public sealed record JobStartMessage : ProtocolMessage
 {
     private const int FixedBodyBytes =
-        sizeof(ulong) + (3 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);
+        (2 * sizeof(ulong)) + (3 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);
 
     /// <summary>Creates a JobStart.</summary>
     /// <param name="frameId">The simulation frame this job belongs to.</param>
@@ -27,6 +28,7 @@ public sealed record JobStartMessage : ProtocolMessage
     /// <param name="deltaTime">The simulation step in seconds; finite.</param>
     /// <param name="time">The simulation time in seconds at the start of the frame; finite.</param>
     /// <param name="parameters">Job-specific bytes; at most <see cref="ProtocolConstants.MaxParameterBytes"/>.</param>
+    /// <param name="writableColumns">Bit i set: the job may write segment column i (the system's declared writes).</param>
     /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, or a time is not finite.</exception>
     public JobStartMessage(
         ulong frameId,
@@ -37,7 +39,8 @@ public sealed record JobStartMessage : ProtocolMessage
         uint rowCount,
         double deltaTime,
         double time,
-        ImmutableArray<byte> parameters)
+        ImmutableArray<byte> parameters,
+        ulong writableColumns = 0)
     {
         ProtocolText.RequireCapped(jobName, ProtocolConstants.MaxJobNameBytes, nameof(jobName));
         ProtocolText.RequireCapped(segmentPath, ProtocolConstants.MaxSegmentPathBytes, nameof(segmentPath));
@@ -73,6 +76,7 @@ public sealed record JobStartMessage : ProtocolMessage
         DeltaTime = deltaTime;
         Time = time;
         Parameters = parameters;
+        WritableColumns = writableColumns;
     }
 
     /// <inheritdoc/>
@@ -102,6 +106,12 @@ public sealed record JobStartMessage : ProtocolMessage
     /// <summary>The simulation time in seconds at the start of the frame.</summary>
     public double Time { get; }
 
+    /// <summary>
+    /// Bit i set: the job may write segment column i. Columns the system only reads are handed to the job
+    /// read-only, and only these columns are committed.
+    /// </summary>
+    public ulong WritableColumns { get; }
+
     /// <summary>Job-specific parameter bytes, opaque to the protocol.</summary>
     public ImmutableArray<byte> Parameters { get; }
 
@@ -124,6 +134,7 @@ public sealed record JobStartMessage : ProtocolMessage
             && SegmentGeneration == other.SegmentGeneration
             && RowStart == other.RowStart
             && RowCount == other.RowCount
+            && WritableColumns == other.WritableColumns
             && DeltaTime.Equals(other.DeltaTime)
             && Time.Equals(other.Time)
             && Parameters.AsSpan().SequenceEqual(other.Parameters.AsSpan()));
@@ -137,6 +148,7 @@ public sealed record JobStartMessage : ProtocolMessage
         writer.WriteUInt32(SegmentGeneration);
         writer.WriteUInt32(RowStart);
         writer.WriteUInt32(RowCount);
+        writer.WriteUInt64(WritableColumns);
         writer.WriteDouble(DeltaTime);
         writer.WriteDouble(Time);
         writer.WriteString(JobName);
@@ -150,6 +162,7 @@ public sealed record JobStartMessage : ProtocolMessage
         var generation = reader.ReadUInt32("SegmentGeneration");
         var rowStart = reader.ReadUInt32("RowStart");
         var rowCount = reader.ReadUInt32("RowCount");
+        var writableColumns = reader.ReadUInt64("WritableColumns");
         var deltaTime = reader.ReadDouble("DeltaTime");
         var time = reader.ReadDouble("Time");
         var jobName = reader.ReadString(ProtocolConstants.MaxJobNameBytes, "JobName");
@@ -163,7 +176,7 @@ public sealed record JobStartMessage : ProtocolMessage
         BodyReader.Require(IsRangeValid(rowStart, rowCount), $"JobStart row range {rowStart} + {rowCount} overflows u32.");
         BodyReader.Require(double.IsFinite(deltaTime), $"JobStart.DeltaTime {deltaTime} is not finite.");
         BodyReader.Require(double.IsFinite(time), $"JobStart.Time {time} is not finite.");
-        return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters);
+        return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters, writableColumns);
     }
 
     private static bool IsRangeValid(uint rowStart, uint rowCount) => (ulong)rowStart + rowCount <= uint.MaxValue;

@@ -7,7 +7,7 @@ namespace SimHost.Tests.SharedLayout.Protocol;
 public sealed class FrameDecoderRejectionTests
 {
     // Body offsets from docs/protocol.md.
-    private const int JobStartJobNameLengthOffset = 36;
+    private const int JobStartJobNameLengthOffset = 44;
     private const int HelloHashCountOffset = 42;
 
     [TestCase((ushort)0)]
@@ -227,7 +227,7 @@ public sealed class FrameDecoderRejectionTests
     public void Decode_RejectsNonFiniteDeltaTime()
     {
         var body = SampleMessages.Body(SampleMessages.JobStart());
-        BinaryPrimitives.WriteDoubleLittleEndian(body.AsSpan(20), double.NaN);
+        BinaryPrimitives.WriteDoubleLittleEndian(body.AsSpan(28), double.NaN);
 
         AssertRejected(SampleMessages.RawFrame(MessageType.JobStart, body), ProtocolError.InvalidFieldValue);
     }

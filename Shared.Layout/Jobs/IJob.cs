@@ -1,0 +1,22 @@
+namespace SimHost.Layout.Jobs;
+
+/// <summary>
+/// A unit of work that runs over a range of snapshot rows, the same code in-process and in a worker process.
+/// Implementations are public, non-abstract classes with a public parameterless constructor; one instance may
+/// run many ranges, one at a time per process, so keep per-range state in locals.
+/// </summary>
+public interface IJob
+{
+    /// <summary>The name systems offload to, unique across all loaded job assemblies (e.g. <c>physics.step</c>).</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// The component structs this job reads or writes. Their layout hashes are announced in the worker's Hello so a
+    /// host and a worker that disagree about a component find out at handshake.
+    /// </summary>
+    IReadOnlyList<Type> ComponentTypes { get; }
+
+    /// <summary>Runs the job over <see cref="JobContext.RowCount"/> rows, writing in place and marking what changed.</summary>
+    /// <param name="context">The range, its columns, dt, time and parameters.</param>
+    void Execute(JobContext context);
+}

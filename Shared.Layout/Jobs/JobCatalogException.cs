@@ -1,0 +1,23 @@
+namespace SimHost.Layout.Jobs;
+
+/// <summary>A job assembly that cannot be loaded, a job that cannot be created, or two jobs with one name.</summary>
+public sealed class JobCatalogException : Exception
+{
+    /// <summary>Creates the exception with its one-line message.</summary>
+    public JobCatalogException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its one-line message and cause.</summary>
+    public JobCatalogException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with a generic message.</summary>
+    public JobCatalogException()
+        : base("The job catalog could not be built.")
+    {
+    }
+}

@@ -1,0 +1,169 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using SimHost.Layout.Bitsets;
+using SimHost.Layout.Components;
+using SimHost.Layout.Segments;
+
+namespace SimHost.Layout.Jobs;
+
+/// <summary>
+/// One job run's view of its rows: typed spans over the mapped segment columns (writable only for the components the
+/// system writes), the entity handles, dt, time, parameters, and changed-bit marking. Row indices given to and taken
+/// from a context are relative to <see cref="RowStart"/>.
+/// </summary>
+public sealed class JobContext
+{
+    private readonly SharedSegment _segment;
+    private readonly JobRange _range;
+
+    /// <summary>Creates the view of <paramref name="range"/> over <paramref name="segment"/>.</summary>
+    /// <exception cref="ArgumentException">The range is not 64-aligned or lies outside the segment's rows.</exception>
+    public JobContext(SharedSegment segment, in JobRange range)
+    {
+        if (range.RowStart < 0 || range.RowCount < 0 || range.RowStart % JobRange.RowAlignment != 0)
+        {
+            throw new ArgumentException($"Row range {range.RowStart}+{range.RowCount} must start on a multiple of {JobRange.RowAlignment} with a non-negative count.", nameof(range));
+        }
+
+        var rowCount = segment.RowCount;
+        if ((long)range.RowStart + range.RowCount > rowCount)
+        {
+            throw new ArgumentException($"Row range {range.RowStart}+{range.RowCount} runs past the segment's {rowCount} rows ({segment.Path}).", nameof(range));
+        }
+
+        _segment = segment;
+        _range = range;
+    }
+
+    /// <summary>The first segment row of this range.</summary>
+    public int RowStart => _range.RowStart;
+
+    /// <summary>The number of rows this run owns; every span it hands out has this length.</summary>
+    public int RowCount => _range.RowCount;
+
+    /// <summary>The simulation frame.</summary>
+    public ulong FrameId => _range.FrameId;
+
+    /// <summary>Seconds the frame advances.</summary>
+    public double DeltaTime => _range.DeltaTime;
+
+    /// <summary>Simulation time at the start of the frame, in seconds.</summary>
+    public double Time => _range.Time;
+
+    /// <summary>The system's parameter blob.</summary>
+    public ReadOnlySpan<byte> Parameters => _range.Parameters.Span;
+
+    /// <summary>The entity handle of every row of the range.</summary>
+    public ReadOnlySpan<EntityHandle> Entities =>
+        MemoryMarshal.Cast<ulong, EntityHandle>(_segment.EntityHandles.Slice(_range.RowStart, _range.RowCount));
+
+    /// <summary>The rows of a component the system writes, to change in place; mark what changed.</summary>
+    /// <typeparam name="T">The component struct.</typeparam>
+    /// <exception cref="InvalidOperationException">The segment has no such column, or the system only reads it.</exception>
+    public Span<T> Write<T>()
+        where T : unmanaged
+    {
+        var column = WritableColumn<T>();
+        return _segment.Column<T>(column).Slice(_range.RowStart, _range.RowCount);
+    }
+
+    /// <summary>The rows of a component the system reads or writes, read-only.</summary>
+    /// <typeparam name="T">The component struct.</typeparam>
+    /// <exception cref="InvalidOperationException">The segment has no such column.</exception>
+    public ReadOnlySpan<T> Read<T>()
+        where T : unmanaged => _segment.Column<T>(ColumnOf<T>()).Slice(_range.RowStart, _range.RowCount);
+
+    /// <summary>The changed bits of a written component for this range: bit r is row r of the range.</summary>
+    /// <typeparam name="T">The component struct.</typeparam>
+    public ChangedBitset Changed<T>()
+        where T : unmanaged => new(ChangedWords<T>(), _range.RowCount);
+
+    /// <summary>The raw changed words of a written component for this range, for jobs that set bits 64 at a time.</summary>
+    /// <typeparam name="T">The component struct.</typeparam>
+    public Span<ulong> ChangedWords<T>()
+        where T : unmanaged
+    {
+        var column = WritableColumn<T>();
+        var first = _range.RowStart / JobRange.RowAlignment;
+        return _segment.ChangedWords(column).Slice(first, ChangedBitset.WordsFor(_range.RowCount));
+    }
+
+    /// <summary>Marks row <paramref name="row"/> (relative to the range) of <typeparamref name="T"/> as changed.</summary>
+    /// <typeparam name="T">The component struct.</typeparam>
+    /// <param name="row">The row within the range.</param>
+    public void MarkChanged<T>(int row)
+        where T : unmanaged => Changed<T>().Set(row);
+
+    /// <summary>Marks <paramref name="count"/> rows from <paramref name="start"/> (relative to the range) as changed.</summary>
+    /// <typeparam name="T">The component struct.</typeparam>
+    /// <param name="start">The first row within the range.</param>
+    /// <param name="count">How many rows.</param>
+    public void MarkChanged<T>(int start, int count)
+        where T : unmanaged => Changed<T>().SetRange(start, count);
+
+    /// <summary>The parameter blob read as one unmanaged struct.</summary>
+    /// <typeparam name="T">The parameter struct the system wrote.</typeparam>
+    /// <exception cref="InvalidOperationException">The blob's size differs from the struct's.</exception>
+    public T ParametersAs<T>()
+        where T : unmanaged
+    {
+        var bytes = _range.Parameters.Span;
+        if (bytes.Length != Unsafe.SizeOf<T>())
+        {
+            throw new InvalidOperationException($"The job's parameters are {bytes.Length} bytes but {typeof(T).Name} is {Unsafe.SizeOf<T>()}; the system and the job disagree about the parameter struct.");
+        }
+
+        return MemoryMarshal.Read<T>(bytes);
+    }
+
+    /// <summary>Counts the rows of the range with at least one written component flagged.</summary>
+    public int CountChangedRows()
+    {
+        var words = ChangedBitset.WordsFor(_range.RowCount);
+        var first = _range.RowStart / JobRange.RowAlignment;
+        var changed = 0;
+        for (var w = 0; w < words; w++)
+        {
+            ulong union = 0;
+            for (var column = 0; column < _segment.ColumnCount && column < 64; column++)
+            {
+                if ((_range.WritableColumns & (1UL << column)) != 0)
+                {
+                    union |= _segment.ChangedWords(column)[first + w];
+                }
+            }
+
+            var rowsInWord = Math.Min(64, _range.RowCount - (w * 64));
+            if (rowsInWord < 64)
+            {
+                union &= (1UL << rowsInWord) - 1;
+            }
+
+            changed += BitOperations.PopCount(union);
+        }
+
+        return changed;
+    }
+
+    private int WritableColumn<T>()
+        where T : unmanaged
+    {
+        var column = ColumnOf<T>();
+        if (column >= 64 || (_range.WritableColumns & (1UL << column)) == 0)
+        {
+            throw new InvalidOperationException($"The job asked to write {typeof(T).FullName}, but its system only reads it; declare the write on the system.");
+        }
+
+        return column;
+    }
+
+    private int ColumnOf<T>()
+        where T : unmanaged
+    {
+        var column = _segment.FindColumnByLayoutHash(ComponentLayout.Of<T>().Hash);
+        return column >= 0
+            ? column
+            : throw new InvalidOperationException($"The job asked for {typeof(T).FullName}, which its system neither reads nor writes; declare it on the system.");
+    }
+}
