@@ -1,0 +1,16 @@
+namespace SimHost.Host.Offload;
+
+/// <summary>How one range ended.</summary>
+/// <param name="Succeeded">The job completed and its changed bits may be committed.</param>
+/// <param name="RowsChanged">Rows the job flagged (0 on failure).</param>
+/// <param name="Elapsed">Time the job took where it ran.</param>
+/// <param name="Failure">Why it failed, one line (null on success).</param>
+/// <param name="WorkerId">The worker that ran it, or null in-process.</param>
+public readonly record struct RangeOutcome(bool Succeeded, int RowsChanged, TimeSpan Elapsed, string? Failure, int? WorkerId)
+{
+    /// <summary>A completed range.</summary>
+    public static RangeOutcome Success(int rowsChanged, TimeSpan elapsed, int? workerId) => new(true, rowsChanged, elapsed, null, workerId);
+
+    /// <summary>A failed range; nothing of it may be committed.</summary>
+    public static RangeOutcome Failed(string reason, int? workerId) => new(false, 0, TimeSpan.Zero, reason, workerId);
+}
