@@ -35,31 +35,41 @@ public sealed class JobCatalog
     /// <exception cref="JobCatalogException">A job cannot be created, or two jobs share a name.</exception>
     public static JobCatalog FromAssemblies(IEnumerable<Assembly> assemblies)
     {
+        var types = new List<Type>();
+        foreach (var assembly in assemblies.Distinct())
+        {
+            types.AddRange(ExportedTypes(assembly));
+        }
+
+        return FromTypes(types);
+    }
+
+    /// <summary>Builds a catalog from candidate types; those that are not creatable jobs are passed over.</summary>
+    internal static JobCatalog FromTypes(IEnumerable<Type> types)
+    {
         var jobs = new Dictionary<string, IJob>(StringComparer.Ordinal);
         var origins = new Dictionary<string, string>(StringComparer.Ordinal);
         var layouts = new Dictionary<ulong, ComponentLayout>();
-        foreach (var assembly in assemblies.Distinct())
+        foreach (var type in types)
         {
-            foreach (var type in ExportedTypes(assembly))
+            if (!type.IsClass || type.IsAbstract || !typeof(IJob).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
             {
-                if (!type.IsClass || type.IsAbstract || !typeof(IJob).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var job = Create(type);
-                if (origins.TryGetValue(job.Name, out var first))
-                {
-                    throw new JobCatalogException($"Two jobs are named '{job.Name}': {first} and {type.FullName} ({assembly.GetName().Name}); rename one.");
-                }
+            var job = Create(type);
+            var origin = $"{type.FullName} ({type.Assembly.GetName().Name})";
+            if (origins.TryGetValue(job.Name, out var first))
+            {
+                throw new JobCatalogException($"Two jobs are named '{job.Name}': {first} and {origin}; rename one.");
+            }
 
-                jobs.Add(job.Name, job);
-                origins.Add(job.Name, $"{type.FullName} ({assembly.GetName().Name})");
-                foreach (var componentType in job.ComponentTypes)
-                {
-                    var layout = LayoutOf(job, componentType);
-                    layouts.TryAdd(layout.Hash, layout);
-                }
+            jobs.Add(job.Name, job);
+            origins.Add(job.Name, origin);
+            foreach (var componentType in job.ComponentTypes)
+            {
+                var layout = LayoutOf(job, componentType);
+                layouts.TryAdd(layout.Hash, layout);
             }
         }
 
