@@ -1,0 +1,40 @@
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace SimHost.Host.Running;
+
+/// <summary>The host's Serilog pipeline: readable lines on stderr, and compact JSON in <c>--log-file</c> when given.</summary>
+public static class HostLogging
+{
+    /// <summary>The console line format: time, level, worker (when the event has one), message.</summary>
+    public const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}]{WorkerTag} {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Creates the logger; the caller disposes it at the end of the run so the file is flushed.</summary>
+    /// <param name="level">The least severe event written.</param>
+    /// <param name="logFile">A compact-JSON log file, or null.</param>
+    public static Logger Create(LogEventLevel level, string? logFile)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .Enrich.With<WorkerTagEnricher>()
+            .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        if (logFile is not null)
+        {
+            configuration = configuration.WriteTo.File(new CompactJsonFormatter(), logFile);
+        }
+
+        return configuration.CreateLogger();
+    }
+
+    /// <summary>Adds <c>WorkerTag</c> (" worker 3") to events that carry a <c>WorkerId</c>, for the console template.</summary>
+    private sealed class WorkerTagEnricher : ILogEventEnricher
+    {
+        public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+        {
+            var tag = logEvent.Properties.TryGetValue("WorkerId", out var workerId) ? $" worker {workerId}" : string.Empty;
+            logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("WorkerTag", tag));
+        }
+    }
+}
