@@ -247,12 +247,18 @@ public sealed class RunCommand
             var text = SingleToken(result);
             switch (text.ToUpperInvariant())
             {
-                case "VERBOSE" or "TRACE": return LogEventLevel.Verbose;
-                case "DEBUG": return LogEventLevel.Debug;
-                case "INFORMATION" or "INFO": return LogEventLevel.Information;
-                case "WARNING" or "WARN": return LogEventLevel.Warning;
-                case "ERROR": return LogEventLevel.Error;
-                case "FATAL": return LogEventLevel.Fatal;
+                case "VERBOSE" or "TRACE":
+                    return LogEventLevel.Verbose;
+                case "DEBUG":
+                    return LogEventLevel.Debug;
+                case "INFORMATION" or "INFO":
+                    return LogEventLevel.Information;
+                case "WARNING" or "WARN":
+                    return LogEventLevel.Warning;
+                case "ERROR":
+                    return LogEventLevel.Error;
+                case "FATAL":
+                    return LogEventLevel.Fatal;
                 default:
                     result.AddError($"--log-level accepts verbose, debug, information, warning, error or fatal, not '{text}'.");
                     return LogEventLevel.Information;
@@ -270,9 +276,12 @@ public sealed class RunCommand
             var text = SingleToken(result);
             switch (text.ToUpperInvariant())
             {
-                case "RETRY": return WorkerFailurePolicy.Retry;
-                case "FALLBACK": return WorkerFailurePolicy.Fallback;
-                case "FAIL": return WorkerFailurePolicy.Fail;
+                case "RETRY":
+                    return WorkerFailurePolicy.Retry;
+                case "FALLBACK":
+                    return WorkerFailurePolicy.Fallback;
+                case "FAIL":
+                    return WorkerFailurePolicy.Fail;
                 default:
                     result.AddError($"--on-worker-failure accepts retry, fallback or fail, not '{text}'.");
                     return WorkerFailurePolicy.Retry;
