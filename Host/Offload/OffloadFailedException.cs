@@ -1,0 +1,26 @@
+namespace SimHost.Host.Offload;
+
+/// <summary>
+/// Some ranges of an offloaded system failed on every retry, the in-process fallback included; their rows kept their
+/// previous values. The system is reported failed for the frame.
+/// </summary>
+public sealed class OffloadFailedException : Exception
+{
+    /// <summary>Creates the exception with its one-line message.</summary>
+    public OffloadFailedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with its one-line message and cause.</summary>
+    public OffloadFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with a generic message.</summary>
+    public OffloadFailedException()
+        : base("An offloaded job failed on every retry.")
+    {
+    }
+}

@@ -1,0 +1,52 @@
+using SimHost.Layout.Jobs;
+
+namespace SimHost.Host.Offload;
+
+/// <summary>
+/// Splits a snapshot's rows into ranges for parallel slots: about one range per slot, each starting on a multiple of
+/// 64 rows (no two ranges share a changed-bitset word) and lying inside one segment.
+/// </summary>
+public static class RangeSplitter
+{
+    /// <summary>Splits the rows of each segment (<paramref name="rowsPerSegment"/>) for <paramref name="slots"/> slots.</summary>
+    /// <param name="rowsPerSegment">The rows in use in each segment, in order.</param>
+    /// <param name="slots">How many ranges may run at once; at least one.</param>
+    /// <param name="ranges">Cleared, then filled with the ranges in segment and row order; empty when there are no rows.</param>
+    /// <remarks>
+    /// Every range but the last of each segment has the same length, a multiple of 64; segment boundaries may add
+    /// at most one extra range per segment.
+    /// </remarks>
+    public static void Split(ReadOnlySpan<int> rowsPerSegment, int slots, List<RangeSlice> ranges)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slots);
+        ArgumentNullException.ThrowIfNull(ranges);
+        ranges.Clear();
+        long total = 0;
+        foreach (var rows in rowsPerSegment)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(rows);
+            total += rows;
+        }
+
+        if (total == 0)
+        {
+            return;
+        }
+
+        const int Alignment = JobRange.RowAlignment;
+        var perSlot = (total + slots - 1) / slots;
+        var length = (int)Math.Min(((perSlot + Alignment - 1) / Alignment) * Alignment, int.MaxValue & ~(Alignment - 1));
+        for (var segment = 0; segment < rowsPerSegment.Length; segment++)
+        {
+            var rows = rowsPerSegment[segment];
+            for (var start = 0; start < rows; start += length)
+            {
+                ranges.Add(new RangeSlice(segment, start, Math.Min(length, rows - start)));
+                if (rows - start <= length)
+                {
+                    break;
+                }
+            }
+        }
+    }
+}

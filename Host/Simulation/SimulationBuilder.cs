@@ -1,0 +1,307 @@
+using Serilog;
+using SimHost.Host.Ecs;
+using SimHost.Host.Offload;
+using SimHost.Host.Scheduling;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
+using SimHost.Physics.Jobs;
+
+namespace SimHost.Host.Simulation;
+
+/// <summary>
+/// Assembles a <see cref="SimulationRunner"/>: the jobs offloaded systems may name, where their ranges run, where segment
+/// files go, and the systems themselves. <see cref="Build"/> checks everything at once.
+/// </summary>
+public sealed class SimulationBuilder
+{
+    private readonly List<SystemBuilder> _systems = [];
+    private JobCatalog? _catalog;
+    private IRangeExecutor? _executor;
+    private RunDirectory? _runDirectory;
+    private SegmentLimits _limits = SegmentLimits.Default;
+    private ILogger? _logger;
+    private int _maxExecutorRetries = 1;
+
+    /// <summary>The jobs offloaded systems may name (default: the built-in physics jobs).</summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithJobs(JobCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
+        return this;
+    }
+
+    /// <summary>Where offloaded ranges run (default: in-process, as <c>--workers 0</c>). The simulation does not dispose it.</summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithExecutor(IRangeExecutor executor)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        _executor = executor;
+        return this;
+    }
+
+    /// <summary>The run directory segment files go in (default: a fresh one, removed when the simulation is disposed).</summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithRunDirectory(RunDirectory runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(runDirectory);
+        _runDirectory = runDirectory;
+        return this;
+    }
+
+    /// <summary>The largest segment and the total shared memory (default <see cref="SegmentLimits.Default"/>).</summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithSegmentLimits(SegmentLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        _limits = limits;
+        return this;
+    }
+
+    /// <summary>Where range failures are logged (default: Serilog's global logger).</summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithLogger(ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        _logger = logger;
+        return this;
+    }
+
+    /// <summary>How often a failed range is re-run on the executor before the in-process fallback (default 1).</summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithExecutorRetries(int retries)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(retries);
+        _maxExecutorRetries = retries;
+        return this;
+    }
+
+    /// <summary>Adds a system named <paramref name="name"/>, described by <paramref name="configure"/>.</summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder AddSystem(string name, Action<SystemBuilder> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        var system = new SystemBuilder(name);
+        configure(system);
+        _systems.Add(system);
+        return this;
+    }
+
+    /// <summary>Checks the systems, orders them and prepares their queries, command buffers and segments.</summary>
+    /// <param name="world">The world the systems run on.</param>
+    /// <returns>The simulation; dispose it to delete its segment files.</returns>
+    /// <exception cref="SimulationBuildException">A system has no or two kinds of work, names an unknown job, or misdeclares its components.</exception>
+    /// <exception cref="ScheduleValidationException">Duplicate names, unknown stages or systems, or ordering cycles.</exception>
+    /// <exception cref="SharedMemoryLimitException">A segment of the allowed size cannot hold even 64 rows.</exception>
+    public SimulationRunner Build(World world)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var catalog = _catalog ?? JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly]);
+        var problems = new List<string>();
+        foreach (var system in _systems)
+        {
+            Validate(system, catalog, problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new SimulationBuildException(string.Join(Environment.NewLine, problems));
+        }
+
+        var tickLock = new Lock();
+        var states = new Dictionary<string, SystemState>(StringComparer.Ordinal);
+        var scheduleBuilder = new ScheduleBuilder();
+        foreach (var system in _systems)
+        {
+            // Placeholder work: the real state is attached below once the schedule has validated the names.
+            scheduleBuilder.Add(Describe(system, states));
+        }
+
+        var schedule = scheduleBuilder.Build();
+        var ownedRunDirectory = _runDirectory is null && HasOffloaded() ? RunDirectory.Create() : null;
+        var runDirectory = _runDirectory ?? ownedRunDirectory;
+        var executor = _executor ?? new InProcessRangeExecutor(catalog);
+        var fallback = new InProcessRangeExecutor(catalog);
+        var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);
+        var segments = new List<OffloadSegments>();
+        try
+        {
+            foreach (var system in _systems)
+            {
+                var query = world.Query();
+                foreach (var access in system.ComponentWrites)
+                {
+                    access.Require(query);
+                }
+
+                foreach (var access in system.ComponentReads)
+                {
+                    access.Require(query);
+                }
+
+                system.ConfigureQuery?.Invoke(query);
+                OffloadCoordinator? coordinator = null;
+                if (system.JobName is { } jobName)
+                {
+                    var columns = new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads));
+                    var systemSegments = new OffloadSegments(system.Name, columns, runDirectory!, _limits, budget);
+                    segments.Add(systemSegments);
+                    coordinator = new OffloadCoordinator(jobName, system.JobParameters, new Snapshot(world, systemSegments), executor, fallback, _logger)
+                    {
+                        MaxExecutorRetries = _maxExecutorRetries,
+                    };
+                }
+
+                states[system.Name] = new SystemState(system.Name, system.Stage, world, query, tickLock, system.Work, coordinator);
+            }
+        }
+        catch
+        {
+            foreach (var built in segments)
+            {
+                built.Dispose();
+            }
+
+            ownedRunDirectory?.Dispose();
+            throw;
+        }
+
+        var inScheduleOrder = new SystemState[schedule.Systems.Count];
+        for (var i = 0; i < inScheduleOrder.Length; i++)
+        {
+            inScheduleOrder[i] = states[schedule.Systems[i].Name];
+        }
+
+        var byStage = new Dictionary<string, SystemState[]>(StringComparer.Ordinal);
+        foreach (var stage in schedule.Stages)
+        {
+            var inStage = new List<SystemState>();
+            foreach (var system in _systems)
+            {
+                if (string.Equals(system.Stage, stage.Name, StringComparison.Ordinal))
+                {
+                    inStage.Add(states[system.Name]);
+                }
+            }
+
+            byStage[stage.Name] = [.. inStage];
+        }
+
+        return new SimulationRunner(world, schedule, inScheduleOrder, byStage, [.. segments], ownedRunDirectory);
+    }
+
+    private static SystemDescriptorBuilder Describe(SystemBuilder system, Dictionary<string, SystemState> states)
+    {
+        var descriptor = SystemDescriptor.Create(system.Name).InStage(system.Stage);
+        foreach (var before in system.BeforeSystems)
+        {
+            descriptor.Before(before);
+        }
+
+        foreach (var after in system.AfterSystems)
+        {
+            descriptor.After(after);
+        }
+
+        foreach (var read in system.ComponentReads)
+        {
+            descriptor.Reads(read.Component.Type);
+        }
+
+        foreach (var write in system.ComponentWrites)
+        {
+            descriptor.Writes(write.Component.Type);
+        }
+
+        var name = system.Name;
+        return descriptor
+            .WithExecutionKind(system.JobName is null ? ExecutionKind.InProcess : ExecutionKind.Offloaded)
+            .Runs((context, cancellationToken) => states[name].RunAsync(context, cancellationToken));
+    }
+
+    private static void Validate(SystemBuilder system, JobCatalog catalog, List<string> problems)
+    {
+        if (system.Work is null && system.JobName is null)
+        {
+            problems.Add($"System '{system.Name}' has no work: call Run(...) or Offload(...).");
+            return;
+        }
+
+        if (system.Work is not null && system.JobName is not null)
+        {
+            problems.Add($"System '{system.Name}' both runs in-process and offloads job '{system.JobName}'; choose one.");
+            return;
+        }
+
+        if (system.JobName is not { } jobName)
+        {
+            return;
+        }
+
+        if (!catalog.TryGet(jobName, out var job))
+        {
+            var known = catalog.Names.Count == 0 ? "none" : string.Join(", ", catalog.Names);
+            problems.Add($"System '{system.Name}' offloads job '{jobName}', which no loaded job assembly has (known jobs: {known}).");
+            return;
+        }
+
+        if (system.ComponentWrites.Count is 0 or > SnapshotColumns.MaxWrittenComponents)
+        {
+            problems.Add($"Offloaded system '{system.Name}' writes {system.ComponentWrites.Count} components; it must write 1..{SnapshotColumns.MaxWrittenComponents}.");
+        }
+
+        foreach (var type in job.ComponentTypes)
+        {
+            if (!Declares(system, type))
+            {
+                problems.Add($"Offloaded system '{system.Name}' runs job '{jobName}', which uses {type.Name}; declare Reads<{type.Name}>() or Writes<{type.Name}>().");
+            }
+        }
+    }
+
+    private static bool Declares(SystemBuilder system, Type type)
+    {
+        foreach (var access in system.ComponentWrites)
+        {
+            if (access.Component.Type == type)
+            {
+                return true;
+            }
+        }
+
+        foreach (var access in system.ComponentReads)
+        {
+            if (access.Component.Type == type)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ComponentType[] Components(IReadOnlyList<SystemBuilder.ComponentAccess> accesses)
+    {
+        var components = new ComponentType[accesses.Count];
+        for (var i = 0; i < components.Length; i++)
+        {
+            components[i] = accesses[i].Component;
+        }
+
+        return components;
+    }
+
+    private bool HasOffloaded()
+    {
+        foreach (var system in _systems)
+        {
+            if (system.JobName is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

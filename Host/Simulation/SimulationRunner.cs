@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using SimHost.Host.Ecs;
+using SimHost.Host.Offload;
+using SimHost.Host.Scheduling;
+using SimHost.Layout.Segments;
+
+namespace SimHost.Host.Simulation;
+
+/// <summary>
+/// A world and its scheduled systems, built by <see cref="SimulationBuilder"/>. Each <see cref="RunFrameAsync"/>
+/// runs every stage: in-process systems in the host, offloaded systems through snapshot, job ranges and commit;
+/// command buffers are played back at the end of each stage. One frame at a time.
+/// </summary>
+public sealed class SimulationRunner : IDisposable
+{
+    private readonly ScheduleRunner _runner;
+    private readonly SystemState[] _systemsInScheduleOrder;
+    private readonly OffloadSegments[] _segments;
+    private readonly RunDirectory? _ownedRunDirectory;
+    private bool _isDisposed;
+
+    internal SimulationRunner(World world, Schedule schedule, SystemState[] systemsInScheduleOrder, IReadOnlyDictionary<string, SystemState[]> systemsByStage, OffloadSegments[] segments, RunDirectory? ownedRunDirectory)
+    {
+        World = world;
+        Schedule = schedule;
+        _systemsInScheduleOrder = systemsInScheduleOrder;
+        _segments = segments;
+        _ownedRunDirectory = ownedRunDirectory;
+        _runner = new ScheduleRunner(schedule, new StagePlayback(world, systemsByStage));
+    }
+
+    /// <summary>The world the systems run on.</summary>
+    public World World { get; }
+
+    /// <summary>The ordered stages and levels of the systems.</summary>
+    public Schedule Schedule { get; }
+
+    /// <summary>How many frames have run; the index of the next frame.</summary>
+    public long FrameCount { get; private set; }
+
+    /// <summary>Runs one frame that advances the simulation by <paramref name="deltaSeconds"/> from <paramref name="timeSeconds"/>.</summary>
+    /// <param name="deltaSeconds">Simulated seconds the frame advances.</param>
+    /// <param name="timeSeconds">Simulated seconds at the start of the frame.</param>
+    /// <param name="cancellationToken">Aborts the frame between levels.</param>
+    /// <returns>Per-system outcome, time and offload figures.</returns>
+    /// <exception cref="ObjectDisposedException">The simulation was disposed.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<FrameStats> RunFrameAsync(double deltaSeconds, double timeSeconds, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_isDisposed, this);
+        var start = Stopwatch.GetTimestamp();
+        foreach (var system in _systemsInScheduleOrder)
+        {
+            system.ResetFrame();
+        }
+
+        var frameIndex = FrameCount++;
+        var report = await _runner.RunFrameAsync(new FrameTiming(frameIndex, deltaSeconds, timeSeconds), this, cancellationToken);
+        var stats = new SystemStats[report.Systems.Count];
+        for (var i = 0; i < stats.Length; i++)
+        {
+            var entry = report.Systems[i];
+            var system = _systemsInScheduleOrder[i];
+            stats[i] = new SystemStats(entry.Name, entry.Stage, entry.Outcome, entry.Elapsed, system.Offload, entry.Exception ?? system.PlaybackFailure);
+        }
+
+        return new FrameStats(frameIndex, Stopwatch.GetElapsedTime(start), stats);
+    }
+
+    /// <summary>Deletes the offloaded systems' segments, and the run directory if the simulation created it.</summary>
+    public void Dispose()
+    {
+        if (_isDisposed)
+        {
+            return;
+        }
+
+        _isDisposed = true;
+        foreach (var segments in _segments)
+        {
+            segments.Dispose();
+        }
+
+        _ownedRunDirectory?.Dispose();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using SimHost.Host.Ecs;
+using SimHost.Host.Offload;
+using SimHost.Host.Scheduling;
+
+namespace SimHost.Host.Simulation;
+
+/// <summary>
+/// One system's run state inside a <see cref="SimulationRunner"/>: its change cursor, command buffer, query and either its
+/// in-process work or its offload coordinator, plus this frame's figures.
+/// </summary>
+internal sealed class SystemState
+{
+    private readonly World _world;
+    private readonly Lock _tickLock;
+    private readonly Action<SystemContext>? _work;
+
+    public SystemState(string name, string stage, World world, Query query, Lock tickLock, Action<SystemContext>? work, OffloadCoordinator? coordinator)
+    {
+        Name = name;
+        Stage = stage;
+        _world = world;
+        _tickLock = tickLock;
+        _work = work;
+        Coordinator = coordinator;
+        Query = query.WithCursor(Cursor);
+        Context = new SystemContext(world, Query, Commands);
+    }
+
+    public string Name { get; }
+
+    public string Stage { get; }
+
+    public ChangeCursor Cursor { get; } = new();
+
+    public CommandBuffer Commands { get; } = new();
+
+    public Query Query { get; }
+
+    public SystemContext Context { get; }
+
+    public OffloadCoordinator? Coordinator { get; }
+
+    public OffloadResult Offload { get; private set; }
+
+    public Exception? PlaybackFailure { get; set; }
+
+    public void ResetFrame()
+    {
+        Offload = default;
+        PlaybackFailure = null;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask RunAsync(SystemRunContext run, CancellationToken cancellationToken)
+    {
+        // Systems of one level run concurrently and the world's tick is a plain counter: advance it one at a time.
+        lock (_tickLock)
+        {
+            Cursor.BeginRun(_world);
+        }
+
+        if (Coordinator is null)
+        {
+            Context.FrameIndex = run.FrameIndex;
+            Context.DeltaSeconds = run.DeltaSeconds;
+            Context.TimeSeconds = run.TimeSeconds;
+            _work!(Context);
+            return;
+        }
+
+        Offload = await Coordinator.RunAsync(Query, (ulong)run.FrameIndex, run.DeltaSeconds, run.TimeSeconds, cancellationToken);
+        if (Offload.RangesAbandoned > 0)
+        {
+            throw new OffloadFailedException(
+                $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed on every retry, in-process included; their rows kept last frame's values.");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using SimHost.Host.Ecs;
+using SimHost.Host.Offload;
+using SimHost.Layout.Segments;
+using static SimHost.Tests.Host.Offload.OffloadTestSupport;
+
+namespace SimHost.Tests.Host.Offload;
+
+public sealed class OffloadCoordinatorTests
+{
+    private RunDirectory _directory = null!;
+
+    [SetUp]
+    public void SetUp() => _directory = RunDirectory.Create(Path.GetTempPath());
+
+    [TearDown]
+    public void TearDown() => _directory.Dispose();
+
+    /// <summary>Runs ranges in-process with several slots, failing chosen attempts after scribbling over the range's rows.</summary>
+    private sealed class FlakyExecutor(int slots, Func<int, RangeRequest, bool> fails) : IRangeExecutor
+    {
+        private readonly InProcessRangeExecutor _inner = new(Catalog);
+
+        public int Calls { get; private set; }
+
+        public int ParallelSlots => slots;
+
+        public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+        {
+            // Counted before yielding, so call numbers follow the order ranges were started in.
+            var call = Calls++;
+            await Task.Yield();
+            if (!fails(call, request))
+            {
+                return await _inner.RunAsync(request, cancellationToken);
+            }
+
+            // A worker that died halfway: garbage in its rows and every bit set.
+            var range = request.Range;
+            request.Segment.Column<Heat>(0).Slice(range.RowStart, range.RowCount).Fill(new Heat(-999));
+            request.Segment.ChangedWords(0).Slice(range.RowStart / 64, (range.RowCount + 63) / 64).Fill(ulong.MaxValue);
+            return RangeOutcome.Failed("worker 7 crashed", 7);
+        }
+    }
+
+    private (World World, Entity[] Entities, OffloadCoordinator Coordinator) Setup(IRangeExecutor executor, int count = 1000, int maxRetries = 1)
+    {
+        var world = new World();
+        var entities = CreateHeated(world, count, rate: 3);
+        var snapshot = NewSnapshot(world, _directory);
+        var coordinator = new OffloadCoordinator(HeatJob.JobName, default, snapshot, executor, new InProcessRangeExecutor(Catalog)) { MaxExecutorRetries = maxRetries };
+        return (world, entities, coordinator);
+    }
+
+    private static int[] Expected(int count, int frames) => Enumerable.Range(0, count).Select(i => i + (3 * frames)).ToArray();
+
+    [Test]
+    public async Task Run_WithoutFailures_CommitsEveryRange()
+    {
+        var (world, entities, coordinator) = Setup(new FlakyExecutor(4, (_, _) => false));
+
+        var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new OffloadResult(1000, 1000, 0, 4, 0, 0, 0)));
+        Assert.That(HeatOf(world, entities), Is.EqualTo(Expected(1000, 1)));
+    }
+
+    [Test]
+    public async Task FailedRanges_AreRestoredFromTheWorldAndRerun_GivingTheSameWorld()
+    {
+        // Calls 1 and 3 fail the first time: ranges 1 and 3 are scribbled over, re-snapshotted and re-run.
+        var executor = new FlakyExecutor(4, (call, _) => call is 1 or 3);
+        var (world, entities, coordinator) = Setup(executor);
+
+        var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+        var second = await coordinator.RunAsync(HeatQuery(world), 2, 0.1, 0.1, CancellationToken.None);
+
+        Assert.That(result, Is.EqualTo(new OffloadResult(1000, 1000, 0, 4, RangesFailed: 2, RangesRetried: 2, 0)));
+        Assert.That(second.RangesFailed, Is.Zero);
+        Assert.That(HeatOf(world, entities), Is.EqualTo(Expected(1000, 2)));
+    }
+
+    [Test]
+    public async Task RangesThatKeepFailingOnTheExecutor_RunInProcessInTheEnd()
+    {
+        var executor = new FlakyExecutor(4, (_, request) => request.Range.RowStart == 256);
+        var (world, entities, coordinator) = Setup(executor, maxRetries: 2);
+
+        var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+
+        Assert.That(result.RangesFailed, Is.EqualTo(1));
+        Assert.That(result.RangesRetried, Is.EqualTo(3), "two executor retries, then the in-process fallback");
+        Assert.That(result.RangesAbandoned, Is.Zero);
+        Assert.That(executor.Calls, Is.EqualTo(6));
+        Assert.That(HeatOf(world, entities), Is.EqualTo(Expected(1000, 1)));
+    }
+
+    [Test]
+    public async Task ARangeThatFailsEverywhere_IsAbandoned_AndNothingOfItIsCommitted()
+    {
+        var world = new World();
+        var entities = CreateHeated(world, 300, rate: 3);
+        var snapshot = NewSnapshot(world, _directory);
+        var alwaysFirstRange = new FlakyExecutor(2, (_, request) => request.Range.RowStart == 0);
+        var coordinator = new OffloadCoordinator(HeatJob.JobName, default, snapshot, alwaysFirstRange, alwaysFirstRange);
+
+        var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+
+        Assert.That(result.RangesAbandoned, Is.EqualTo(1));
+        Assert.That(result.RowsCommitted, Is.EqualTo(300 - 192));
+        var expected = Enumerable.Range(0, 300).Select(i => i < 192 ? i : i + 3).ToArray();
+        Assert.That(HeatOf(world, entities), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task InProcessExecutor_ReportsAThrowingJobAsAFailedRange()
+    {
+        var world = new World();
+        world.Create(new Heat(1), new Rate(1));
+        var snapshot = NewSnapshot(world, _directory);
+        SnapshotWriter.Write(HeatQuery(world), snapshot, 1);
+        var executor = new InProcessRangeExecutor(Catalog);
+        var segment = snapshot.Segments.Segments[0];
+        var badRange = new SimHost.Layout.Jobs.JobRange(0, 1, 0, 1, 0.1, 0, default);
+
+        var outcome = await executor.RunAsync(new RangeRequest(HeatJob.JobName, segment, 1, badRange), CancellationToken.None);
+
+        Assert.That(outcome.Succeeded, Is.False);
+        Assert.That(outcome.Failure, Does.Contain("InvalidOperationException"));
+    }
+}
