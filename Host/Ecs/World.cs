@@ -46,7 +46,14 @@ public sealed partial class World
     /// <summary>Whether a query is iterating; structural changes are refused until it ends.</summary>
     public bool IsIterating => IterationDepth > 0;
 
-    internal int IterationDepth { get; set; }
+    // Systems of one level iterate queries on several threads at once, so the depth is changed atomically.
+    private int _iterationDepth;
+
+    internal int IterationDepth => Volatile.Read(ref _iterationDepth);
+
+    internal void EnterIteration() => Interlocked.Increment(ref _iterationDepth);
+
+    internal void ExitIteration() => Interlocked.Decrement(ref _iterationDepth);
 
     /// <summary>Advances the change tick, so later writes are newer than everything a reader saw before.</summary>
     /// <returns>The new tick.</returns>

@@ -28,7 +28,7 @@ public ref struct ChunkEnumerator
         }
 
         _archetypeIndex = -1;
-        _world.IterationDepth++;
+        _world.EnterIteration();
     }
 
     /// <summary>The current chunk.</summary>
@@ -62,7 +62,7 @@ public ref struct ChunkEnumerator
         if (!_disposed)
         {
             _disposed = true;
-            _world.IterationDepth--;
+            _world.ExitIteration();
         }
     }
 
