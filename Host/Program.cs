@@ -1,4 +1,5 @@
 using SimHost.Host.Cli;
+using SimHost.Host.Running;
 
 namespace SimHost.Host;
 
@@ -7,5 +8,9 @@ public static class Program
 {
     /// <summary>Runs the simhost command line; see <see cref="SimHostCommandLine"/>.</summary>
     public static Task<int> Main(string[] args) =>
-        SimHostCommandLine.InvokeAsync(args, (settings, cancellationToken) => Task.FromResult(ExitCodes.Success), Console.Out, Console.Error);
+        SimHostCommandLine.InvokeAsync(
+            args,
+            (settings, cancellationToken) => ScenarioRun.ExecuteAsync(settings, RunConsole.System, startWorkers: null, cancellationToken),
+            Console.Out,
+            Console.Error);
 }

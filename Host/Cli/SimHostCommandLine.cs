@@ -42,7 +42,16 @@ public static class SimHostCommandLine
             return ExitCodes.UsageError;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+
+            // Ctrl-C cancels the token and the run finishes its frame, shuts workers down and prints the summary;
+            // no timeout may cut that short.
+            ProcessTerminationTimeout = null,
+        };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using Serilog;
+using SimHost.Host.Cli;
+using SimHost.Host.Ecs;
+using SimHost.Host.Offload;
+using SimHost.Host.Scenarios;
+using SimHost.Host.Simulation;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
+using SimHost.Physics.Jobs;
+
+namespace SimHost.Host.Running;
+
+/// <summary>
+/// <c>simhost run</c>: sets up logging, the run directory, the jobs and where they run, seeds the particle scenario,
+/// runs its frames with live progress, and prints the summary ending in <c>checksum: HEX</c>. Ctrl-C finishes the
+/// current frame, shuts the workers down, removes the run directory and still prints the summary.
+/// </summary>
+public static class ScenarioRun
+{
+    /// <summary>Starts the worker processes for a run; supplied by the worker supervisor.</summary>
+    /// <param name="settings">The validated settings.</param>
+    /// <param name="catalog">The jobs every worker must know.</param>
+    /// <param name="runDirectory">The run's directory.</param>
+    /// <param name="logger">The run's logger.</param>
+    /// <param name="cancellationToken">Cancelled on Ctrl-C during start-up.</param>
+    /// <returns>The executor (disposed at the end of the run) and its status.</returns>
+    public delegate Task<(IRangeExecutor Executor, IWorkerStatus Status)> WorkerPoolFactory(
+        RunSettings settings, JobCatalog catalog, RunDirectory runDirectory, ILogger logger, CancellationToken cancellationToken);
+
+    /// <summary>Runs the scenario as <paramref name="settings"/> say.</summary>
+    /// <param name="settings">The validated flags.</param>
+    /// <param name="console">Where the summary, progress and errors go.</param>
+    /// <param name="startWorkers">Starts worker processes when <see cref="RunSettings.Workers"/> is above 0.</param>
+    /// <param name="cancellationToken">Cancelled on Ctrl-C: the current frame completes, then the run ends cleanly.</param>
+    /// <returns>The exit code: 0 done, 1 the run failed, 2 the command line cannot be run.</returns>
+    public static async Task<int> ExecuteAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, CancellationToken cancellationToken)
+    {
+        Serilog.Core.Logger logger;
+        try
+        {
+            logger = HostLogging.Create(settings.LogLevel, settings.LogFile);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            await console.Error.WriteLineAsync($"simhost: --log-file '{settings.LogFile}' cannot be written ({exception.Message}); give a writable path.");
+            return ExitCodes.UsageError;
+        }
+
+        await using (logger)
+        {
+            try
+            {
+                return await RunAsync(settings, console, startWorkers, logger, cancellationToken);
+            }
+            catch (UsageException exception)
+            {
+                await console.Error.WriteLineAsync($"simhost: {exception.Message}");
+                return ExitCodes.UsageError;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await console.Error.WriteLineAsync("simhost: stopped by Ctrl-C before the first frame.");
+                return ExitCodes.Success;
+            }
+            catch (Exception exception)
+            {
+                logger.Fatal(exception, "The run failed: {Reason}", exception.Message);
+                await console.Error.WriteLineAsync($"simhost: the run failed: {exception.Message}");
+                return ExitCodes.RunFailed;
+            }
+        }
+    }
+
+    private static async Task<int> RunAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, ILogger logger, CancellationToken cancellationToken)
+    {
+        var root = settings.RunDirectoryRoot ?? RunDirectory.DefaultRoot;
+        RemoveStaleRunDirectories(root, logger);
+        using var runDirectory = CreateRunDirectory(root);
+        logger.Information("Run directory {RunDirectory}", runDirectory.Path);
+
+        var catalog = LoadJobs(settings);
+        IRangeExecutor? pool = null;
+        IWorkerStatus? status = null;
+        try
+        {
+            if (settings.Workers > 0)
+            {
+                if (startWorkers is null)
+                {
+                    throw new UsageException("--workers above 0 needs the worker supervisor, which this build does not include; use --workers 0.");
+                }
+
+                (pool, status) = await startWorkers(settings, catalog, runDirectory, logger, cancellationToken);
+            }
+
+            return await RunFramesAsync(settings, console, catalog, runDirectory, pool, status, logger, cancellationToken);
+        }
+        finally
+        {
+            switch (pool)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync();
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+
+    private static async Task<int> RunFramesAsync(
+        RunSettings settings,
+        RunConsole console,
+        JobCatalog catalog,
+        RunDirectory runDirectory,
+        IRangeExecutor? pool,
+        IWorkerStatus? status,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var builder = new SimulationBuilder()
+            .WithJobs(catalog)
+            .WithRunDirectory(runDirectory)
+            .WithSegmentLimits(new SegmentLimits(settings.SegmentSizeBytes, settings.MaxSharedMemoryBytes))
+            .WithLogger(logger);
+        if (pool is not null)
+        {
+            builder = builder.WithExecutor(pool);
+        }
+
+        var world = new World();
+        SimulationRunner simulation;
+        try
+        {
+            simulation = ParticleScenario.Create(builder, world, settings.Entities, settings.Seed);
+        }
+        catch (SharedMemoryLimitException exception)
+        {
+            throw new UsageException(exception.Message, exception);
+        }
+
+        using (simulation)
+        {
+            logger.Information(
+                "Simulating {Entities} particles for {Frames} frames (seed {Seed}, dt {Dt} s) {Where}",
+                settings.Entities,
+                settings.Frames == 0 ? "unbounded" : settings.Frames,
+                settings.Seed,
+                settings.DtSeconds,
+                settings.Workers == 0 ? "in-process" : $"on {settings.Workers} worker processes");
+
+            var frameTimes = new FrameTimeStatistics();
+            var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
+            long rangesFailed = 0, rowsCommitted = 0, failedFrames = 0;
+            var started = Stopwatch.GetTimestamp();
+            long frame = 0;
+            while ((settings.Frames == 0 || frame < settings.Frames) && !cancellationToken.IsCancellationRequested)
+            {
+                // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole.
+                var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.DtSeconds, CancellationToken.None);
+                frame++;
+                frameTimes.Add(stats.Elapsed);
+                rangesFailed += stats.RangesFailed;
+                rowsCommitted += stats.RowsCommitted;
+                if (stats.HasFailures)
+                {
+                    failedFrames++;
+                    foreach (var (system, exception) in stats.Failures)
+                    {
+                        logger.Error(exception, "System {System} failed in frame {Frame}: {Reason}", system, frame, exception.Message);
+                    }
+
+                    if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
+                    {
+                        break;
+                    }
+                }
+                else if (stats.RangesFailed > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
+                {
+                    logger.Error("Frame {Frame} had {RangesFailed} failed ranges and --on-worker-failure is fail", frame, stats.RangesFailed);
+                    failedFrames++;
+                    break;
+                }
+
+                progress.Report(frame, frameTimes, status?.WorkersAlive ?? 0, (int)(status?.Restarts ?? 0));
+            }
+
+            var wall = Stopwatch.GetElapsedTime(started);
+            progress.Finish();
+            var checksum = WorldChecksum.Format(WorldChecksum.Compute(world, ParticleScenario.Components));
+            var summary = new RunSummary(
+                frame,
+                world.EntityCount,
+                settings.Workers,
+                wall,
+                frameTimes,
+                status?.Restarts ?? 0,
+                rangesFailed,
+                rowsCommitted,
+                failedFrames,
+                cancellationToken.IsCancellationRequested,
+                checksum);
+            summary.WriteTo(console.Output);
+            return failedFrames > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
+        }
+    }
+
+    private static void RemoveStaleRunDirectories(string root, ILogger logger)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var removed in RunDirectory.RemoveStale(root))
+            {
+                logger.Information("Removed {RunDirectory}, left by a host that is no longer running", removed);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.Warning("Could not look for stale run directories in {Root}: {Reason}", root, exception.Message);
+        }
+    }
+
+    private static RunDirectory CreateRunDirectory(string root)
+    {
+        try
+        {
+            return RunDirectory.Create(root);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"--run-dir '{root}' is not a writable directory ({exception.Message}); give a folder you can write, e.g. --run-dir /tmp.", exception);
+        }
+    }
+
+    private static JobCatalog LoadJobs(RunSettings settings)
+    {
+        try
+        {
+            return JobCatalog.Load([typeof(PhysicsStepJob).Assembly], settings.JobAssemblies);
+        }
+        catch (JobCatalogException exception)
+        {
+            throw new UsageException($"--job-assembly: {exception.Message}", exception);
+        }
+    }
+}
