@@ -15,7 +15,7 @@ internal sealed class WorkerSlot
     private readonly WorkerPoolContext _context;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<bool> _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private WorkerConnection? _connection;
+    private WorkerInstance? _current;
     private Process? _process;
     private ulong _sequence;
     private int _isQueued;
@@ -33,13 +33,13 @@ internal sealed class WorkerSlot
     public string PipePath { get; }
 
     /// <summary>Whether a worker is connected and its connection has not broken.</summary>
-    public bool IsAlive => Volatile.Read(ref _connection) is { IsOpen: true };
+    public bool IsAlive => Volatile.Read(ref _current) is { Connection.IsOpen: true };
 
     /// <summary>Whether the restart policy gave this slot up.</summary>
     public bool IsDown { get; private set; }
 
     /// <summary>The current worker's pid, or null.</summary>
-    public int? ProcessId => Volatile.Read(ref _process) is { } process && IsAlive ? process.Id : null;
+    public int? ProcessId => Volatile.Read(ref _current) is { Connection.IsOpen: true } current ? current.Process.Id : null;
 
     /// <summary>Completes with whether the first start succeeded.</summary>
     public Task<bool> FirstStart => _firstStart.Task;
@@ -57,12 +57,16 @@ internal sealed class WorkerSlot
     /// <summary>Runs one range on this slot's worker; never throws for a worker failure.</summary>
     public async Task<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
     {
-        var connection = Volatile.Read(ref _connection);
+        // One snapshot of process and connection: the supervision loop may start a replacement meanwhile, and a
+        // failure here must never kill or describe the replacement.
+        var current = Volatile.Read(ref _current);
         var id = (int)WorkerId;
-        if (connection is not { IsOpen: true })
+        if (current is not { Connection.IsOpen: true })
         {
             return RangeOutcome.Failed($"worker {id} is not running", id);
         }
+
+        var connection = current.Connection;
 
         var range = request.Range;
         var start = new JobStartMessage(
@@ -86,27 +90,27 @@ internal sealed class WorkerSlot
                 case JobDoneMessage done when done.RowStart == start.RowStart && done.RowCount == start.RowCount:
                     return RangeOutcome.Success((int)done.RowsChanged, done.Elapsed, id);
                 case JobDoneMessage done:
-                    return Kill(connection, $"protocol break: worker {id} answered {what} with rows {done.RowStart}+{done.RowCount}");
+                    return Kill(current, $"protocol break: worker {id} answered {what} with rows {done.RowStart}+{done.RowCount}");
                 case JobFailedMessage failed:
                     _logger.Warning("Job {What} failed in worker {WorkerId}: {Reason}", what, id, failed.ErrorText);
                     return RangeOutcome.Failed($"{what} failed in worker {id}: {failed.ErrorText}", id);
                 default:
-                    return Kill(connection, $"protocol break: worker {id} answered {what} with {reply.Type}");
+                    return Kill(current, $"protocol break: worker {id} answered {what} with {reply.Type}");
             }
         }
         catch (TimeoutException)
         {
-            return Kill(connection, $"worker {id} did not finish {what} within {_context.Options.JobTimeout}; killed");
+            return Kill(current, $"worker {id} did not finish {what} within {_context.Options.JobTimeout}; killed");
         }
         catch (WorkerBrokenException exception)
         {
-            var exit = await DescribeExitAsync().ConfigureAwait(false);
-            return Kill(connection, $"worker {id} failed during {what}: {exception.Message}{exit}");
+            var exit = await DescribeExitAsync(current).ConfigureAwait(false);
+            return Kill(current, $"worker {id} failed during {what}: {exception.Message}{exit}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The worker is mid-job with nobody waiting for its answer: it cannot be reused safely.
-            Kill(connection, $"the run was cancelled during {what}");
+            Kill(current, $"the run was cancelled during {what}");
             throw;
         }
     }
@@ -114,7 +118,7 @@ internal sealed class WorkerSlot
     /// <summary>Asks the current worker to exit, waits up to the grace period, then kills what remains.</summary>
     public async Task ShutdownAsync()
     {
-        var connection = Volatile.Read(ref _connection);
+        var connection = Volatile.Read(ref _current)?.Connection;
         var process = Volatile.Read(ref _process);
         if (connection is { IsOpen: true })
         {
@@ -150,12 +154,10 @@ internal sealed class WorkerSlot
                 startFailures = 0;
                 _context.OnSlotReady(this);
                 await connection.Closed.ConfigureAwait(false);
-                var process = Volatile.Read(ref _process);
-                if (process is not null)
-                {
-                    KillProcess(process);
-                    await WaitForExitAsync(process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                }
+                var instance = Volatile.Read(ref _current)!;
+                KillProcess(instance.Process);
+                await WaitForExitAsync(instance.Process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                instance.Exit.TrySetResult(instance.Process.HasExited ? DescribeExit(instance.Process) : " (state unknown)");
 
                 await connection.DisposeAsync().ConfigureAwait(false);
                 if (shutdown.IsCancellationRequested)
@@ -225,13 +227,13 @@ internal sealed class WorkerSlot
         Volatile.Write(ref _process, process);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         attempt.CancelAfter(_context.Options.HandshakeTimeout);
-        using var onExit = RegisterExit(process, attempt);
+        using var onExit = CancelOnExit(process, attempt);
         var handshake = new WorkerHandshake(WorkerId, process.Id, _context.Token, _context.LayoutHashes);
         var welcome = new WelcomeMessage(WorkerId, _context.RunId, _context.Options.JobTimeout, (WorkerLogLevel)_context.Options.LogLevel);
         try
         {
             var connection = await WorkerConnection.AcceptAsync(PipePath, handshake, welcome, _logger, attempt.Token).ConfigureAwait(false);
-            Volatile.Write(ref _connection, connection);
+            Volatile.Write(ref _current, new WorkerInstance(process, connection));
             _logger.Information("Worker {WorkerId} ready (pid {ProcessId})", WorkerId, process.Id);
             return connection;
         }
@@ -253,41 +255,39 @@ internal sealed class WorkerSlot
         return null;
     }
 
-    private static CancellationTokenRegistration RegisterExit(Process process, CancellationTokenSource attempt)
+    private static ExitSubscription CancelOnExit(Process process, CancellationTokenSource attempt)
     {
         // Exited fires on a runtime thread; cancelling the handshake makes a worker that died at start fail fast.
-        EventHandler handler = (_, _) => attempt.Cancel();
-        process.Exited += handler;
+        var subscription = new ExitSubscription(process, attempt);
         if (process.HasExited)
         {
             attempt.Cancel();
         }
 
-        return attempt.Token.Register(() => process.Exited -= handler);
+        return subscription;
     }
 
-    private RangeOutcome Kill(WorkerConnection connection, string reason)
+    private RangeOutcome Kill(WorkerInstance instance, string reason)
     {
         _logger.Warning("{Reason}", reason);
-        connection.Break(reason);
-        if (Volatile.Read(ref _process) is { } process)
-        {
-            KillProcess(process);
-        }
+        instance.Connection.Break(reason);
+        KillProcess(instance.Process);
 
         return RangeOutcome.Failed(reason, (int)WorkerId);
     }
 
-    private async Task<string> DescribeExitAsync()
+    private static async Task<string> DescribeExitAsync(WorkerInstance instance)
     {
         // A crashed worker's pipe closes a moment before the kernel reaps it; the exit code makes the log line useful.
-        if (Volatile.Read(ref _process) is not { } process)
+        // The supervision loop records it (it owns the Process object and disposes it when it starts the next one).
+        try
+        {
+            return "; it exited" + await instance.Exit.Task.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             return string.Empty;
         }
-
-        await WaitForExitAsync(process, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        return process.HasExited ? $"; it exited{DescribeExit(process)}" : string.Empty;
     }
 
     private static string DescribeExit(Process process)
@@ -326,5 +326,48 @@ internal sealed class WorkerSlot
         {
             // Already exited.
         }
+    }
+
+    /// <summary>Cancels a handshake attempt when the worker exits; disposing unsubscribes before the source is disposed.</summary>
+    private sealed class ExitSubscription : IDisposable
+    {
+        private readonly Process _process;
+        private readonly CancellationTokenSource _attempt;
+        private readonly Lock _gate = new();
+        private bool _isDisposed;
+
+        public ExitSubscription(Process process, CancellationTokenSource attempt)
+        {
+            _process = process;
+            _attempt = attempt;
+            process.Exited += OnExited;
+        }
+
+        public void Dispose()
+        {
+            _process.Exited -= OnExited;
+            lock (_gate)
+            {
+                _isDisposed = true;
+            }
+        }
+
+        private void OnExited(object? sender, EventArgs e)
+        {
+            lock (_gate)
+            {
+                if (!_isDisposed)
+                {
+                    _attempt.Cancel();
+                }
+            }
+        }
+    }
+
+    /// <summary>One worker process and its connection, replaced together.</summary>
+    private sealed record WorkerInstance(Process Process, WorkerConnection Connection)
+    {
+        /// <summary>How the process ended (" with code 139, signal 11 (SIGSEGV)"), once the supervision loop reaped it.</summary>
+        public TaskCompletionSource<string> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
