@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using Serilog;
+using SimHost.Layout.Protocol;
+
+namespace SimHost.Host.Workers;
+
+/// <summary>
+/// Finds simhost-worker next to the host and starts it: through its apphost when present, else as
+/// <c>dotnet simhost-worker.dll</c> with the dotnet host that runs this process. The token goes to the child's
+/// stdin so it never appears in a process listing; the child's output is forwarded into the host's log.
+/// </summary>
+internal sealed class WorkerLauncher
+{
+    /// <summary>The worker's assembly file name.</summary>
+    public const string WorkerAssemblyFileName = "simhost-worker.dll";
+
+    private const string WorkerAppHostName = "simhost-worker";
+
+    private readonly string _fileName;
+    private readonly string? _assemblyPath;
+
+    private WorkerLauncher(string fileName, string? assemblyPath)
+    {
+        _fileName = fileName;
+        _assemblyPath = assemblyPath;
+    }
+
+    /// <summary>Finds the worker in <paramref name="directory"/> (default: next to the host).</summary>
+    /// <exception cref="WorkerStartException">simhost-worker.dll is not there.</exception>
+    public static WorkerLauncher Locate(string? directory = null)
+    {
+        directory ??= AppContext.BaseDirectory;
+        var assemblyPath = Path.Combine(directory, WorkerAssemblyFileName);
+        if (!File.Exists(assemblyPath))
+        {
+            throw new WorkerStartException($"The worker {assemblyPath} is missing; build the Host project (it copies simhost-worker next to simhost).");
+        }
+
+        var appHost = Path.Combine(directory, OperatingSystem.IsWindows() ? WorkerAppHostName + ".exe" : WorkerAppHostName);
+        return File.Exists(appHost) ? new WorkerLauncher(appHost, null) : new WorkerLauncher(DotnetHostPath(), assemblyPath);
+    }
+
+    /// <summary>Starts worker <paramref name="workerId"/>, hands it the token and forwards its output to <paramref name="logger"/>.</summary>
+    /// <exception cref="WorkerStartException">The process could not be started.</exception>
+    public Process Start(uint workerId, string pipePath, AuthToken token, IReadOnlyList<string> jobAssemblies, ILogger logger)
+    {
+        var startInfo = new ProcessStartInfo(_fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (_assemblyPath is not null)
+        {
+            startInfo.ArgumentList.Add(_assemblyPath);
+        }
+
+        startInfo.ArgumentList.Add("--pipe");
+        startInfo.ArgumentList.Add(pipePath);
+        startInfo.ArgumentList.Add("--worker-id");
+        startInfo.ArgumentList.Add(workerId.ToString(CultureInfo.InvariantCulture));
+        startInfo.ArgumentList.Add("--parent-pid");
+        startInfo.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        foreach (var assembly in jobAssemblies)
+        {
+            startInfo.ArgumentList.Add("--job-assembly");
+            startInfo.ArgumentList.Add(Path.GetFullPath(assembly));
+        }
+
+        var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var forwarder = new WorkerOutputForwarder(logger, workerId);
+        process.ErrorDataReceived += (_, e) => forwarder.Forward(e.Data);
+        process.OutputDataReceived += (_, e) => forwarder.Forward(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            process.Dispose();
+            throw new WorkerStartException($"Worker {workerId} could not be started ({_fileName}): {exception.Message}", exception);
+        }
+
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            process.StandardInput.WriteLine(token.ToHexString());
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child died at once; the handshake wait reports its exit.
+        }
+
+        return process;
+    }
+
+    private static string DotnetHostPath()
+    {
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return current;
+        }
+
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
+    }
+}

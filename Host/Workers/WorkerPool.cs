@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Serilog;
+using SimHost.Host.Offload;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Protocol;
+using SimHost.Physics.Jobs;
+
+namespace SimHost.Host.Workers;
+
+/// <summary>
+/// Runs job ranges on a pool of simhost-worker processes, one range per worker at a time. A worker that crashes,
+/// hangs past the job timeout or breaks the protocol is killed, its range reported failed (never thrown), and the
+/// worker replaced in the background as the <see cref="RestartPolicy"/> allows.
+/// </summary>
+/// <remarks>
+/// <see cref="ParallelSlots"/> counts live workers and is 0 when none is running (all failed, or every slot given
+/// up by the restart policy): the caller should then run ranges in-process. <see cref="RunAsync"/> on a pool with
+/// no live worker and no restart pending returns a failed outcome at once.
+/// </remarks>
+public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
+{
+    // Unix socket paths are limited to 108 bytes including the terminator.
+    private const int MaxSocketPathBytes = 107;
+
+    private readonly WorkerSlot[] _slots;
+    private readonly Channel<WorkerSlot> _idle = Channel.CreateUnbounded<WorkerSlot>();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly ILogger _logger;
+    private int _slotsDown;
+    private long _restarts;
+    private int _isDisposed;
+
+    private WorkerPool(WorkerPoolOptions options, WorkerLauncher launcher, IReadOnlySet<ulong> layoutHashes, ILogger logger)
+    {
+        _logger = logger;
+        var runId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
+        var context = new WorkerPoolContext(
+            options, launcher, AuthToken.CreateRandom(), runId, layoutHashes, logger, Enqueue, OnSlotDown, () => Interlocked.Increment(ref _restarts), _shutdown.Token);
+        var pipeSuffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        _slots = new WorkerSlot[options.WorkerCount];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new WorkerSlot((uint)i, PipePath(options.PipeDirectory, i, pipeSuffix), context);
+        }
+    }
+
+    /// <summary>Workers currently connected and usable; 0 means the caller should run ranges in-process.</summary>
+    public int ParallelSlots
+    {
+        get
+        {
+            var alive = 0;
+            foreach (var slot in _slots)
+            {
+                alive += slot.IsAlive ? 1 : 0;
+            }
+
+            return alive;
+        }
+    }
+
+    /// <summary>Workers started to replace one that failed, over the pool's life.</summary>
+    public long RestartCount => Interlocked.Read(ref _restarts);
+
+    /// <summary>The process ids of the live workers right now (for diagnostics and chaos tests).</summary>
+    public IReadOnlyList<int> WorkerProcessIds
+    {
+        get
+        {
+            var ids = new List<int>(_slots.Length);
+            foreach (var slot in _slots)
+            {
+                if (slot.ProcessId is { } id)
+                {
+                    ids.Add(id);
+                }
+            }
+
+            return ids;
+        }
+    }
+
+    /// <summary>
+    /// Loads the job catalog (the built-in physics jobs plus <see cref="WorkerPoolOptions.JobAssemblies"/>) to learn
+    /// the component layouts, starts every worker in parallel and waits for each to say Hello or fail.
+    /// </summary>
+    /// <param name="options">Worker count, timeouts, job assemblies, log level, pipe directory.</param>
+    /// <param name="logger">The host's log; every pool event carries a WorkerId property.</param>
+    /// <param name="cancellationToken">Cancels the start; the workers started so far are stopped.</param>
+    /// <returns>The pool; check <see cref="ParallelSlots"/> (workers that failed to start are retried in the background).</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="JobCatalogException">A job assembly cannot be loaded.</exception>
+    /// <exception cref="WorkerStartException">simhost-worker is not next to the host.</exception>
+    public static async Task<WorkerPool> StartAsync(WorkerPoolOptions options, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WorkerCount, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.JobTimeout, TimeSpan.FromMilliseconds(1), nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.HandshakeTimeout, TimeSpan.Zero, nameof(options));
+
+        var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], options.JobAssemblies);
+        var hashes = new HashSet<ulong>();
+        foreach (var layout in catalog.ComponentLayouts)
+        {
+            hashes.Add(layout.Hash);
+        }
+
+        var pool = new WorkerPool(options, WorkerLauncher.Locate(options.WorkerDirectory), hashes, logger);
+        try
+        {
+            var firstStarts = new Task<bool>[pool._slots.Length];
+            for (var i = 0; i < pool._slots.Length; i++)
+            {
+                pool._slots[i].StartSupervision();
+                firstStarts[i] = pool._slots[i].FirstStart;
+            }
+
+            await Task.WhenAll(firstStarts).WaitAsync(cancellationToken).ConfigureAwait(false);
+            logger.Information("Worker pool started: {Alive} of {Count} workers running", pool.ParallelSlots, pool._slots.Length);
+            return pool;
+        }
+        catch
+        {
+            await pool.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits for an idle worker and runs the range on it under the job timeout. Never throws for a worker failure:
+    /// a crash, hang, protocol break or job exception comes back as <see cref="RangeOutcome.Failed"/>.
+    /// </summary>
+    /// <param name="request">The job, segment and range.</param>
+    /// <param name="cancellationToken">Cancels the wait; a worker cancelled mid-job is killed and replaced.</param>
+    /// <returns>The range's outcome.</returns>
+    /// <exception cref="OperationCanceledException">The token fired.</exception>
+    public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        while (true)
+        {
+            WorkerSlot slot;
+            try
+            {
+                slot = await _idle.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                return RangeOutcome.Failed(
+                    Volatile.Read(ref _isDisposed) != 0 ? "the worker pool is shut down" : "no worker is running; every slot failed to restart", null);
+            }
+
+            slot.MarkDequeued();
+            if (!slot.IsAlive)
+            {
+                // Its supervision loop queues it again once a replacement says Hello.
+                continue;
+            }
+
+            var outcome = await slot.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            if (slot.IsAlive)
+            {
+                Enqueue(slot);
+            }
+
+            return outcome;
+        }
+    }
+
+    /// <summary>Sends every worker Shutdown, waits up to the grace period, kills what remains and removes the pipes.</summary>
+    /// <returns>A task that completes when every worker process has exited.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _isDisposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        _idle.Writer.TryComplete();
+        var stops = new Task[_slots.Length];
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            stops[i] = _slots[i].ShutdownAsync();
+        }
+
+        await Task.WhenAll(stops).ConfigureAwait(false);
+        for (var i = 0; i < _slots.Length; i++)
+        {
+            stops[i] = _slots[i].Supervision;
+        }
+
+        await Task.WhenAll(stops).ConfigureAwait(false);
+        foreach (var slot in _slots)
+        {
+            TryDeleteSocket(slot.PipePath);
+        }
+
+        _shutdown.Dispose();
+        _logger.Information("Worker pool stopped after {Restarts} restarts", RestartCount);
+    }
+
+    private static string PipePath(string? directory, int workerId, string suffix)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"simhost-{Environment.ProcessId}-{suffix}-w{workerId}.pipe");
+        if (directory is not null)
+        {
+            var path = Path.Combine(Path.GetFullPath(directory), name);
+            if (System.Text.Encoding.UTF8.GetByteCount(path) <= MaxSocketPathBytes)
+            {
+                return path;
+            }
+        }
+
+        return Path.Combine(Path.GetTempPath(), name);
+    }
+
+    private static void TryDeleteSocket(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The run directory's removal takes it with it.
+        }
+    }
+
+    private void Enqueue(WorkerSlot slot)
+    {
+        if (slot.TryMarkQueued() && !_idle.Writer.TryWrite(slot))
+        {
+            slot.MarkDequeued();
+        }
+    }
+
+    private void OnSlotDown()
+    {
+        if (Interlocked.Increment(ref _slotsDown) == _slots.Length)
+        {
+            _logger.Error("Every worker slot is down; ranges must run in-process");
+            _idle.Writer.TryComplete();
+        }
+    }
+}

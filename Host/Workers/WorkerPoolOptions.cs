@@ -1,0 +1,37 @@
+using Serilog.Events;
+
+namespace SimHost.Host.Workers;
+
+/// <summary>How a <see cref="WorkerPool"/> starts and supervises its worker processes.</summary>
+public sealed record WorkerPoolOptions
+{
+    /// <summary>Worker processes to keep running; at least 1 (a run without workers uses the in-process executor instead).</summary>
+    public int WorkerCount { get; init; } = 2;
+
+    /// <summary>How long one job range may run before its worker is killed and the range reported failed.</summary>
+    public TimeSpan JobTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a new worker has to start, connect and say Hello.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long <see cref="WorkerPool.DisposeAsync"/> waits for workers to exit after Shutdown before killing them.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Extra job assemblies, loaded by the host (to check layouts) and by every worker.</summary>
+    public IReadOnlyList<string> JobAssemblies { get; init; } = [];
+
+    /// <summary>The least severe event a worker logs (sent in Welcome); worker lines are forwarded into the host's log.</summary>
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>
+    /// Where the pipes' sockets go: normally the run directory (private to the user, removed with it). Null puts them
+    /// in the temp directory. The socket path must stay under 108 bytes; a longer one falls back to the temp directory.
+    /// </summary>
+    public string? PipeDirectory { get; init; }
+
+    /// <summary>The folder holding simhost-worker; null looks next to the host (<see cref="AppContext.BaseDirectory"/>).</summary>
+    public string? WorkerDirectory { get; init; }
+
+    /// <summary>Decides whether and when a failed worker slot is restarted.</summary>
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.Immediate;
+}

@@ -1,0 +1,373 @@
+using System.Diagnostics;
+using System.Globalization;
+using Serilog;
+using SimHost.Host.Offload;
+using SimHost.Layout.Protocol;
+
+namespace SimHost.Host.Workers;
+
+/// <summary>
+/// One place in the pool: a worker id, its pipe, its sequence counter (which continues across replacements) and
+/// the current worker process. A supervision loop starts the worker, waits for it to fail and starts the next.
+/// </summary>
+internal sealed class WorkerSlot
+{
+    private readonly WorkerPoolContext _context;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource<bool> _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WorkerInstance? _current;
+    private Process? _process;
+    private ulong _sequence;
+    private int _isQueued;
+
+    public WorkerSlot(uint workerId, string pipePath, WorkerPoolContext context)
+    {
+        WorkerId = workerId;
+        PipePath = pipePath;
+        _context = context;
+        _logger = context.Logger.ForContext(nameof(WorkerId), workerId);
+    }
+
+    public uint WorkerId { get; }
+
+    public string PipePath { get; }
+
+    /// <summary>Whether a worker is connected and its connection has not broken.</summary>
+    public bool IsAlive => Volatile.Read(ref _current) is { Connection.IsOpen: true };
+
+    /// <summary>Whether the restart policy gave this slot up.</summary>
+    public bool IsDown { get; private set; }
+
+    /// <summary>The current worker's pid, or null.</summary>
+    public int? ProcessId => Volatile.Read(ref _current) is { Connection.IsOpen: true } current ? current.Process.Id : null;
+
+    /// <summary>Completes with whether the first start succeeded.</summary>
+    public Task<bool> FirstStart => _firstStart.Task;
+
+    /// <summary>The supervision loop; ends when the pool shuts down or the policy gives the slot up.</summary>
+    public Task Supervision { get; private set; } = Task.CompletedTask;
+
+    public void StartSupervision() => Supervision = Task.Run(SuperviseAsync);
+
+    /// <summary>Marks the slot queued as idle; false when it already is.</summary>
+    public bool TryMarkQueued() => Interlocked.Exchange(ref _isQueued, 1) == 0;
+
+    public void MarkDequeued() => Volatile.Write(ref _isQueued, 0);
+
+    /// <summary>Runs one range on this slot's worker; never throws for a worker failure.</summary>
+    public async Task<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    {
+        // One snapshot of process and connection: the supervision loop may start a replacement meanwhile, and a
+        // failure here must never kill or describe the replacement.
+        var current = Volatile.Read(ref _current);
+        var id = (int)WorkerId;
+        if (current is not { Connection.IsOpen: true })
+        {
+            return RangeOutcome.Failed($"worker {id} is not running", id);
+        }
+
+        var connection = current.Connection;
+
+        var range = request.Range;
+        var start = new JobStartMessage(
+            range.FrameId,
+            request.JobName,
+            request.Segment.Path,
+            request.SegmentGeneration,
+            (uint)range.RowStart,
+            (uint)range.RowCount,
+            range.DeltaTime,
+            range.Time,
+            [.. range.Parameters.Span],
+            range.WritableColumns);
+        var sequence = Interlocked.Increment(ref _sequence);
+        var what = string.Create(CultureInfo.InvariantCulture, $"{request.JobName} rows {range.RowStart}+{range.RowCount} (#{sequence})");
+        try
+        {
+            var reply = await connection.RequestAsync(start, sequence, _context.Options.JobTimeout, cancellationToken).ConfigureAwait(false);
+            switch (reply.Message)
+            {
+                case JobDoneMessage done when done.RowStart == start.RowStart && done.RowCount == start.RowCount:
+                    return RangeOutcome.Success((int)done.RowsChanged, done.Elapsed, id);
+                case JobDoneMessage done:
+                    return Kill(current, $"protocol break: worker {id} answered {what} with rows {done.RowStart}+{done.RowCount}");
+                case JobFailedMessage failed:
+                    _logger.Warning("Job {What} failed in worker {WorkerId}: {Reason}", what, id, failed.ErrorText);
+                    return RangeOutcome.Failed($"{what} failed in worker {id}: {failed.ErrorText}", id);
+                default:
+                    return Kill(current, $"protocol break: worker {id} answered {what} with {reply.Type}");
+            }
+        }
+        catch (TimeoutException)
+        {
+            return Kill(current, $"worker {id} did not finish {what} within {_context.Options.JobTimeout}; killed");
+        }
+        catch (WorkerBrokenException exception)
+        {
+            var exit = await DescribeExitAsync(current).ConfigureAwait(false);
+            return Kill(current, $"worker {id} failed during {what}: {exception.Message}{exit}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The worker is mid-job with nobody waiting for its answer: it cannot be reused safely.
+            Kill(current, $"the run was cancelled during {what}");
+            throw;
+        }
+    }
+
+    /// <summary>Asks the current worker to exit, waits up to the grace period, then kills what remains.</summary>
+    public async Task ShutdownAsync()
+    {
+        var connection = Volatile.Read(ref _current)?.Connection;
+        var process = Volatile.Read(ref _process);
+        if (connection is { IsOpen: true })
+        {
+            try
+            {
+                await connection.SendAsync(ShutdownMessage.Instance, Interlocked.Increment(ref _sequence), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (WorkerBrokenException)
+            {
+                // Already gone: the kill below is a no-op.
+            }
+        }
+
+        if (process is not null)
+        {
+            await WaitForExitAsync(process, _context.Options.ShutdownGrace).ConfigureAwait(false);
+            KillProcess(process);
+        }
+
+        connection?.Break("the pool is shutting down");
+    }
+
+    private async Task SuperviseAsync()
+    {
+        var startFailures = 0;
+        var shutdown = _context.Shutdown;
+        while (!shutdown.IsCancellationRequested)
+        {
+            var connection = await TryStartAsync(shutdown).ConfigureAwait(false);
+            _firstStart.TrySetResult(connection is not null);
+            if (connection is not null)
+            {
+                startFailures = 0;
+                _context.OnSlotReady(this);
+                await connection.Closed.ConfigureAwait(false);
+                var instance = Volatile.Read(ref _current)!;
+                KillProcess(instance.Process);
+                await WaitForExitAsync(instance.Process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                instance.Exit.TrySetResult(instance.Process.HasExited ? DescribeExit(instance.Process) : " (state unknown)");
+
+                await connection.DisposeAsync().ConfigureAwait(false);
+                if (shutdown.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                _logger.Warning("Worker {WorkerId} lost ({Reason}); starting a replacement", WorkerId, connection.BrokenReason);
+                _context.OnRestart();
+            }
+            else if (!shutdown.IsCancellationRequested)
+            {
+                startFailures++;
+            }
+
+            if (shutdown.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (!_context.Options.RestartPolicy.ShouldRestart((int)WorkerId, startFailures, out var delay))
+            {
+                _logger.Error("Worker {WorkerId} stays down after {Failures} failed starts in a row", WorkerId, startFailures);
+                IsDown = true;
+                _context.OnSlotDown();
+                break;
+            }
+
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(delay, shutdown).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        _firstStart.TrySetResult(false);
+        var last = Volatile.Read(ref _process);
+        if (last is not null)
+        {
+            KillProcess(last);
+            await WaitForExitAsync(last, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            last.Dispose();
+        }
+    }
+
+    private async Task<WorkerConnection?> TryStartAsync(CancellationToken shutdown)
+    {
+        var previous = Interlocked.Exchange(ref _process, null);
+        previous?.Dispose();
+        Process process;
+        try
+        {
+            process = _context.Launcher.Start(WorkerId, PipePath, _context.Token, _context.Options.JobAssemblies, _context.Logger);
+        }
+        catch (WorkerStartException exception)
+        {
+            _logger.Error("Worker {WorkerId} could not start: {Reason}", WorkerId, exception.Message);
+            return null;
+        }
+
+        Volatile.Write(ref _process, process);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        attempt.CancelAfter(_context.Options.HandshakeTimeout);
+        using var onExit = CancelOnExit(process, attempt);
+        var handshake = new WorkerHandshake(WorkerId, process.Id, _context.Token, _context.LayoutHashes);
+        var welcome = new WelcomeMessage(WorkerId, _context.RunId, _context.Options.JobTimeout, (WorkerLogLevel)_context.Options.LogLevel);
+        try
+        {
+            var connection = await WorkerConnection.AcceptAsync(PipePath, handshake, welcome, _logger, attempt.Token).ConfigureAwait(false);
+            Volatile.Write(ref _current, new WorkerInstance(process, connection));
+            _logger.Information("Worker {WorkerId} ready (pid {ProcessId})", WorkerId, process.Id);
+            return connection;
+        }
+        catch (WorkerStartException)
+        {
+            // Already logged with the refusal's reason.
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            if (!shutdown.IsCancellationRequested)
+            {
+                var why = process.HasExited ? $"it exited{DescribeExit(process)}" : $"no Hello within {_context.Options.HandshakeTimeout}";
+                _logger.Error("Worker {WorkerId} did not connect: {Reason}", WorkerId, why);
+            }
+        }
+
+        KillProcess(process);
+        await WaitForExitAsync(process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        return null;
+    }
+
+    private static ExitSubscription CancelOnExit(Process process, CancellationTokenSource attempt)
+    {
+        // Exited fires on a runtime thread; cancelling the handshake makes a worker that died at start fail fast.
+        var subscription = new ExitSubscription(process, attempt);
+        if (process.HasExited)
+        {
+            attempt.Cancel();
+        }
+
+        return subscription;
+    }
+
+    private RangeOutcome Kill(WorkerInstance instance, string reason)
+    {
+        _logger.Warning("{Reason}", reason);
+        instance.Connection.Break(reason);
+        KillProcess(instance.Process);
+
+        return RangeOutcome.Failed(reason, (int)WorkerId);
+    }
+
+    private static async Task<string> DescribeExitAsync(WorkerInstance instance)
+    {
+        // A crashed worker's pipe closes a moment before the kernel reaps it; the exit code makes the log line useful.
+        // The supervision loop records it (it owns the Process object and disposes it when it starts the next one).
+        try
+        {
+            return "; it exited" + await instance.Exit.Task.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static string DescribeExit(Process process)
+    {
+        var code = process.ExitCode;
+        var signal = code > 128 && code < 160 ? code - 128 : 0;
+        var name = signal switch
+        {
+            6 => " (SIGABRT)",
+            9 => " (SIGKILL)",
+            11 => " (SIGSEGV)",
+            _ => string.Empty,
+        };
+        return signal != 0 ? $" with code {code}, signal {signal}{name}" : $" with code {code}";
+    }
+
+    private static async Task WaitForExitAsync(Process process, TimeSpan timeout)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+        {
+            // Still running (the caller kills it) or never started.
+        }
+    }
+
+    private static void KillProcess(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Already exited.
+        }
+    }
+
+    /// <summary>Cancels a handshake attempt when the worker exits; disposing unsubscribes before the source is disposed.</summary>
+    private sealed class ExitSubscription : IDisposable
+    {
+        private readonly Process _process;
+        private readonly CancellationTokenSource _attempt;
+        private readonly Lock _gate = new();
+        private bool _isDisposed;
+
+        public ExitSubscription(Process process, CancellationTokenSource attempt)
+        {
+            _process = process;
+            _attempt = attempt;
+            process.Exited += OnExited;
+        }
+
+        public void Dispose()
+        {
+            _process.Exited -= OnExited;
+            lock (_gate)
+            {
+                _isDisposed = true;
+            }
+        }
+
+        private void OnExited(object? sender, EventArgs e)
+        {
+            lock (_gate)
+            {
+                if (!_isDisposed)
+                {
+                    _attempt.Cancel();
+                }
+            }
+        }
+    }
+
+    /// <summary>One worker process and its connection, replaced together.</summary>
+    private sealed record WorkerInstance(Process Process, WorkerConnection Connection)
+    {
+        /// <summary>How the process ended (" with code 139, signal 11 (SIGSEGV)"), once the supervision loop reaped it.</summary>
+        public TaskCompletionSource<string> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

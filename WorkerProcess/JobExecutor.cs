@@ -1,0 +1,63 @@
+using Serilog;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Protocol;
+using SimHost.Layout.Segments;
+
+namespace SimHost.Worker;
+
+/// <summary>
+/// Runs one JobStart and turns its outcome into the reply: JobDone on success, JobFailed for an unknown job, a
+/// segment that cannot be mapped, or a job that throws. A failing job never takes the worker down.
+/// </summary>
+internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILogger logger)
+{
+    /// <summary>Runs the job the message names and builds the reply.</summary>
+    public ProtocolMessage Execute(JobStartMessage start)
+    {
+        if (!catalog.TryGet(start.JobName, out var job))
+        {
+            return Fail(start, $"Unknown job '{start.JobName}'; this worker knows: {string.Join(", ", catalog.Names)}.");
+        }
+
+        if (start.RowStart > int.MaxValue || start.RowCount > int.MaxValue)
+        {
+            return Fail(start, $"Row range {start.RowStart}+{start.RowCount} is beyond the largest segment a worker maps.");
+        }
+
+        SharedSegment segment;
+        try
+        {
+            segment = segments.Get(start.SegmentPath, start.SegmentGeneration);
+        }
+        catch (SegmentFormatException exception)
+        {
+            return Fail(start, $"Segment cannot be used: {exception.Message}");
+        }
+
+        var range = new JobRange(
+            (int)start.RowStart, (int)start.RowCount, start.WritableColumns, start.FrameId, start.DeltaTime, start.Time, start.Parameters.AsMemory());
+        JobRunResult result;
+        try
+        {
+            result = JobRunner.Run(job, segment, range);
+        }
+#pragma warning disable CA1031 // Whatever a user's job throws is reported to the host as a failed range, not a crash.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            logger.Error(exception, "Job {JobName} rows {RowStart}+{RowCount} threw", start.JobName, start.RowStart, start.RowCount);
+            return new JobFailedMessage($"{exception.GetType().FullName}: {exception.Message}");
+        }
+
+        logger.Verbose(
+            "Job {JobName} rows {RowStart}+{RowCount} changed {RowsChanged} rows in {Elapsed}",
+            start.JobName, start.RowStart, start.RowCount, result.RowsChanged, result.Elapsed);
+        return new JobDoneMessage(start.RowStart, start.RowCount, (uint)result.RowsChanged, result.Elapsed);
+    }
+
+    private JobFailedMessage Fail(JobStartMessage start, string reason)
+    {
+        logger.Error("Job {JobName} rows {RowStart}+{RowCount} failed: {Reason}", start.JobName, start.RowStart, start.RowCount, reason);
+        return new JobFailedMessage(reason);
+    }
+}

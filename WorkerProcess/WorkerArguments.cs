@@ -1,0 +1,69 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace SimHost.Worker;
+
+/// <summary>The worker's command line: <c>--pipe NAME --worker-id N --parent-pid PID [--job-assembly PATH]...</c>.</summary>
+/// <param name="PipeName">The host's pipe: a short name or a rooted socket path.</param>
+/// <param name="WorkerId">The id the host gave this worker; echoed in Hello.</param>
+/// <param name="ParentProcessId">The host's process id; the worker exits when it is gone.</param>
+/// <param name="JobAssemblies">Extra job assemblies to load besides the built-in physics jobs.</param>
+public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentProcessId, IReadOnlyList<string> JobAssemblies)
+{
+    /// <summary>Parses the command line by hand: it is small, fixed and written by the host.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="arguments">The parsed arguments on success.</param>
+    /// <param name="error">A one-line reason on failure.</param>
+    /// <returns>Whether the arguments are complete and valid.</returns>
+    public static bool TryParse(
+        IReadOnlyList<string> args, [NotNullWhen(true)] out WorkerArguments? arguments, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        arguments = null;
+        string? pipe = null;
+        uint? workerId = null;
+        int? parentPid = null;
+        var assemblies = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var option = args[i];
+            if (i + 1 >= args.Count)
+            {
+                error = $"option '{option}' needs a value";
+                return false;
+            }
+
+            var value = args[++i];
+            switch (option)
+            {
+                case "--pipe" when value.Length > 0:
+                    pipe = value;
+                    break;
+                case "--worker-id" when uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id):
+                    workerId = id;
+                    break;
+                case "--parent-pid" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0:
+                    parentPid = pid;
+                    break;
+                case "--job-assembly" when value.Length > 0:
+                    assemblies.Add(value);
+                    break;
+                case "--pipe" or "--worker-id" or "--parent-pid" or "--job-assembly":
+                    error = $"option '{option}' has an invalid value '{value}'";
+                    return false;
+                default:
+                    error = $"unknown option '{option}'";
+                    return false;
+            }
+        }
+
+        error = pipe is null ? "missing --pipe" : workerId is null ? "missing --worker-id" : parentPid is null ? "missing --parent-pid" : null;
+        if (error is not null)
+        {
+            return false;
+        }
+
+        arguments = new WorkerArguments(pipe!, workerId!.Value, parentPid!.Value, assemblies);
+        return true;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.IO.Pipes;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Protocol;
+using SimHost.Physics.Jobs;
+
+namespace SimHost.Worker;
+
+/// <summary>
+/// One worker's life: load the job catalog, connect to the host's pipe, handshake, then answer JobStart, Ping and
+/// Shutdown until the host says stop or goes away.
+/// </summary>
+internal static class WorkerSession
+{
+    /// <summary>Serilog output template; the host parses the three-letter level back out of each line it forwards.</summary>
+    public const string OutputTemplate = "{Level:u3} {Message:lj}{NewLine}{Exception}";
+
+    private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs the session and returns the process exit code.</summary>
+    public static async Task<int> RunAsync(WorkerArguments arguments, AuthToken token)
+    {
+        var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Information);
+        using var logger = new LoggerConfiguration()
+            .MinimumLevel.ControlledBy(levelSwitch)
+            .Enrich.WithProperty("WorkerId", arguments.WorkerId)
+            .WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture, standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger();
+
+        using var parentWatch = ParentWatch.Start(arguments.ParentProcessId, () =>
+        {
+            logger.Warning("Host process {ParentProcessId} is gone; exiting", arguments.ParentProcessId);
+            logger.Dispose();
+
+            // Exit from the timer thread: the main thread may be inside a job that never returns.
+            Environment.Exit(WorkerExitCodes.HostGone);
+        });
+
+        JobCatalog catalog;
+        try
+        {
+            catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], arguments.JobAssemblies);
+        }
+        catch (JobCatalogException exception)
+        {
+            logger.Fatal("Cannot load the job catalog: {Reason}", exception.Message);
+            return WorkerExitCodes.CatalogFailed;
+        }
+
+        try
+        {
+            await using var pipe = new NamedPipeClientStream(
+                ".", arguments.PipeName, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+            await pipe.ConnectAsync(s_connectTimeout, CancellationToken.None).ConfigureAwait(false);
+            using var writer = new FrameWriter(pipe);
+            var reader = new FrameReader(pipe);
+            var welcome = await HandshakeAsync(arguments, token, catalog, reader, writer).ConfigureAwait(false);
+            if (welcome is null)
+            {
+                logger.Fatal("The host did not welcome this worker");
+                return WorkerExitCodes.ProtocolBroken;
+            }
+
+            levelSwitch.MinimumLevel = (LogEventLevel)welcome.LogLevel;
+            logger.Information("Worker {WorkerId} connected (run {RunId:x16}, pid {ProcessId})", arguments.WorkerId, welcome.RunId, Environment.ProcessId);
+            using var segments = new SegmentCache(catalog.ComponentLayouts);
+            return await ServeAsync(reader, writer, new JobExecutor(catalog, segments, logger), logger).ConfigureAwait(false);
+        }
+        catch (ProtocolException exception)
+        {
+            logger.Fatal("The host broke the protocol ({Error}): {Reason}", exception.Error, exception.Message);
+            return WorkerExitCodes.ProtocolBroken;
+        }
+        catch (Exception exception) when (exception is IOException or TimeoutException or ObjectDisposedException)
+        {
+            logger.Warning("The host's pipe is gone ({Reason}); exiting", exception.Message);
+            return WorkerExitCodes.HostGone;
+        }
+    }
+
+    private static async Task<WelcomeMessage?> HandshakeAsync(
+        WorkerArguments arguments, AuthToken token, JobCatalog catalog, FrameReader reader, FrameWriter writer)
+    {
+        var layouts = catalog.ComponentLayouts;
+        var hashes = new ulong[layouts.Count];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = layouts[i].Hash;
+        }
+
+        var hello = new HelloMessage(
+            arguments.WorkerId, Environment.ProcessId, ProtocolConstants.Version, token, ImmutableArray.Create(hashes));
+        await writer.WriteAsync(hello, 0).ConfigureAwait(false);
+        var frame = await reader.ReadAsync().ConfigureAwait(false);
+        return frame is { Sequence: 0, Message: WelcomeMessage welcome } && welcome.WorkerId == arguments.WorkerId ? welcome : null;
+    }
+
+    private static async Task<int> ServeAsync(FrameReader reader, FrameWriter writer, JobExecutor executor, ILogger logger)
+    {
+        while (true)
+        {
+            var frame = await reader.ReadAsync().ConfigureAwait(false);
+            switch (frame?.Message)
+            {
+                case null:
+                    logger.Information("The host closed the pipe; exiting");
+                    return WorkerExitCodes.HostGone;
+                case JobStartMessage start:
+                    await writer.WriteAsync(executor.Execute(start), frame.Value.Sequence).ConfigureAwait(false);
+                    break;
+                case PingMessage:
+                    await writer.WriteAsync(PongMessage.Instance, frame.Value.Sequence).ConfigureAwait(false);
+                    break;
+                case ShutdownMessage:
+                    logger.Information("Shutdown requested; exiting");
+                    return WorkerExitCodes.Success;
+                default:
+                    logger.Fatal("The host sent {MessageType}, which a worker never receives; exiting", frame.Value.Type);
+                    return WorkerExitCodes.ProtocolBroken;
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using SimHost.Host.Offload;
+using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
+using SimHost.Physics;
+using SimHost.Physics.Components;
+using SimHost.Physics.Jobs;
+using SimHost.Tests.Jobs;
+
+namespace SimHost.Tests.Host.Workers;
+
+/// <summary>The pool with real simhost-worker processes: results, job failures, crashes, hangs and replacement.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class WorkerPoolTests
+{
+    private const int Rows = 1000;
+    private WorkerTestEnvironment _environment = null!;
+
+    [SetUp]
+    public void SetUp() => _environment = new WorkerTestEnvironment();
+
+    [TearDown]
+    public async Task TearDown() => await _environment.DisposeAsync();
+
+    [Test]
+    public async Task PhysicsStep_InWorkers_IsByteIdenticalToInProcess()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 2);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("workers.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("reference.seg"));
+        JobRange[] ranges = [PhysicsRange(0, 512), PhysicsRange(512, Rows - 512)];
+
+        var outcomes = await WorkerTestEnvironment.Within(
+            Task.WhenAll(ranges.Select(r => pool.RunAsync(new RangeRequest(PhysicsStepJob.JobName, segment, 1, r), CancellationToken.None).AsTask())),
+            "physics.step on two workers");
+        var expected = ranges.Select(r => JobRunner.Run(new PhysicsStepJob(), reference, r)).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes.Select(o => o.Succeeded), Is.All.True, string.Join("; ", outcomes.Select(o => o.Failure)));
+            Assert.That(outcomes.Select(o => o.RowsChanged), Is.EqualTo(expected.Select(e => e.RowsChanged)));
+            Assert.That(outcomes.Select(o => o.WorkerId).Distinct().Count(), Is.EqualTo(2), "each range ran on its own worker");
+            for (var column = 0; column < segment.ColumnCount; column++)
+            {
+                Assert.That(segment.ColumnBytes(column).SequenceEqual(reference.ColumnBytes(column)), Is.True, $"column {column} bytes");
+                Assert.That(segment.ChangedWords(column).SequenceEqual(reference.ChangedWords(column)), Is.True, $"column {column} changed bits");
+            }
+        });
+    }
+
+    [Test]
+    public async Task JobFromSeparateAssembly_RunsInWorker()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("mark.seg"), Rows);
+
+        var outcome = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
+
+        var heights = segment.Column<Position>(segment.FindColumn(ParticleSegment.PositionComponentId))[..Rows].ToArray().Select(p => p.Y);
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
+            Assert.That(outcome.RowsChanged, Is.EqualTo(Rows));
+            Assert.That(heights, Is.All.EqualTo(TestJobNames.MarkValue));
+        });
+    }
+
+    [Test]
+    public async Task ThrowingJob_FailsTheRange_AndTheWorkerSurvives()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pidBefore = pool.WorkerProcessIds.Single();
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("throw.seg"), Rows);
+
+        var failed = await RunAsync(pool, TestJobNames.Throw, segment, 0, Rows);
+        var next = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Succeeded, Is.False);
+            Assert.That(failed.Failure, Does.Contain(TestJobNames.ThrowMessage));
+            Assert.That(failed.WorkerId, Is.EqualTo(0));
+            Assert.That(next.Succeeded, Is.True, next.Failure);
+            Assert.That(pool.WorkerProcessIds, Is.EqualTo(new[] { pidBefore }), "the same worker process ran both ranges");
+            Assert.That(pool.RestartCount, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task UnknownJobName_FailsTheRange()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("unknown.seg"), Rows);
+
+        var outcome = await RunAsync(pool, "no.such.job", segment, 0, Rows);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Succeeded, Is.False);
+            Assert.That(outcome.Failure, Does.Contain("Unknown job 'no.such.job'"));
+            Assert.That(pool.ParallelSlots, Is.EqualTo(1));
+        });
+    }
+
+    [TestCase(TestJobNames.FailFast)]
+    [TestCase(TestJobNames.NativeCrash)]
+    public async Task CrashingJob_FailsTheRange_ReplacesTheWorker_AndTheNextRangeSucceeds(string jobName)
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pidBefore = pool.WorkerProcessIds.Single();
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("crash.seg"), Rows);
+
+        var failed = await RunAsync(pool, jobName, segment, 0, Rows);
+        await _environment.WaitForLiveWorkersAsync(1);
+        var next = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Succeeded, Is.False);
+            Assert.That(failed.Failure, Does.Contain("worker 0 failed during " + jobName));
+            Assert.That(next.Succeeded, Is.True, next.Failure);
+            Assert.That(pool.WorkerProcessIds.Single(), Is.Not.EqualTo(pidBefore));
+            Assert.That(pool.RestartCount, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task WorkerKilledMidJob_FailsTheRange_AndIsReplaced()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pid = pool.WorkerProcessIds.Single();
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("kill.seg"), Rows);
+
+        var running = RunAsync(pool, TestJobNames.Spin, segment, 0, Rows);
+        await Task.Delay(200);
+        using (var worker = Process.GetProcessById(pid))
+        {
+            worker.Kill();
+        }
+
+        var failed = await running;
+        await _environment.WaitForLiveWorkersAsync(1);
+        var next = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Succeeded, Is.False);
+            Assert.That(failed.Failure, Does.Contain("worker 0 failed during"));
+            Assert.That(next.Succeeded, Is.True, next.Failure);
+        });
+    }
+
+    [Test]
+    public async Task HangingJob_IsKilledAfterTheTimeout_AndFails()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1, jobTimeout: TimeSpan.FromSeconds(1));
+        var pid = pool.WorkerProcessIds.Single();
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("hang.seg"), Rows);
+
+        var failed = await RunAsync(pool, TestJobNames.Spin, segment, 0, Rows);
+        await _environment.WaitForLiveWorkersAsync(1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failed.Succeeded, Is.False);
+            Assert.That(failed.Failure, Does.Contain("did not finish " + TestJobNames.Spin));
+            Assert.That(pool.WorkerProcessIds.Single(), Is.Not.EqualTo(pid));
+        });
+    }
+
+    [Test]
+    public async Task DisposedPool_FailsRanges_WithoutThrowing()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("disposed.seg"), Rows);
+        await pool.DisposeAsync();
+
+        var outcome = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Succeeded, Is.False);
+            Assert.That(pool.ParallelSlots, Is.Zero);
+            Assert.That(WorkerProcessCensus.FindOurWorkers(), Is.Empty);
+        });
+    }
+
+    private static JobRange PhysicsRange(int start, int count) => new(
+        start, count, ParticleSegment.WritableColumns, 7, 1.0 / 64.0, 3.5, PhysicsParameters.Default.ToBytes());
+
+    private static Task<RangeOutcome> RunAsync(WorkerPool pool, string jobName, SharedSegment segment, int start, int count) =>
+        WorkerTestEnvironment.Within(
+            pool.RunAsync(new RangeRequest(jobName, segment, 1, PhysicsRange(start, count)), CancellationToken.None).AsTask(),
+            $"{jobName} rows {start}+{count}");
+}
