@@ -10,7 +10,7 @@ public static class Program
     public static Task<int> Main(string[] args) =>
         SimHostCommandLine.InvokeAsync(
             args,
-            (settings, cancellationToken) => ScenarioRun.ExecuteAsync(settings, RunConsole.System, startWorkers: null, cancellationToken),
+            (settings, cancellationToken) => ScenarioRun.ExecuteAsync(settings, RunConsole.System, WorkerPoolStarter.StartAsync, cancellationToken),
             Console.Out,
             Console.Error);
 }

@@ -66,11 +66,13 @@ public sealed class OffloadCoordinator
     public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken)
     {
         var rows = SnapshotWriter.Write(query, _snapshot, frameId);
-        RangeSplitter.Split(_snapshot.RowsPerSegment, Math.Max(1, _executor.ParallelSlots), _ranges);
+        // An executor with no live slot (every worker down) would only fail each range: run in-process at once.
+        var first = _executor.ParallelSlots > 0 ? _executor : _fallback;
+        RangeSplitter.Split(_snapshot.RowsPerSegment, Math.Max(1, first.ParallelSlots), _ranges);
         _succeeded.Clear();
         _failed.Clear();
         var timing = new RangeTiming(frameId, deltaTime, time);
-        await RunAllAsync(_executor, _ranges, _failed, timing, cancellationToken);
+        await RunAllAsync(first, _ranges, _failed, timing, cancellationToken);
         var failedFirst = _failed.Count;
         var retried = 0;
 

@@ -21,7 +21,8 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
         }
 
         var (level, text) = Split(line);
-        _logger.Write(level, "[worker {WorkerId}] {WorkerLine}", workerId, text);
+        // The WorkerId property (and the console's worker tag) says whose line it is.
+        _logger.Write(level, "{WorkerLine:l}", text);
     }
 
     /// <summary>The level a worker line was logged at, and the line without its level.</summary>

@@ -1,0 +1,48 @@
+using Serilog;
+using SimHost.Host.Cli;
+using SimHost.Host.Offload;
+using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
+
+namespace SimHost.Host.Running;
+
+/// <summary>Starts the worker pool of a <c>simhost run</c> from its settings.</summary>
+public static class WorkerPoolStarter
+{
+    /// <summary>Starts <see cref="RunSettings.Workers"/> workers whose pipes live in the run directory.</summary>
+    /// <returns>The pool as the run's executor, and its status for progress and the summary.</returns>
+    /// <exception cref="UsageException">The worker executable is missing or a job assembly cannot be loaded.</exception>
+    public static async Task<(IRangeExecutor Executor, IWorkerStatus Status)> StartAsync(
+        RunSettings settings, JobCatalog catalog, RunDirectory runDirectory, ILogger logger, CancellationToken cancellationToken)
+    {
+        var options = new WorkerPoolOptions
+        {
+            WorkerCount = settings.Workers,
+            JobTimeout = settings.JobTimeout,
+            JobAssemblies = settings.JobAssemblies,
+            LogLevel = settings.LogLevel,
+            PipeDirectory = runDirectory.Path,
+        };
+        try
+        {
+            var pool = await WorkerPool.StartAsync(options, logger, cancellationToken);
+            return (pool, new PoolStatus(pool));
+        }
+        catch (WorkerStartException exception)
+        {
+            throw new UsageException($"--workers {settings.Workers}: {exception.Message}", exception);
+        }
+        catch (JobCatalogException exception)
+        {
+            throw new UsageException($"--job-assembly: {exception.Message}", exception);
+        }
+    }
+
+    private sealed class PoolStatus(WorkerPool pool) : IWorkerStatus
+    {
+        public int WorkersAlive => pool.ParallelSlots;
+
+        public long Restarts => pool.RestartCount;
+    }
+}
