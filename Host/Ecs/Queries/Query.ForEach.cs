@@ -110,14 +110,19 @@ public sealed partial class Query
         where T1 : unmanaged
     {
         EnsureRequired<T1>();
+        // A local copy keeps the callback's fields in registers: through the ref, every component store could
+        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
+        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             for (int i = 0; i < chunk.Length; i++)
             {
-                callback.Execute(ref Unsafe.Add(ref c1, i));
+                local.Execute(ref Unsafe.Add(ref c1, i));
             }
         }
+
+        callback = local;
     }
 
     /// <summary>Runs a struct callback for every matched entity; the fast form.</summary>
@@ -129,15 +134,20 @@ public sealed partial class Query
     {
         EnsureRequired<T1>();
         EnsureRequired<T2>();
+        // A local copy keeps the callback's fields in registers: through the ref, every component store could
+        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
+        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             for (int i = 0; i < chunk.Length; i++)
             {
-                callback.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
         }
+
+        callback = local;
     }
 
     /// <summary>Runs a struct callback for every matched entity; the fast form.</summary>
@@ -151,6 +161,9 @@ public sealed partial class Query
         EnsureRequired<T1>();
         EnsureRequired<T2>();
         EnsureRequired<T3>();
+        // A local copy keeps the callback's fields in registers: through the ref, every component store could
+        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
+        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
@@ -158,9 +171,11 @@ public sealed partial class Query
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
             for (int i = 0; i < chunk.Length; i++)
             {
-                callback.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
             }
         }
+
+        callback = local;
     }
 
     /// <summary>Runs an entity-aware struct callback for every matched entity.</summary>
@@ -170,15 +185,20 @@ public sealed partial class Query
         where T1 : unmanaged
     {
         EnsureRequired<T1>();
+        // A local copy keeps the callback's fields in registers: through the ref, every component store could
+        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
+        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
             ReadOnlySpan<Entity> entities = chunk.Entities;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             for (int i = 0; i < entities.Length; i++)
             {
-                callback.Execute(entities[i], ref Unsafe.Add(ref c1, i));
+                local.Execute(entities[i], ref Unsafe.Add(ref c1, i));
             }
         }
+
+        callback = local;
     }
 
     /// <summary>Runs an entity-aware struct callback for every matched entity.</summary>
@@ -190,6 +210,9 @@ public sealed partial class Query
     {
         EnsureRequired<T1>();
         EnsureRequired<T2>();
+        // A local copy keeps the callback's fields in registers: through the ref, every component store could
+        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
+        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
             ReadOnlySpan<Entity> entities = chunk.Entities;
@@ -197,9 +220,11 @@ public sealed partial class Query
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             for (int i = 0; i < entities.Length; i++)
             {
-                callback.Execute(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                local.Execute(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
         }
+
+        callback = local;
     }
 
     private void EnsureRequired<T>()

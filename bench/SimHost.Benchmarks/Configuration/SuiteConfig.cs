@@ -58,9 +58,9 @@ public static class SuiteConfig
             config.AddJob(Job.Default
                 .WithToolchain(InProcessEmitToolchain.Instance)
                 .WithLaunchCount(1)
-                .WithWarmupCount(2)
-                .WithIterationCount(3)
-                .WithIterationTime(TimeInterval.FromMilliseconds(100))
+                .WithWarmupCount(3)
+                .WithIterationCount(5)
+                .WithIterationTime(TimeInterval.FromMilliseconds(200))
                 .WithEvaluateOverhead(false)
                 .WithId("Short"));
         }
