@@ -110,19 +110,19 @@ public sealed partial class Query
         where T1 : unmanaged
     {
         EnsureRequired<T1>();
-        // A local copy keeps the callback's fields in registers: through the ref, every component store could
-        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
-        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             for (int i = 0; i < chunk.Length; i++)
             {
                 local.Execute(ref Unsafe.Add(ref c1, i));
             }
-        }
 
-        callback = local;
+            callback = local;
+        }
     }
 
     /// <summary>Runs a struct callback for every matched entity; the fast form.</summary>
@@ -134,20 +134,20 @@ public sealed partial class Query
     {
         EnsureRequired<T1>();
         EnsureRequired<T2>();
-        // A local copy keeps the callback's fields in registers: through the ref, every component store could
-        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
-        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             for (int i = 0; i < chunk.Length; i++)
             {
                 local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
-        }
 
-        callback = local;
+            callback = local;
+        }
     }
 
     /// <summary>Runs a struct callback for every matched entity; the fast form.</summary>
@@ -161,11 +161,11 @@ public sealed partial class Query
         EnsureRequired<T1>();
         EnsureRequired<T2>();
         EnsureRequired<T3>();
-        // A local copy keeps the callback's fields in registers: through the ref, every component store could
-        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
-        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
@@ -173,9 +173,9 @@ public sealed partial class Query
             {
                 local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
             }
-        }
 
-        callback = local;
+            callback = local;
+        }
     }
 
     /// <summary>Runs an entity-aware struct callback for every matched entity.</summary>
@@ -185,20 +185,20 @@ public sealed partial class Query
         where T1 : unmanaged
     {
         EnsureRequired<T1>();
-        // A local copy keeps the callback's fields in registers: through the ref, every component store could
-        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
-        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ReadOnlySpan<Entity> entities = chunk.Entities;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             for (int i = 0; i < entities.Length; i++)
             {
                 local.Execute(entities[i], ref Unsafe.Add(ref c1, i));
             }
-        }
 
-        callback = local;
+            callback = local;
+        }
     }
 
     /// <summary>Runs an entity-aware struct callback for every matched entity.</summary>
@@ -210,11 +210,11 @@ public sealed partial class Query
     {
         EnsureRequired<T1>();
         EnsureRequired<T2>();
-        // A local copy keeps the callback's fields in registers: through the ref, every component store could
-        // alias them and the JIT would reload each field per entity. The copy is written back for stateful callbacks.
-        TCallback local = callback;
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ReadOnlySpan<Entity> entities = chunk.Entities;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
@@ -222,9 +222,9 @@ public sealed partial class Query
             {
                 local.Execute(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
-        }
 
-        callback = local;
+            callback = local;
+        }
     }
 
     private void EnsureRequired<T>()
