@@ -1,3 +1,4 @@
+using CsCheck;
 using SimHost.Host.Workers;
 
 namespace SimHost.Tests.Host.Workers;
@@ -6,6 +7,7 @@ namespace SimHost.Tests.Host.Workers;
 [TestFixture]
 public sealed class RestartTrackerTests
 {
+    private static readonly bool[] s_threeThenDown = [true, true, true, false];
     private readonly ManualClock _clock = new();
 
     private RestartPolicy Policy(int maxRestarts = 100) => new()
@@ -66,7 +68,7 @@ public sealed class RestartTrackerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(decisions.Select(d => d.ShouldRestart), Is.EqualTo(new[] { true, true, true, false }));
+            Assert.That(decisions.Select(d => d.ShouldRestart), Is.EqualTo(s_threeThenDown));
             Assert.That(decisions[3].GiveUpReason, Does.Contain("3 restarts within 30 s").And.Contain("--max-restarts 3"));
         });
     }
@@ -109,8 +111,9 @@ public sealed class RestartTrackerTests
     [Test]
     public void Property_NeverMoreThanRRestartsInAnyWindow_AndDelaysStayWithinBounds()
     {
-        CsCheck.Gen.Select(CsCheck.Gen.Int[0, 6], CsCheck.Gen.Int[0, 4000].Array[1, 40]).Sample((maxRestarts, gapsMs) =>
+        Gen.Select(Gen.Int[0, 6], Gen.Int[0, 4000].Array[1, 40]).Sample(sample =>
         {
+            var (maxRestarts, gapsMs) = sample;
             var clock = new ManualClock();
             var policy = Policy(maxRestarts) with { TimeProvider = clock, RestartWindow = TimeSpan.FromSeconds(5) };
             var tracker = new RestartTracker(policy);

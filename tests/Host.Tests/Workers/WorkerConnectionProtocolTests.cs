@@ -66,6 +66,7 @@ public sealed class WorkerConnectionProtocolTests
     public async Task EndOfStream_InsideAFrame_BreaksTheConnection()
     {
         var request = PingAsync(1);
+        await _worker.Reader.ReadAsync(_cancel.Token);
         await _worker.WriteRawAsync(FakeWorker.Encode(new JobFailedMessage("cut short"), 1)[..10], _cancel.Token);
         await _worker.Pipe.DisposeAsync();
 

@@ -6,6 +6,7 @@ using SimHost.Layout.Jobs;
 using SimHost.Physics;
 using SimHost.Physics.Components;
 using SimHost.Physics.Jobs;
+using SimHost.Tests.Jobs;
 
 namespace SimHost.Tests.Host.Workers;
 
@@ -25,7 +26,11 @@ public sealed class WorkerFailurePolicyTests
     public void SetUp() => _environment = new WorkerTestEnvironment();
 
     [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
+    public async Task TearDown()
+    {
+        File.Delete(MarkerPath);
+        await _environment.DisposeAsync();
+    }
 
     [TestCase(1, TestName = "Retry_RerunsTheForgedRangeOnAFreshWorker_AndTheDataEqualsTheCrashFreeRun")]
     [TestCase(0, TestName = "Fallback_RerunsTheForgedRangeInProcess_AndTheDataEqualsTheCrashFreeRun")]
@@ -59,8 +64,10 @@ public sealed class WorkerFailurePolicyTests
         });
     }
 
+    private string MarkerPath => Path.Combine(_environment.RunDirectory.Path, "forged.marker");
+
     private (string Job, byte[] Parameters) ForgedOnce() =>
-        (WorkerSupervisionTests.ForgedReply, WorkerSupervisionTests.ForgeOnce(WorkerSupervisionTests.ForeignRange, _environment.RunDirectory.SegmentPath("forged.marker")));
+        (WorkerSupervisionTests.ForgedReply, WorkerSupervisionTests.ForgeOnce(WorkerSupervisionTests.ForeignRange, MarkerPath));
 
     private Task<(FrameStats Stats, UInt128 Checksum)> RunOneFrameAsync(
         IRangeExecutor? executor, Func<SimulationBuilder, SimulationBuilder> configure, (string Job, byte[] Parameters) job) =>

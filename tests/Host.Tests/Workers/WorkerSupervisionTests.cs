@@ -4,7 +4,7 @@ using SimHost.Host.Offload;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
-using SimHost.Physics.Components;
+using SimHost.Tests.Jobs;
 
 namespace SimHost.Tests.Host.Workers;
 
