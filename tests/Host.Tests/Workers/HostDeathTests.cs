@@ -142,7 +142,8 @@ public sealed class HostDeathTests
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var state = stat[stat.LastIndexOf(')') + 2];
-            return state != 'Z' && stat.Contains("simhost-worker", StringComparison.Ordinal) | File.ReadAllText($"/proc/{pid}/cmdline").Contains("simhost-worker", StringComparison.Ordinal);
+            // A zombie has exited; the command line guards against the pid being reused meanwhile.
+            return state != 'Z' && File.ReadAllText($"/proc/{pid}/cmdline").Contains("simhost-worker", StringComparison.Ordinal);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
