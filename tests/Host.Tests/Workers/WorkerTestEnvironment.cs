@@ -64,6 +64,9 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
             JobAssemblies = [TestJobsAssemblyPath],
             PipeDirectory = RunDirectory.Path,
             LogLevel = Serilog.Events.LogEventLevel.Debug,
+
+            // Generous: a loaded CI machine must not make an idle worker miss its Pong (the Ping tests set their own).
+            PingTimeout = TimeSpan.FromSeconds(20),
         };
         options = configure?.Invoke(options) ?? options;
         Pool = await Within(WorkerPool.StartAsync(options, Logger), $"starting {workers} workers");
