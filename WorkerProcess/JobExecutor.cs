@@ -11,6 +11,12 @@ namespace SimHost.Worker;
 /// </summary>
 internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILogger logger)
 {
+    /// <summary>
+    /// How a JobFailed begins when the segment was rejected (tampered header, wrong version, layout or sizes); the
+    /// host treats such a reply as a worker failure, not a job failure. Kept equal to the host's WorkerSlot constant.
+    /// </summary>
+    public const string SegmentRejectedPrefix = "Segment cannot be used:";
+
     /// <summary>Runs the job the message names and builds the reply.</summary>
     public ProtocolMessage Execute(JobStartMessage start)
     {
@@ -31,7 +37,7 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
         }
         catch (SegmentFormatException exception)
         {
-            return Fail(start, $"Segment cannot be used: {exception.Message}");
+            return Fail(start, $"{SegmentRejectedPrefix} {exception.Message}");
         }
 
         var range = new JobRange(

@@ -99,7 +99,8 @@ internal static class WorkerSession
         return frame is { Sequence: 0, Message: WelcomeMessage welcome } && welcome.WorkerId == arguments.WorkerId ? welcome : null;
     }
 
-    private static async Task<int> ServeAsync(FrameReader reader, FrameWriter writer, JobExecutor executor, ILogger logger)
+    /// <summary>The job loop after the handshake; a malformed frame from the host escapes as <see cref="ProtocolException"/>.</summary>
+    internal static async Task<int> ServeAsync(FrameReader reader, FrameWriter writer, JobExecutor executor, ILogger logger)
     {
         while (true)
         {
@@ -110,7 +111,14 @@ internal static class WorkerSession
                     logger.Information("The host closed the pipe; exiting");
                     return WorkerExitCodes.HostGone;
                 case JobStartMessage start:
-                    await writer.WriteAsync(executor.Execute(start), frame.Value.Sequence).ConfigureAwait(false);
+                    ReplyForgery.Begin(frame.Value.Sequence);
+                    var reply = executor.Execute(start);
+                    while (ReplyForgery.TryTake(out var forged))
+                    {
+                        await writer.WriteAsync(forged.Message, forged.Sequence).ConfigureAwait(false);
+                    }
+
+                    await writer.WriteAsync(reply, frame.Value.Sequence).ConfigureAwait(false);
                     break;
                 case PingMessage:
                     await writer.WriteAsync(PongMessage.Instance, frame.Value.Sequence).ConfigureAwait(false);

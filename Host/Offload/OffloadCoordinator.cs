@@ -52,6 +52,12 @@ public sealed class OffloadCoordinator
     /// <summary>How many times a failed range is re-run on the executor before the in-process fallback (default 1).</summary>
     public int MaxExecutorRetries { get; init; } = 1;
 
+    /// <summary>
+    /// Whether a range that failed every executor retry runs in-process as the last resort (default true). False
+    /// abandons it: nothing of it is committed and <see cref="OffloadResult.RangesAbandoned"/> counts it.
+    /// </summary>
+    public bool HasInProcessFallback { get; init; } = true;
+
     /// <summary>The system's snapshot.</summary>
     public Snapshot Snapshot => _snapshot;
 
@@ -78,7 +84,8 @@ public sealed class OffloadCoordinator
 
         // The world has not moved since the snapshot, so a failed range is restored from it and run again: on the
         // executor (a fresh worker) first, and in-process when that fails too.
-        for (var attempt = 0; _failed.Count > 0 && attempt <= MaxExecutorRetries; attempt++)
+        var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
+        for (var attempt = 0; _failed.Count > 0 && attempt <= lastAttempt; attempt++)
         {
             var executor = attempt < MaxExecutorRetries ? _executor : _fallback;
             foreach (var range in _failed)

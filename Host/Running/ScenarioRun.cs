@@ -130,6 +130,14 @@ public static class ScenarioRun
             builder = builder.WithExecutor(pool);
         }
 
+        // retry: once more on a fresh worker, then in-process; fallback: in-process at once; fail: no re-run.
+        builder = settings.OnWorkerFailure switch
+        {
+            WorkerFailurePolicy.Fallback => builder.WithExecutorRetries(0),
+            WorkerFailurePolicy.Fail => builder.WithExecutorRetries(0).WithInProcessFallback(false),
+            _ => builder,
+        };
+
         var world = new World();
         SimulationRunner simulation;
         try

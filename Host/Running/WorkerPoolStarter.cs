@@ -23,6 +23,7 @@ public static class WorkerPoolStarter
             JobAssemblies = settings.JobAssemblies,
             LogLevel = settings.LogLevel,
             PipeDirectory = runDirectory.Path,
+            RestartPolicy = new RestartPolicy { MaxRestarts = settings.MaxRestarts, RestartWindow = settings.RestartWindow },
         };
         try
         {

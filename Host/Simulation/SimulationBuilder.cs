@@ -21,6 +21,7 @@ public sealed class SimulationBuilder
     private SegmentLimits _limits = SegmentLimits.Default;
     private ILogger? _logger;
     private int _maxExecutorRetries = 1;
+    private bool _hasInProcessFallback = true;
 
     /// <summary>The jobs offloaded systems may name (default: the built-in physics jobs).</summary>
     /// <returns>This builder.</returns>
@@ -73,6 +74,17 @@ public sealed class SimulationBuilder
     {
         ArgumentOutOfRangeException.ThrowIfNegative(retries);
         _maxExecutorRetries = retries;
+        return this;
+    }
+
+    /// <summary>
+    /// Whether a range that failed every executor retry runs in-process as the last resort (default true). False
+    /// fails the system for the frame instead (<see cref="OffloadFailedException"/>), as <c>--on-worker-failure fail</c>.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithInProcessFallback(bool enabled)
+    {
+        _hasInProcessFallback = enabled;
         return this;
     }
 
@@ -150,6 +162,7 @@ public sealed class SimulationBuilder
                     coordinator = new OffloadCoordinator(jobName, system.JobParameters, new Snapshot(world, systemSegments), executor, fallback, _logger)
                     {
                         MaxExecutorRetries = _maxExecutorRetries,
+                        HasInProcessFallback = _hasInProcessFallback,
                     };
                 }
 

@@ -1,30 +1,55 @@
 namespace SimHost.Host.Workers;
 
 /// <summary>
-/// Decides whether a worker slot whose process failed is started again, and after how long. This policy restarts
-/// at once and gives a slot up only after <see cref="MaxConsecutiveStartFailures"/> starts in a row fail (a worker
-/// that cannot even say Hello will not get better by retrying forever).
+/// Decides whether a worker slot whose process failed is started again, and after how long: exponential backoff per
+/// slot, and a restart intensity limit as OTP supervisors have (at most <see cref="MaxRestarts"/> restarts within
+/// <see cref="RestartWindow"/>; one more failure leaves the slot down and the pool runs with fewer workers).
 /// </summary>
 /// <remarks>
-/// The seam for exponential backoff and restart-intensity limits (at most R restarts in T): override
-/// <see cref="ShouldRestart"/>. The pool calls it once per failure, from that slot's supervision loop only.
+/// The policy holds settings only and is shared by every slot; each slot keeps its own history in a
+/// <see cref="RestartTracker"/>. A worker that stays up for <see cref="HealthyStretch"/> resets its slot's backoff.
 /// </remarks>
-public class RestartPolicy
+public sealed record RestartPolicy
 {
-    /// <summary>Restarts at once; gives up after three failed starts in a row.</summary>
-    public static RestartPolicy Immediate { get; } = new();
+    /// <summary>Restarts at once, without an intensity limit; gives up only after three failed starts in a row.</summary>
+    public static RestartPolicy Immediate { get; } = new()
+    {
+        InitialBackoff = TimeSpan.Zero,
+        MaxBackoff = TimeSpan.Zero,
+        MaxRestarts = int.MaxValue,
+    };
 
     /// <summary>Starts in a row that may fail (no Hello, refused handshake) before the slot stays down.</summary>
     public int MaxConsecutiveStartFailures { get; init; } = 3;
 
-    /// <summary>Decides what happens after a failure of worker <paramref name="workerId"/>.</summary>
-    /// <param name="workerId">The slot's worker id.</param>
-    /// <param name="consecutiveStartFailures">Failed starts since the slot last had a live worker; 0 when a live worker died.</param>
-    /// <param name="delay">How long to wait before starting a new worker.</param>
-    /// <returns>Whether to start a new worker; false leaves the slot down for the rest of the run.</returns>
-    public virtual bool ShouldRestart(int workerId, int consecutiveStartFailures, out TimeSpan delay)
+    /// <summary>Restarts of one slot allowed within <see cref="RestartWindow"/> (R); 0 never restarts a slot.</summary>
+    public int MaxRestarts { get; init; } = 5;
+
+    /// <summary>The sliding window over which <see cref="MaxRestarts"/> is counted (T).</summary>
+    public TimeSpan RestartWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The wait before the first restart after a healthy stretch; doubled for each failure after it.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The longest wait between two restarts of one slot.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a worker must stay up for its slot's backoff to start again at <see cref="InitialBackoff"/>.</summary>
+    public TimeSpan HealthyStretch { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock the policy and the slots' backoff waits use; tests inject a fake.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks the settings; the pool calls it before starting any worker.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative or a duration is negative or out of order.</exception>
+    public void Validate()
     {
-        delay = TimeSpan.Zero;
-        return consecutiveStartFailures < MaxConsecutiveStartFailures;
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxConsecutiveStartFailures);
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRestarts);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RestartWindow, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialBackoff, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBackoff, InitialBackoff);
+        ArgumentOutOfRangeException.ThrowIfLessThan(HealthyStretch, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 }

@@ -100,6 +100,14 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WorkerCount, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.JobTimeout, TimeSpan.FromMilliseconds(1), nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.HandshakeTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingTimeout, TimeSpan.Zero, nameof(options));
+        if (options.PingInterval != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingInterval, TimeSpan.Zero, nameof(options));
+        }
+
+        ArgumentNullException.ThrowIfNull(options.RestartPolicy, nameof(options));
+        options.RestartPolicy.Validate();
 
         var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], options.JobAssemblies);
         var hashes = new HashSet<ulong>();

@@ -32,6 +32,15 @@ public sealed record WorkerPoolOptions
     /// <summary>The folder holding simhost-worker; null looks next to the host (<see cref="AppContext.BaseDirectory"/>).</summary>
     public string? WorkerDirectory { get; init; }
 
-    /// <summary>Decides whether and when a failed worker slot is restarted.</summary>
-    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.Immediate;
+    /// <summary>
+    /// How often an idle worker is sent Ping; a busy worker is never pinged (its job timeout covers it).
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns the health check off.
+    /// </summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a pinged worker has to answer Pong before it is killed and replaced.</summary>
+    public TimeSpan PingTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Decides whether and when a failed worker slot is restarted (backoff and restart intensity limit).</summary>
+    public RestartPolicy RestartPolicy { get; init; } = new();
 }

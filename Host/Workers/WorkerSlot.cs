@@ -10,9 +10,25 @@ namespace SimHost.Host.Workers;
 /// One place in the pool: a worker id, its pipe, its sequence counter (which continues across replacements) and
 /// the current worker process. A supervision loop starts the worker, waits for it to fail and starts the next.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore has no wait handle; see _exclusive.")]
 internal sealed class WorkerSlot
 {
+    /// <summary>
+    /// How simhost-worker's JobFailed begins when its segment reader rejected the segment (a tampered or foreign
+    /// header): that worker's view of shared memory cannot be trusted, so the host treats it as a worker failure.
+    /// Kept equal to SimHost.Worker.JobExecutor.SegmentRejectedPrefix.
+    /// </summary>
+    internal const string SegmentRejectedPrefix = "Segment cannot be used:";
+
     private readonly WorkerPoolContext _context;
+    private readonly RestartTracker _restarts;
+
+    // One request outstanding per worker (docs/protocol.md): a job and a Ping never overlap, and a busy worker is
+    // never pinged. Never disposed: no wait handle is ever requested from it, so it holds nothing to release, and a
+    // range finishing during pool shutdown must still be able to release it.
+#pragma warning disable CA2213
+    private readonly SemaphoreSlim _exclusive = new(1, 1);
+#pragma warning restore CA2213
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<bool> _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WorkerInstance? _current;
@@ -26,6 +42,7 @@ internal sealed class WorkerSlot
         PipePath = pipePath;
         _context = context;
         _logger = context.Logger.ForContext(nameof(WorkerId), workerId);
+        _restarts = new RestartTracker(context.Options.RestartPolicy);
     }
 
     public uint WorkerId { get; }
@@ -56,6 +73,20 @@ internal sealed class WorkerSlot
 
     /// <summary>Runs one range on this slot's worker; never throws for a worker failure.</summary>
     public async Task<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    {
+        // A Ping in flight holds the slot for at most the ping timeout.
+        await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunExclusiveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _exclusive.Release();
+        }
+    }
+
+    private async Task<RangeOutcome> RunExclusiveAsync(RangeRequest request, CancellationToken cancellationToken)
     {
         // One snapshot of process and connection: the supervision loop may start a replacement meanwhile, and a
         // failure here must never kill or describe the replacement.
@@ -91,6 +122,8 @@ internal sealed class WorkerSlot
                     return RangeOutcome.Success((int)done.RowsChanged, done.Elapsed, id);
                 case JobDoneMessage done:
                     return Kill(current, $"protocol break: worker {id} answered {what} with rows {done.RowStart}+{done.RowCount}");
+                case JobFailedMessage failed when failed.ErrorText.StartsWith(SegmentRejectedPrefix, StringComparison.Ordinal):
+                    return Kill(current, $"worker {id} rejected the segment of {what}: {failed.ErrorText}; killed");
                 case JobFailedMessage failed:
                     _logger.Warning("Job {What} failed in worker {WorkerId}: {Reason}", what, id, failed.ErrorText);
                     return RangeOutcome.Failed($"{what} failed in worker {id}: {failed.ErrorText}", id);
@@ -152,9 +185,10 @@ internal sealed class WorkerSlot
             if (connection is not null)
             {
                 startFailures = 0;
+                _restarts.OnReady();
                 _context.OnSlotReady(this);
-                await connection.Closed.ConfigureAwait(false);
                 var instance = Volatile.Read(ref _current)!;
+                await WatchAsync(instance, shutdown).ConfigureAwait(false);
                 KillProcess(instance.Process);
                 await WaitForExitAsync(instance.Process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                 instance.Exit.TrySetResult(instance.Process.HasExited ? DescribeExit(instance.Process) : " (state unknown)");
@@ -178,19 +212,20 @@ internal sealed class WorkerSlot
                 break;
             }
 
-            if (!_context.Options.RestartPolicy.ShouldRestart((int)WorkerId, startFailures, out var delay))
+            var decision = _restarts.OnFailure(startFailures);
+            if (!decision.ShouldRestart)
             {
-                _logger.Error("Worker {WorkerId} stays down after {Failures} failed starts in a row", WorkerId, startFailures);
+                _logger.Error("Worker slot {WorkerId} stays down, the pool runs with fewer workers: {Reason}", WorkerId, decision.GiveUpReason);
                 IsDown = true;
                 _context.OnSlotDown();
                 break;
             }
 
-            if (delay > TimeSpan.Zero)
+            if (decision.Delay > TimeSpan.Zero)
             {
                 try
                 {
-                    await Task.Delay(delay, shutdown).ConfigureAwait(false);
+                    await Task.Delay(decision.Delay, _context.Options.RestartPolicy.TimeProvider, shutdown).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -206,6 +241,60 @@ internal sealed class WorkerSlot
             KillProcess(last);
             await WaitForExitAsync(last, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             last.Dispose();
+        }
+    }
+
+    /// <summary>Pings the idle worker every interval until its connection closes (a failure, a kill, or shutdown).</summary>
+    private async Task WatchAsync(WorkerInstance instance, CancellationToken shutdown)
+    {
+        var options = _context.Options;
+        var connection = instance.Connection;
+        if (options.PingInterval != Timeout.InfiniteTimeSpan)
+        {
+            var clock = options.RestartPolicy.TimeProvider;
+            while (connection.IsOpen && !shutdown.IsCancellationRequested)
+            {
+                // WhenAny never throws: a cancelled delay just ends the wait.
+                await Task.WhenAny(connection.Closed, Task.Delay(options.PingInterval, clock, shutdown)).ConfigureAwait(false);
+                if (connection.IsOpen && !shutdown.IsCancellationRequested)
+                {
+                    await PingAsync(instance, shutdown).ConfigureAwait(false);
+                }
+            }
+        }
+
+        // On shutdown, ShutdownAsync breaks the connection once the worker has been told to exit.
+        await connection.Closed.ConfigureAwait(false);
+    }
+
+    private async Task PingAsync(WorkerInstance instance, CancellationToken shutdown)
+    {
+        if (!_exclusive.Wait(0, CancellationToken.None))
+        {
+            // Busy with a job: the job timeout covers it.
+            return;
+        }
+
+        var sequence = Interlocked.Increment(ref _sequence);
+        try
+        {
+            await instance.Connection.RequestAsync(PingMessage.Instance, sequence, _context.Options.PingTimeout, shutdown).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Kill(instance, $"worker {WorkerId} did not answer Ping #{sequence} within {_context.Options.PingTimeout}; killed");
+        }
+        catch (WorkerBrokenException)
+        {
+            // The watch loop sees the connection closed; the receive loop logged why.
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            // The pool is shutting down.
+        }
+        finally
+        {
+            _exclusive.Release();
         }
     }
 

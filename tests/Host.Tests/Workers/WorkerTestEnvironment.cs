@@ -55,7 +55,7 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
 
     public static async Task Within(Task task, string what) => await Within(task.ContinueWith(t => t.Exception is null, TaskScheduler.Default), what);
 
-    public async Task<WorkerPool> StartPoolAsync(int workers, TimeSpan? jobTimeout = null)
+    public async Task<WorkerPool> StartPoolAsync(int workers, TimeSpan? jobTimeout = null, Func<WorkerPoolOptions, WorkerPoolOptions>? configure = null)
     {
         var options = new WorkerPoolOptions
         {
@@ -64,7 +64,11 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
             JobAssemblies = [TestJobsAssemblyPath],
             PipeDirectory = RunDirectory.Path,
             LogLevel = Serilog.Events.LogEventLevel.Debug,
+
+            // Generous: a loaded CI machine must not make an idle worker miss its Pong (the Ping tests set their own).
+            PingTimeout = TimeSpan.FromSeconds(20),
         };
+        options = configure?.Invoke(options) ?? options;
         Pool = await Within(WorkerPool.StartAsync(options, Logger), $"starting {workers} workers");
         return Pool;
     }

@@ -1,0 +1,93 @@
+using SimHost.Host.Ecs;
+using SimHost.Host.Offload;
+using SimHost.Host.Scenarios;
+using SimHost.Host.Simulation;
+using SimHost.Layout.Jobs;
+using SimHost.Physics;
+using SimHost.Physics.Components;
+using SimHost.Physics.Jobs;
+using SimHost.Tests.Jobs;
+
+namespace SimHost.Tests.Host.Workers;
+
+/// <summary>
+/// A frame in which one worker forges a reply for a range it was not given, under each --on-worker-failure policy:
+/// retry and fallback end with the crash-free data; fail fails the frame without re-running anything.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class WorkerFailurePolicyTests
+{
+    private const int Entities = 3000;
+    private const ulong Seed = 11;
+    private WorkerTestEnvironment _environment = null!;
+
+    [SetUp]
+    public void SetUp() => _environment = new WorkerTestEnvironment();
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        File.Delete(MarkerPath);
+        await _environment.DisposeAsync();
+    }
+
+    [TestCase(1, TestName = "Retry_RerunsTheForgedRangeOnAFreshWorker_AndTheDataEqualsTheCrashFreeRun")]
+    [TestCase(0, TestName = "Fallback_RerunsTheForgedRangeInProcess_AndTheDataEqualsTheCrashFreeRun")]
+    public async Task FailedRange_IsRerun_AndTheDataEqualsTheCrashFreeRun(int executorRetries)
+    {
+        var pool = await _environment.StartPoolAsync(workers: 2);
+        var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries), ForgedOnce());
+
+        var (_, reference) = await RunOneFrameAsync(executor: null, b => b, TestJobNames.MarkAll, []);
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.HasFailures, Is.False);
+            Assert.That(stats.RangesFailed, Is.EqualTo(1), "exactly one range was forged");
+            Assert.That(stats.RangesRetried, Is.EqualTo(1), "only the failed range ran again");
+            Assert.That(WorldChecksum.Format(checksum), Is.EqualTo(WorldChecksum.Format(reference)));
+        });
+    }
+
+    [Test]
+    public async Task Fail_DoesNotRerun_AndFailsTheFrame()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 2);
+
+        var (stats, _) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(0).WithInProcessFallback(false), ForgedOnce());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.HasFailures, Is.True);
+            Assert.That(stats.Failures.Values.Single(), Is.TypeOf<OffloadFailedException>());
+            Assert.That(stats.RangesRetried, Is.Zero);
+        });
+    }
+
+    private string MarkerPath => Path.Combine(_environment.RunDirectory.Path, "forged.marker");
+
+    private (string Job, byte[] Parameters) ForgedOnce() =>
+        (WorkerSupervisionTests.ForgedReply, WorkerSupervisionTests.ForgeOnce(WorkerSupervisionTests.ForeignRange, MarkerPath));
+
+    private Task<(FrameStats Stats, UInt128 Checksum)> RunOneFrameAsync(
+        IRangeExecutor? executor, Func<SimulationBuilder, SimulationBuilder> configure, (string Job, byte[] Parameters) job) =>
+        RunOneFrameAsync(executor, configure, job.Job, job.Parameters);
+
+    private async Task<(FrameStats Stats, UInt128 Checksum)> RunOneFrameAsync(
+        IRangeExecutor? executor, Func<SimulationBuilder, SimulationBuilder> configure, string job, byte[] parameters)
+    {
+        var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], [WorkerTestEnvironment.TestJobsAssemblyPath]);
+        var world = new World();
+        ParticleScenario.Seed(world, Entities, Seed, PhysicsParameters.Default);
+        var builder = new SimulationBuilder().WithJobs(catalog).WithRunDirectory(_environment.RunDirectory).WithLogger(_environment.Logger);
+        if (executor is not null)
+        {
+            builder = builder.WithExecutor(executor);
+        }
+
+        builder = configure(builder).AddSystem("mark", s => s.Writes<Position>().Offload(job, parameters));
+        using var simulation = builder.Build(world);
+        var stats = await WorkerTestEnvironment.Within(simulation.RunFrameAsync(1.0 / 64.0, 0).AsTask(), $"one frame of {job}");
+        return (stats, WorldChecksum.Compute(world, ParticleScenario.Components));
+    }
+}
