@@ -13,7 +13,17 @@ public sealed class InterruptTests
     public void SetUp() => _folder = new PrivateFolder();
 
     [TearDown]
-    public void TearDown() => _folder.AssertCleanAndDelete();
+    public void TearDown()
+    {
+        try
+        {
+            _folder.AssertClean();
+        }
+        finally
+        {
+            _folder.Dispose();
+        }
+    }
 
     [TestCase(0)]
     [TestCase(2)]

@@ -15,7 +15,17 @@ public sealed class RunChecksumTests
     public void SetUp() => _folder = new PrivateFolder();
 
     [TearDown]
-    public void TearDown() => _folder.AssertCleanAndDelete();
+    public void TearDown()
+    {
+        try
+        {
+            _folder.AssertClean();
+        }
+        finally
+        {
+            _folder.Dispose();
+        }
+    }
 
     [Test]
     public async Task Checksum_IsTheSameForZeroOneAndThreeWorkers()

@@ -16,7 +16,17 @@ public sealed class UsageErrorTests
     public void SetUp() => _folder = new PrivateFolder();
 
     [TearDown]
-    public void TearDown() => _folder.AssertCleanAndDelete();
+    public void TearDown()
+    {
+        try
+        {
+            _folder.AssertClean();
+        }
+        finally
+        {
+            _folder.Dispose();
+        }
+    }
 
     [Test]
     public async Task WorkersThatAreNotANumber_ExitWithUsageError() =>

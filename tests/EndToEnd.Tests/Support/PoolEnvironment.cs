@@ -41,8 +41,15 @@ internal sealed class PoolEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopPoolAsync();
-        RunDirectory.Dispose();
-        _folder.AssertCleanAndDelete();
+        try
+        {
+            await StopPoolAsync();
+            RunDirectory.Dispose();
+            _folder.AssertClean();
+        }
+        finally
+        {
+            _folder.Dispose();
+        }
     }
 }

@@ -27,12 +27,11 @@ internal sealed class PrivateFolder : IDisposable
     public (string[] Entries, List<int> Workers) Leftovers() =>
         (Directory.Exists(RunRoot) ? Directory.GetFileSystemEntries(RunRoot, "*", SearchOption.AllDirectories) : [], ProcessCensus.FindWorkers(Path));
 
-    /// <summary>Asserts nothing of a run is left behind, kills what is, and deletes the folder.</summary>
-    public void AssertCleanAndDelete()
+    /// <summary>Asserts nothing of a run is left behind, and kills any worker that is; dispose afterwards to delete.</summary>
+    public void AssertClean()
     {
         var (entries, workers) = Leftovers();
         ProcessCensus.Kill(workers);
-        Dispose();
         Assert.Multiple(() =>
         {
             Assert.That(workers, Is.Empty, "simhost-worker processes of this test still running after simhost exited");
