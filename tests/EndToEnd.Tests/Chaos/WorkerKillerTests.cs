@@ -33,9 +33,11 @@ public sealed class WorkerKillerTests
     [Test]
     public async Task RandomWorkerKills_NeverChangeTheChecksum()
     {
-        var pool = await _environment.StartPoolAsync(Workers, TimeSpan.FromSeconds(60));
+        // A worker killed before its Hello counts as a failed start, and the default policy gives a slot up after three
+        // in a row; the killer would soon leave no worker to kill. Keep restarting, so kills go on hitting real workers.
+        var pool = await _environment.StartPoolAsync(Workers, TimeSpan.FromSeconds(60), new RestartPolicy { MaxConsecutiveStartFailures = int.MaxValue });
         var world = new World();
-        var killer = new WorkerKiller(pool, KillerSeed, MaxKills);
+        var killer = new WorkerKiller(pool, _environment.RunDirectory.Path, KillerSeed, MaxKills);
         using var stop = new CancellationTokenSource();
         var random = new Random(KillerSeed + 1);
         using (var simulation = ParticleRun.Create(world, pool, _environment.RunDirectory, PhysicsStepJob.JobName, PhysicsParameters.Default.ToBytes(), Entities, Seed))
@@ -51,9 +53,10 @@ public sealed class WorkerKillerTests
         var checksum = WorldChecksum.Compute(world, Host.Scenarios.ParticleScenario.Components);
         var reference = await ParticleRun.ReferenceChecksumAsync(Entities, Seed, Frames);
         var restarts = pool.RestartCount;
+        var alive = pool.ParallelSlots;
         var leftFiles = await _environment.StopPoolAsync();
         await TestContext.Out.WriteLineAsync(
-            $"Survived {killer.Kills} worker kills ({killer.KillsBetweenFrames} between frames) over {Frames} frames; {restarts} restarts");
+            $"Survived {killer.Kills} worker kills ({killer.KillsBetweenFrames} between frames) over {Frames} frames; {restarts} restarts, {alive} workers alive at the end");
 
         Assert.Multiple(() =>
         {
@@ -63,8 +66,12 @@ public sealed class WorkerKillerTests
         });
     }
 
-    /// <summary>Kills a random live worker after a random pause, over and over, from a seeded <see cref="Random"/>.</summary>
-    private sealed class WorkerKiller(WorkerPool pool, int seed, int maxKills)
+    /// <summary>
+    /// Kills a random worker after a random pause, over and over, from a seeded <see cref="Random"/>. Candidates are
+    /// the pool's connected workers plus any simhost-worker whose pipe lies in the run directory, which includes
+    /// workers still starting (the pool only lists a worker once it is connected).
+    /// </summary>
+    private sealed class WorkerKiller(WorkerPool pool, string pipeDirectory, int seed, int maxKills)
     {
         private readonly Random _random = new(seed);
         private readonly Lock _lock = new();
@@ -101,21 +108,29 @@ public sealed class WorkerKillerTests
 
         public Task KillOneAsync(string when)
         {
-            var pids = pool.WorkerProcessIds;
+            var pids = new List<int>(pool.WorkerProcessIds);
+            foreach (var pid in ProcessCensus.FindWorkers(pipeDirectory))
+            {
+                if (!pids.Contains(pid))
+                {
+                    pids.Add(pid);
+                }
+            }
+
             if (pids.Count == 0 || Kills >= maxKills)
             {
                 return Task.CompletedTask;
             }
 
-            int pid;
+            int victim;
             lock (_lock)
             {
-                pid = pids[_random.Next(pids.Count)];
+                victim = pids[_random.Next(pids.Count)];
             }
 
             try
             {
-                using var process = Process.GetProcessById(pid);
+                using var process = Process.GetProcessById(victim);
                 process.Kill();
                 Interlocked.Increment(ref _kills);
                 if (when == "between frames")
@@ -125,6 +140,7 @@ public sealed class WorkerKillerTests
             }
             catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
+                TestContext.Progress.WriteLine($"kill {when} of {victim} failed: {exception.Message}");
                 // It died or was replaced meanwhile.
             }
 

@@ -20,10 +20,16 @@ internal sealed class PoolEnvironment : IAsyncDisposable
     /// <summary>A folder of the test for the crash-once markers.</summary>
     public string MarkerDirectory => _folder.Subfolder("markers");
 
-    public async Task<WorkerPool> StartPoolAsync(int workers, TimeSpan jobTimeout)
+    public async Task<WorkerPool> StartPoolAsync(int workers, TimeSpan jobTimeout, RestartPolicy? restartPolicy = null)
     {
+        var options = ParticleRun.PoolOptions(workers, RunDirectory, jobTimeout);
+        if (restartPolicy is not null)
+        {
+            options = options with { RestartPolicy = restartPolicy };
+        }
+
         Pool = await HangGuard.Within(
-            WorkerPool.StartAsync(ParticleRun.PoolOptions(workers, RunDirectory, jobTimeout), Serilog.Core.Logger.None),
+            WorkerPool.StartAsync(options, Serilog.Core.Logger.None),
             $"starting {workers} workers");
         return Pool;
     }
