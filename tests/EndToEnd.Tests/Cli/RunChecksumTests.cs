@@ -1,0 +1,70 @@
+using SimHost.Tests.EndToEnd.Support;
+
+namespace SimHost.Tests.EndToEnd.Cli;
+
+/// <summary>The real simhost executable: the checksum depends on the seed, never on the number of worker processes.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class RunChecksumTests
+{
+    private const string Entities = "20000";
+    private const string Frames = "30";
+    private PrivateFolder _folder = null!;
+
+    [SetUp]
+    public void SetUp() => _folder = new PrivateFolder();
+
+    [TearDown]
+    public void TearDown()
+    {
+        try
+        {
+            _folder.AssertClean();
+        }
+        finally
+        {
+            _folder.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task Checksum_IsTheSameForZeroOneAndThreeWorkers()
+    {
+        var inProcess = await RunAsync(workers: 0, seed: 7);
+        var oneWorker = await RunAsync(workers: 1, seed: 7);
+        var threeWorkers = await RunAsync(workers: 3, seed: 7);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inProcess, Does.Match("^[0-9a-f]{32}$"));
+            Assert.That(oneWorker, Is.EqualTo(inProcess), "--workers 1");
+            Assert.That(threeWorkers, Is.EqualTo(inProcess), "--workers 3");
+        });
+    }
+
+    [Test]
+    public async Task Checksum_DiffersForAnotherSeed()
+    {
+        var seven = await RunAsync(workers: 1, seed: 7);
+        var eight = await RunAsync(workers: 1, seed: 8);
+
+        Assert.That(eight, Is.Not.EqualTo(seven));
+    }
+
+    private async Task<string> RunAsync(int workers, int seed)
+    {
+        var (exitCode, process) = await SimHostProcess.RunAsync(
+            "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--entities", Entities,
+            "--frames", Frames,
+            "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--run-dir", _folder.RunRoot);
+        using (process)
+        {
+            Assert.That(exitCode, Is.Zero, $"--workers {workers} exit code; stderr:\n{string.Join('\n', process.ErrorLines)}");
+            var leftovers = _folder.Leftovers();
+            Assert.That(leftovers.Entries, Is.Empty, $"files left in the run directory root after --workers {workers}");
+            return process.Checksum();
+        }
+    }
+}

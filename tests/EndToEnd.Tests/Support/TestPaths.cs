@@ -1,0 +1,26 @@
+namespace SimHost.Tests.EndToEnd.Support;
+
+/// <summary>Where the built executables and the test job assembly are.</summary>
+internal static class TestPaths
+{
+    /// <summary>simhost.dll, copied next to the tests because they reference Host.</summary>
+    public static string SimHostDll => Existing(Path.Combine(AppContext.BaseDirectory, "simhost.dll"));
+
+    /// <summary>simhost-worker.dll, copied next to simhost by Host's CopyWorkerProcess target.</summary>
+    public static string WorkerDll => Existing(Path.Combine(AppContext.BaseDirectory, "simhost-worker.dll"));
+
+    /// <summary>tests/TestJobs/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/SimHost.Tests.Jobs.dll.</summary>
+    public static string TestJobsAssembly
+    {
+        get
+        {
+            var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            var configuration = targetFramework.Parent!;
+            var testsFolder = configuration.Parent!.Parent!.Parent!;
+            return Existing(Path.Combine(testsFolder.FullName, "TestJobs", "bin", configuration.Name, targetFramework.Name, "SimHost.Tests.Jobs.dll"));
+        }
+    }
+
+    private static string Existing(string path) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"'{path}' was not built; build the test project first.", path);
+}
