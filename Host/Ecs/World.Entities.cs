@@ -117,7 +117,9 @@ public sealed partial class World
             columns[i].MarkChanged(firstRow, count, _changeTick);
         }
 
-        // Reuse free slots first, then take fresh indices in one block.
+        // Reuse free slots first, then take fresh indices in one block. Each handle goes to the caller's span and the
+        // entity column in the same pass (one pass over the rows instead of a second copy).
+        Span<Entity> rowEntities = archetype.EntityArray.AsSpan(firstRow, count);
         int reused = Math.Min(_freeCount, count);
         for (int i = 0; i < reused; i++)
         {
@@ -125,7 +127,9 @@ public sealed partial class World
             ref EntityRecord record = ref _records[index];
             record.ArchetypeId = archetype.Id;
             record.Row = firstRow + i;
-            entities[i] = new Entity(index, record.Generation);
+            var entity = new Entity(index, record.Generation);
+            entities[i] = entity;
+            rowEntities[i] = entity;
         }
 
         int fresh = count - reused;
@@ -133,14 +137,18 @@ public sealed partial class World
         Span<EntityRecord> records = _records.AsSpan(_slotCount, fresh);
         int firstIndex = _slotCount;
         int rowBase = firstRow + reused;
+        Span<Entity> freshEntities = entities.Slice(reused, fresh);
+        Span<Entity> freshRowEntities = rowEntities.Slice(reused, fresh);
+        int archetypeId = archetype.Id;
         for (int i = 0; i < records.Length; i++)
         {
-            records[i] = new EntityRecord { ArchetypeId = archetype.Id, Row = rowBase + i, Generation = 1 };
-            entities[reused + i] = new Entity(firstIndex + i, 1);
+            records[i] = new EntityRecord { ArchetypeId = archetypeId, Row = rowBase + i, Generation = 1 };
+            var entity = new Entity(firstIndex + i, 1);
+            freshEntities[i] = entity;
+            freshRowEntities[i] = entity;
         }
 
         _slotCount += fresh;
-        entities.CopyTo(archetype.EntityArray.AsSpan(firstRow, count));
         EntityCount += count;
     }
 

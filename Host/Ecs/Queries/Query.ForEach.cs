@@ -112,11 +112,16 @@ public sealed partial class Query
         EnsureRequired<T1>();
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             for (int i = 0; i < chunk.Length; i++)
             {
-                callback.Execute(ref Unsafe.Add(ref c1, i));
+                local.Execute(ref Unsafe.Add(ref c1, i));
             }
+
+            callback = local;
         }
     }
 
@@ -131,12 +136,17 @@ public sealed partial class Query
         EnsureRequired<T2>();
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             for (int i = 0; i < chunk.Length; i++)
             {
-                callback.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
+
+            callback = local;
         }
     }
 
@@ -153,13 +163,18 @@ public sealed partial class Query
         EnsureRequired<T3>();
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
             for (int i = 0; i < chunk.Length; i++)
             {
-                callback.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
             }
+
+            callback = local;
         }
     }
 
@@ -172,12 +187,17 @@ public sealed partial class Query
         EnsureRequired<T1>();
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ReadOnlySpan<Entity> entities = chunk.Entities;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             for (int i = 0; i < entities.Length; i++)
             {
-                callback.Execute(entities[i], ref Unsafe.Add(ref c1, i));
+                local.Execute(entities[i], ref Unsafe.Add(ref c1, i));
             }
+
+            callback = local;
         }
     }
 
@@ -192,13 +212,18 @@ public sealed partial class Query
         EnsureRequired<T2>();
         foreach (Chunk chunk in Chunks())
         {
+            // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
+            // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
+            TCallback local = callback;
             ReadOnlySpan<Entity> entities = chunk.Entities;
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             for (int i = 0; i < entities.Length; i++)
             {
-                callback.Execute(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                local.Execute(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
+
+            callback = local;
         }
     }
 

@@ -1,0 +1,31 @@
+using BenchmarkDotNet.Running;
+using SimHost.Benchmarks.Configuration;
+
+namespace SimHost.Benchmarks;
+
+/// <summary>
+/// Runs the suite with BenchmarkDotNet's command line (<c>--filter</c>, <c>--list</c>, ...). <c>--short</c> or
+/// <c>SIMHOST_BENCH_SHORT=1</c> selects the quick in-process job that <c>scripts/bench.sh</c> uses.
+/// </summary>
+internal static class Program
+{
+    private static void Main(string[] args)
+    {
+        bool isShort = Environment.GetEnvironmentVariable(SuiteConfig.ShortEnvironmentVariable) == "1";
+        var forwarded = new List<string>(args.Length);
+        foreach (string arg in args)
+        {
+            // BenchmarkDotNet rejects options it does not know, so ours is taken out before it parses the rest.
+            if (arg == SuiteConfig.ShortOption)
+            {
+                isShort = true;
+            }
+            else
+            {
+                forwarded.Add(arg);
+            }
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. forwarded], SuiteConfig.Create(isShort));
+    }
+}
