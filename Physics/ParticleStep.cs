@@ -20,18 +20,40 @@ namespace SimHost.Physics;
 /// </remarks>
 public static class ParticleStep
 {
-    /// <summary>Steps every particle of the spans and sets the changed bit of each row that changed.</summary>
+    /// <summary>Steps every particle of the spans in place and sets the changed bit of each row that changed.</summary>
     /// <param name="positions">The rows' positions, updated in place.</param>
     /// <param name="velocities">The rows' velocities, updated in place; as long as <paramref name="positions"/>.</param>
     /// <param name="changedWords">Changed bits of these rows: row r is bit r % 64 of word r / 64. Bits are only set.</param>
     /// <param name="dt">Seconds to advance.</param>
     /// <param name="parameters">Gravity, damping, restitution and the box.</param>
     /// <returns>The number of rows flagged as changed.</returns>
-    public static int Run(Span<Position> positions, Span<Velocity> velocities, Span<ulong> changedWords, float dt, in PhysicsParameters parameters)
+    public static int Run(Span<Position> positions, Span<Velocity> velocities, Span<ulong> changedWords, float dt, in PhysicsParameters parameters) =>
+        Run(positions, velocities, positions, velocities, changedWords, dt, parameters);
+
+    /// <summary>
+    /// Steps every particle from the source spans into the target spans, writing every target row, and sets the
+    /// changed bit of each row whose values differ from its source. Source and target may be the same memory.
+    /// </summary>
+    /// <param name="sourcePositions">The rows' current positions.</param>
+    /// <param name="sourceVelocities">The rows' current velocities; as long as <paramref name="sourcePositions"/>.</param>
+    /// <param name="positions">Where the new positions go; as long as the sources.</param>
+    /// <param name="velocities">Where the new velocities go; as long as the sources.</param>
+    /// <param name="changedWords">Changed bits of these rows: row r is bit r % 64 of word r / 64. Bits are only set.</param>
+    /// <param name="dt">Seconds to advance.</param>
+    /// <param name="parameters">Gravity, damping, restitution and the box.</param>
+    /// <returns>The number of rows flagged as changed.</returns>
+    public static int Run(
+        ReadOnlySpan<Position> sourcePositions,
+        ReadOnlySpan<Velocity> sourceVelocities,
+        Span<Position> positions,
+        Span<Velocity> velocities,
+        Span<ulong> changedWords,
+        float dt,
+        in PhysicsParameters parameters)
     {
-        if (velocities.Length != positions.Length)
+        if (sourceVelocities.Length != sourcePositions.Length || positions.Length != sourcePositions.Length || velocities.Length != sourcePositions.Length)
         {
-            throw new ArgumentException($"{positions.Length} positions but {velocities.Length} velocities; a step needs one of each per row.", nameof(velocities));
+            throw new ArgumentException($"{sourcePositions.Length} positions but {sourceVelocities.Length} velocities and {positions.Length}/{velocities.Length} targets; a step needs one of each per row.", nameof(velocities));
         }
 
         if ((long)changedWords.Length * 64 < positions.Length)
@@ -39,6 +61,8 @@ public static class ParticleStep
             throw new ArgumentException($"{changedWords.Length} changed words cannot hold {positions.Length} rows.", nameof(changedWords));
         }
 
+        var sp = MemoryMarshal.Cast<Position, float>(sourcePositions);
+        var sv = MemoryMarshal.Cast<Velocity, float>(sourceVelocities);
         var p = MemoryMarshal.Cast<Position, float>(positions);
         var v = MemoryMarshal.Cast<Velocity, float>(velocities);
         var constants = new LaneConstants(dt, parameters);
@@ -49,7 +73,8 @@ public static class ParticleStep
         {
             for (; row + width <= positions.Length; row += width)
             {
-                var mask = StepBlock(p.Slice(row * 3, width * 3), v.Slice(row * 3, width * 3), constants);
+                var floats = width * 3;
+                var mask = StepBlock(sp.Slice(row * 3, floats), sv.Slice(row * 3, floats), p.Slice(row * 3, floats), v.Slice(row * 3, floats), constants);
                 if (mask != 0)
                 {
                     changed += BitOperations.PopCount(mask);
@@ -60,7 +85,7 @@ public static class ParticleStep
 
         for (; row < positions.Length; row++)
         {
-            if (StepScalar(ref positions[row], ref velocities[row], constants))
+            if (StepScalar(sourcePositions[row], sourceVelocities[row], out positions[row], out velocities[row], constants))
             {
                 changed++;
                 changedWords[row >> 6] |= 1UL << (row & 63);
@@ -71,17 +96,18 @@ public static class ParticleStep
     }
 
     /// <summary>Steps one block of particles; returns one bit per particle that changed.</summary>
-    private static ulong StepBlock(Span<float> p, Span<float> v, in LaneConstants c)
+    private static ulong StepBlock(ReadOnlySpan<float> sp, ReadOnlySpan<float> sv, Span<float> p, Span<float> v, in LaneConstants c)
     {
         var width = Vector<float>.Count;
         ulong laneMask = 0;
         for (var part = 0; part < 3; part++)
         {
             var offset = part * width;
+            // Both sources are read before either target is written, so source and target may alias.
+            var oldP = Unsafe.As<float, Vector<float>>(ref MemoryMarshal.GetReference(sp[offset..]));
+            var oldV = Unsafe.As<float, Vector<float>>(ref MemoryMarshal.GetReference(sv[offset..]));
             ref var pRef = ref Unsafe.As<float, Vector<float>>(ref p[offset]);
             ref var vRef = ref Unsafe.As<float, Vector<float>>(ref v[offset]);
-            var oldP = pRef;
-            var oldV = vRef;
             var newV = (oldV + c.GravityDt[part]) * c.Damping;
             var newP = oldP + (newV * c.Dt);
 
@@ -149,13 +175,15 @@ public static class ParticleStep
         }
     }
 
-    private static bool StepScalar(ref Position position, ref Velocity velocity, in LaneConstants c)
+    private static bool StepScalar(Position oldPosition, Velocity oldVelocity, out Position position, out Velocity velocity, in LaneConstants c)
     {
-        var old = (position, velocity);
+        // Taken by value: the targets may be the sources.
+        position = oldPosition;
+        velocity = oldVelocity;
         StepAxis(ref position.X, ref velocity.X, c.Scalar[0]);
         StepAxis(ref position.Y, ref velocity.Y, c.Scalar[1]);
         StepAxis(ref position.Z, ref velocity.Z, c.Scalar[2]);
-        return !BitEquals(old.position, position) || !BitEquals(old.velocity, velocity);
+        return !BitEquals(oldPosition, position) || !BitEquals(oldVelocity, velocity);
     }
 
     private static void StepAxis(ref float p, ref float v, in AxisConstants c)

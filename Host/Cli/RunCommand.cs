@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Serilog.Events;
+using SimHost.Host.SharedStorage;
 
 namespace SimHost.Host.Cli;
 
@@ -28,6 +29,7 @@ public sealed class RunCommand
     private readonly Option<WorkerFailurePolicy> _onWorkerFailure = FailurePolicy();
     private readonly Option<int> _maxRestarts = WholeNumber("--max-restarts", "Restarts of one worker slot allowed within --restart-window before it stays down", s_defaults.MaxRestarts, min: 0, max: 1_000_000);
     private readonly Option<TimeSpan> _restartWindow = Duration("--restart-window", "The window over which --max-restarts is counted", s_defaults.RestartWindow, allowZero: false);
+    private readonly Option<StorageMode> _storage = Storage();
 
     /// <summary>Builds the command; <paramref name="run"/> is invoked with the validated settings.</summary>
     public RunCommand(Func<RunSettings, CancellationToken, Task<int>> run)
@@ -35,7 +37,7 @@ public sealed class RunCommand
         Command = new Command("run", "Run the built-in physics scenario (particles in a box) and print a summary with its checksum.")
         {
             _workers, _entities, _frames, _dt, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
-            _logLevel, _logFile, _runDir, _onWorkerFailure, _maxRestarts, _restartWindow,
+            _logLevel, _logFile, _runDir, _onWorkerFailure, _maxRestarts, _restartWindow, _storage,
         };
         Command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -72,6 +74,7 @@ public sealed class RunCommand
         OnWorkerFailure = parseResult.GetValue(_onWorkerFailure),
         MaxRestarts = parseResult.GetValue(_maxRestarts),
         RestartWindow = parseResult.GetValue(_restartWindow),
+        Storage = parseResult.GetValue(_storage),
     };
 
     /// <summary>Checks the rules that tie several flags together; returns the one-line problem, or null.</summary>
@@ -285,6 +288,27 @@ public sealed class RunCommand
                 default:
                     result.AddError($"--on-worker-failure accepts retry, fallback or fail, not '{text}'.");
                     return WorkerFailurePolicy.Retry;
+            }
+        },
+    };
+
+    private static Option<StorageMode> Storage() => new("--storage")
+    {
+        Description = "Where offloaded components' columns live: snapshot (copied into segments every frame) or shared (in the segments themselves)",
+        HelpName = "snapshot|shared",
+        DefaultValueFactory = _ => s_defaults.Storage,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            switch (text.ToUpperInvariant())
+            {
+                case "SNAPSHOT":
+                    return StorageMode.Snapshot;
+                case "SHARED":
+                    return StorageMode.Shared;
+                default:
+                    result.AddError($"--storage accepts snapshot or shared, not '{text}'.");
+                    return StorageMode.Snapshot;
             }
         },
     };

@@ -1,4 +1,5 @@
 using Serilog.Events;
+using SimHost.Host.SharedStorage;
 
 namespace SimHost.Host.Cli;
 
@@ -49,4 +50,7 @@ public sealed record RunSettings
 
     /// <summary>The window over which <see cref="MaxRestarts"/> is counted.</summary>
     public TimeSpan RestartWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where offloaded components' columns live; snapshot stays the default until shared is proven on every path.</summary>
+    public StorageMode Storage { get; init; } = StorageMode.Snapshot;
 }

@@ -55,6 +55,29 @@ public sealed partial class World
 
     internal void ExitIteration() => Interlocked.Decrement(ref _iterationDepth);
 
+    /// <summary>Decides where new archetypes keep their columns; null keeps every column a managed array.</summary>
+    internal IColumnAllocator? ColumnAllocator { get; private set; }
+
+    /// <summary>
+    /// Hands column placement to <paramref name="allocator"/>: it adopts every existing archetype now and every new
+    /// one as it is created, moving the columns it wants into its own memory.
+    /// </summary>
+    internal void UseColumnAllocator(IColumnAllocator allocator)
+    {
+        ArgumentNullException.ThrowIfNull(allocator);
+        EnsureNotIterating("change the column allocator");
+        if (ColumnAllocator is not null)
+        {
+            throw new InvalidOperationException("The world already has a column allocator; a world's storage is chosen once.");
+        }
+
+        ColumnAllocator = allocator;
+        foreach (var archetype in _archetypes)
+        {
+            allocator.Adopt(archetype);
+        }
+    }
+
     /// <summary>Advances the change tick, so later writes are newer than everything a reader saw before.</summary>
     /// <returns>The new tick.</returns>
     public uint AdvanceTick() => ++_changeTick;
@@ -163,6 +186,7 @@ public sealed partial class World
         var renamed = new Entity(entity.Index, generation);
         record.Generation = generation;
         _archetypeById[record.ArchetypeId].EntityArray[record.Row] = renamed;
+        _archetypeById[record.ArchetypeId].TouchStructure();
         return renamed;
     }
 

@@ -10,7 +10,7 @@ namespace SimHost.Host.Offload;
 /// failed ranges from a fresh copy of the untouched world (on the executor, then in-process), and commit the ranges
 /// that succeeded. One per offloaded system; one frame at a time.
 /// </summary>
-public sealed class OffloadCoordinator
+public sealed class OffloadCoordinator : IOffloadCoordinator
 {
     private readonly Snapshot _snapshot;
     private readonly IRangeExecutor _executor;

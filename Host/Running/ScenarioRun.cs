@@ -124,7 +124,8 @@ public static class ScenarioRun
             .WithJobs(catalog)
             .WithRunDirectory(runDirectory)
             .WithSegmentLimits(new SegmentLimits(settings.SegmentSizeBytes, settings.MaxSharedMemoryBytes))
-            .WithLogger(logger);
+            .WithLogger(logger)
+            .WithStorage(settings.Storage);
         if (pool is not null)
         {
             builder = builder.WithExecutor(pool);

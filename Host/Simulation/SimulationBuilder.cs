@@ -2,6 +2,7 @@ using Serilog;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Host.Scheduling;
+using SimHost.Host.SharedStorage;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using SimHost.Physics.Jobs;
@@ -22,6 +23,7 @@ public sealed class SimulationBuilder
     private ILogger? _logger;
     private int _maxExecutorRetries = 1;
     private bool _hasInProcessFallback = true;
+    private StorageMode _storage = StorageMode.Snapshot;
 
     /// <summary>The jobs offloaded systems may name (default: the built-in physics jobs).</summary>
     /// <returns>This builder.</returns>
@@ -47,6 +49,22 @@ public sealed class SimulationBuilder
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         _runDirectory = runDirectory;
+        return this;
+    }
+
+    /// <summary>
+    /// Where the world keeps offloaded systems' columns (default <see cref="StorageMode.Snapshot"/>). With
+    /// <see cref="StorageMode.Shared"/>, <see cref="Build"/> moves them into shared segments until the simulation is disposed.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithStorage(StorageMode storage)
+    {
+        if (!Enum.IsDefined(storage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(storage), storage, "Unknown storage mode.");
+        }
+
+        _storage = storage;
         return this;
     }
 
@@ -136,9 +154,17 @@ public sealed class SimulationBuilder
         var executor = _executor ?? new InProcessRangeExecutor(catalog);
         var fallback = new InProcessRangeExecutor(catalog);
         var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);
-        var segments = new List<OffloadSegments>();
+        var segments = new List<IDisposable>();
         try
         {
+            SharedColumnStore? store = null;
+            if (_storage == StorageMode.Shared && HasOffloaded())
+            {
+                store = new SharedColumnStore(runDirectory!, SharedComponents(), budget);
+                segments.Add(store);
+                store.Install(world);
+            }
+
             foreach (var system in _systems)
             {
                 var query = world.Query();
@@ -153,8 +179,18 @@ public sealed class SimulationBuilder
                 }
 
                 system.ConfigureQuery?.Invoke(query);
-                OffloadCoordinator? coordinator = null;
-                if (system.JobName is { } jobName)
+                IOffloadCoordinator? coordinator = null;
+                if (system.JobName is { } sharedJob && store is not null)
+                {
+                    catalog.TryGet(sharedJob, out var job);
+                    coordinator = new SharedOffloadCoordinator(
+                        sharedJob, job!.WritesEveryRow, system.JobParameters, Components(system.ComponentWrites), Components(system.ComponentReads), store, executor, fallback, _logger)
+                    {
+                        MaxExecutorRetries = _maxExecutorRetries,
+                        HasInProcessFallback = _hasInProcessFallback,
+                    };
+                }
+                else if (system.JobName is { } jobName)
                 {
                     var columns = new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads));
                     var systemSegments = new OffloadSegments(system.Name, columns, runDirectory!, _limits, budget);
@@ -300,6 +336,23 @@ public sealed class SimulationBuilder
         for (var i = 0; i < components.Length; i++)
         {
             components[i] = accesses[i].Component;
+        }
+
+        return components;
+    }
+
+    private List<ComponentType> SharedComponents()
+    {
+        var components = new List<ComponentType>();
+        foreach (var system in _systems)
+        {
+            if (system.JobName is null)
+            {
+                continue;
+            }
+
+            components.AddRange(Components(system.ComponentWrites));
+            components.AddRange(Components(system.ComponentReads));
         }
 
         return components;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using SimHost.Host.Ecs;
-using SimHost.Host.Offload;
 using SimHost.Host.Scheduling;
 using SimHost.Layout.Segments;
 
@@ -16,11 +15,11 @@ public sealed class SimulationRunner : IDisposable
 {
     private readonly ScheduleRunner _runner;
     private readonly SystemState[] _systemsInScheduleOrder;
-    private readonly OffloadSegments[] _segments;
+    private readonly IDisposable[] _segments;
     private readonly RunDirectory? _ownedRunDirectory;
     private bool _isDisposed;
 
-    internal SimulationRunner(World world, Schedule schedule, SystemState[] systemsInScheduleOrder, IReadOnlyDictionary<string, SystemState[]> systemsByStage, OffloadSegments[] segments, RunDirectory? ownedRunDirectory)
+    internal SimulationRunner(World world, Schedule schedule, SystemState[] systemsInScheduleOrder, IReadOnlyDictionary<string, SystemState[]> systemsByStage, IDisposable[] segments, RunDirectory? ownedRunDirectory)
     {
         World = world;
         Schedule = schedule;
@@ -68,7 +67,7 @@ public sealed class SimulationRunner : IDisposable
         return new FrameStats(frameIndex, Stopwatch.GetElapsedTime(start), stats);
     }
 
-    /// <summary>Deletes the offloaded systems' segments, and the run directory if the simulation created it.</summary>
+    /// <summary>Deletes the offloaded systems' segments (shared storage moves its columns back into managed arrays first), and the run directory if the simulation created it.</summary>
     public void Dispose()
     {
         if (_isDisposed)

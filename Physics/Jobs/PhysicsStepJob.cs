@@ -19,11 +19,15 @@ public sealed class PhysicsStepJob : IJob
     public IReadOnlyList<Type> ComponentTypes { get; } = [typeof(Position), typeof(Velocity)];
 
     /// <inheritdoc/>
+    /// <remarks>True: the step reads the live columns and writes every row of the written ones.</remarks>
+    public bool WritesEveryRow => true;
+
+    /// <inheritdoc/>
     public void Execute(JobContext context)
     {
         var parameters = PhysicsParameters.FromBytes(context.Parameters);
         var positionWords = context.ChangedWords<Position>();
-        ParticleStep.Run(context.Write<Position>(), context.Write<Velocity>(), positionWords, (float)context.DeltaTime, parameters);
+        ParticleStep.Run(context.Read<Position>(), context.Read<Velocity>(), context.Write<Position>(), context.Write<Velocity>(), positionWords, (float)context.DeltaTime, parameters);
 
         // A row flagged for Position is flagged for Velocity too: the step changes them together.
         var velocityWords = context.ChangedWords<Velocity>();

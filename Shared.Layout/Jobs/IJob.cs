@@ -16,6 +16,13 @@ public interface IJob
     /// </summary>
     IReadOnlyList<Type> ComponentTypes { get; }
 
+    /// <summary>
+    /// Whether the job writes every row of every <see cref="JobContext.Write{T}"/> span it asks for (reading inputs
+    /// through <see cref="JobContext.Read{T}"/>). Shared storage then skips filling the scratch columns with the live
+    /// values before the job runs. False by default: the safe answer for jobs that change rows in place.
+    /// </summary>
+    bool WritesEveryRow => false;
+
     /// <summary>Runs the job over <see cref="JobContext.RowCount"/> rows, writing in place and marking what changed.</summary>
     /// <param name="context">The range, its columns, dt, time and parameters.</param>
     void Execute(JobContext context);

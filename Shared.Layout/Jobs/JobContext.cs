@@ -12,6 +12,11 @@ namespace SimHost.Layout.Jobs;
 /// system writes), the entity handles, dt, time, parameters, and changed-bit marking. Row indices given to and taken
 /// from a context are relative to <see cref="RowStart"/>.
 /// </summary>
+/// <remarks>
+/// A segment may hold a component twice, as a live/scratch pair (shared storage, see <c>docs/storage.md</c>): then
+/// the column whose writable bit is set is the scratch <see cref="Write{T}"/> hands out, and the other is the live
+/// column <see cref="Read{T}"/> hands out. With one column per component both name the same memory.
+/// </remarks>
 public sealed class JobContext
 {
     private readonly SharedSegment _segment;
@@ -58,7 +63,11 @@ public sealed class JobContext
     public ReadOnlySpan<EntityHandle> Entities =>
         MemoryMarshal.Cast<ulong, EntityHandle>(_segment.EntityHandles.Slice(_range.RowStart, _range.RowCount));
 
-    /// <summary>The rows of a component the system writes, to change in place; mark what changed.</summary>
+    /// <summary>
+    /// The rows of a component the system writes; mark what changed. In a snapshot segment this is the same memory as
+    /// <see cref="Read{T}"/>; in a shared segment it is a scratch column whose prior contents are unspecified unless the
+    /// job's <see cref="IJob.WritesEveryRow"/> is false (the host then fills it with the live values first).
+    /// </summary>
     /// <typeparam name="T">The component struct.</typeparam>
     /// <exception cref="InvalidOperationException">The segment has no such column, or the system only reads it.</exception>
     public Span<T> Write<T>()
@@ -68,11 +77,11 @@ public sealed class JobContext
         return _segment.Column<T>(column).Slice(_range.RowStart, _range.RowCount);
     }
 
-    /// <summary>The rows of a component the system reads or writes, read-only.</summary>
+    /// <summary>The current (live) rows of a component the system reads or writes, read-only.</summary>
     /// <typeparam name="T">The component struct.</typeparam>
     /// <exception cref="InvalidOperationException">The segment has no such column.</exception>
     public ReadOnlySpan<T> Read<T>()
-        where T : unmanaged => _segment.Column<T>(ColumnOf<T>()).Slice(_range.RowStart, _range.RowCount);
+        where T : unmanaged => _segment.Column<T>(LiveColumnOf<T>()).Slice(_range.RowStart, _range.RowCount);
 
     /// <summary>The changed bits of a written component for this range: bit r is row r of the range.</summary>
     /// <typeparam name="T">The component struct.</typeparam>
@@ -149,13 +158,37 @@ public sealed class JobContext
     private int WritableColumn<T>()
         where T : unmanaged
     {
-        var column = ColumnOf<T>();
-        if (column >= 64 || (_range.WritableColumns & (1UL << column)) == 0)
+        var column = FindColumn(ComponentLayout.Of<T>().Hash, writable: true);
+        if (column < 0)
         {
+            _ = ColumnOf<T>();
             throw new InvalidOperationException($"The job asked to write {typeof(T).FullName}, but its system only reads it; declare the write on the system.");
         }
 
         return column;
+    }
+
+    /// <summary>The non-writable column of the component when the segment holds a live/scratch pair, else its only column.</summary>
+    private int LiveColumnOf<T>()
+        where T : unmanaged
+    {
+        var live = FindColumn(ComponentLayout.Of<T>().Hash, writable: false);
+        return live >= 0 ? live : ColumnOf<T>();
+    }
+
+    private int FindColumn(ulong layoutHash, bool writable)
+    {
+        var plan = _segment.Plan;
+        for (var i = 0; i < plan.ColumnCount; i++)
+        {
+            var isWritable = i < 64 && (_range.WritableColumns & (1UL << i)) != 0;
+            if (isWritable == writable && plan.Column(i).LayoutHash == layoutHash)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private int ColumnOf<T>()

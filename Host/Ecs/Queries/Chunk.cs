@@ -32,7 +32,7 @@ public readonly struct Chunk
     /// <exception cref="InvalidOperationException">The archetype has no such component.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<T> Span<T>()
-        where T : unmanaged => new(Archetype.GetColumn<T>().Values, Start, Length);
+        where T : unmanaged => Archetype.GetColumn<T>().Values.Slice(Start, Length);
 
     /// <summary>Whether the chunk's archetype has component <typeparamref name="T"/> (for <c>Any</c> filters).</summary>
     public bool Has<T>()

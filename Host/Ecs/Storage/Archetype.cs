@@ -35,6 +35,7 @@ public sealed class Archetype
         }
 
         _entities = [];
+        world.ColumnAllocator?.Adopt(this);
     }
 
     /// <summary>The world that owns this archetype.</summary>
@@ -55,6 +56,12 @@ public sealed class Archetype
     /// <summary>The entity column: the entity stored in each row.</summary>
     public ReadOnlySpan<Entity> Entities => new(_entities, 0, Count);
 
+    /// <summary>
+    /// Changes whenever a row is added, removed or renamed, so a copy of the entity column (a shared segment's) knows
+    /// to refresh itself; steady frames leave it alone.
+    /// </summary>
+    public int StructureVersion { get; private set; }
+
     internal ComponentMask Mask { get; }
 
     internal Column[] Columns { get; }
@@ -71,7 +78,7 @@ public sealed class Archetype
     /// <summary>The rows of component <typeparamref name="T"/>; writers must mark the rows they change.</summary>
     /// <exception cref="InvalidOperationException">The archetype has no such component.</exception>
     public Span<T> GetSpan<T>()
-        where T : unmanaged => new(GetColumn<T>().Values, 0, Count);
+        where T : unmanaged => GetColumn<T>().Values[..Count];
 
     /// <summary>The rows of one component as raw bytes (row stride = component size), for block copies.</summary>
     /// <exception cref="InvalidOperationException">The archetype has no such component.</exception>
@@ -141,6 +148,7 @@ public sealed class Archetype
 
         int row = Count++;
         _entities[row] = entity;
+        StructureVersion++;
         return row;
     }
 
@@ -154,6 +162,7 @@ public sealed class Archetype
 
         int first = Count;
         Count += count;
+        StructureVersion++;
         return first;
     }
 
@@ -164,6 +173,7 @@ public sealed class Archetype
     internal Entity RemoveRow(int row)
     {
         int last = --Count;
+        StructureVersion++;
         if (row == last)
         {
             return Entity.Null;
@@ -179,6 +189,8 @@ public sealed class Archetype
 
         return moved;
     }
+
+    internal void TouchStructure() => StructureVersion++;
 
     internal Archetype? GetAddEdge(int componentId) =>
         (uint)componentId < (uint)_addEdges.Length ? _addEdges[componentId] : null;

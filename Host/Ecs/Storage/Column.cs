@@ -22,6 +22,15 @@ internal abstract class Column
 
     public abstract void Resize(int capacity);
 
+    /// <summary>Moves the first <paramref name="rows"/> values into shared memory; see <see cref="IColumnMemory"/>.</summary>
+    public abstract void MoveTo(IColumnMemory memory, int rows);
+
+    /// <summary>Moves a shared column's values back into a managed array (its shared memory is going away).</summary>
+    public abstract void MoveToManaged();
+
+    /// <summary>Points a shared column at its current buffer.</summary>
+    public abstract void Bind(nint address, int rowCapacity);
+
     /// <summary>Copies row <paramref name="from"/> (value and tick) over row <paramref name="to"/> of this column.</summary>
     public abstract void MoveRow(int from, int to);
 

@@ -3,33 +3,92 @@ using System.Runtime.InteropServices;
 
 namespace SimHost.Host.Ecs;
 
-/// <summary>A column of <typeparamref name="T"/> values stored in a plain array so spans over it are free.</summary>
-internal sealed class Column<T> : Column
+/// <summary>
+/// A column of <typeparamref name="T"/> values: a plain managed array, or (shared storage) a column of a mapped
+/// segment whose address its <see cref="IColumnMemory"/> owner rebinds when it grows the segment or swaps buffers.
+/// </summary>
+internal sealed unsafe class Column<T> : Column
     where T : unmanaged
 {
+    private T[]? _array;
+    private T* _pointer;
+    private int _pointerCapacity;
+
     public Column(int capacity)
         : base(ComponentTypeCache<T>.Id, capacity)
     {
-        Values = new T[capacity];
+        _array = new T[capacity];
     }
 
-    public T[] Values { get; private set; }
+    /// <summary>The shared memory the values live in, or null for a managed array.</summary>
+    public IColumnMemory? Memory { get; private set; }
+
+    /// <summary>Every row the column has room for; spans over it are free either way.</summary>
+    public Span<T> Values
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _array is { } array ? array : new Span<T>(_pointer, _pointerCapacity);
+    }
+
+    /// <summary>
+    /// Moves the values into <paramref name="memory"/>: from now on the column reads and writes the memory's current
+    /// buffer, which the memory rebinds with <see cref="Bind"/>. Ticks stay managed.
+    /// </summary>
+    public override void MoveTo(IColumnMemory memory, int rows)
+    {
+        var array = _array ?? throw new InvalidOperationException("The column already lives in shared memory.");
+        _array = null;
+        Memory = memory;
+        memory.Attach(this, ChangedTicks.Length);
+        array.AsSpan(0, rows).CopyTo(Values);
+    }
+
+    public override void MoveToManaged()
+    {
+        if (_array is not null)
+        {
+            return;
+        }
+
+        var array = new T[ChangedTicks.Length];
+        Values[..Math.Min(array.Length, _pointerCapacity)].CopyTo(array);
+        _array = array;
+        _pointer = null;
+        _pointerCapacity = 0;
+        Memory = null;
+    }
+
+    /// <summary>Points the column at <paramref name="rowCapacity"/> values at <paramref name="address"/> (shared storage only).</summary>
+    public override void Bind(nint address, int rowCapacity)
+    {
+        _pointer = (T*)address;
+        _pointerCapacity = rowCapacity;
+    }
 
     public override void Resize(int capacity)
     {
+        uint[] ticks = GC.AllocateUninitializedArray<uint>(capacity);
+        int keep = Math.Min(capacity, ChangedTicks.Length);
+        ChangedTicks.AsSpan(0, keep).CopyTo(ticks);
+        ChangedTicks = ticks;
+        if (Memory is { } memory)
+        {
+            // The memory grows every column of its archetype at once and rebinds them; a second call is a no-op.
+            memory.EnsureCapacity(capacity, keep);
+            return;
+        }
+
         // Uninitialised arrays: every row below Count is always written before it is read.
         T[] values = GC.AllocateUninitializedArray<T>(capacity);
-        uint[] ticks = GC.AllocateUninitializedArray<uint>(capacity);
-        int keep = Math.Min(capacity, Values.Length);
-        Values.AsSpan(0, keep).CopyTo(values);
-        ChangedTicks.AsSpan(0, keep).CopyTo(ticks);
-        Values = values;
-        ChangedTicks = ticks;
+        T[] old = _array!;
+        old.AsSpan(0, Math.Min(keep, old.Length)).CopyTo(values);
+        _array = values;
     }
 
     public override void MoveRow(int from, int to)
     {
-        Values[to] = Values[from];
+        var values = Values;
+        values[to] = values[from];
         ChangedTicks[to] = ChangedTicks[from];
     }
 
@@ -44,13 +103,13 @@ internal sealed class Column<T> : Column
         }
     }
 
-    public override Span<byte> AsBytes(int count) => MemoryMarshal.AsBytes(Values.AsSpan(0, count));
+    public override Span<byte> AsBytes(int count) => MemoryMarshal.AsBytes(Values[..count]);
 
     public override void WriteBytes(int row, ReadOnlySpan<byte> value) =>
         Values[row] = MemoryMarshal.Read<T>(value);
 
     public override void Fill(int start, int count, ReadOnlySpan<byte> value) =>
-        Values.AsSpan(start, count).Fill(MemoryMarshal.Read<T>(value));
+        Values.Slice(start, count).Fill(MemoryMarshal.Read<T>(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T GetRef(int row) => ref Values[row];

@@ -38,7 +38,7 @@ public sealed class RunCommandTests
             "run", "--workers", "3", "--entities", "5000", "--frames", "0", "--dt", "0.01", "--seed", "42",
             "--segment-size", "16MiB", "--max-shared-memory", "1GiB", "--job-timeout", "250ms",
             "--job-assembly", assembly, "--job-assembly", assembly, "--log-level", "debug", "--log-file", "run.log",
-            "--run-dir", "/tmp/x", "--on-worker-failure", "fallback", "--max-restarts", "7", "--restart-window", "1m");
+            "--run-dir", "/tmp/x", "--on-worker-failure", "fallback", "--max-restarts", "7", "--restart-window", "1m", "--storage", "shared");
 
         Assert.That(error, Is.Empty);
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
@@ -60,6 +60,7 @@ public sealed class RunCommandTests
             Assert.That(settings.OnWorkerFailure, Is.EqualTo(WorkerFailurePolicy.Fallback));
             Assert.That(settings.MaxRestarts, Is.EqualTo(7));
             Assert.That(settings.RestartWindow, Is.EqualTo(TimeSpan.FromMinutes(1)));
+            Assert.That(settings.Storage, Is.EqualTo(SimHost.Host.SharedStorage.StorageMode.Shared));
         });
     }
 
@@ -81,6 +82,7 @@ public sealed class RunCommandTests
     [TestCase("--job-assembly", "/definitely/not/here.dll")]
     [TestCase("--log-level", "loud")]
     [TestCase("--on-worker-failure", "panic")]
+    [TestCase("--storage", "mmap")]
     [TestCase("--max-restarts", "-1")]
     [TestCase("--restart-window", "0s")]
     public async Task Run_RejectsABadValue_WithOneLineNamingTheFlag(string flag, string value)
@@ -119,7 +121,7 @@ public sealed class RunCommandTests
         var (exitCode, _, output, _) = await InvokeAsync("run", "--help");
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
-        foreach (var flag in new[] { "--workers", "--entities", "--frames", "--dt", "--seed", "--segment-size", "--max-shared-memory", "--job-timeout", "--job-assembly", "--log-level", "--log-file", "--run-dir", "--on-worker-failure", "--max-restarts", "--restart-window" })
+        foreach (var flag in new[] { "--workers", "--entities", "--frames", "--dt", "--seed", "--segment-size", "--max-shared-memory", "--job-timeout", "--job-assembly", "--log-level", "--log-file", "--run-dir", "--on-worker-failure", "--max-restarts", "--restart-window", "--storage" })
         {
             Assert.That(output, Does.Contain(flag));
         }

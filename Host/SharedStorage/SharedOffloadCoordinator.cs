@@ -1,0 +1,355 @@
+using System.Runtime.CompilerServices;
+using Serilog;
+using SimHost.Host.Ecs;
+using SimHost.Host.Offload;
+using SimHost.Layout.Jobs;
+
+namespace SimHost.Host.SharedStorage;
+
+/// <summary>
+/// Runs one offloaded system's frame on shared storage: nothing is copied in, jobs read the archetypes' live columns
+/// and write their scratch columns, and the host makes a range's values current only once it completed. When every
+/// range of an archetype completed and the job wrote every row, that is one <see cref="ArchetypeSegment.Swap"/> per
+/// written component; otherwise the flagged rows of the completed ranges are block-copied. A failed range is re-run
+/// (executor, then in-process) and, if it fails every time, leaves the world untouched.
+/// </summary>
+public sealed class SharedOffloadCoordinator : IOffloadCoordinator
+{
+    private readonly SharedColumnStore _store;
+    private readonly IRangeExecutor _executor;
+    private readonly IRangeExecutor _fallback;
+    private readonly ILogger _logger;
+    private readonly ComponentType[] _writes;
+    private readonly ComponentType[] _accessed;
+    private readonly List<Target> _targets = [];
+    private readonly List<RangeSlice> _ranges = [];
+    private readonly List<RangeSlice> _succeeded = [];
+    private readonly List<RangeSlice> _failed = [];
+    private readonly List<RangeSlice> _stillFailed = [];
+    private int[] _rowsPerTarget = [];
+    private int[]?[] _writtenPairsByArchetype = [];
+    private ValueTask<RangeOutcome>[] _pending = [];
+
+    /// <summary>Coordinates <paramref name="jobName"/> for a system writing <paramref name="writes"/> and reading <paramref name="reads"/>.</summary>
+    /// <param name="jobName">The job to run on every range.</param>
+    /// <param name="writesEveryRow">The job writes every row of its written columns (<see cref="IJob.WritesEveryRow"/>): no live-to-scratch copy, and a swap commits.</param>
+    /// <param name="parameters">The system's parameter blob.</param>
+    /// <param name="writes">Components the job writes.</param>
+    /// <param name="reads">Components the job only reads.</param>
+    /// <param name="store">The world's shared columns.</param>
+    /// <param name="executor">Runs ranges (workers, or in-process).</param>
+    /// <param name="fallback">Runs a range that failed on the executor every time.</param>
+    /// <param name="logger">Where range failures are reported; null for the global logger.</param>
+    public SharedOffloadCoordinator(
+        string jobName,
+        bool writesEveryRow,
+        ReadOnlyMemory<byte> parameters,
+        IReadOnlyList<ComponentType> writes,
+        IReadOnlyList<ComponentType> reads,
+        SharedColumnStore store,
+        IRangeExecutor executor,
+        IRangeExecutor fallback,
+        ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobName);
+        ArgumentNullException.ThrowIfNull(writes);
+        ArgumentNullException.ThrowIfNull(reads);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(fallback);
+        JobName = jobName;
+        WritesEveryRow = writesEveryRow;
+        Parameters = parameters;
+        _store = store;
+        _executor = executor;
+        _fallback = fallback;
+        _logger = (logger ?? Log.Logger).ForContext<SharedOffloadCoordinator>();
+        _writes = [.. writes];
+        var accessed = new List<ComponentType>(writes);
+        foreach (var read in reads)
+        {
+            if (!accessed.Contains(read))
+            {
+                accessed.Add(read);
+            }
+        }
+
+        _accessed = [.. accessed];
+    }
+
+    /// <inheritdoc/>
+    public string JobName { get; }
+
+    /// <summary>Whether the job writes every row, so scratch columns need no filling and a swap commits.</summary>
+    public bool WritesEveryRow { get; }
+
+    /// <summary>The system's parameter blob, sent with every range.</summary>
+    public ReadOnlyMemory<byte> Parameters { get; }
+
+    /// <summary>How many times a failed range is re-run on the executor before the in-process fallback (default 1).</summary>
+    public int MaxExecutorRetries { get; init; } = 1;
+
+    /// <summary>Whether a range that failed every executor retry runs in-process as the last resort (default true).</summary>
+    public bool HasInProcessFallback { get; init; } = true;
+
+    /// <inheritdoc/>
+    /// <remarks><see cref="OffloadResult.RowsSnapshotted"/> counts the rows the job ran over; none were copied.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rows = Prepare(query, frameId);
+        var first = _executor.ParallelSlots > 0 ? _executor : _fallback;
+        RangeSplitter.Split(_rowsPerTarget.AsSpan(0, _targets.Count), Math.Max(1, first.ParallelSlots), _ranges);
+        _succeeded.Clear();
+        _failed.Clear();
+        var timing = new RangeTiming(frameId, deltaTime, time);
+        await RunAllAsync(first, _ranges, _failed, timing, cancellationToken);
+        var failedFirst = _failed.Count;
+        var retried = 0;
+
+        // The live columns are untouched, so a failed range only needs its scratch reset before it runs again.
+        var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
+        for (var attempt = 0; _failed.Count > 0 && attempt <= lastAttempt; attempt++)
+        {
+            var executor = attempt < MaxExecutorRetries ? _executor : _fallback;
+            foreach (var range in _failed)
+            {
+                ResetScratch(range);
+            }
+
+            retried += _failed.Count;
+            _stillFailed.Clear();
+            await RunAllAsync(executor, _failed, _stillFailed, timing, cancellationToken);
+            _failed.Clear();
+            _failed.AddRange(_stillFailed);
+        }
+
+        foreach (var range in _failed)
+        {
+            _logger.Error(
+                "Offloaded system {Archetype}: range {RowStart}+{RowCount} of job {Job} failed every retry; its rows keep their previous values this frame",
+                _targets[range.SegmentIndex].Segment.Archetype, range.RowStart, range.RowCount, JobName);
+        }
+
+        var committed = Commit();
+        return new OffloadResult(rows, committed, 0, _ranges.Count, failedFirst, retried, _failed.Count);
+    }
+
+    private int Prepare(Query query, ulong frameId)
+    {
+        _targets.Clear();
+        var rows = 0;
+        foreach (var chunk in query.Chunks())
+        {
+            var archetype = chunk.Archetype;
+            if (chunk.Start != 0 || chunk.Length != archetype.Count)
+            {
+                throw new InvalidOperationException(
+                    $"Job '{JobName}' matched part of {archetype}; shared storage offloads whole archetypes, so the system's query must not filter on changes.");
+            }
+
+            var segment = _store.SegmentOf(archetype)
+                ?? throw new InvalidOperationException($"Job '{JobName}' matched {archetype}, whose columns are not shared; build the world's storage with the system's components.");
+            var target = new Target(segment, WrittenPairsOf(archetype));
+            ulong writable = 0;
+            for (var i = 0; i < _accessed.Length; i++)
+            {
+                var pair = segment.PairOf(_accessed[i].Id);
+                if (pair < 0)
+                {
+                    throw new InvalidOperationException($"Job '{JobName}' matched {archetype}, which does not share {_accessed[i].Name}; its query must require every component it reads or writes.");
+                }
+
+                // Every accessed pair marks its scratch writable, so the job tells live from scratch for reads too.
+                writable |= 1UL << segment.ScratchColumn(pair);
+                if (i < _writes.Length)
+                {
+                    target.WrittenPairs[i] = pair;
+                }
+            }
+
+            var count = segment.SyncRows(frameId);
+            foreach (var pair in target.WrittenPairs)
+            {
+                segment.ClearScratchChanged(pair, 0, count);
+                if (!WritesEveryRow)
+                {
+                    segment.CopyLiveToScratch(pair, 0, count);
+                }
+            }
+
+            _targets.Add(target with { WritableColumns = writable });
+            rows += count;
+        }
+
+        if (_rowsPerTarget.Length < _targets.Count)
+        {
+            _rowsPerTarget = new int[_targets.Count * 2];
+        }
+
+        for (var i = 0; i < _targets.Count; i++)
+        {
+            _rowsPerTarget[i] = _targets[i].Segment.Archetype.Count;
+        }
+
+        return rows;
+    }
+
+    // Cached per archetype so steady frames allocate nothing; a segment's pair order never changes.
+    private int[] WrittenPairsOf(Archetype archetype)
+    {
+        if (archetype.Id >= _writtenPairsByArchetype.Length)
+        {
+            Array.Resize(ref _writtenPairsByArchetype, Math.Max(archetype.Id + 1, _writtenPairsByArchetype.Length * 2));
+        }
+
+        return _writtenPairsByArchetype[archetype.Id] ??= new int[_writes.Length];
+    }
+
+    private void ResetScratch(in RangeSlice range)
+    {
+        var target = _targets[range.SegmentIndex];
+        foreach (var pair in target.WrittenPairs)
+        {
+            target.Segment.ClearScratchChanged(pair, range.RowStart, range.RowCount);
+            if (!WritesEveryRow)
+            {
+                target.Segment.CopyLiveToScratch(pair, range.RowStart, range.RowCount);
+            }
+        }
+    }
+
+    private int Commit()
+    {
+        var committed = 0;
+        for (var t = 0; t < _targets.Count; t++)
+        {
+            var target = _targets[t];
+            var segment = target.Segment;
+            var tick = segment.Archetype.World.ChangeTick;
+            if (!HasFailed(t))
+            {
+                // Every range completed: the scratch holds every row's new value, so making it live is a flip.
+                committed += SwapAll(target, tick);
+                continue;
+            }
+
+            foreach (var range in _succeeded)
+            {
+                if (range.SegmentIndex != t)
+                {
+                    continue;
+                }
+
+                foreach (var pair in target.WrittenPairs)
+                {
+                    segment.CommitFlagged(pair, range.RowStart, range.RowCount, tick);
+                }
+
+                committed += range.RowCount;
+            }
+        }
+
+        return committed;
+    }
+
+    private static int SwapAll(Target target, uint tick)
+    {
+        var changed = 0;
+        foreach (var pair in target.WrittenPairs)
+        {
+            var words = target.Segment.Swap(pair, tick);
+            var count = 0;
+            foreach (var word in words)
+            {
+                count += System.Numerics.BitOperations.PopCount(word);
+            }
+
+            changed = Math.Max(changed, count);
+        }
+
+        return changed;
+    }
+
+    private bool HasFailed(int targetIndex)
+    {
+        foreach (var range in _failed)
+        {
+            if (range.SegmentIndex == targetIndex)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RunAllAsync(IRangeExecutor executor, List<RangeSlice> ranges, List<RangeSlice> failed, RangeTiming timing, CancellationToken cancellationToken)
+    {
+        if (_pending.Length < ranges.Count)
+        {
+            _pending = new ValueTask<RangeOutcome>[ranges.Count];
+        }
+
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var range = ranges[i];
+            var target = _targets[range.SegmentIndex];
+            var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters);
+            var request = new RangeRequest(JobName, target.Segment.Segment!, target.Segment.Generation, jobRange);
+#pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
+            _pending[i] = Start(executor, request, cancellationToken);
+#pragma warning restore CA2012
+        }
+
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var outcome = await Outcome(_pending[i]);
+            _pending[i] = default;
+            var range = ranges[i];
+            if (outcome.Succeeded)
+            {
+                _succeeded.Add(range);
+                continue;
+            }
+
+            failed.Add(range);
+            _logger.Warning(
+                "Offloaded job {Job}: range {RowStart}+{RowCount} of {Archetype} failed on {Where}: {Reason}",
+                JobName, range.RowStart, range.RowCount, _targets[range.SegmentIndex].Segment.Archetype, outcome.WorkerId is { } id ? $"worker {id}" : "the host", outcome.Failure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static ValueTask<RangeOutcome> Start(IRangeExecutor executor, RangeRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return executor.RunAsync(request, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return ValueTask.FromResult(RangeOutcome.Failed($"{exception.GetType().Name}: {exception.Message}", workerId: null));
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<RangeOutcome> Outcome(ValueTask<RangeOutcome> pending)
+    {
+        try
+        {
+            return await pending;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return RangeOutcome.Failed($"{exception.GetType().Name}: {exception.Message}", workerId: null);
+        }
+    }
+
+    private readonly record struct RangeTiming(ulong FrameId, double DeltaTime, double Time);
+
+    private readonly record struct Target(ArchetypeSegment Segment, int[] WrittenPairs, ulong WritableColumns = 0);
+}
