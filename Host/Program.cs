@@ -7,10 +7,14 @@ namespace SimHost.Host;
 public static class Program
 {
     /// <summary>Runs the simhost command line; see <see cref="SimHostCommandLine"/>.</summary>
-    public static Task<int> Main(string[] args) =>
-        SimHostCommandLine.InvokeAsync(
+    public static async Task<int> Main(string[] args)
+    {
+        using var stop = new StopSignal();
+        return await SimHostCommandLine.InvokeAsync(
             args,
             (settings, cancellationToken) => ScenarioRun.ExecuteAsync(settings, RunConsole.System, WorkerPoolStarter.StartAsync, cancellationToken),
             Console.Out,
-            Console.Error);
+            Console.Error,
+            stop.Token);
+    }
 }

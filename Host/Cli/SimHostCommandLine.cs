@@ -48,8 +48,8 @@ public static class SimHostCommandLine
             Error = error,
             EnableDefaultExceptionHandler = false,
 
-            // Ctrl-C cancels the token and the run finishes its frame, shuts workers down and prints the summary;
-            // no timeout may cut that short.
+            // Program's StopSignal owns Ctrl-C and SIGTERM and cancels the token it passes in: the run finishes its
+            // frame, shuts workers down and prints the summary, and no System.CommandLine timeout may cut that short.
             ProcessTerminationTimeout = null,
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);

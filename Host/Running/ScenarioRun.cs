@@ -175,6 +175,7 @@ public static class ScenarioRun
                 rowsCommitted += stats.RowsCommitted;
                 if (stats.HasFailures)
                 {
+                    ThrowIfTheWorldDoesNotFit(stats);
                     failedFrames++;
                     foreach (var (system, exception) in stats.Failures)
                     {
@@ -213,6 +214,24 @@ public static class ScenarioRun
                 checksum);
             summary.WriteTo(console.Output);
             return failedFrames > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
+        }
+    }
+
+    /// <summary>
+    /// Segments are sized at the first snapshot, so a world too big for <c>--max-shared-memory</c> or
+    /// <c>--segment-size</c> shows up as the first frame's failure: it is the user's flag to fix, not a crash.
+    /// </summary>
+    private static void ThrowIfTheWorldDoesNotFit(FrameStats stats)
+    {
+        foreach (var (_, exception) in stats.Failures)
+        {
+            for (var cause = exception; cause is not null; cause = cause.InnerException)
+            {
+                if (cause is SharedMemoryLimitException limit)
+                {
+                    throw new UsageException(limit.Message, limit);
+                }
+            }
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class WorkerKillerTests
     {
         // A worker killed before its Hello counts as a failed start, and the default policy gives a slot up after three
         // in a row; the killer would soon leave no worker to kill. Keep restarting, so kills go on hitting real workers.
-        var pool = await _environment.StartPoolAsync(Workers, TimeSpan.FromSeconds(60), new RestartPolicy { MaxConsecutiveStartFailures = int.MaxValue });
+        var pool = await _environment.StartPoolAsync(Workers, TimeSpan.FromSeconds(60), new RestartPolicy { MaxConsecutiveStartFailures = int.MaxValue, MaxRestarts = int.MaxValue });
         var world = new World();
         var killer = new WorkerKiller(pool, _environment.RunDirectory.Path, KillerSeed, MaxKills);
         using var stop = new CancellationTokenSource();

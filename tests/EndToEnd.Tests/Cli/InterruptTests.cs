@@ -27,7 +27,6 @@ public sealed class InterruptTests
 
     [TestCase(0)]
     [TestCase(2)]
-    [Explicit("Host bug: SimHostCommandLine sets ProcessTerminationTimeout = null, so System.CommandLine never handles SIGINT and the process dies with 130, no summary, run directory left.")]
     public async Task Interrupt_FinishesTheFrame_PrintsTheChecksum_AndRemovesTheRunDirectory(int workers)
     {
         using var simhost = SimHostProcess.Start(

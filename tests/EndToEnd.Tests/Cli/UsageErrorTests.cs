@@ -60,7 +60,6 @@ public sealed class UsageErrorTests
     }
 
     [Test]
-    [Explicit("Host bug: a world larger than --max-shared-memory fails every frame with a logged stack trace and exits 1, instead of one exit-2 line naming the bytes needed.")]
     public async Task MaxSharedMemoryTooSmallForTheWorld_ExitsWithUsageErrorNamingTheBytesNeeded()
     {
         var line = await AssertUsageErrorAsync("--max-shared-memory", ["--workers", "1", "--segment-size", "64KiB", "--max-shared-memory", "64KiB"]);

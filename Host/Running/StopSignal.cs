@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace SimHost.Host.Running;
+
+/// <summary>
+/// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation the run honours: the current frame finishes, workers are
+/// shut down, the run directory is removed and the summary is printed. A second Ctrl-C ends the process at once.
+/// </summary>
+public sealed class StopSignal : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly PosixSignalRegistration _interrupt;
+    private readonly PosixSignalRegistration _terminate;
+
+    /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
+    public StopSignal()
+    {
+        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+    }
+
+    /// <summary>Cancelled when the user asks the run to stop.</summary>
+    public CancellationToken Token => _stop.Token;
+
+    /// <summary>Stops listening; signals get their default behaviour again.</summary>
+    public void Dispose()
+    {
+        _interrupt.Dispose();
+        _terminate.Dispose();
+        _stop.Dispose();
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            // Asked twice: the user wants out now; let the default handler end the process.
+            return;
+        }
+
+        context.Cancel = true;
+        _stop.Cancel();
+    }
+}
