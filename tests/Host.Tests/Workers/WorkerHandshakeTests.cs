@@ -68,7 +68,7 @@ public sealed class WorkerHandshakeTests
         });
     }
 
-    [TestCase(7u, (ushort)1, "worker id 7, expected 3")]
+    [TestCase(7u, ProtocolConstants.Version, "worker id 7, expected 3")]
     [TestCase(3u, (ushort)3, "protocol version 3")]
     public async Task WrongIdentity_WithTheRightToken_IsRefused(uint workerId, ushort version, string reason)
     {
