@@ -50,23 +50,20 @@ internal static class ScalingChart
             return 2;
         }
 
+        // Colour says where the job ran, the line pattern says the storage, so either comparison reads at a glance.
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        var index = 0;
         var counts = new SortedSet<double>();
         foreach (var (name, points) in series)
         {
             var xs = points.Keys.Select(Math.Log10).ToArray();
             var ys = points.Values.Select(Math.Log10).ToArray();
-            var line = plot.Add.Scatter(xs, ys, palette.GetColor(index++));
+            var line = plot.Add.Scatter(xs, ys, ColorOf(name));
             line.LegendText = name;
-            line.LineWidth = name.StartsWith("plain", StringComparison.Ordinal) ? 3 : 2;
+            line.LineWidth = 2;
             line.MarkerSize = 7;
-            if (name.StartsWith("plain", StringComparison.Ordinal))
-            {
-                line.LinePattern = LinePattern.Dashed;
-            }
-
+            line.LinePattern = name.StartsWith("snapshot", StringComparison.Ordinal) ? LinePattern.Dashed
+                : name.StartsWith("plain", StringComparison.Ordinal) ? LinePattern.Dotted
+                : LinePattern.Solid;
             counts.UnionWith(points.Keys);
         }
 
@@ -111,6 +108,12 @@ internal static class ScalingChart
         var where = workers == 0 ? "in-process" : workers == 1 ? "1 worker" : $"{workers} workers";
         return $"{storage.ToLowerInvariant()}, {where}";
     }
+
+    private static Color ColorOf(string series) =>
+        series.StartsWith("plain", StringComparison.Ordinal) ? Colors.Black
+        : series.EndsWith("in-process", StringComparison.Ordinal) ? new Color(31, 119, 180)
+        : series.EndsWith(", 1 worker", StringComparison.Ordinal) ? new Color(255, 127, 14)
+        : new Color(44, 160, 44);
 
     private static string EntityLabel(double count) => count >= 1e6
         ? (count / 1e6).ToString("0.#", CultureInfo.InvariantCulture) + "M"
