@@ -30,7 +30,7 @@ public sealed record JobStartMessage : ProtocolMessage
     /// <param name="parameters">Job-specific bytes; at most <see cref="ProtocolConstants.MaxParameterBytes"/>.</param>
     /// <param name="writableColumns">Bit i set: the job may write segment column i (the system's declared writes).</param>
     /// <param name="ticks">How many ticks of <paramref name="deltaTime"/> the worker runs back to back; at least 1.</param>
-    /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, a time is not finite, or ticks is 0.</exception>
+    /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, a time is not finite, or ticks is outside 1 to MaxTicks.</exception>
     public JobStartMessage(
         ulong frameId,
         string jobName,
@@ -69,9 +69,9 @@ public sealed record JobStartMessage : ProtocolMessage
             throw new ArgumentOutOfRangeException(nameof(time), time, "Time must be finite.");
         }
 
-        if (ticks == 0)
+        if (ticks == 0 || ticks > ProtocolConstants.MaxTicks)
         {
-            throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "A job runs at least one tick.");
+            throw new ArgumentOutOfRangeException(nameof(ticks), ticks, $"A job runs 1 to {ProtocolConstants.MaxTicks} ticks.");
         }
 
         FrameId = frameId;
@@ -190,7 +190,7 @@ public sealed record JobStartMessage : ProtocolMessage
         BodyReader.Require(IsRangeValid(rowStart, rowCount), $"JobStart row range {rowStart} + {rowCount} overflows u32.");
         BodyReader.Require(double.IsFinite(deltaTime), $"JobStart.DeltaTime {deltaTime} is not finite.");
         BodyReader.Require(double.IsFinite(time), $"JobStart.Time {time} is not finite.");
-        BodyReader.Require(ticks != 0, "JobStart.Ticks is 0; a job runs at least one tick.");
+        BodyReader.Require(ticks is > 0 and <= ProtocolConstants.MaxTicks, $"JobStart.Ticks is {ticks}; a job runs 1 to {ProtocolConstants.MaxTicks} ticks.");
         return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters, writableColumns, ticks);
     }
 

@@ -33,6 +33,12 @@ public static class ProtocolConstants
     /// <summary>Cap on the byte length of <see cref="JobStartMessage.Parameters"/>.</summary>
     public const int MaxParameterBytes = 4 * 1024;
 
+    /// <summary>
+    /// Most ticks one JobStart may ask for. A worker runs them back to back without a round trip, so an unbounded
+    /// count from a hostile frame would be a hang; the CLI's --ticks-per-frame stops at the same value.
+    /// </summary>
+    public const uint MaxTicks = 1024;
+
     /// <summary>Cap on the UTF-8 byte length of <see cref="JobFailedMessage.ErrorText"/>; longer text is truncated, not rejected.</summary>
     public const int MaxErrorTextBytes = 1024;
 
