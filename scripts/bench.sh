@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the short BenchmarkDotNet suite (in-process, few short iterations: about two minutes on two cores) and prints
-# one line per figure as "name: ratio", the ratio being to the baseline of the same class and entity count.
+# Runs the short BenchmarkDotNet suite (in-process, few short iterations: about three minutes on two cores) and prints
+# one line per figure as "name: ratio", the ratio being to the baseline of the same class and entity count, followed
+# by nanoseconds per entity, or microseconds per operation for classes without an entity count (the round trip).
 #
 #   scripts/bench.sh                    # the whole short suite
 #   scripts/bench.sh '*Integrate*'      # BenchmarkDotNet --filter patterns
@@ -13,7 +14,8 @@ artifacts="$root/BenchmarkDotNet.Artifacts"
 
 filters=("$@")
 if [[ ${#filters[@]} -eq 0 ]]; then
-  filters=('*CreateEntitiesBenchmarks*' '*IntegrateBenchmarks*' '*ParticleStepBenchmarks*')
+  filters=('*CreateEntitiesBenchmarks*' '*IntegrateBenchmarks*' '*ParticleStepBenchmarks*'
+    '*PhysicsFrameBenchmarks*' '*RoundTripBenchmarks*' '*SnapshotCommitBenchmarks*')
 fi
 
 job=(--short)
@@ -51,6 +53,7 @@ for report in "${reports[@]}"; do
         else if (h == "Count") count = i
         else if (h == "Ratio") ratio = i
         else if (h == "ns/entity") perEntity = i
+        else if (h == "Mean [ns]") mean = i
       }
       next
     }
@@ -58,7 +61,12 @@ for report in "${reports[@]}"; do
       name = class "." unquote($method)
       if (count) name = name "[Count=" unquote($count) "]"
       line = name ": " (ratio ? unquote($ratio) : "?")
-      if (perEntity) line = line "  (" unquote($perEntity) " ns/entity)"
+      if (perEntity && unquote($perEntity) != "-") line = line "  (" unquote($perEntity) " ns/entity)"
+      else if (mean) {
+        # The mean is printed with thousands separators; without them it is a number again.
+        m = unquote($mean); gsub(/,/, "", m)
+        line = line "  (" sprintf("%.1f", m / 1000) " us/op)"
+      }
       print line
     }
   ' "$report"

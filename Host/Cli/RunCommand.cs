@@ -18,6 +18,7 @@ public sealed class RunCommand
     private readonly Option<int> _entities = WholeNumber("--entities", "Particles in the physics scenario", s_defaults.Entities, min: 1, max: 1 << 28);
     private readonly Option<long> _frames = WholeNumber64("--frames", "Frames to run; 0 runs until Ctrl-C", s_defaults.Frames, min: 0);
     private readonly Option<double> _dt = PositiveSeconds("--dt", "Simulated seconds per frame", s_defaults.DtSeconds);
+    private readonly Option<int> _ticksPerFrame = WholeNumber("--ticks-per-frame", "Physics ticks of --dt per frame, run back to back by each worker; a frame advances N × dt", s_defaults.TicksPerFrame, min: 1, max: 1024);
     private readonly Option<ulong> _seed = Seed();
     private readonly Option<long> _segmentSize = Size("--segment-size", "Size of one shared-memory segment (KiB, MiB, GiB)", s_defaults.SegmentSizeBytes);
     private readonly Option<long> _maxSharedMemory = Size("--max-shared-memory", "Cap on all segments together (KiB, MiB, GiB)", s_defaults.MaxSharedMemoryBytes);
@@ -36,7 +37,7 @@ public sealed class RunCommand
     {
         Command = new Command("run", "Run the built-in physics scenario (particles in a box) and print a summary with its checksum.")
         {
-            _workers, _entities, _frames, _dt, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
+            _workers, _entities, _frames, _dt, _ticksPerFrame, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
             _logLevel, _logFile, _runDir, _onWorkerFailure, _maxRestarts, _restartWindow, _storage,
         };
         Command.SetAction(async (parseResult, cancellationToken) =>
@@ -63,6 +64,7 @@ public sealed class RunCommand
         Entities = parseResult.GetValue(_entities),
         Frames = parseResult.GetValue(_frames),
         DtSeconds = parseResult.GetValue(_dt),
+        TicksPerFrame = parseResult.GetValue(_ticksPerFrame),
         Seed = parseResult.GetValue(_seed),
         SegmentSizeBytes = parseResult.GetValue(_segmentSize),
         MaxSharedMemoryBytes = parseResult.GetValue(_maxSharedMemory),

@@ -15,8 +15,11 @@ public sealed record RunSettings
     /// <summary>Frames to run; 0 runs until Ctrl-C.</summary>
     public long Frames { get; init; } = 600;
 
-    /// <summary>Simulated seconds per frame; the default 1/64 is exact in binary floating point.</summary>
+    /// <summary>Simulated seconds per tick (per frame with one tick); the default 1/64 is exact in binary floating point.</summary>
     public double DtSeconds { get; init; } = 1.0 / 64.0;
+
+    /// <summary>Physics ticks of <see cref="DtSeconds"/> each frame runs in one job per range: a frame advances TicksPerFrame × dt.</summary>
+    public int TicksPerFrame { get; init; } = 1;
 
     /// <summary>Seed of the scenario's initial state; the same seed gives the same checksum.</summary>
     public ulong Seed { get; init; } = 1;

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
-using SimHost.Layout.Bitsets;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
@@ -88,55 +87,78 @@ public static class CommitWriter
         var columns = snapshot.Columns;
         var archetype = run.Archetype;
         var tick = snapshot.World.ChangeTick;
-        var rowCount = segment.RowCount;
         var firstWord = run.SegmentRow / SegmentFormat.RowsPerChangedWord;
         var lastWord = (run.SegmentRow + run.RowCount - 1) / SegmentFormat.RowsPerChangedWord;
-        var committed = 0;
-        for (var word = firstWord; word <= lastWord; word++)
+
+        // Column by column, so each column's spans are fetched once; consecutive flagged rows, across word borders
+        // too, become one block copy (a fully changed column is a single memcpy).
+        for (var column = 0; column < columns.WrittenCount; column++)
         {
-            var mask = RunMask(run, word);
-            var wordStart = word * SegmentFormat.RowsPerChangedWord;
-            ulong union = 0;
-            for (var column = 0; column < columns.WrittenCount; column++)
+            var words = segment.ChangedWords(column);
+            var componentId = columns.ComponentId(column);
+            var size = columns.ElementSizeBytes(column);
+            var source = segment.ColumnBytes(column);
+            var target = archetype.GetBytes(componentId);
+            var ticks = archetype.GetColumn(componentId);
+            var pendingStart = -1;
+            var pendingLength = 0;
+            for (var word = firstWord; word <= lastWord; word++)
             {
-                var words = segment.ChangedWords(column);
-                var bits = words[word] & mask;
-                if (bits == 0)
-                {
-                    continue;
-                }
-
-                union |= bits;
-                var componentId = columns.ComponentId(column);
-                var size = columns.ElementSizeBytes(column);
-                var source = segment.ColumnBytes(column);
-                var target = archetype.GetBytes(componentId);
-                var ticks = archetype.GetColumn(componentId);
-
-                // The common case: a run covering the whole word with every row flagged is one block.
-                var isFull = mask == ulong.MaxValue ? new ChangedBitset(words, rowCount).IsWordFull(word) : bits == mask;
-                if (isFull)
-                {
-                    bits = mask;
-                }
-
-                // Each stretch of consecutive set bits is one block copy.
+                var bits = words[word] & RunMask(run, word);
+                var wordStart = word * SegmentFormat.RowsPerChangedWord;
                 while (bits != 0)
                 {
                     var first = BitOperations.TrailingZeroCount(bits);
                     var length = BitOperations.TrailingZeroCount(~(bits >> first));
+                    if (first + length > 64)
+                    {
+                        length = 64 - first;
+                    }
+
                     var segmentRow = wordStart + first;
-                    var archetypeRow = run.ArchetypeRow + (segmentRow - run.SegmentRow);
-                    source.Slice(segmentRow * size, length * size).CopyTo(target.Slice(archetypeRow * size, length * size));
-                    ticks.MarkChanged(archetypeRow, length, tick);
+                    if (pendingStart >= 0 && pendingStart + pendingLength == segmentRow)
+                    {
+                        pendingLength += length;
+                    }
+                    else
+                    {
+                        Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength);
+                        pendingStart = segmentRow;
+                        pendingLength = length;
+                    }
+
                     bits = first + length >= 64 ? 0 : bits & ~(((1UL << length) - 1) << first);
                 }
             }
 
-            committed += BitOperations.PopCount(union);
+            Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength);
+        }
+
+        var committed = 0;
+        for (var word = firstWord; word <= lastWord; word++)
+        {
+            ulong union = 0;
+            for (var column = 0; column < columns.WrittenCount; column++)
+            {
+                union |= segment.ChangedWords(column)[word];
+            }
+
+            committed += BitOperations.PopCount(union & RunMask(run, word));
         }
 
         return committed;
+    }
+
+    private static void Flush(in SnapshotRun run, Span<byte> source, Span<byte> target, Column ticks, int size, uint tick, int segmentRow, int length)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+
+        var archetypeRow = run.ArchetypeRow + (segmentRow - run.SegmentRow);
+        source.Slice(segmentRow * size, length * size).CopyTo(target.Slice(archetypeRow * size, length * size));
+        ticks.MarkChanged(archetypeRow, length, tick);
     }
 
     private static (int Committed, int Skipped) CommitRows(in SnapshotRun run, SharedSegment segment, Snapshot snapshot)

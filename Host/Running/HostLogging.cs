@@ -18,8 +18,10 @@ public static class HostLogging
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(level)
-            .Enrich.With<WorkerTagEnricher>()
-            .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            // The worker tag only shapes console lines; the JSON file keeps the structured WorkerId alone.
+            .WriteTo.Logger(console => console
+                .Enrich.With<WorkerTagEnricher>()
+                .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         if (logFile is not null)
         {
             configuration = configuration.WriteTo.File(new CompactJsonFormatter(), logFile);

@@ -143,7 +143,7 @@ public static class ScenarioRun
         SimulationRunner simulation;
         try
         {
-            simulation = ParticleScenario.Create(builder, world, settings.Entities, settings.Seed);
+            simulation = ParticleScenario.Create(builder, world, settings.Entities, settings.Seed, ticksPerFrame: settings.TicksPerFrame);
         }
         catch (SharedMemoryLimitException exception)
         {
@@ -153,9 +153,10 @@ public static class ScenarioRun
         using (simulation)
         {
             logger.Information(
-                "Simulating {Entities} particles for {Frames} frames (seed {Seed}, dt {Dt} s) {Where}",
+                "Simulating {Entities} particles for {Frames} frames of {Ticks} ticks (seed {Seed}, dt {Dt} s) {Where}",
                 settings.Entities,
                 settings.Frames == 0 ? "unbounded" : settings.Frames,
+                settings.TicksPerFrame,
                 settings.Seed,
                 settings.DtSeconds,
                 settings.Workers == 0 ? "in-process" : $"on {settings.Workers} worker processes");
@@ -167,8 +168,9 @@ public static class ScenarioRun
             long frame = 0;
             while ((settings.Frames == 0 || frame < settings.Frames) && !cancellationToken.IsCancellationRequested)
             {
-                // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole.
-                var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.DtSeconds, CancellationToken.None);
+                // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole. The physics
+                // system runs TicksPerFrame ticks of dt each, so a frame advances TicksPerFrame × dt.
+                var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.TicksPerFrame * settings.DtSeconds, CancellationToken.None);
                 frame++;
                 frameTimes.Add(stats.Elapsed);
                 rangesFailed += stats.RangesFailed;

@@ -28,24 +28,26 @@ public static class ParticleScenario
     /// <param name="entities">How many particles.</param>
     /// <param name="seed">The seed of their positions and velocities.</param>
     /// <param name="parameters">The physics constants; <see cref="PhysicsParameters.Default"/> when null.</param>
+    /// <param name="ticksPerFrame">Physics ticks each frame runs; the checksum after F frames of K ticks equals F × K frames of 1.</param>
     /// <returns>The simulation to run.</returns>
-    public static SimulationRunner Create(SimulationBuilder builder, World world, int entities, ulong seed, PhysicsParameters? parameters = null)
+    public static SimulationRunner Create(SimulationBuilder builder, World world, int entities, ulong seed, PhysicsParameters? parameters = null, int ticksPerFrame = 1)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var constants = parameters ?? PhysicsParameters.Default;
         Seed(world, entities, seed, constants);
-        return AddSystems(builder, constants).Build(world);
+        return AddSystems(builder, constants, ticksPerFrame).Build(world);
     }
 
-    /// <summary>Adds the offloaded physics system (writes Position and Velocity, job <c>physics.step</c>).</summary>
+    /// <summary>Adds the offloaded physics system (writes Position and Velocity, job <c>physics.step</c>, <paramref name="ticksPerFrame"/> ticks a frame).</summary>
     /// <returns>The builder.</returns>
-    public static SimulationBuilder AddSystems(SimulationBuilder builder, PhysicsParameters parameters)
+    public static SimulationBuilder AddSystems(SimulationBuilder builder, PhysicsParameters parameters, int ticksPerFrame = 1)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddSystem(SystemName, system => system
             .Writes<Position>()
             .Writes<Velocity>()
-            .Offload(PhysicsStepJob.JobName, parameters));
+            .Offload(PhysicsStepJob.JobName, parameters)
+            .Ticks(ticksPerFrame));
     }
 
     /// <summary>Registers the components and creates <paramref name="entities"/> particles from <paramref name="seed"/>.</summary>

@@ -86,6 +86,12 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
     /// <summary>The system's parameter blob, sent with every range.</summary>
     public ReadOnlyMemory<byte> Parameters { get; }
 
+    /// <summary>
+    /// How many ticks the job runs back to back over each range per frame (default 1), each of the frame's delta time:
+    /// the system advances <c>Ticks × deltaTime</c> per frame with one round trip per range.
+    /// </summary>
+    public int Ticks { get; init; } = 1;
+
     /// <summary>How many times a failed range is re-run on the executor before the in-process fallback (default 1).</summary>
     public int MaxExecutorRetries { get; init; } = 1;
 
@@ -297,7 +303,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
         {
             var range = ranges[i];
             var target = _targets[range.SegmentIndex];
-            var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters);
+            var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
             var request = new RangeRequest(JobName, target.Segment.Segment!, target.Segment.Generation, jobRange);
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
             _pending[i] = Start(executor, request, cancellationToken);

@@ -188,6 +188,7 @@ public sealed class SimulationBuilder
                     {
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,
+                        Ticks = system.JobTicks,
                     };
                 }
                 else if (system.JobName is { } jobName)
@@ -199,6 +200,7 @@ public sealed class SimulationBuilder
                     {
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,
+                        Ticks = system.JobTicks,
                     };
                 }
 
@@ -285,6 +287,11 @@ public sealed class SimulationBuilder
 
         if (system.JobName is not { } jobName)
         {
+            if (system.JobTicks != 1)
+            {
+                problems.Add($"System '{system.Name}' asks for {system.JobTicks} ticks per frame, but only offloaded systems run several ticks; call Offload(...) or drop Ticks(...).");
+            }
+
             return;
         }
 

@@ -39,7 +39,7 @@ public sealed class SimulationRunner : IDisposable
     public long FrameCount { get; private set; }
 
     /// <summary>Runs one frame that advances the simulation by <paramref name="deltaSeconds"/> from <paramref name="timeSeconds"/>.</summary>
-    /// <param name="deltaSeconds">Simulated seconds the frame advances.</param>
+    /// <param name="deltaSeconds">Simulated seconds of one tick; an offloaded system with <c>Ticks(k)</c> advances k of them.</param>
     /// <param name="timeSeconds">Simulated seconds at the start of the frame.</param>
     /// <param name="cancellationToken">Aborts the frame between levels.</param>
     /// <returns>Per-system outcome, time and offload figures.</returns>

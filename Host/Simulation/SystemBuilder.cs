@@ -41,6 +41,8 @@ public sealed class SystemBuilder
 
     internal ReadOnlyMemory<byte> JobParameters { get; private set; }
 
+    internal int JobTicks { get; private set; } = 1;
+
     /// <summary>Places the system in <paramref name="stage"/> (default <see cref="StageNames.Update"/>).</summary>
     /// <returns>This builder.</returns>
     public SystemBuilder InStage(string stage)
@@ -123,6 +125,20 @@ public sealed class SystemBuilder
     public SystemBuilder Offload<TParameters>(string jobName, TParameters parameters)
         where TParameters : unmanaged =>
         Offload(jobName, MemoryMarshal.AsBytes(new ReadOnlySpan<TParameters>(in parameters)).ToArray());
+
+    /// <summary>
+    /// Lets the offloaded job run <paramref name="ticks"/> ticks of the frame's delta time back to back over each range,
+    /// without a round trip per tick: the system advances <paramref name="ticks"/> × dt per frame, with the same
+    /// result as that many single-tick frames. Only for offloaded systems.
+    /// </summary>
+    /// <param name="ticks">Ticks per frame, at least 1 (the default).</param>
+    /// <returns>This builder.</returns>
+    public SystemBuilder Ticks(int ticks)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ticks, 1);
+        JobTicks = ticks;
+        return this;
+    }
 
     private static void Add<T>(List<ComponentAccess> accesses)
         where T : unmanaged

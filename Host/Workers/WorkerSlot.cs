@@ -111,7 +111,8 @@ internal sealed class WorkerSlot
             range.DeltaTime,
             range.Time,
             [.. range.Parameters.Span],
-            range.WritableColumns);
+            range.WritableColumns,
+            (uint)range.Ticks);
         var sequence = Interlocked.Increment(ref _sequence);
         var what = string.Create(CultureInfo.InvariantCulture, $"{request.JobName} rows {range.RowStart}+{range.RowCount} (#{sequence})");
         try

@@ -31,6 +31,11 @@ public sealed class JobContext
             throw new ArgumentException($"Row range {range.RowStart}+{range.RowCount} must start on a multiple of {JobRange.RowAlignment} with a non-negative count.", nameof(range));
         }
 
+        if (range.Ticks < 1)
+        {
+            throw new ArgumentException($"A job runs at least one tick; {range.Ticks} was asked.", nameof(range));
+        }
+
         var rowCount = segment.RowCount;
         if ((long)range.RowStart + range.RowCount > rowCount)
         {
@@ -50,11 +55,17 @@ public sealed class JobContext
     /// <summary>The simulation frame.</summary>
     public ulong FrameId => _range.FrameId;
 
-    /// <summary>Seconds the frame advances.</summary>
+    /// <summary>Seconds one tick advances.</summary>
     public double DeltaTime => _range.DeltaTime;
 
-    /// <summary>Simulation time at the start of the frame, in seconds.</summary>
-    public double Time => _range.Time;
+    /// <summary>Simulation time at the start of the current tick, in seconds: the frame's time + <see cref="TickIndex"/> × <see cref="DeltaTime"/>.</summary>
+    public double Time => _range.Time + (TickIndex * _range.DeltaTime);
+
+    /// <summary>How many ticks the job runs over this range in this run (at least 1).</summary>
+    public int Ticks => _range.Ticks;
+
+    /// <summary>The tick being run, 0 to <see cref="Ticks"/> − 1.</summary>
+    public int TickIndex { get; private set; }
 
     /// <summary>The system's parameter blob.</summary>
     public ReadOnlySpan<byte> Parameters => _range.Parameters.Span;
@@ -77,11 +88,14 @@ public sealed class JobContext
         return _segment.Column<T>(column).Slice(_range.RowStart, _range.RowCount);
     }
 
-    /// <summary>The current (live) rows of a component the system reads or writes, read-only.</summary>
+    /// <summary>
+    /// The current rows of a component the system reads or writes, read-only: the live column on the first tick, and
+    /// on later ticks of a written component the column the previous tick wrote.
+    /// </summary>
     /// <typeparam name="T">The component struct.</typeparam>
     /// <exception cref="InvalidOperationException">The segment has no such column.</exception>
     public ReadOnlySpan<T> Read<T>()
-        where T : unmanaged => _segment.Column<T>(LiveColumnOf<T>()).Slice(_range.RowStart, _range.RowCount);
+        where T : unmanaged => _segment.Column<T>(CurrentColumnOf<T>()).Slice(_range.RowStart, _range.RowCount);
 
     /// <summary>The changed bits of a written component for this range: bit r is row r of the range.</summary>
     /// <typeparam name="T">The component struct.</typeparam>
@@ -155,6 +169,9 @@ public sealed class JobContext
         return changed;
     }
 
+    /// <summary>Moves the context to tick <paramref name="tick"/>; <see cref="JobRunner"/> calls it before each run of the job.</summary>
+    internal void BeginTick(int tick) => TickIndex = tick;
+
     private int WritableColumn<T>()
         where T : unmanaged
     {
@@ -168,10 +185,22 @@ public sealed class JobContext
         return column;
     }
 
-    /// <summary>The non-writable column of the component when the segment holds a live/scratch pair, else its only column.</summary>
-    private int LiveColumnOf<T>()
+    /// <summary>
+    /// The column a tick reads: after the first tick a written component's scratch column holds the previous tick's
+    /// values, so later ticks read it (the job then updates in place, as it always does in a snapshot segment).
+    /// </summary>
+    private int CurrentColumnOf<T>()
         where T : unmanaged
     {
+        if (TickIndex > 0)
+        {
+            var written = FindColumn(ComponentLayout.Of<T>().Hash, writable: true);
+            if (written >= 0)
+            {
+                return written;
+            }
+        }
+
         var live = FindColumn(ComponentLayout.Of<T>().Hash, writable: false);
         return live >= 0 ? live : ColumnOf<T>();
     }

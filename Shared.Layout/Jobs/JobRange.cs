@@ -8,6 +8,10 @@ namespace SimHost.Layout.Jobs;
 /// <param name="DeltaTime">Seconds the frame advances.</param>
 /// <param name="Time">Simulation time at the start of the frame, in seconds.</param>
 /// <param name="Parameters">The system's parameter blob.</param>
+/// <param name="Ticks">
+/// How many ticks of <paramref name="DeltaTime"/> the job runs back to back over the range, at least 1; tick i starts
+/// at <paramref name="Time"/> + i × <paramref name="DeltaTime"/>.
+/// </param>
 public readonly record struct JobRange(
     int RowStart,
     int RowCount,
@@ -15,7 +19,8 @@ public readonly record struct JobRange(
     ulong FrameId,
     double DeltaTime,
     double Time,
-    ReadOnlyMemory<byte> Parameters)
+    ReadOnlyMemory<byte> Parameters,
+    int Ticks = 1)
 {
     /// <summary>Rows per changed-bitset word; every range starts on a multiple of it.</summary>
     public const int RowAlignment = 64;

@@ -9,14 +9,14 @@ namespace SimHost.Layout.Protocol;
 /// </summary>
 /// <remarks>
 /// Body layout (little-endian): frame id u64, segment generation u32, row start u32, row count u32,
-/// writable columns u64, dt f64, time f64,
+/// writable columns u64, dt f64, time f64, tick count u32,
 /// job name (u16 length + UTF-8), segment path (u16 length + UTF-8), parameters (u32 length + bytes).
 /// See docs/protocol.md.
 /// </remarks>
 public sealed record JobStartMessage : ProtocolMessage
 {
     private const int FixedBodyBytes =
-        (2 * sizeof(ulong)) + (3 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);
+        (2 * sizeof(ulong)) + (4 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);
 
     /// <summary>Creates a JobStart.</summary>
     /// <param name="frameId">The simulation frame this job belongs to.</param>
@@ -29,7 +29,8 @@ public sealed record JobStartMessage : ProtocolMessage
     /// <param name="time">The simulation time in seconds at the start of the frame; finite.</param>
     /// <param name="parameters">Job-specific bytes; at most <see cref="ProtocolConstants.MaxParameterBytes"/>.</param>
     /// <param name="writableColumns">Bit i set: the job may write segment column i (the system's declared writes).</param>
-    /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, or a time is not finite.</exception>
+    /// <param name="ticks">How many ticks of <paramref name="deltaTime"/> the worker runs back to back; at least 1.</param>
+    /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, a time is not finite, or ticks is 0.</exception>
     public JobStartMessage(
         ulong frameId,
         string jobName,
@@ -40,7 +41,8 @@ public sealed record JobStartMessage : ProtocolMessage
         double deltaTime,
         double time,
         ImmutableArray<byte> parameters,
-        ulong writableColumns = 0)
+        ulong writableColumns = 0,
+        uint ticks = 1)
     {
         ProtocolText.RequireCapped(jobName, ProtocolConstants.MaxJobNameBytes, nameof(jobName));
         ProtocolText.RequireCapped(segmentPath, ProtocolConstants.MaxSegmentPathBytes, nameof(segmentPath));
@@ -67,6 +69,11 @@ public sealed record JobStartMessage : ProtocolMessage
             throw new ArgumentOutOfRangeException(nameof(time), time, "Time must be finite.");
         }
 
+        if (ticks == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ticks), ticks, "A job runs at least one tick.");
+        }
+
         FrameId = frameId;
         JobName = jobName;
         SegmentPath = segmentPath;
@@ -77,6 +84,7 @@ public sealed record JobStartMessage : ProtocolMessage
         Time = time;
         Parameters = parameters;
         WritableColumns = writableColumns;
+        Ticks = ticks;
     }
 
     /// <inheritdoc/>
@@ -103,8 +111,11 @@ public sealed record JobStartMessage : ProtocolMessage
     /// <summary>The simulation step in seconds.</summary>
     public double DeltaTime { get; }
 
-    /// <summary>The simulation time in seconds at the start of the frame.</summary>
+    /// <summary>The simulation time in seconds at the start of the frame (of its first tick).</summary>
     public double Time { get; }
+
+    /// <summary>How many ticks of <see cref="DeltaTime"/> the worker runs back to back over the range; at least 1.</summary>
+    public uint Ticks { get; }
 
     /// <summary>
     /// Bit i set: the job may write segment column i. Columns the system only reads are handed to the job
@@ -137,6 +148,7 @@ public sealed record JobStartMessage : ProtocolMessage
             && WritableColumns == other.WritableColumns
             && DeltaTime.Equals(other.DeltaTime)
             && Time.Equals(other.Time)
+            && Ticks == other.Ticks
             && Parameters.AsSpan().SequenceEqual(other.Parameters.AsSpan()));
 
     /// <inheritdoc/>
@@ -151,6 +163,7 @@ public sealed record JobStartMessage : ProtocolMessage
         writer.WriteUInt64(WritableColumns);
         writer.WriteDouble(DeltaTime);
         writer.WriteDouble(Time);
+        writer.WriteUInt32(Ticks);
         writer.WriteString(JobName);
         writer.WriteString(SegmentPath);
         writer.WriteBlob(Parameters);
@@ -165,6 +178,7 @@ public sealed record JobStartMessage : ProtocolMessage
         var writableColumns = reader.ReadUInt64("WritableColumns");
         var deltaTime = reader.ReadDouble("DeltaTime");
         var time = reader.ReadDouble("Time");
+        var ticks = reader.ReadUInt32("Ticks");
         var jobName = reader.ReadString(ProtocolConstants.MaxJobNameBytes, "JobName");
         var segmentPath = reader.ReadString(ProtocolConstants.MaxSegmentPathBytes, "SegmentPath");
         var parameters = reader.ReadBlob(ProtocolConstants.MaxParameterBytes, "Parameters");
@@ -176,7 +190,8 @@ public sealed record JobStartMessage : ProtocolMessage
         BodyReader.Require(IsRangeValid(rowStart, rowCount), $"JobStart row range {rowStart} + {rowCount} overflows u32.");
         BodyReader.Require(double.IsFinite(deltaTime), $"JobStart.DeltaTime {deltaTime} is not finite.");
         BodyReader.Require(double.IsFinite(time), $"JobStart.Time {time} is not finite.");
-        return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters, writableColumns);
+        BodyReader.Require(ticks != 0, "JobStart.Ticks is 0; a job runs at least one tick.");
+        return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters, writableColumns, ticks);
     }
 
     private static bool IsRangeValid(uint rowStart, uint rowCount) => (ulong)rowStart + rowCount <= uint.MaxValue;

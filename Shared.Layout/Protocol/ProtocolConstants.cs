@@ -6,8 +6,11 @@ namespace SimHost.Layout.Protocol;
 /// <remarks>See docs/protocol.md for the byte layout these constants describe.</remarks>
 public static class ProtocolConstants
 {
-    /// <summary>The protocol version written in every frame header and in <see cref="HelloMessage"/>.</summary>
-    public const ushort Version = 1;
+    /// <summary>
+    /// The protocol version written in every frame header and in <see cref="HelloMessage"/>. Version 2 added the tick
+    /// count to JobStart.
+    /// </summary>
+    public const ushort Version = 2;
 
     /// <summary>Size of the length field that starts every frame.</summary>
     public const int LengthFieldBytes = 4;

@@ -83,7 +83,7 @@ public sealed class WorkerProtocolBreakTests
                 return frame;
             case "version":
                 FrameEncoder.Encode(PingMessage.Instance, 1, frame);
-                BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(4), 2);
+                BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(4), 9);
                 return frame;
             default:
                 frame = new byte[FrameEncoder.GetFrameSize(PongMessage.Instance)];

@@ -42,6 +42,17 @@ public sealed class RunChecksumTests
         });
     }
 
+    [TestCase(0, "shared")]
+    [TestCase(2, "snapshot")]
+    [TestCase(2, "shared")]
+    public async Task FramesOfKTicks_HaveTheChecksumOfFramesTimesKSingleTicks(int workers, string storage)
+    {
+        var multiTick = await RunAsync(workers, seed: 7, frames: "10", "--ticks-per-frame", "3", "--storage", storage);
+        var singleTick = await RunAsync(workers, seed: 7, frames: "30", "--storage", storage);
+
+        Assert.That(multiTick, Is.EqualTo(singleTick));
+    }
+
     [Test]
     public async Task Checksum_DiffersForAnotherSeed()
     {
@@ -51,14 +62,17 @@ public sealed class RunChecksumTests
         Assert.That(eight, Is.Not.EqualTo(seven));
     }
 
-    private async Task<string> RunAsync(int workers, int seed)
+    private async Task<string> RunAsync(int workers, int seed, string frames = Frames, params string[] extra)
     {
         var (exitCode, process) = await SimHostProcess.RunAsync(
+        [
             "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--entities", Entities,
-            "--frames", Frames,
+            "--frames", frames,
             "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--run-dir", _folder.RunRoot);
+            "--run-dir", _folder.RunRoot,
+            .. extra,
+        ]);
         using (process)
         {
             Assert.That(exitCode, Is.Zero, $"--workers {workers} exit code; stderr:\n{string.Join('\n', process.ErrorLines)}");

@@ -35,7 +35,7 @@ public sealed class RunCommandTests
     {
         var assembly = typeof(RunCommandTests).Assembly.Location;
         var (exitCode, settings, _, error) = await InvokeAsync(
-            "run", "--workers", "3", "--entities", "5000", "--frames", "0", "--dt", "0.01", "--seed", "42",
+            "run", "--workers", "3", "--entities", "5000", "--frames", "0", "--dt", "0.01", "--ticks-per-frame", "4", "--seed", "42",
             "--segment-size", "16MiB", "--max-shared-memory", "1GiB", "--job-timeout", "250ms",
             "--job-assembly", assembly, "--job-assembly", assembly, "--log-level", "debug", "--log-file", "run.log",
             "--run-dir", "/tmp/x", "--on-worker-failure", "fallback", "--max-restarts", "7", "--restart-window", "1m", "--storage", "shared");
@@ -49,6 +49,7 @@ public sealed class RunCommandTests
             Assert.That(settings.Entities, Is.EqualTo(5000));
             Assert.That(settings.Frames, Is.Zero);
             Assert.That(settings.DtSeconds, Is.EqualTo(0.01));
+            Assert.That(settings.TicksPerFrame, Is.EqualTo(4));
             Assert.That(settings.Seed, Is.EqualTo(42UL));
             Assert.That(settings.SegmentSizeBytes, Is.EqualTo(16L << 20));
             Assert.That(settings.MaxSharedMemoryBytes, Is.EqualTo(1L << 30));
@@ -70,6 +71,9 @@ public sealed class RunCommandTests
     [TestCase("--entities", "0")]
     [TestCase("--entities", "many")]
     [TestCase("--frames", "-3")]
+    [TestCase("--ticks-per-frame", "0")]
+    [TestCase("--ticks-per-frame", "1025")]
+    [TestCase("--ticks-per-frame", "two")]
     [TestCase("--dt", "0")]
     [TestCase("--dt", "-0.1")]
     [TestCase("--dt", "NaN")]
@@ -121,7 +125,7 @@ public sealed class RunCommandTests
         var (exitCode, _, output, _) = await InvokeAsync("run", "--help");
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
-        foreach (var flag in new[] { "--workers", "--entities", "--frames", "--dt", "--seed", "--segment-size", "--max-shared-memory", "--job-timeout", "--job-assembly", "--log-level", "--log-file", "--run-dir", "--on-worker-failure", "--max-restarts", "--restart-window", "--storage" })
+        foreach (var flag in new[] { "--workers", "--entities", "--frames", "--dt", "--seed", "--segment-size", "--max-shared-memory", "--job-timeout", "--job-assembly", "--log-level", "--log-file", "--run-dir", "--on-worker-failure", "--max-restarts", "--restart-window", "--storage", "--ticks-per-frame" })
         {
             Assert.That(output, Does.Contain(flag));
         }

@@ -51,6 +51,61 @@ public sealed class WorkerPoolTests
     }
 
     [Test]
+    public async Task MultiTickJob_InWorkers_IsByteIdenticalToSingleTicksInProcess()
+    {
+        const int Ticks = 4;
+        var pool = await _environment.StartPoolAsync(workers: 2);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("ticks.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("ticks-reference.seg"));
+        JobRange[] ranges = [PhysicsRange(0, 512) with { Ticks = Ticks }, PhysicsRange(512, Rows - 512) with { Ticks = Ticks }];
+
+        var outcomes = await WorkerTestEnvironment.Within(
+            Task.WhenAll(ranges.Select(r => pool.RunAsync(new RangeRequest(PhysicsStepJob.JobName, segment, 1, r), CancellationToken.None).AsTask())),
+            "4-tick physics.step on two workers");
+        for (var tick = 0; tick < Ticks; tick++)
+        {
+            foreach (var range in ranges)
+            {
+                JobRunner.Run(new PhysicsStepJob(), reference, range with { Ticks = 1, Time = range.Time + (tick * range.DeltaTime) });
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes.Select(o => o.Succeeded), Is.All.True, string.Join("; ", outcomes.Select(o => o.Failure)));
+            for (var column = 0; column < segment.ColumnCount; column++)
+            {
+                Assert.That(segment.ColumnBytes(column).SequenceEqual(reference.ColumnBytes(column)), Is.True, $"column {column} bytes");
+                Assert.That(segment.ChangedWords(column).SequenceEqual(reference.ChangedWords(column)), Is.True, $"column {column} changed bits");
+            }
+        });
+    }
+
+    [Test]
+    public async Task GridForces_InWorkers_IsByteIdenticalToInProcess()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 2);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("grid.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("grid-reference.seg"));
+        var parameters = new SimHost.Physics.Grid.GridForceParameters(30f, 50f).ToBytes();
+        JobRange[] ranges = [PhysicsRange(0, 448) with { Parameters = parameters, Ticks = 2 }, PhysicsRange(448, Rows - 448) with { Parameters = parameters, Ticks = 2 }];
+
+        var outcomes = await WorkerTestEnvironment.Within(
+            Task.WhenAll(ranges.Select(r => pool.RunAsync(new RangeRequest(GridForcesJob.JobName, segment, 1, r), CancellationToken.None).AsTask())),
+            "physics.grid-forces on two workers");
+        JobRunner.Run(new GridForcesJob(), reference, PhysicsRange(0, Rows) with { Parameters = parameters, Ticks = 2 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes.Select(o => o.Succeeded), Is.All.True, string.Join("; ", outcomes.Select(o => o.Failure)));
+            for (var column = 0; column < segment.ColumnCount; column++)
+            {
+                Assert.That(segment.ColumnBytes(column).SequenceEqual(reference.ColumnBytes(column)), Is.True, $"column {column} bytes");
+            }
+        });
+    }
+
+    [Test]
     public async Task JobFromSeparateAssembly_RunsInWorker()
     {
         var pool = await _environment.StartPoolAsync(workers: 1);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using CsCheck;
 using SimHost.Layout.Protocol;
@@ -36,7 +37,7 @@ public sealed class FrameCodecRoundTripTests
     {
         var frame = SampleMessages.Encode(PingMessage.Instance, sequence: 0x0102030405060708UL);
 
-        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 1, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
+        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 2, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
     }
 
     [Test]
@@ -45,6 +46,24 @@ public sealed class FrameCodecRoundTripTests
         var body = SampleMessages.Body(new JobDoneMessage(rowStart: 1, rowCount: 2, rowsChanged: 2, TimeSpan.FromTicks(3)));
 
         Assert.That(body, Is.EqualTo(new byte[] { 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 44, 1, 0, 0, 0, 0, 0, 0 }));
+    }
+
+    [Test]
+    public void Encode_WritesTheTickCountAtItsDocumentedOffsetBeforeTheJobName()
+    {
+        var body = SampleMessages.Body(SampleMessages.JobStart());
+
+        Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(44)), Is.EqualTo(4u));
+        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(48)), Is.EqualTo((ushort)"physics.integrate".Length));
+        Assert.That(body, Has.Length.EqualTo(56 + "physics.integrate".Length + "/dev/shm/simhost-1234-physics-0".Length + 5));
+    }
+
+    [Test]
+    public void JobStart_RejectsZeroTicks()
+    {
+        Assert.That(
+            () => new JobStartMessage(1, "physics.step", "/dev/shm/x", 1, 0, 64, 0.01, 0, [], ticks: 0),
+            Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]

@@ -7,7 +7,8 @@ namespace SimHost.Tests.SharedLayout.Protocol;
 public sealed class FrameDecoderRejectionTests
 {
     // Body offsets from docs/protocol.md.
-    private const int JobStartJobNameLengthOffset = 44;
+    private const int JobStartTicksOffset = 44;
+    private const int JobStartJobNameLengthOffset = 48;
     private const int HelloHashCountOffset = 42;
 
     [TestCase((ushort)0)]
@@ -21,7 +22,8 @@ public sealed class FrameDecoderRejectionTests
     }
 
     [TestCase((ushort)0)]
-    [TestCase((ushort)2)]
+    [TestCase((ushort)1)]
+    [TestCase((ushort)3)]
     public void Decode_RejectsWrongVersion(ushort version)
     {
         var frame = SampleMessages.RawFrame(MessageType.Ping, [], version);
@@ -184,6 +186,15 @@ public sealed class FrameDecoderRejectionTests
         BinaryPrimitives.WriteUInt16LittleEndian(body.AsSpan(HelloHashCountOffset), ProtocolConstants.MaxKnownLayoutHashes + 1);
 
         AssertRejected(SampleMessages.RawFrame(MessageType.Hello, body), ProtocolError.LimitExceeded);
+    }
+
+    [Test]
+    public void Decode_RejectsZeroTicks()
+    {
+        var body = SampleMessages.Body(SampleMessages.JobStart());
+        BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(JobStartTicksOffset), 0);
+
+        AssertRejected(SampleMessages.RawFrame(MessageType.JobStart, body), ProtocolError.InvalidFieldValue);
     }
 
     [Test]

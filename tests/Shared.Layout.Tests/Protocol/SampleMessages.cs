@@ -24,7 +24,9 @@ internal static class SampleMessages
             rowCount: 4096,
             deltaTime: 1.0 / 60,
             time: 10.5,
-            parameters: [1, 2, 3, 4, 5]);
+            parameters: [1, 2, 3, 4, 5],
+            writableColumns: 3,
+            ticks: 4);
 
     public static JobDoneMessage JobDone() => new(rowStart: 64, rowCount: 4096, rowsChanged: 4000, TimeSpan.FromTicks(123_456));
 
