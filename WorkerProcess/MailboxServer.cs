@@ -56,8 +56,9 @@ internal sealed class MailboxServer
 
     private void Run()
     {
-        // Requests published before this worker opened the mailbox do not exist: the host posts only after Hello.
-        var lastSeen = _mailbox.RequestSequence;
+        // The host creates a zeroed mailbox for every worker it starts, so 0 is "nothing seen yet". Reading the
+        // current value here instead would lose a JobStart posted between Welcome and this thread's start.
+        var lastSeen = 0UL;
         try
         {
             while (!_isStopping)
