@@ -13,7 +13,7 @@ namespace SimHost.Benchmarks.Offload;
 /// <summary>
 /// One frame of the built-in particle scenario (snapshot, physics job, commit) run in-process (<c>--workers 0</c>) and
 /// on pools of one and two worker processes, against the same step over plain arrays: the plain SIMD integrate loop
-/// (the baseline, the memory-bound floor) and <see cref="ParticleStep.Run"/> alone (the job's own cost, no snapshot).
+/// (the baseline, the memory-bound floor) and <c>ParticleStep.Run</c> alone (the job's own cost, no snapshot).
 /// </summary>
 /// <remarks>
 /// Workers are separate processes, so BenchmarkDotNet's in-process toolchain measures them faithfully. Each case
