@@ -17,8 +17,20 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
     /// </summary>
     public const string SegmentRejectedPrefix = "Segment cannot be used:";
 
+    // The pipe loop and the mailbox loop may both call Execute; the segment cache is not thread-safe. The host
+    // keeps one request outstanding, so the lock is never contended in a correct run.
+    private readonly Lock _gate = new();
+
     /// <summary>Runs the job the message names and builds the reply.</summary>
     public ProtocolMessage Execute(JobStartMessage start)
+    {
+        lock (_gate)
+        {
+            return ExecuteExclusive(start);
+        }
+    }
+
+    private ProtocolMessage ExecuteExclusive(JobStartMessage start)
     {
         if (!catalog.TryGet(start.JobName, out var job))
         {

@@ -3,13 +3,22 @@ using System.Globalization;
 
 namespace SimHost.Worker;
 
-/// <summary>The worker's command line: <c>--pipe NAME --worker-id N --parent-pid PID [--job-assembly PATH]...</c>.</summary>
+/// <summary>
+/// The worker's command line: <c>--pipe NAME --worker-id N --parent-pid PID [--mailbox PATH [--mailbox-spin N]]
+/// [--job-assembly PATH]...</c>.
+/// </summary>
 /// <param name="PipeName">The host's pipe: a short name or a rooted socket path.</param>
 /// <param name="WorkerId">The id the host gave this worker; echoed in Hello.</param>
 /// <param name="ParentProcessId">The host's process id; the worker exits when it is gone.</param>
 /// <param name="JobAssemblies">Extra job assemblies to load besides the built-in physics jobs.</param>
 public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentProcessId, IReadOnlyList<string> JobAssemblies)
 {
+    /// <summary>The shared-memory mailbox JobStart arrives through (docs/signals.md); null when the host uses the pipe only.</summary>
+    public string? MailboxPath { get; init; }
+
+    /// <summary>Spin iterations before the mailbox wait sleeps on the futex.</summary>
+    public int MailboxSpinCount { get; init; }
+
     /// <summary>Parses the command line by hand: it is small, fixed and written by the host.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="arguments">The parsed arguments on success.</param>
@@ -23,6 +32,8 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
         string? pipe = null;
         uint? workerId = null;
         int? parentPid = null;
+        string? mailbox = null;
+        var spin = 0;
         var assemblies = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -45,10 +56,16 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
                 case "--parent-pid" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0:
                     parentPid = pid;
                     break;
+                case "--mailbox" when value.Length > 0:
+                    mailbox = value;
+                    break;
+                case "--mailbox-spin" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count):
+                    spin = count;
+                    break;
                 case "--job-assembly" when value.Length > 0:
                     assemblies.Add(value);
                     break;
-                case "--pipe" or "--worker-id" or "--parent-pid" or "--job-assembly":
+                case "--pipe" or "--worker-id" or "--parent-pid" or "--job-assembly" or "--mailbox" or "--mailbox-spin":
                     error = $"option '{option}' has an invalid value '{value}'";
                     return false;
                 default:
@@ -63,7 +80,7 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
             return false;
         }
 
-        arguments = new WorkerArguments(pipe!, workerId!.Value, parentPid!.Value, assemblies);
+        arguments = new WorkerArguments(pipe!, workerId!.Value, parentPid!.Value, assemblies) { MailboxPath = mailbox, MailboxSpinCount = spin };
         return true;
     }
 }

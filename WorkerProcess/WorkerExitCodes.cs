@@ -17,4 +17,7 @@ public static class WorkerExitCodes
 
     /// <summary>The host broke the protocol (a malformed frame, a wrong handshake or an unexpected message).</summary>
     public const int ProtocolBroken = 4;
+
+    /// <summary>The mailbox named by --mailbox could not be opened or is not this worker's (docs/signals.md).</summary>
+    public const int MailboxUnusable = 5;
 }

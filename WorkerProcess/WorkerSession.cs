@@ -6,6 +6,7 @@ using Serilog.Core;
 using Serilog.Events;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
+using SimHost.Layout.Signals;
 using SimHost.Physics.Jobs;
 
 namespace SimHost.Worker;
@@ -51,6 +52,23 @@ internal static class WorkerSession
             return WorkerExitCodes.CatalogFailed;
         }
 
+        Mailbox? mailbox = null;
+        if (arguments.MailboxPath is { } mailboxPath)
+        {
+            // Opened before Hello: the host posts the first JobStart only after the handshake, so none is missed.
+            try
+            {
+                mailbox = Mailbox.Open(mailboxPath, arguments.WorkerId);
+            }
+            catch (Exception exception) when (exception is MailboxFormatException or IOException or UnauthorizedAccessException)
+            {
+                logger.Fatal("Cannot use the mailbox: {Reason}", exception.Message);
+                return WorkerExitCodes.MailboxUnusable;
+            }
+        }
+
+        // Never unmapped: the session ends with the process, and the mailbox thread may still be inside a job that
+        // will post its reply there; unmapping under it would turn a clean exit into SIGSEGV.
         try
         {
             await using var pipe = new NamedPipeClientStream(
@@ -68,7 +86,13 @@ internal static class WorkerSession
             levelSwitch.MinimumLevel = (LogEventLevel)welcome.LogLevel;
             logger.Information("Worker {WorkerId} connected (run {RunId:x16}, pid {ProcessId})", arguments.WorkerId, welcome.RunId, Environment.ProcessId);
             using var segments = new SegmentCache(catalog.ComponentLayouts);
-            return await ServeAsync(reader, writer, new JobExecutor(catalog, segments, logger), logger).ConfigureAwait(false);
+            var executor = new JobExecutor(catalog, segments, logger);
+            if (mailbox is null)
+            {
+                return await ServeAsync(reader, writer, executor, logger).ConfigureAwait(false);
+            }
+
+            return await ServeWithMailboxAsync(reader, writer, executor, mailbox, arguments.MailboxSpinCount, logger).ConfigureAwait(false);
         }
         catch (ProtocolException exception)
         {
@@ -97,6 +121,30 @@ internal static class WorkerSession
         await writer.WriteAsync(hello, 0).ConfigureAwait(false);
         var frame = await reader.ReadAsync().ConfigureAwait(false);
         return frame is { Sequence: 0, Message: WelcomeMessage welcome } && welcome.WorkerId == arguments.WorkerId ? welcome : null;
+    }
+
+    /// <summary>
+    /// The pipe loop and the mailbox loop side by side: JobStart arrives through the mailbox, everything else (and a
+    /// JobStart the host chose to send by pipe) through the pipe. Either loop's end ends the session.
+    /// </summary>
+    private static async Task<int> ServeWithMailboxAsync(
+        FrameReader reader, FrameWriter writer, JobExecutor executor, Mailbox mailbox, int spinCount, ILogger logger)
+    {
+        var server = new MailboxServer(mailbox, spinCount, executor.Execute, writer, logger);
+        var thread = server.Start();
+        try
+        {
+            var pipeLoop = ServeAsync(reader, writer, executor, logger);
+            var first = await Task.WhenAny(pipeLoop, server.Faulted).ConfigureAwait(false);
+            return await first.ConfigureAwait(false);
+        }
+        finally
+        {
+            server.Stop();
+
+            // A job that never returns keeps the thread busy: the process exits anyway (background thread).
+            thread.Join(TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>The job loop after the handshake; a malformed frame from the host escapes as <see cref="ProtocolException"/>.</summary>

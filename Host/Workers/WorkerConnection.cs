@@ -1,6 +1,7 @@
 using System.IO.Pipes;
 using Serilog;
 using SimHost.Layout.Protocol;
+using SimHost.Layout.Signals;
 
 namespace SimHost.Host.Workers;
 
@@ -24,18 +25,36 @@ internal sealed class WorkerConnection : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _receiveLoop;
+    private readonly Mailbox? _mailbox;
+    private readonly MailboxReplyWaiter? _mailboxWaiter;
+    private readonly int _mailboxSpinCount;
+
+    // The inline spin and the waiter thread never read the same reply, but a hostile worker's timing must not be
+    // able to make them share the mailbox's copy buffer.
+    private readonly Lock _mailboxReadGate = new();
     private Outstanding? _outstanding;
     private string? _brokenReason;
 
-    private WorkerConnection(NamedPipeServerStream pipe, FrameReader reader, FrameWriter writer, HelloMessage hello, ILogger logger)
+    private WorkerConnection(
+        NamedPipeServerStream pipe, FrameReader reader, FrameWriter writer, HelloMessage hello, MailboxChannel? mailbox, ILogger logger)
     {
         _pipe = pipe;
         _reader = reader;
         _writer = writer;
         Hello = hello;
         _logger = logger;
+        if (mailbox is not null)
+        {
+            _mailbox = mailbox.Mailbox;
+            _mailboxSpinCount = mailbox.SpinCount;
+            _mailboxWaiter = new MailboxReplyWaiter(_mailbox, TakeMailboxReply, hello.WorkerId);
+        }
+
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
+
+    /// <summary>Whether JobStart goes through the shared-memory mailbox rather than the pipe.</summary>
+    public bool UsesMailbox => _mailbox is not null;
 
     /// <summary>The worker's accepted Hello.</summary>
     public HelloMessage Hello { get; }
@@ -61,12 +80,12 @@ internal sealed class WorkerConnection : IAsyncDisposable
     /// <summary>
     /// Listens on <paramref name="pipePath"/> until a peer sends an acceptable Hello, then answers Welcome. A peer
     /// without the token is dropped and listening goes on; our own worker with a wrong id, pid, version or layouts
-    /// ends the attempt.
+    /// ends the attempt. On success the connection owns <paramref name="mailbox"/>; otherwise the caller still does.
     /// </summary>
     /// <exception cref="WorkerStartException">Our worker was refused.</exception>
     /// <exception cref="OperationCanceledException">The token fired (timeout, worker exit or shutdown).</exception>
     public static async Task<WorkerConnection> AcceptAsync(
-        string pipePath, WorkerHandshake handshake, WelcomeMessage welcome, ILogger logger, CancellationToken cancellationToken)
+        string pipePath, WorkerHandshake handshake, WelcomeMessage welcome, MailboxChannel? mailbox, ILogger logger, CancellationToken cancellationToken)
     {
         var server = CreateServer(pipePath);
         try
@@ -91,7 +110,7 @@ internal sealed class WorkerConnection : IAsyncDisposable
                 {
                     var writer = new FrameWriter(server);
                     await writer.WriteAsync(welcome, 0, cancellationToken).ConfigureAwait(false);
-                    var connection = new WorkerConnection(server, reader, writer, (HelloMessage)first!.Value.Message, logger);
+                    var connection = new WorkerConnection(server, reader, writer, (HelloMessage)first!.Value.Message, mailbox, logger);
                     server = null;
                     return connection;
                 }
@@ -143,11 +162,21 @@ internal sealed class WorkerConnection : IAsyncDisposable
 
         try
         {
-            await SendAsync(message, sequence, cancellationToken).ConfigureAwait(false);
+            if (_mailbox is not null && message.Type == MessageType.JobStart)
+            {
+                PostToMailbox(message, outstanding);
+            }
+            else
+            {
+                await SendAsync(message, sequence, cancellationToken).ConfigureAwait(false);
+            }
+
             return await outstanding.Reply.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            // Disarm first: DisposeAsync unmaps the mailbox once no request is outstanding.
+            _mailboxWaiter?.Disarm(outstanding.Reply.Task);
             lock (_gate)
             {
                 if (ReferenceEquals(_outstanding, outstanding))
@@ -189,11 +218,16 @@ internal sealed class WorkerConnection : IAsyncDisposable
         }
 
         outstanding?.Reply.TrySetException(new WorkerBrokenException(reason));
+        if (outstanding is not null)
+        {
+            _mailboxWaiter?.Disarm(outstanding.Reply.Task);
+        }
+
         _lifetime.Cancel();
         _closed.TrySetResult();
     }
 
-    /// <summary>Breaks the connection (if still open), stops the receive loop and closes the pipe.</summary>
+    /// <summary>Breaks the connection (if still open), stops the receive loop and the mailbox waiter, closes the pipe and unmaps the mailbox.</summary>
     public async ValueTask DisposeAsync()
     {
         Break("the connection was closed by the host");
@@ -201,6 +235,19 @@ internal sealed class WorkerConnection : IAsyncDisposable
         await _receiveLoop.ConfigureAwait(false);
         _writer.Dispose();
         _lifetime.Dispose();
+        if (_mailbox is not null)
+        {
+            _mailboxWaiter!.Dispose();
+
+            // A request registered before the break may still be in its bounded inline spin; the mapping must
+            // outlive it. After the break no request can register, and a broken one ends promptly.
+            while (Volatile.Read(ref _outstanding) is not null)
+            {
+                await Task.Delay(1).ConfigureAwait(false);
+            }
+
+            _mailbox.Dispose();
+        }
     }
 
     private static NamedPipeServerStream CreateServer(string pipePath) => new(
@@ -209,6 +256,65 @@ internal sealed class WorkerConnection : IAsyncDisposable
         maxNumberOfServerInstances: 2,
         PipeTransmissionMode.Byte,
         PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+
+    private void PostToMailbox(ProtocolMessage message, Outstanding outstanding)
+    {
+        _mailbox!.PostRequest(message, outstanding.Sequence);
+
+        // The fast path: an empty or short job answers within the spin, and the caller continues on this thread
+        // without any wake-up. Longer jobs are handed to the waiter thread, which sleeps on the futex.
+        if (_mailbox.WaitForReply(outstanding.Sequence, _mailboxSpinCount, TimeSpan.Zero))
+        {
+            TakeMailboxReply(outstanding.Sequence);
+        }
+        else
+        {
+            _mailboxWaiter!.Arm(outstanding.Sequence, outstanding.Reply.Task);
+        }
+    }
+
+    /// <summary>Decodes the mailbox reply published for <paramref name="sequence"/> and completes that request.</summary>
+    private void TakeMailboxReply(ulong sequence)
+    {
+        Outstanding? outstanding;
+        lock (_gate)
+        {
+            outstanding = _outstanding?.Sequence == sequence ? _outstanding : null;
+        }
+
+        if (outstanding is null || outstanding.Reply.Task.IsCompleted)
+        {
+            // Answered over the pipe, timed out or broken meanwhile.
+            return;
+        }
+
+        Frame frame;
+        lock (_mailboxReadGate)
+        {
+            try
+            {
+                frame = _mailbox!.ReadReply();
+            }
+            catch (ProtocolException exception)
+            {
+                Break($"protocol break in the mailbox ({exception.Error}): {exception.Message}");
+                return;
+            }
+        }
+
+        if (frame.Sequence != sequence)
+        {
+            Break($"protocol break: the mailbox reply published as #{sequence} is a frame numbered #{frame.Sequence}");
+        }
+        else if (!IsReplyTo(frame.Type, outstanding.RequestType))
+        {
+            Break($"protocol break: {frame.Type} #{sequence} in the mailbox answers a {outstanding.RequestType}");
+        }
+        else
+        {
+            outstanding.Reply.TrySetResult(frame);
+        }
+    }
 
     private static bool IsReplyTo(MessageType reply, MessageType request) => request switch
     {
@@ -257,6 +363,7 @@ internal sealed class WorkerConnection : IAsyncDisposable
                 }
 
                 outstanding.Reply.TrySetResult(received);
+                _mailboxWaiter?.Disarm(outstanding.Reply.Task);
             }
         }
         catch (ProtocolException exception)

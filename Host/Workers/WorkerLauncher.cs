@@ -41,9 +41,13 @@ internal sealed class WorkerLauncher
         return File.Exists(appHost) ? new WorkerLauncher(appHost, null) : new WorkerLauncher(DotnetHostPath(), assemblyPath);
     }
 
-    /// <summary>Starts worker <paramref name="workerId"/>, hands it the token and forwards its output to <paramref name="logger"/>.</summary>
+    /// <summary>
+    /// Starts worker <paramref name="workerId"/>, hands it the token and forwards its output to <paramref name="logger"/>.
+    /// With <paramref name="mailbox"/>, the worker opens that mailbox before Hello and takes JobStart from it.
+    /// </summary>
     /// <exception cref="WorkerStartException">The process could not be started.</exception>
-    public Process Start(uint workerId, string pipePath, AuthToken token, IReadOnlyList<string> jobAssemblies, ILogger logger)
+    public Process Start(
+        uint workerId, string pipePath, AuthToken token, IReadOnlyList<string> jobAssemblies, ILogger logger, MailboxChannel? mailbox = null)
     {
         var startInfo = new ProcessStartInfo(_fileName)
         {
@@ -63,6 +67,14 @@ internal sealed class WorkerLauncher
         startInfo.ArgumentList.Add(workerId.ToString(CultureInfo.InvariantCulture));
         startInfo.ArgumentList.Add("--parent-pid");
         startInfo.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        if (mailbox is not null)
+        {
+            startInfo.ArgumentList.Add("--mailbox");
+            startInfo.ArgumentList.Add(mailbox.Mailbox.Path);
+            startInfo.ArgumentList.Add("--mailbox-spin");
+            startInfo.ArgumentList.Add(mailbox.SpinCount.ToString(CultureInfo.InvariantCulture));
+        }
+
         foreach (var assembly in jobAssemblies)
         {
             startInfo.ArgumentList.Add("--job-assembly");

@@ -1,4 +1,5 @@
 using Serilog.Events;
+using SimHost.Layout.Signals;
 
 namespace SimHost.Host.Workers;
 
@@ -43,4 +44,20 @@ public sealed record WorkerPoolOptions
 
     /// <summary>Decides whether and when a failed worker slot is restarted (backoff and restart intensity limit).</summary>
     public RestartPolicy RestartPolicy { get; init; } = new();
+
+    /// <summary>
+    /// How JobStart and its reply travel: <see cref="SignalPath.Mailbox"/> (shared memory, spin then futex) where
+    /// futex is available, else <see cref="SignalPath.Pipe"/>. The pipe carries everything else either way.
+    /// </summary>
+    public SignalPath SignalPath { get; init; } = Futex.IsSupported ? SignalPath.Mailbox : SignalPath.Pipe;
+
+    /// <summary>
+    /// Spin iterations (each a check and one <see cref="Thread.SpinWait(int)"/>) a mailbox reader makes before
+    /// sleeping on the futex: the host waiting for a reply, and the worker waiting for the next JobStart. The default
+    /// comes from the sweep in docs/signals.md.
+    /// </summary>
+    public int MailboxSpinCount { get; init; } = DefaultMailboxSpinCount;
+
+    /// <summary>The measured default for <see cref="MailboxSpinCount"/> (docs/signals.md).</summary>
+    public const int DefaultMailboxSpinCount = 10;
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Serilog;
 using SimHost.Host.Offload;
 using SimHost.Layout.Protocol;
+using SimHost.Layout.Signals;
 
 namespace SimHost.Host.Workers;
 
@@ -303,10 +304,70 @@ internal sealed class WorkerSlot
     {
         var previous = Interlocked.Exchange(ref _process, null);
         previous?.Dispose();
+        MailboxChannel? mailbox;
+        try
+        {
+            mailbox = CreateMailbox();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.Error("Worker {WorkerId}'s mailbox {Path} could not be created: {Reason}", WorkerId, MailboxPath, exception.Message);
+            return null;
+        }
+
+        try
+        {
+            var connection = await TryStartWithAsync(mailbox, shutdown).ConfigureAwait(false);
+            if (connection is null)
+            {
+                mailbox?.Mailbox.Dispose();
+            }
+
+            return connection;
+        }
+        finally
+        {
+            // The worker mapped it before Hello (or never will): the name is no longer needed, and removing it
+            // now leaves nothing behind however the worker or the host ends.
+            if (mailbox is not null)
+            {
+                TryDelete(mailbox.Mailbox.Path);
+            }
+        }
+    }
+
+    /// <summary>The mailbox file: beside the pipe's socket, in the run directory when the pipe is there.</summary>
+    private string MailboxPath => Path.ChangeExtension(PipePath, ".mailbox");
+
+    private MailboxChannel? CreateMailbox()
+    {
+        var options = _context.Options;
+        if (options.SignalPath != SignalPath.Mailbox || !Futex.IsSupported)
+        {
+            return null;
+        }
+
+        return new MailboxChannel(Mailbox.Create(MailboxPath, WorkerId), options.MailboxSpinCount);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The run directory's removal takes it with it.
+        }
+    }
+
+    private async Task<WorkerConnection?> TryStartWithAsync(MailboxChannel? mailbox, CancellationToken shutdown)
+    {
         Process process;
         try
         {
-            process = _context.Launcher.Start(WorkerId, PipePath, _context.Token, _context.Options.JobAssemblies, _context.Logger);
+            process = _context.Launcher.Start(WorkerId, PipePath, _context.Token, _context.Options.JobAssemblies, _context.Logger, mailbox);
         }
         catch (WorkerStartException exception)
         {
@@ -322,7 +383,7 @@ internal sealed class WorkerSlot
         var welcome = new WelcomeMessage(WorkerId, _context.RunId, _context.Options.JobTimeout, (WorkerLogLevel)_context.Options.LogLevel);
         try
         {
-            var connection = await WorkerConnection.AcceptAsync(PipePath, handshake, welcome, _logger, attempt.Token).ConfigureAwait(false);
+            var connection = await WorkerConnection.AcceptAsync(PipePath, handshake, welcome, mailbox, _logger, attempt.Token).ConfigureAwait(false);
             Volatile.Write(ref _current, new WorkerInstance(process, connection));
             _logger.Information("Worker {WorkerId} ready (pid {ProcessId})", WorkerId, process.Id);
             return connection;

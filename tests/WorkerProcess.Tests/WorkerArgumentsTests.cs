@@ -25,6 +25,30 @@ public sealed class WorkerArgumentsTests
         });
     }
 
+    [Test]
+    public void TryParse_ReadsTheMailboxAndItsSpin()
+    {
+        var ok = WorkerArguments.TryParse(
+            ["--pipe", "p", "--worker-id", "0", "--parent-pid", "1", "--mailbox", "/dev/shm/w0.mailbox", "--mailbox-spin", "1000"],
+            out var arguments,
+            out var error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.True, error);
+            Assert.That(arguments!.MailboxPath, Is.EqualTo("/dev/shm/w0.mailbox"));
+            Assert.That(arguments.MailboxSpinCount, Is.EqualTo(1000));
+        });
+    }
+
+    [Test]
+    public void TryParse_WithoutMailbox_LeavesThePipeOnly()
+    {
+        var ok = WorkerArguments.TryParse(["--pipe", "p", "--worker-id", "0", "--parent-pid", "1"], out var arguments, out _);
+
+        Assert.That(ok && arguments!.MailboxPath is null, Is.True);
+    }
+
     [TestCase(new string[0], "missing --pipe")]
     [TestCase(new[] { "--pipe", "p", "--parent-pid", "1" }, "missing --worker-id")]
     [TestCase(new[] { "--pipe", "p", "--worker-id", "1" }, "missing --parent-pid")]

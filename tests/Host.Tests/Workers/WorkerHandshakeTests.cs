@@ -141,7 +141,7 @@ public sealed class WorkerHandshakeTests
     {
         var handshake = new WorkerHandshake(WorkerId, null, s_token, new HashSet<ulong>(s_layouts));
         var welcome = new WelcomeMessage(WorkerId, 9, TimeSpan.FromSeconds(5), WorkerLogLevel.Debug);
-        return WorkerConnection.AcceptAsync(_pipePath, handshake, welcome, _logger, cancellationToken);
+        return WorkerConnection.AcceptAsync(_pipePath, handshake, welcome, null, _logger, cancellationToken);
     }
 
     /// <summary>Connects, sends <paramref name="hello"/> and returns the host's answer, or null when it hung up.</summary>

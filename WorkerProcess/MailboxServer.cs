@@ -1,0 +1,119 @@
+using Serilog;
+using SimHost.Layout.Protocol;
+using SimHost.Layout.Signals;
+
+namespace SimHost.Worker;
+
+/// <summary>
+/// The worker's mailbox loop (docs/signals.md): a dedicated thread waits for each JobStart the host publishes in
+/// shared memory, runs it and publishes the reply there. It runs beside the pipe loop, which keeps Ping, Shutdown
+/// and the handshake.
+/// </summary>
+/// <remarks>
+/// A frame that does not decode, is not a JobStart, or carries another sequence number than the one published is a
+/// protocol break: <see cref="Faulted"/> completes and the session exits. Replies the reply-forgery seam queued go over
+/// the pipe with the real reply after them, so hostile-worker tests see the same order on both signal paths.
+/// </remarks>
+internal sealed class MailboxServer
+{
+    // Long enough to cost nothing, short enough that the thread notices a stop request promptly.
+    private static readonly TimeSpan s_sleepSlice = TimeSpan.FromMilliseconds(200);
+
+    private readonly Mailbox _mailbox;
+    private readonly int _spinCount;
+    private readonly Func<JobStartMessage, ProtocolMessage> _execute;
+    private readonly FrameWriter _pipeWriter;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource<int> _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _isStopping;
+
+    public MailboxServer(Mailbox mailbox, int spinCount, Func<JobStartMessage, ProtocolMessage> execute, FrameWriter pipeWriter, ILogger logger)
+    {
+        _mailbox = mailbox;
+        _spinCount = spinCount;
+        _execute = execute;
+        _pipeWriter = pipeWriter;
+        _logger = logger;
+    }
+
+    /// <summary>Completes with an exit code when the mailbox loop hit a protocol break.</summary>
+    public Task<int> Faulted => _faulted.Task;
+
+    /// <summary>Starts the loop on a background thread, so a stuck job never keeps the process alive after Shutdown.</summary>
+    public Thread Start()
+    {
+        var thread = new Thread(Run) { IsBackground = true, Name = "simhost-worker mailbox" };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>Asks the loop to end and wakes it if it sleeps.</summary>
+    public void Stop()
+    {
+        _isStopping = true;
+        _mailbox.InterruptRequestWait();
+    }
+
+    private void Run()
+    {
+        // The host creates a zeroed mailbox for every worker it starts, so 0 is "nothing seen yet". Reading the
+        // current value here instead would lose a JobStart posted between Welcome and this thread's start.
+        var lastSeen = 0UL;
+        try
+        {
+            while (!_isStopping)
+            {
+                if (!_mailbox.WaitForRequest(lastSeen, _spinCount, s_sleepSlice))
+                {
+                    continue;
+                }
+
+                var sequence = _mailbox.RequestSequence;
+                lastSeen = sequence;
+                var frame = _mailbox.ReadRequest();
+                if (frame.Message is not JobStartMessage start)
+                {
+                    Fault($"the host posted {frame.Type} #{frame.Sequence} in the mailbox, which carries only JobStart");
+                    return;
+                }
+
+                if (frame.Sequence != sequence)
+                {
+                    Fault($"the mailbox JobStart frame says #{frame.Sequence} but #{sequence} was published");
+                    return;
+                }
+
+                ReplyForgery.Begin(sequence);
+                var reply = _execute(start);
+                if (ReplyForgery.TryTake(out var forged))
+                {
+                    do
+                    {
+                        _pipeWriter.WriteAsync(forged.Message, forged.Sequence).AsTask().GetAwaiter().GetResult();
+                    }
+                    while (ReplyForgery.TryTake(out forged));
+
+                    _pipeWriter.WriteAsync(reply, sequence).AsTask().GetAwaiter().GetResult();
+                    continue;
+                }
+
+                _mailbox.PostReply(reply, sequence);
+            }
+        }
+        catch (ProtocolException exception)
+        {
+            Fault($"the host broke the protocol in the mailbox ({exception.Error}): {exception.Message}");
+        }
+        catch (Exception exception) when (exception is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            _logger.Warning("The host's pipe is gone ({Reason}); exiting", exception.Message);
+            _faulted.TrySetResult(WorkerExitCodes.HostGone);
+        }
+    }
+
+    private void Fault(string reason)
+    {
+        _logger.Fatal("{Reason}; exiting", reason);
+        _faulted.TrySetResult(WorkerExitCodes.ProtocolBroken);
+    }
+}

@@ -1,0 +1,70 @@
+using SimHost.Host.Offload;
+using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
+using SimHost.Physics;
+using SimHost.Physics.Jobs;
+
+namespace SimHost.Tests.Host.Workers;
+
+/// <summary>The job signal path: the shared-memory mailbox and the pipe give the same results and the same guarantees.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class SignalPathTests
+{
+    private const int Rows = 1000;
+    private WorkerTestEnvironment _environment = null!;
+
+    [SetUp]
+    public void SetUp() => _environment = new WorkerTestEnvironment();
+
+    [TearDown]
+    public async Task TearDown() => await _environment.DisposeAsync();
+
+    [Test]
+    public void DefaultSignalPath_IsTheMailboxWhereFutexExists()
+    {
+        var expected = SimHost.Layout.Signals.Futex.IsSupported ? SignalPath.Mailbox : SignalPath.Pipe;
+
+        Assert.That(new WorkerPoolOptions().SignalPath, Is.EqualTo(expected));
+    }
+
+    // Spin 0 hands every reply to the waiter thread; a large spin takes it inline; the pipe path is the reference.
+    [TestCase(SignalPath.Pipe, 0)]
+    [TestCase(SignalPath.Mailbox, 0)]
+    [TestCase(SignalPath.Mailbox, 100_000)]
+    public async Task SuccessiveRanges_AreByteIdenticalToInProcess(SignalPath path, int spinCount)
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { SignalPath = path, MailboxSpinCount = spinCount });
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("signal.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("signal-reference.seg"));
+        JobRange[] ranges = [Range(0, 320), Range(320, 320), Range(640, Rows - 640)];
+
+        var outcomes = new List<RangeOutcome>();
+        foreach (var range in ranges)
+        {
+            var request = new RangeRequest(PhysicsStepJob.JobName, segment, 1, range);
+            outcomes.Add(await WorkerTestEnvironment.Within(pool.RunAsync(request, CancellationToken.None).AsTask(), "one range"));
+            JobRunner.Run(new PhysicsStepJob(), reference, range);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes.Select(o => o.Succeeded), Is.All.True, string.Join("; ", outcomes.Select(o => o.Failure)));
+            for (var column = 0; column < segment.ColumnCount; column++)
+            {
+                Assert.That(segment.ColumnBytes(column).SequenceEqual(reference.ColumnBytes(column)), Is.True, $"column {column} bytes");
+            }
+        });
+    }
+
+    [Test]
+    public async Task MailboxFiles_AreRemovedOnceTheWorkersHaveConnected()
+    {
+        await _environment.StartPoolAsync(workers: 2, configure: o => o with { SignalPath = SignalPath.Mailbox });
+
+        Assert.That(Directory.GetFiles(_environment.RunDirectory.Path, "*.mailbox"), Is.Empty);
+    }
+
+    private static JobRange Range(int start, int count) =>
+        new(start, count, ParticleSegment.WritableColumns, 7, 1.0 / 64.0, 3.5, PhysicsParameters.Default.ToBytes());
+}
