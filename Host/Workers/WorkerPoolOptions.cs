@@ -59,5 +59,5 @@ public sealed record WorkerPoolOptions
     public int MailboxSpinCount { get; init; } = DefaultMailboxSpinCount;
 
     /// <summary>The measured default for <see cref="MailboxSpinCount"/> (docs/signals.md).</summary>
-    public const int DefaultMailboxSpinCount = 10;
+    public const int DefaultMailboxSpinCount = 1000;
 }
