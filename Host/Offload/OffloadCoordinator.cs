@@ -132,13 +132,13 @@ public sealed class OffloadCoordinator : IOffloadCoordinator
             var jobRange = new JobRange(range.RowStart, range.RowCount, segments.Columns.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
             var request = new RangeRequest(JobName, segments.Segments[range.SegmentIndex], segments.Generation, jobRange);
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
-            _pending[i] = Start(executor, request, cancellationToken);
+            _pending[i] = RangeExecution.Start(executor, request, cancellationToken);
 #pragma warning restore CA2012
         }
 
         for (var i = 0; i < ranges.Count; i++)
         {
-            var outcome = await Outcome(_pending[i]);
+            var outcome = await RangeExecution.Outcome(_pending[i]);
             _pending[i] = default;
             var range = ranges[i];
             if (outcome.Succeeded)
@@ -150,39 +150,11 @@ public sealed class OffloadCoordinator : IOffloadCoordinator
             failed.Add(range);
             _logger.Warning(
                 "Offloaded system {System}: range {Segment}:{RowStart}+{RowCount} of job {Job} failed on {Where}: {Reason}",
-                segments.SystemName, range.SegmentIndex, range.RowStart, range.RowCount, JobName, Where(outcome), outcome.Failure);
+                segments.SystemName, range.SegmentIndex, range.RowStart, range.RowCount, JobName, RangeExecution.Where(outcome), outcome.Failure);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
     }
-
-    private static ValueTask<RangeOutcome> Start(IRangeExecutor executor, RangeRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return executor.RunAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // The contract says executors report failures; one that throws anyway fails only this range.
-            return ValueTask.FromResult(RangeOutcome.Failed($"{exception.GetType().Name}: {exception.Message}", workerId: null));
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<RangeOutcome> Outcome(ValueTask<RangeOutcome> pending)
-    {
-        try
-        {
-            return await pending;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return RangeOutcome.Failed($"{exception.GetType().Name}: {exception.Message}", workerId: null);
-        }
-    }
-
-    private static string Where(RangeOutcome outcome) => outcome.WorkerId is { } id ? $"worker {id}" : "the host";
 
     private readonly record struct RangeTiming(ulong FrameId, double DeltaTime, double Time);
 }

@@ -306,13 +306,13 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
             var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
             var request = new RangeRequest(JobName, target.Segment.Segment!, target.Segment.Generation, jobRange);
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
-            _pending[i] = Start(executor, request, cancellationToken);
+            _pending[i] = RangeExecution.Start(executor, request, cancellationToken);
 #pragma warning restore CA2012
         }
 
         for (var i = 0; i < ranges.Count; i++)
         {
-            var outcome = await Outcome(_pending[i]);
+            var outcome = await RangeExecution.Outcome(_pending[i]);
             _pending[i] = default;
             var range = ranges[i];
             if (outcome.Succeeded)
@@ -324,35 +324,10 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
             failed.Add(range);
             _logger.Warning(
                 "Offloaded job {Job}: range {RowStart}+{RowCount} of {Archetype} failed on {Where}: {Reason}",
-                JobName, range.RowStart, range.RowCount, _targets[range.SegmentIndex].Segment.Archetype, outcome.WorkerId is { } id ? $"worker {id}" : "the host", outcome.Failure);
+                JobName, range.RowStart, range.RowCount, _targets[range.SegmentIndex].Segment.Archetype, RangeExecution.Where(outcome), outcome.Failure);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private static ValueTask<RangeOutcome> Start(IRangeExecutor executor, RangeRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return executor.RunAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return ValueTask.FromResult(RangeOutcome.Failed($"{exception.GetType().Name}: {exception.Message}", workerId: null));
-        }
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<RangeOutcome> Outcome(ValueTask<RangeOutcome> pending)
-    {
-        try
-        {
-            return await pending;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return RangeOutcome.Failed($"{exception.GetType().Name}: {exception.Message}", workerId: null);
-        }
     }
 
     private readonly record struct RangeTiming(ulong FrameId, double DeltaTime, double Time);
