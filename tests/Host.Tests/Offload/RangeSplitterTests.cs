@@ -29,9 +29,10 @@ public sealed class RangeSplitterTests
     public void Split_CoversEveryRowOnce_WithAlignedStartsInsideOneSegment()
     {
         var segments = Gen.Int[0, 3000].Array[0, 5];
-        Gen.Select(segments, Gen.Int[1, 16]).Sample(
-            (rowsPerSegment, slots) =>
+        Gen.Select(segments, Gen.Int[1, 16]).SampleFixed(
+            sample =>
             {
+                var (rowsPerSegment, slots) = sample;
                 var ranges = new List<RangeSlice>();
                 RangeSplitter.Split(rowsPerSegment, slots, ranges);
 
@@ -52,6 +53,6 @@ public sealed class RangeSplitterTests
 
                 return expectedNext.SequenceEqual(rowsPerSegment) && ranges.Count <= slots + nonEmptySegments;
             },
-            iter: 300);
+            iterations: 300);
     }
 }

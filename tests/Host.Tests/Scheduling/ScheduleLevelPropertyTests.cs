@@ -19,7 +19,7 @@ public sealed class ScheduleLevelPropertyTests
     [Test]
     public void Levels_SeparateConflicts_RespectExplicitEdges_AndAreMinimal()
     {
-        s_stages.Sample(stage =>
+        s_stages.SampleFixed(stage =>
         {
             var (reads, writes, order, edges) = stage;
             var n = reads.Length;
@@ -98,6 +98,6 @@ public sealed class ScheduleLevelPropertyTests
 
                 Assert.That(hasReason, Is.True, $"S{i} is at level {level[i]} with no reason at level {level[i] - 1}");
             }
-        }, iter: 300);
+        }, iterations: 300);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ChangedBitsetModelTests
     [Test]
     public void RandomOperations_MatchABoolArrayModel()
     {
-        s_scenarios.Sample(scenario =>
+        s_scenarios.SampleFixed(scenario =>
         {
             var words = new ulong[ChangedBitset.WordsFor(scenario.Rows)];
             var bitset = new ChangedBitset(words, scenario.Rows);
@@ -46,7 +46,7 @@ public sealed class ChangedBitsetModelTests
             }
 
             AssertSameState(bitset, model, scenario);
-        }, iter: Iterations);
+        }, iterations: Iterations);
     }
 
     private static void Apply(Op op, ref ChangedBitset bitset, bool[] model)

@@ -110,20 +110,20 @@ public sealed class FrameCodecRoundTripTests
         var gen = Gen.Select(text, text, numbers, times, parameters, Gen.ULong, (name, path, n, t, p, seq) =>
             (Message: new JobStartMessage(n.Item1, name, path, n.Item2, n.Item3, n.Item4, t.Item1, t.Item2, [.. p]), Sequence: seq));
 
-        gen.Sample(sample =>
+        gen.SampleFixed(sample =>
         {
             var decoded = FrameDecoder.Decode(SampleMessages.Encode(sample.Message, sample.Sequence));
             return decoded.Sequence == sample.Sequence && decoded.Message.Equals(sample.Message);
-        }, iter: 300);
+        }, iterations: 300);
     }
 
     [Test]
     public void JobFailed_RoundTripsForGeneratedText()
     {
-        Gen.String.Sample(text =>
+        Gen.String.SampleFixed(text =>
         {
             var message = new JobFailedMessage(text);
             return FrameDecoder.Decode(SampleMessages.Encode(message)).Message.Equals(message);
-        }, iter: 300);
+        }, iterations: 300);
     }
 }

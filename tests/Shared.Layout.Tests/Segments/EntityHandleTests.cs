@@ -15,8 +15,9 @@ public sealed class EntityHandleTests
     [Test]
     public void FromValue_InvertsValue()
     {
-        Gen.Select(Gen.UInt, Gen.UInt).Sample((index, generation) =>
+        Gen.Select(Gen.UInt, Gen.UInt).SampleFixed(sample =>
         {
+            var (index, generation) = sample;
             var handle = new EntityHandle(index, generation);
             Assert.That(EntityHandle.FromValue(handle.Value), Is.EqualTo(handle));
         });

@@ -30,9 +30,10 @@ public sealed class SegmentLayoutPlannerTests
         var genSpec = Gen.Select(Gen.Int[1, 200], Gen.ULong, (size, hash) => (size, hash));
         var gen = Gen.Select(genSpec.Array[0, 12], Gen.Int[0, 5000]);
 
-        gen.Sample(
-            (specs, capacity) =>
+        gen.SampleFixed(
+            sample =>
             {
+                var (specs, capacity) = sample;
                 var columns = new SegmentColumnSpec[specs.Length];
                 for (int i = 0; i < specs.Length; i++)
                 {
@@ -42,7 +43,7 @@ public sealed class SegmentLayoutPlannerTests
                 var plan = SegmentLayoutPlanner.Plan(columns, capacity);
                 AssertWellFormed(plan, columns, capacity);
             },
-            iter: 500);
+            iterations: 500);
     }
 
     [Test]

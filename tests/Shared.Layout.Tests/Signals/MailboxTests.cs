@@ -201,15 +201,16 @@ public sealed class MailboxTests
         using var host = Mailbox.Create(_path, 0);
         using var worker = Mailbox.Open(_path, 0);
         var sequence = 0UL;
-        Gen.Select(Gen.UInt[0, 1_000_000], Gen.UInt[0, 1_000_000], Gen.Int[0, 100_000]).Sample(
-            (start, count, micros) =>
+        Gen.Select(Gen.UInt[0, 1_000_000], Gen.UInt[0, 1_000_000], Gen.Int[0, 100_000]).SampleFixed(
+            sample =>
             {
+                var (start, count, micros) = sample;
                 sequence++;
                 var done = new JobDoneMessage(start, count, count / 2, TimeSpan.FromMicroseconds(micros));
                 worker.PostReply(done, sequence);
                 return host.WaitForReply(sequence, 0, TimeSpan.Zero) && host.ReadReply() == new Frame(sequence, done);
             },
-            iter: 200);
+            iterations: 200);
     }
 
     private static JobStartMessage SampleStart(uint rowStart) =>
