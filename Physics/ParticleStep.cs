@@ -1,8 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using SimHost.Physics.Components;
 
 namespace SimHost.Physics;
@@ -78,7 +76,7 @@ public static class ParticleStep
                 if (mask != 0)
                 {
                     changed += BitOperations.PopCount(mask);
-                    SetBits(changedWords, row, width, mask);
+                    ParticleLanes.SetBits(changedWords, row, width, mask);
                 }
             }
         }
@@ -121,58 +119,10 @@ public static class ParticleStep
             pRef = newP;
             vRef = newV;
             var laneChanged = ~(Vector.Equals(newP, oldP) & Vector.Equals(newV, oldV));
-            laneMask |= MostSignificantBits(Vector.AsVectorUInt32(laneChanged)) << offset;
+            laneMask |= ParticleLanes.MostSignificantBits(Vector.AsVectorUInt32(laneChanged)) << offset;
         }
 
-        return ParticlesOfLanes(laneMask, width);
-    }
-
-    private static ulong MostSignificantBits(Vector<uint> lanes) => Vector<uint>.Count switch
-    {
-        4 => lanes.AsVector128().ExtractMostSignificantBits(),
-        8 => lanes.AsVector256().ExtractMostSignificantBits(),
-        16 => (ulong)lanes.AsVector512().ExtractMostSignificantBits(),
-        _ => MostSignificantBitsOneByOne(lanes),
-    };
-
-    private static ulong MostSignificantBitsOneByOne(Vector<uint> lanes)
-    {
-        ulong bits = 0;
-        for (var i = 0; i < Vector<uint>.Count; i++)
-        {
-            bits |= (ulong)(lanes[i] >> 31) << i;
-        }
-
-        return bits;
-    }
-
-    /// <summary>Folds 3 lane bits per particle into one particle bit.</summary>
-    private static ulong ParticlesOfLanes(ulong laneMask, int width)
-    {
-        var any = laneMask | (laneMask >> 1) | (laneMask >> 2);
-        if (Bmi2.X64.IsSupported)
-        {
-            return Bmi2.X64.ParallelBitExtract(any, 0x9249_2492_4924_9249UL & ((1UL << (width * 3)) - 1));
-        }
-
-        ulong result = 0;
-        for (var i = 0; i < width; i++)
-        {
-            result |= ((any >> (i * 3)) & 1UL) << i;
-        }
-
-        return result;
-    }
-
-    private static void SetBits(Span<ulong> words, int firstRow, int count, ulong mask)
-    {
-        // Blocks never straddle a word when 64 is a multiple of the vector width, which holds for every x64/Arm width.
-        var shift = firstRow & 63;
-        words[firstRow >> 6] |= mask << shift;
-        if (shift + count > 64)
-        {
-            words[(firstRow >> 6) + 1] |= mask >> (64 - shift);
-        }
+        return ParticleLanes.ParticlesOf(laneMask, width);
     }
 
     private static bool StepScalar(Position oldPosition, Velocity oldVelocity, out Position position, out Velocity velocity, in LaneConstants c)

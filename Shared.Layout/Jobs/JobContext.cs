@@ -22,6 +22,11 @@ public sealed class JobContext
     private readonly SharedSegment _segment;
     private readonly JobRange _range;
 
+    // Columns the job has asked to write (bit = column index): on later ticks only these hold the previous tick's
+    // values. A shared segment also marks the scratch of a read-only component writable (to tell it from the live
+    // column), and that scratch holds garbage for a job that writes every row.
+    private ulong _writtenColumns;
+
     /// <summary>Creates the view of <paramref name="range"/> over <paramref name="segment"/>.</summary>
     /// <exception cref="ArgumentException">The range is not 64-aligned or lies outside the segment's rows.</exception>
     public JobContext(SharedSegment segment, in JobRange range)
@@ -182,12 +187,17 @@ public sealed class JobContext
             throw new InvalidOperationException($"The job asked to write {typeof(T).FullName}, but its system only reads it; declare the write on the system.");
         }
 
+        if (column < 64)
+        {
+            _writtenColumns |= 1UL << column;
+        }
+
         return column;
     }
 
     /// <summary>
-    /// The column a tick reads: after the first tick a written component's scratch column holds the previous tick's
-    /// values, so later ticks read it (the job then updates in place, as it always does in a snapshot segment).
+    /// The column a tick reads: after the first tick the column the job wrote holds the previous tick's values, so
+    /// later ticks read it (the job then updates in place, as it always does in a snapshot segment).
     /// </summary>
     private int CurrentColumnOf<T>()
         where T : unmanaged
@@ -195,7 +205,7 @@ public sealed class JobContext
         if (TickIndex > 0)
         {
             var written = FindColumn(ComponentLayout.Of<T>().Hash, writable: true);
-            if (written >= 0)
+            if (written is >= 0 and < 64 && (_writtenColumns & (1UL << written)) != 0)
             {
                 return written;
             }
