@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs the short BenchmarkDotNet suite (in-process, few short iterations: about three minutes on two cores) and prints
-# one line per figure as "name: ratio", the ratio being to the baseline of the same class and entity count, followed
-# by nanoseconds per entity, or microseconds per operation for classes without an entity count (the round trip).
+# Runs the benchmark suite and prints one line per figure as "name: ratio", the ratio being to the baseline of the
+# same class and parameters, followed by nanoseconds per entity, or microseconds per operation for classes without an
+# entity count (the round trip).
 #
-#   scripts/bench.sh                    # the whole short suite
-#   scripts/bench.sh '*Integrate*'      # BenchmarkDotNet --filter patterns
-#   BENCH_FULL=1 scripts/bench.sh       # the default (separate-process, full-length) job instead of the short one
+#   scripts/bench.sh                    # quick: the performance targets only, in under a minute once built
+#   scripts/bench.sh '*Integrate*'      # the short in-process job over every parameter of the matching classes
+#   BENCH_FULL=1 scripts/bench.sh       # the full suite: BenchmarkDotNet's default job, every class and parameter
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,22 +13,28 @@ project="$root/bench/SimHost.Benchmarks"
 artifacts="$root/BenchmarkDotNet.Artifacts"
 
 filters=("$@")
-if [[ ${#filters[@]} -eq 0 ]]; then
-  filters=('*CreateEntitiesBenchmarks*' '*IntegrateBenchmarks*' '*ParticleStepBenchmarks*'
-    '*PhysicsFrameBenchmarks*' '*RoundTripBenchmarks*' '*SnapshotCommitBenchmarks*')
-fi
-
-job=(--short)
 if [[ "${BENCH_FULL:-0}" == "1" ]]; then
   job=()
+  if [[ ${#filters[@]} -eq 0 ]]; then
+    filters=('*')
+  fi
+elif [[ ${#filters[@]} -eq 0 ]]; then
+  job=(--quick)
+  filters=('*OffloadedFrameBenchmarks*' '*MailboxRoundTripBenchmarks*' '*GridForcesBenchmarks*' '*SnapshotCommitBenchmarks*')
+else
+  job=(--short)
 fi
 
 # Old reports would be mistaken for this run's.
 rm -rf "$artifacts/results"
 
-# Release is required: BenchmarkDotNet refuses to measure non-optimised code.
-dotnet run -c Release --project "$project" -- \
+# Built first and apart, so the timing below is the measurement alone. Release is required: BenchmarkDotNet refuses
+# to measure non-optimised code.
+dotnet build -c Release "$project" -v quiet -nologo >/dev/null
+started=$SECONDS
+dotnet run -c Release --no-build --project "$project" -- \
   "${job[@]}" --artifacts "$artifacts" --filter "${filters[@]}"
+elapsed=$((SECONDS - started))
 
 shopt -s nullglob
 reports=("$artifacts"/results/*-report.csv)
@@ -38,7 +44,7 @@ if [[ ${#reports[@]} -eq 0 ]]; then
 fi
 
 echo
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "measured in ${elapsed} s; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for report in "${reports[@]}"; do
   # Report names look like SimHost.Benchmarks.Ecs.IntegrateBenchmarks-report.csv.
   class="$(basename "$report" -report.csv)"
@@ -49,8 +55,10 @@ for report in "${reports[@]}"; do
     NR == 1 {
       for (i = 1; i <= NF; i++) {
         h = unquote($i)
+        header[i] = h
         if (h == "Method") method = i
         else if (h == "Count") count = i
+        else if (h == "OffloadedJob" || h == "Storage" || h == "Workers" || h == "MailboxSpin") params[++nparams] = i
         else if (h == "Ratio") ratio = i
         else if (h == "ns/entity") perEntity = i
         else if (h == "Mean [ns]") mean = i
@@ -59,7 +67,10 @@ for report in "${reports[@]}"; do
     }
     {
       name = class "." unquote($method)
-      if (count) name = name "[Count=" unquote($count) "]"
+      # Parameters as BenchmarkDotNet names them: [Count=1000000, Storage=Shared, Workers=1].
+      inner = count ? "Count=" unquote($count) : ""
+      for (k = 1; k <= nparams; k++) inner = inner (inner == "" ? "" : ", ") header[params[k]] "=" unquote($(params[k]))
+      if (inner != "") name = name "[" inner "]"
       line = name ": " (ratio ? unquote($ratio) : "?")
       if (perEntity && unquote($perEntity) != "-") line = line "  (" unquote($perEntity) " ns/entity)"
       else if (mean) {

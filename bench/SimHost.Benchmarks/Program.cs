@@ -4,9 +4,10 @@ using SimHost.Benchmarks.Configuration;
 namespace SimHost.Benchmarks;
 
 /// <summary>
-/// Runs the suite with BenchmarkDotNet's command line (<c>--filter</c>, <c>--list</c>, ...). <c>--short</c> or
-/// <c>SIMHOST_BENCH_SHORT=1</c> selects the quick in-process job that <c>scripts/bench.sh</c> uses; <c>chart</c> draws
-/// the scaling chart from existing reports.
+/// Runs the suite with BenchmarkDotNet's command line (<c>--filter</c>, <c>--list</c>, ...). <c>--quick</c> measures
+/// the performance targets only with a minimal in-process job (the default of <c>scripts/bench.sh</c>); <c>--short</c>
+/// or <c>SIMHOST_BENCH_SHORT=1</c> the in-process short job over every parameter; <c>chart</c> draws the scaling chart
+/// from existing reports.
 /// </summary>
 internal static class Program
 {
@@ -24,14 +25,18 @@ internal static class Program
             return Charts.ScalingChart.Run(args[1], args[2]);
         }
 
-        bool isShort = Environment.GetEnvironmentVariable(SuiteConfig.ShortEnvironmentVariable) == "1";
+        var mode = Environment.GetEnvironmentVariable(SuiteConfig.ShortEnvironmentVariable) == "1" ? SuiteMode.ShortJob : SuiteMode.Full;
         var forwarded = new List<string>(args.Length);
         foreach (string arg in args)
         {
-            // BenchmarkDotNet rejects options it does not know, so ours is taken out before it parses the rest.
+            // BenchmarkDotNet rejects options it does not know, so ours are taken out before it parses the rest.
             if (arg == SuiteConfig.ShortOption)
             {
-                isShort = true;
+                mode = SuiteMode.ShortJob;
+            }
+            else if (arg == SuiteConfig.QuickOption)
+            {
+                mode = SuiteMode.Quick;
             }
             else
             {
@@ -39,7 +44,9 @@ internal static class Program
             }
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. forwarded], SuiteConfig.Create(isShort));
+        // Set before discovery: the classes' ParamsSource members read it to pick their parameter values.
+        SuiteParameters.Mode = mode;
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. forwarded], SuiteConfig.Create(mode));
         return 0;
     }
 }

@@ -6,8 +6,10 @@ namespace SimHost.Benchmarks.Charts;
 
 /// <summary>
 /// The <c>chart</c> command: draws frame time against entity count, one line per mode (the plain SIMD loop, and each
-/// storage with 0, 1 or 2 workers), from the CSV reports of <c>FrameScalingBenchmarks</c> (or any benchmark with
-/// Count, Storage and Workers parameters), on log-log axes, into a PNG.
+/// storage with 0, 1 or 2 workers), from the CSV reports of <c>OffloadedFrameBenchmarks</c> (or any benchmark with
+/// Count, Storage and Workers parameters), on log-log axes, into a PNG. Only the <c>physics.integrate</c> rows are
+/// drawn when the report has an OffloadedJob column: that job is the plain loop's own arithmetic, so the gap between the lines
+/// is what SimHost adds.
 /// </summary>
 internal static class ScalingChart
 {
@@ -46,7 +48,7 @@ internal static class ScalingChart
 
         if (series.Count == 0)
         {
-            Console.Error.WriteLine($"chart: no report under {resultsDirectory} has Count and '{MeanColumn}' columns; run FrameScalingBenchmarks first.");
+            Console.Error.WriteLine($"chart: no report under {resultsDirectory} has Count and '{MeanColumn}' columns; run OffloadedFrameBenchmarks first.");
             return 2;
         }
 
@@ -95,6 +97,11 @@ internal static class ScalingChart
 
     private static string? SeriesName(string method, Dictionary<string, string> row)
     {
+        if (row.TryGetValue("OffloadedJob", out var job) && job != SimHost.Physics.Jobs.IntegrateJob.JobName)
+        {
+            return null;
+        }
+
         if (method == "PlainArraySimd")
         {
             return "plain SIMD loop (arrays)";

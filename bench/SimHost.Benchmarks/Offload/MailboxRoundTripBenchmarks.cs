@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SimHost.Benchmarks.Baselines;
+using SimHost.Benchmarks.Configuration;
 using SimHost.Benchmarks.Jobs;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
@@ -29,8 +30,11 @@ public class MailboxRoundTripBenchmarks
     private long _rangesFailed;
 
     /// <summary>The mailbox spin count; -1 sends JobStart over the pipe path instead.</summary>
-    [Params(-1, 0, 10, 100, 1_000)]
+    [ParamsSource(nameof(Spins))]
     public int MailboxSpin { get; set; }
+
+    /// <summary>The spin counts of this run's mode.</summary>
+    public static IEnumerable<int> Spins => SuiteParameters.MailboxSpins;
 
     /// <summary>Starts the echo process and connects to it.</summary>
     [GlobalSetup(Target = nameof(PipePingPongRoundTrip))]

@@ -1,20 +1,23 @@
 using BenchmarkDotNet.Attributes;
 using Serilog.Core;
 using SimHost.Benchmarks.Baselines;
+using SimHost.Benchmarks.Configuration;
 using SimHost.Host.Ecs;
 using SimHost.Host.Scenarios;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
 using SimHost.Layout.Segments;
+using SimHost.Physics;
 using SimHost.Physics.Components;
+using SimHost.Physics.Jobs;
 
 namespace SimHost.Benchmarks.Offload;
 
 /// <summary>
-/// One whole offloaded physics frame of the particle scenario (snapshot or shared storage; in-process, 1 or 2
-/// worker processes) against the plain SIMD integrate loop over arrays of the same size: the ratios of the
-/// performance issue's storage targets.
+/// One whole offloaded frame (snapshot or shared storage; in-process, 1 or 2 worker processes) against the plain
+/// SIMD integrate loop over arrays of the same size in the same run: the ratios of the performance issue's storage
+/// targets, and the data behind <c>docs/benchmarks/scaling.png</c> (draw it with the <c>chart</c> command).
 /// </summary>
 public class OffloadedFrameBenchmarks
 {
@@ -27,30 +30,41 @@ public class OffloadedFrameBenchmarks
     private SimulationRunner? _simulation;
     private long _frame;
 
+    /// <summary>The offloaded job: <c>physics.integrate</c> (the baseline's arithmetic) or <c>physics.step</c> (the scenario).</summary>
+    [ParamsSource(nameof(Jobs))]
+    public string OffloadedJob { get; set; } = IntegrateJob.JobName;
+
     /// <summary>Particles in the world.</summary>
-    [Params(1_000_000)]
+    [ParamsSource(nameof(Counts))]
     public int Count { get; set; }
 
     /// <summary>Where the world keeps Position and Velocity.</summary>
-    [Params(StorageMode.Snapshot, StorageMode.Shared)]
+    [ParamsSource(nameof(StorageModes))]
     public StorageMode Storage { get; set; }
 
     /// <summary>Worker processes; 0 runs the job in-process.</summary>
-    [Params(0, 1, 2)]
+    [ParamsSource(nameof(WorkerCounts))]
     public int Workers { get; set; }
 
-    /// <summary>Seeds the world, starts the workers and runs two warm-up frames (segments created and mapped).</summary>
+    /// <summary>The jobs of this run's mode.</summary>
+    public static IEnumerable<string> Jobs => SuiteParameters.FrameJobs;
+
+    /// <summary>The entity counts of this run's mode.</summary>
+    public static IEnumerable<int> Counts => SuiteParameters.FrameEntityCounts;
+
+    /// <summary>The storage modes of this run's mode.</summary>
+    public static IEnumerable<StorageMode> StorageModes => SuiteParameters.FrameStorageModes;
+
+    /// <summary>The worker counts of this run's mode.</summary>
+    public static IEnumerable<int> WorkerCounts => SuiteParameters.FrameWorkerCounts;
+
+    /// <summary>Seeds the arrays and the world alike, starts the workers and runs two warm-up frames (segments created and mapped).</summary>
     [GlobalSetup]
     public void Setup()
     {
         _positions = new Position[Count];
         _velocities = new Velocity[Count];
-        var random = new Random(42);
-        for (var i = 0; i < Count; i++)
-        {
-            _positions[i] = new Position(random.NextSingle() * 100f, random.NextSingle() * 100f, random.NextSingle() * 100f);
-            _velocities[i] = new Velocity(random.NextSingle() - 0.5f, random.NextSingle() - 0.5f, random.NextSingle() - 0.5f);
-        }
+        ParticleScenario.Fill(_positions, _velocities, 1, PhysicsParameters.Default);
 
         _runDirectory = RunDirectory.Create();
         var builder = new SimulationBuilder().WithRunDirectory(_runDirectory).WithStorage(Storage).WithLogger(Logger.None);
@@ -66,7 +80,19 @@ public class OffloadedFrameBenchmarks
             builder.WithExecutor(_pool);
         }
 
-        _simulation = ParticleScenario.Create(builder, new World(), Count, seed: 1);
+        var world = new World();
+        if (OffloadedJob == PhysicsStepJob.JobName)
+        {
+            _simulation = ParticleScenario.Create(builder, world, Count, seed: 1);
+        }
+        else
+        {
+            ParticleScenario.Seed(world, Count, seed: 1, PhysicsParameters.Default);
+            _simulation = builder
+                .AddSystem("integrate", system => system.Writes<Position>().Reads<Velocity>().Offload(OffloadedJob))
+                .Build(world);
+        }
+
         Frame();
         Frame();
     }
@@ -76,15 +102,18 @@ public class OffloadedFrameBenchmarks
     public void Cleanup()
     {
         _simulation?.Dispose();
+        _simulation = null;
         _pool?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _pool = null;
         _runDirectory?.Dispose();
+        _runDirectory = null;
     }
 
     /// <summary>The plain SIMD integrate loop over arrays: Position += Velocity * dt.</summary>
     [Benchmark(Baseline = true)]
     public void PlainArraySimd() => PlainIntegrate.Simd(_positions, _velocities, Dt);
 
-    /// <summary>One frame of the offloaded physics system, commit included.</summary>
+    /// <summary>One frame of the offloaded system, commit included.</summary>
     [Benchmark]
     public void OffloadedFrame() => Frame();
 
