@@ -148,30 +148,66 @@ public sealed class JobContext
     /// <summary>Counts the rows of the range with at least one written component flagged.</summary>
     public int CountChangedRows()
     {
-        var words = ChangedBitset.WordsFor(_range.RowCount);
+        var wordCount = ChangedBitset.WordsFor(_range.RowCount);
         var first = _range.RowStart / JobRange.RowAlignment;
-        var changed = 0;
-        for (var w = 0; w < words; w++)
+        var writable = _range.WritableColumns;
+        if (BitOperations.PopCount(writable) == 1)
         {
-            ulong union = 0;
+            // One written column (the common case): count its bits directly, no union needed.
+            return CountBits(_segment.ChangedWords(BitOperations.TrailingZeroCount(writable)).Slice(first, wordCount), _range.RowCount);
+        }
+
+        // Several written columns: OR their words block by block into a stack buffer (no allocation per job), one
+        // span per column and block rather than one per word.
+        const int BlockWords = 512;
+        Span<ulong> union = stackalloc ulong[BlockWords];
+        var changed = 0;
+        for (var blockStart = 0; blockStart < wordCount; blockStart += BlockWords)
+        {
+            var blockWords = Math.Min(BlockWords, wordCount - blockStart);
+            var block = union[..blockWords];
+            block.Clear();
             for (var column = 0; column < _segment.ColumnCount && column < 64; column++)
             {
-                if ((_range.WritableColumns & (1UL << column)) != 0)
+                if ((writable & (1UL << column)) != 0)
                 {
-                    union |= _segment.ChangedWords(column)[first + w];
+                    var words = _segment.ChangedWords(column).Slice(first + blockStart, blockWords);
+                    for (var w = 0; w < blockWords; w++)
+                    {
+                        block[w] |= words[w];
+                    }
                 }
             }
 
-            var rowsInWord = Math.Min(64, _range.RowCount - (w * 64));
-            if (rowsInWord < 64)
-            {
-                union &= (1UL << rowsInWord) - 1;
-            }
-
-            changed += BitOperations.PopCount(union);
+            var rowsInBlock = Math.Min(blockWords * 64, _range.RowCount - (blockStart * 64));
+            changed += CountBits(block, rowsInBlock);
         }
 
         return changed;
+    }
+
+    private static int CountBits(ReadOnlySpan<ulong> words, int rowCount)
+    {
+        if (words.IsEmpty)
+        {
+            return 0;
+        }
+
+        var changed = 0;
+        for (var w = 0; w < words.Length - 1; w++)
+        {
+            changed += BitOperations.PopCount(words[w]);
+        }
+
+        // Bits past the range's last row belong to no row of it.
+        var rowsInLast = rowCount - ((words.Length - 1) * 64);
+        var last = words[^1];
+        if (rowsInLast < 64)
+        {
+            last &= (1UL << rowsInLast) - 1;
+        }
+
+        return changed + BitOperations.PopCount(last);
     }
 
     /// <summary>Moves the context to tick <paramref name="tick"/>; <see cref="JobRunner"/> calls it before each run of the job.</summary>
