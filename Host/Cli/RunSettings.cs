@@ -54,6 +54,6 @@ public sealed record RunSettings
     /// <summary>The window over which <see cref="MaxRestarts"/> is counted.</summary>
     public TimeSpan RestartWindow { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Where offloaded components' columns live; snapshot stays the default until shared is proven on every path.</summary>
-    public StorageMode Storage { get; init; } = StorageMode.Snapshot;
+    /// <summary>Where offloaded components' columns live; shared (zero-copy) by default, snapshot on request.</summary>
+    public StorageMode Storage { get; init; } = StorageMode.Shared;
 }

@@ -126,7 +126,12 @@ public sealed class OffloadSegments : IDisposable
         return stem.ToString();
     }
 
-    private static int ComputeMaxRowsPerSegment(string systemName, SnapshotColumns columns, long maxSegmentBytes)
+    /// <summary>
+    /// The most rows (a multiple of the job range alignment) one segment of <paramref name="maxSegmentBytes"/> holds.
+    /// Shared storage checks it too, so <c>--segment-size</c> means the same in both storage modes.
+    /// </summary>
+    /// <exception cref="SharedMemoryLimitException">Not even one aligned block of rows fits.</exception>
+    internal static int ComputeMaxRowsPerSegment(string systemName, SnapshotColumns columns, long maxSegmentBytes)
     {
         long perRow = SegmentFormat.EntityHandleSizeBytes;
         for (var i = 0; i < columns.Count; i++)

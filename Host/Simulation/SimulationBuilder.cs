@@ -182,6 +182,10 @@ public sealed class SimulationBuilder
                 IOffloadCoordinator? coordinator = null;
                 if (system.JobName is { } sharedJob && store is not null)
                 {
+                    // Shared segments are sized per archetype, but a segment size that cannot hold one aligned block
+                    // of the system's rows is refused as in snapshot storage: the flag means the same in both modes.
+                    OffloadSegments.ComputeMaxRowsPerSegment(
+                        system.Name, new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads)), _limits.MaxSegmentSizeBytes);
                     catalog.TryGet(sharedJob, out var job);
                     coordinator = new SharedOffloadCoordinator(
                         sharedJob, job!.WritesEveryRow, system.JobParameters, Components(system.ComponentWrites), Components(system.ComponentReads), store, executor, fallback, _logger)
