@@ -7,19 +7,8 @@ public sealed class ParticleStepTests
 {
     private const float Dt = 1f / 64f;
 
-    private static (Position[] Positions, Velocity[] Velocities) RandomParticles(int count, int seed)
-    {
-        var random = new Random(seed);
-        var positions = new Position[count];
-        var velocities = new Velocity[count];
-        for (var i = 0; i < count; i++)
-        {
-            positions[i] = new Position(random.NextSingle() * 100f, random.NextSingle() * 100f, random.NextSingle() * 100f);
-            velocities[i] = new Velocity((random.NextSingle() - 0.5f) * 400f, (random.NextSingle() - 0.5f) * 400f, (random.NextSingle() - 0.5f) * 400f);
-        }
-
-        return (positions, velocities);
-    }
+    private static (Position[] Positions, Velocity[] Velocities) Particles(int count, int seed) =>
+        RandomParticles.Create(count, seed, maxSpeed: 400f);
 
     /// <summary>The scenario's rules written out plainly, one axis at a time, as the reference.</summary>
     private static bool ReferenceStep(ref float p, ref float v, float gravityDt, float min, float max, in PhysicsParameters c)
@@ -49,7 +38,7 @@ public sealed class ParticleStepTests
     public void Run_MatchesThePlainScalarRules_BitForBit(int count)
     {
         var c = PhysicsParameters.Default;
-        var (positions, velocities) = RandomParticles(count, seed: count);
+        var (positions, velocities) = Particles(count, seed: count);
         var expectedP = (Position[])positions.Clone();
         var expectedV = (Velocity[])velocities.Clone();
         var expectedChanged = 0;
@@ -104,7 +93,7 @@ public sealed class ParticleStepTests
     public void Run_OverRangesAlignedTo64_EqualsOneRunOverAll()
     {
         var c = PhysicsParameters.Default;
-        var (p1, v1) = RandomParticles(1000, seed: 3);
+        var (p1, v1) = Particles(1000, seed: 3);
         var (p2, v2) = ((Position[])p1.Clone(), (Velocity[])v1.Clone());
         var whole = new ulong[16];
         var split = new ulong[16];
@@ -124,7 +113,7 @@ public sealed class ParticleStepTests
     public void Run_KeepsEveryParticleInsideTheBox()
     {
         var c = PhysicsParameters.Default;
-        var (positions, velocities) = RandomParticles(500, seed: 9);
+        var (positions, velocities) = Particles(500, seed: 9);
         var words = new ulong[8];
         for (var step = 0; step < 200; step++)
         {

@@ -7,19 +7,8 @@ public sealed class PositionIntegrationTests
 {
     private const float Dt = 1f / 64f;
 
-    private static (Position[] Positions, Velocity[] Velocities) RandomParticles(int count, int seed)
-    {
-        var random = new Random(seed);
-        var positions = new Position[count];
-        var velocities = new Velocity[count];
-        for (var i = 0; i < count; i++)
-        {
-            positions[i] = new Position(random.NextSingle() * 100f, random.NextSingle() * 100f, random.NextSingle() * 100f);
-            velocities[i] = new Velocity((random.NextSingle() - 0.5f) * 40f, (random.NextSingle() - 0.5f) * 40f, (random.NextSingle() - 0.5f) * 40f);
-        }
-
-        return (positions, velocities);
-    }
+    private static (Position[] Positions, Velocity[] Velocities) Particles(int count, int seed) =>
+        RandomParticles.Create(count, seed, maxSpeed: 40f);
 
     [TestCase(1)]
     [TestCase(7)]
@@ -28,7 +17,7 @@ public sealed class PositionIntegrationTests
     [TestCase(4099)]
     public void Run_MatchesThePlainScalarLoop_BitForBit(int count)
     {
-        var (positions, velocities) = RandomParticles(count, seed: count);
+        var (positions, velocities) = Particles(count, seed: count);
         var expected = new Position[count];
         for (var i = 0; i < count; i++)
         {
@@ -47,7 +36,7 @@ public sealed class PositionIntegrationTests
     [Test]
     public void Run_InPlace_GivesTheSameAsOutOfPlace()
     {
-        var (positions, velocities) = RandomParticles(333, seed: 9);
+        var (positions, velocities) = Particles(333, seed: 9);
         var outOfPlace = new Position[positions.Length];
         PositionIntegration.Run(positions, velocities, outOfPlace, new ulong[6], Dt);
 
