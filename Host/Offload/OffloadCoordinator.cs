@@ -10,17 +10,13 @@ namespace SimHost.Host.Offload;
 /// failed ranges from a fresh copy of the untouched world (on the executor, then in-process), and commit the ranges
 /// that succeeded. One per offloaded system; one frame at a time.
 /// </summary>
-public sealed class OffloadCoordinator : IOffloadCoordinator
+public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
 {
     private readonly Snapshot _snapshot;
     private readonly IRangeExecutor _executor;
     private readonly IRangeExecutor _fallback;
     private readonly ILogger _logger;
-    private readonly List<RangeSlice> _ranges = [];
-    private readonly List<RangeSlice> _succeeded = [];
-    private readonly List<RangeSlice> _failed = [];
-    private readonly List<RangeSlice> _stillFailed = [];
-    private ValueTask<RangeOutcome>[] _pending = [];
+    private RangeRetryLoop? _loop;
 
     /// <summary>Coordinates the job <paramref name="jobName"/> of the system whose snapshot is <paramref name="snapshot"/>.</summary>
     /// <param name="jobName">The job to run on every range.</param>
@@ -77,84 +73,29 @@ public sealed class OffloadCoordinator : IOffloadCoordinator
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken)
     {
+        // Built at the first frame, once the init-only retry settings are final.
+        var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
         var rows = SnapshotWriter.Write(query, _snapshot, frameId);
-        // An executor with no live slot (every worker down) would only fail each range: run in-process at once.
-        var first = _executor.ParallelSlots > 0 ? _executor : _fallback;
-        RangeSplitter.Split(_snapshot.RowsPerSegment, Math.Max(1, first.ParallelSlots), _ranges);
-        _succeeded.Clear();
-        _failed.Clear();
-        var timing = new RangeTiming(frameId, deltaTime, time);
-        await RunAllAsync(first, _ranges, _failed, timing, cancellationToken);
-        var failedFirst = _failed.Count;
-        var retried = 0;
+        RangeSplitter.Split(_snapshot.RowsPerSegment, loop.ParallelSlots, loop.Ranges);
 
-        // The world has not moved since the snapshot, so a failed range is restored from it and run again: on the
-        // executor (a fresh worker) first, and in-process when that fails too.
-        var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
-        for (var attempt = 0; _failed.Count > 0 && attempt <= lastAttempt; attempt++)
-        {
-            var executor = attempt < MaxExecutorRetries ? _executor : _fallback;
-            foreach (var range in _failed)
-            {
-                SnapshotWriter.Recopy(_snapshot, range);
-            }
-
-            retried += _failed.Count;
-            _stillFailed.Clear();
-            await RunAllAsync(executor, _failed, _stillFailed, timing, cancellationToken);
-            _failed.Clear();
-            _failed.AddRange(_stillFailed);
-        }
-
-        foreach (var range in _failed)
-        {
-            _logger.Error(
-                "Offloaded system {System}: range {Segment}:{RowStart}+{RowCount} of job {Job} failed every retry; its rows keep their previous values this frame",
-                _snapshot.Segments.SystemName, range.SegmentIndex, range.RowStart, range.RowCount, JobName);
-        }
-
-        var commit = CommitWriter.Commit(_snapshot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_succeeded));
-        return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, _ranges.Count, failedFirst, retried, _failed.Count);
+        // The world does not move while the ranges run, so a failed range is re-copied from it and run again.
+        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), cancellationToken);
+        var commit = CommitWriter.Commit(_snapshot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(loop.Succeeded));
+        return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask RunAllAsync(IRangeExecutor executor, List<RangeSlice> ranges, List<RangeSlice> failed, RangeTiming timing, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in RangeTiming timing)
     {
-        if (_pending.Length < ranges.Count)
-        {
-            _pending = new ValueTask<RangeOutcome>[ranges.Count];
-        }
-
         var segments = _snapshot.Segments;
-        for (var i = 0; i < ranges.Count; i++)
-        {
-            var range = ranges[i];
-            var jobRange = new JobRange(range.RowStart, range.RowCount, segments.Columns.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
-            var request = new RangeRequest(JobName, segments.Segments[range.SegmentIndex], segments.Generation, jobRange);
-#pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
-            _pending[i] = RangeExecution.Start(executor, request, cancellationToken);
-#pragma warning restore CA2012
-        }
-
-        for (var i = 0; i < ranges.Count; i++)
-        {
-            var outcome = await RangeExecution.Outcome(_pending[i]);
-            _pending[i] = default;
-            var range = ranges[i];
-            if (outcome.Succeeded)
-            {
-                _succeeded.Add(range);
-                continue;
-            }
-
-            failed.Add(range);
-            _logger.Warning(
-                "Offloaded system {System}: range {Segment}:{RowStart}+{RowCount} of job {Job} failed on {Where}: {Reason}",
-                segments.SystemName, range.SegmentIndex, range.RowStart, range.RowCount, JobName, RangeExecution.Where(outcome), outcome.Failure);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
+        var jobRange = new JobRange(range.RowStart, range.RowCount, segments.Columns.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
+        return new RangeRequest(JobName, segments.Segments[range.SegmentIndex], segments.Generation, jobRange);
     }
 
-    private readonly record struct RangeTiming(ulong FrameId, double DeltaTime, double Time);
+    /// <inheritdoc/>
+    void IRangeTarget.PrepareRetry(in RangeSlice range) => SnapshotWriter.Recopy(_snapshot, range);
+
+    /// <inheritdoc/>
+    string IRangeTarget.Describe(in RangeSlice range) =>
+        $"system {_snapshot.Segments.SystemName} range {range.SegmentIndex}:{range.RowStart}+{range.RowCount}";
 }

@@ -13,7 +13,7 @@ namespace SimHost.Host.SharedStorage;
 /// written component; otherwise the flagged rows of the completed ranges are block-copied. A failed range is re-run
 /// (executor, then in-process) and, if it fails every time, leaves the world untouched.
 /// </summary>
-public sealed class SharedOffloadCoordinator : IOffloadCoordinator
+public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
 {
     private readonly SharedColumnStore _store;
     private readonly IRangeExecutor _executor;
@@ -22,13 +22,9 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
     private readonly ComponentType[] _writes;
     private readonly ComponentType[] _accessed;
     private readonly List<Target> _targets = [];
-    private readonly List<RangeSlice> _ranges = [];
-    private readonly List<RangeSlice> _succeeded = [];
-    private readonly List<RangeSlice> _failed = [];
-    private readonly List<RangeSlice> _stillFailed = [];
     private int[] _rowsPerTarget = [];
     private int[]?[] _writtenPairsByArchetype = [];
-    private ValueTask<RangeOutcome>[] _pending = [];
+    private RangeRetryLoop? _loop;
 
     /// <summary>Coordinates <paramref name="jobName"/> for a system writing <paramref name="writes"/> and reading <paramref name="reads"/>.</summary>
     /// <param name="jobName">The job to run on every range.</param>
@@ -104,43 +100,32 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
     public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+
+        // Built at the first frame, once the init-only retry settings are final.
+        var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
         var rows = Prepare(query, frameId);
-        var first = _executor.ParallelSlots > 0 ? _executor : _fallback;
-        RangeSplitter.Split(_rowsPerTarget.AsSpan(0, _targets.Count), Math.Max(1, first.ParallelSlots), _ranges);
-        _succeeded.Clear();
-        _failed.Clear();
-        var timing = new RangeTiming(frameId, deltaTime, time);
-        await RunAllAsync(first, _ranges, _failed, timing, cancellationToken);
-        var failedFirst = _failed.Count;
-        var retried = 0;
+        RangeSplitter.Split(_rowsPerTarget.AsSpan(0, _targets.Count), loop.ParallelSlots, loop.Ranges);
 
-        // The live columns are untouched, so a failed range only needs its scratch reset before it runs again.
-        var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
-        for (var attempt = 0; _failed.Count > 0 && attempt <= lastAttempt; attempt++)
-        {
-            var executor = attempt < MaxExecutorRetries ? _executor : _fallback;
-            foreach (var range in _failed)
-            {
-                ResetScratch(range);
-            }
-
-            retried += _failed.Count;
-            _stillFailed.Clear();
-            await RunAllAsync(executor, _failed, _stillFailed, timing, cancellationToken);
-            _failed.Clear();
-            _failed.AddRange(_stillFailed);
-        }
-
-        foreach (var range in _failed)
-        {
-            _logger.Error(
-                "Offloaded system {Archetype}: range {RowStart}+{RowCount} of job {Job} failed every retry; its rows keep their previous values this frame",
-                _targets[range.SegmentIndex].Segment.Archetype, range.RowStart, range.RowCount, JobName);
-        }
-
-        var committed = Commit();
-        return new OffloadResult(rows, committed, 0, _ranges.Count, failedFirst, retried, _failed.Count);
+        // The live columns are untouched while the ranges run, so a failed range only needs its scratch reset.
+        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), cancellationToken);
+        var committed = Commit(loop);
+        return new OffloadResult(rows, committed, 0, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
     }
+
+    /// <inheritdoc/>
+    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in RangeTiming timing)
+    {
+        var target = _targets[range.SegmentIndex];
+        var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
+        return new RangeRequest(JobName, target.Segment.Segment!, target.Segment.Generation, jobRange);
+    }
+
+    /// <inheritdoc/>
+    void IRangeTarget.PrepareRetry(in RangeSlice range) => ResetScratch(range);
+
+    /// <inheritdoc/>
+    string IRangeTarget.Describe(in RangeSlice range) =>
+        $"{_targets[range.SegmentIndex].Segment.Archetype} range {range.RowStart}+{range.RowCount}";
 
     private int Prepare(Query query, ulong frameId)
     {
@@ -226,7 +211,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
         }
     }
 
-    private int Commit()
+    private int Commit(RangeRetryLoop loop)
     {
         var committed = 0;
         for (var t = 0; t < _targets.Count; t++)
@@ -234,14 +219,14 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
             var target = _targets[t];
             var segment = target.Segment;
             var tick = segment.Archetype.World.ChangeTick;
-            if (!HasFailed(t))
+            if (!HasFailed(loop.Abandoned, t))
             {
                 // Every range completed: the scratch holds every row's new value, so making it live is a flip.
                 committed += SwapAll(target, tick);
                 continue;
             }
 
-            foreach (var range in _succeeded)
+            foreach (var range in loop.Succeeded)
             {
                 if (range.SegmentIndex != t)
                 {
@@ -278,9 +263,9 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
         return changed;
     }
 
-    private bool HasFailed(int targetIndex)
+    private static bool HasFailed(List<RangeSlice> abandoned, int targetIndex)
     {
-        foreach (var range in _failed)
+        foreach (var range in abandoned)
         {
             if (range.SegmentIndex == targetIndex)
             {
@@ -290,47 +275,6 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator
 
         return false;
     }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask RunAllAsync(IRangeExecutor executor, List<RangeSlice> ranges, List<RangeSlice> failed, RangeTiming timing, CancellationToken cancellationToken)
-    {
-        if (_pending.Length < ranges.Count)
-        {
-            _pending = new ValueTask<RangeOutcome>[ranges.Count];
-        }
-
-        for (var i = 0; i < ranges.Count; i++)
-        {
-            var range = ranges[i];
-            var target = _targets[range.SegmentIndex];
-            var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
-            var request = new RangeRequest(JobName, target.Segment.Segment!, target.Segment.Generation, jobRange);
-#pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
-            _pending[i] = RangeExecution.Start(executor, request, cancellationToken);
-#pragma warning restore CA2012
-        }
-
-        for (var i = 0; i < ranges.Count; i++)
-        {
-            var outcome = await RangeExecution.Outcome(_pending[i]);
-            _pending[i] = default;
-            var range = ranges[i];
-            if (outcome.Succeeded)
-            {
-                _succeeded.Add(range);
-                continue;
-            }
-
-            failed.Add(range);
-            _logger.Warning(
-                "Offloaded job {Job}: range {RowStart}+{RowCount} of {Archetype} failed on {Where}: {Reason}",
-                JobName, range.RowStart, range.RowCount, _targets[range.SegmentIndex].Segment.Archetype, RangeExecution.Where(outcome), outcome.Failure);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private readonly record struct RangeTiming(ulong FrameId, double DeltaTime, double Time);
 
     private readonly record struct Target(ArchetypeSegment Segment, int[] WrittenPairs, ulong WritableColumns = 0);
 }

@@ -1,0 +1,124 @@
+using System.Runtime.CompilerServices;
+using Serilog;
+
+namespace SimHost.Host.Offload;
+
+/// <summary>
+/// The run-all, retry and fallback loop both offload coordinators share: start every range at once, await them all,
+/// then re-run the failed ones (prepared again from the untouched world by the <see cref="IRangeTarget"/>) on the
+/// executor up to <see cref="MaxExecutorRetries"/> times and in-process last. What succeeded is committed by the
+/// caller; what failed every time is abandoned and logged. One per coordinator, one frame at a time; steady frames
+/// allocate nothing.
+/// </summary>
+internal sealed class RangeRetryLoop
+{
+    private readonly IRangeExecutor _executor;
+    private readonly IRangeExecutor _fallback;
+    private readonly ILogger _logger;
+    private readonly List<RangeSlice> _stillFailed = [];
+    private ValueTask<RangeOutcome>[] _pending = [];
+
+    /// <param name="executor">Runs ranges (workers, or in-process).</param>
+    /// <param name="fallback">Runs a range that failed on the executor every time.</param>
+    /// <param name="logger">Where range failures are reported.</param>
+    public RangeRetryLoop(IRangeExecutor executor, IRangeExecutor fallback, ILogger logger)
+    {
+        _executor = executor;
+        _fallback = fallback;
+        _logger = logger;
+    }
+
+    /// <summary>How many times a failed range is re-run on the executor before the in-process fallback.</summary>
+    public int MaxExecutorRetries { get; init; } = 1;
+
+    /// <summary>Whether a range that failed every executor retry runs in-process as the last resort.</summary>
+    public bool HasInProcessFallback { get; init; } = true;
+
+    /// <summary>The ranges of this frame; the caller fills it (<see cref="RangeSplitter"/>) before <see cref="RunAsync"/>.</summary>
+    public List<RangeSlice> Ranges { get; } = [];
+
+    /// <summary>The ranges that completed this frame, in completion-check order.</summary>
+    public List<RangeSlice> Succeeded { get; } = [];
+
+    /// <summary>The ranges that failed every attempt this frame: nothing of them may be committed.</summary>
+    public List<RangeSlice> Abandoned { get; } = [];
+
+    /// <summary>How many parallel ranges to split into: the executor's slots, or the fallback's when no worker is up.</summary>
+    public int ParallelSlots => Math.Max(1, First.ParallelSlots);
+
+    // An executor with no live slot (every worker down) would only fail each range: run in-process at once.
+    private IRangeExecutor First => _executor.ParallelSlots > 0 ? _executor : _fallback;
+
+    /// <summary>Runs every range of <see cref="Ranges"/>, retrying failures; fills <see cref="Succeeded"/> and <see cref="Abandoned"/>.</summary>
+    /// <returns>Ranges that failed their first run, and range runs retried.</returns>
+    /// <exception cref="OperationCanceledException">The token fired; nothing may be committed then.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<(int FailedFirst, int Retried)> RunAsync(IRangeTarget target, string jobName, RangeTiming timing, CancellationToken cancellationToken)
+    {
+        Succeeded.Clear();
+        Abandoned.Clear();
+        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, cancellationToken);
+        var failedFirst = Abandoned.Count;
+        var retried = 0;
+        var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
+        for (var attempt = 0; Abandoned.Count > 0 && attempt <= lastAttempt; attempt++)
+        {
+            var executor = attempt < MaxExecutorRetries ? _executor : _fallback;
+            foreach (var range in Abandoned)
+            {
+                target.PrepareRetry(range);
+            }
+
+            retried += Abandoned.Count;
+            _stillFailed.Clear();
+            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, cancellationToken);
+            Abandoned.Clear();
+            Abandoned.AddRange(_stillFailed);
+        }
+
+        foreach (var range in Abandoned)
+        {
+            _logger.Error(
+                "Offloaded job {Job}: {Range} failed every retry; its rows keep their previous values this frame",
+                jobName, target.Describe(range));
+        }
+
+        return (failedFirst, retried);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RunAllAsync(
+        IRangeExecutor executor, IRangeTarget target, string jobName, List<RangeSlice> ranges, List<RangeSlice> failed, RangeTiming timing, CancellationToken cancellationToken)
+    {
+        if (_pending.Length < ranges.Count)
+        {
+            _pending = new ValueTask<RangeOutcome>[ranges.Count];
+        }
+
+        for (var i = 0; i < ranges.Count; i++)
+        {
+#pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
+            _pending[i] = RangeExecution.Start(executor, target.RequestFor(ranges[i], timing), cancellationToken);
+#pragma warning restore CA2012
+        }
+
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var outcome = await RangeExecution.Outcome(_pending[i]);
+            _pending[i] = default;
+            var range = ranges[i];
+            if (outcome.Succeeded)
+            {
+                Succeeded.Add(range);
+                continue;
+            }
+
+            failed.Add(range);
+            _logger.Warning(
+                "Offloaded job {Job}: {Range} failed on {Where}: {Reason}",
+                jobName, target.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}
