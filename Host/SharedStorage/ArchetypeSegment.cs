@@ -112,13 +112,6 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
         }
     }
 
-    /// <summary>Clears the scratch changed bits of pair <paramref name="pair"/> for rows [start, +count), start a multiple of 64.</summary>
-    public void ClearScratchChanged(int pair, int start, int count)
-    {
-        var words = Current().ChangedWords(ScratchColumn(pair));
-        words.Slice(start / RowAlignment, SegmentFormat.ChangedWordCount(count)).Clear();
-    }
-
     /// <summary>Copies the live values of pair <paramref name="pair"/> into its scratch for rows [start, +count).</summary>
     public void CopyLiveToScratch(int pair, int start, int count)
     {

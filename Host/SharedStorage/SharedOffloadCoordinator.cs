@@ -161,10 +161,10 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
             }
 
             var count = segment.SyncRows(frameId);
-            foreach (var pair in target.WrittenPairs)
+            // The scratch changed bits need no clearing here: the job runner clears its range's words itself.
+            if (!WritesEveryRow)
             {
-                segment.ClearScratchChanged(pair, 0, count);
-                if (!WritesEveryRow)
+                foreach (var pair in target.WrittenPairs)
                 {
                     segment.CopyLiveToScratch(pair, 0, count);
                 }
@@ -200,14 +200,16 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
 
     private void ResetScratch(in RangeSlice range)
     {
+        // Only in-place jobs need their scratch refilled; the runner clears the changed bits of every run itself.
+        if (WritesEveryRow)
+        {
+            return;
+        }
+
         var target = _targets[range.SegmentIndex];
         foreach (var pair in target.WrittenPairs)
         {
-            target.Segment.ClearScratchChanged(pair, range.RowStart, range.RowCount);
-            if (!WritesEveryRow)
-            {
-                target.Segment.CopyLiveToScratch(pair, range.RowStart, range.RowCount);
-            }
+            target.Segment.CopyLiveToScratch(pair, range.RowStart, range.RowCount);
         }
     }
 

@@ -146,11 +146,24 @@ public sealed class JobContext
     }
 
     /// <summary>Counts the rows of the range with at least one written component flagged.</summary>
-    public int CountChangedRows()
+    public int CountChangedRows() => CountChangedRows(_range.WritableColumns);
+
+    /// <summary>
+    /// Counts like <see cref="CountChangedRows()"/> over the columns the job asked to write only: after
+    /// <see cref="JobRunner"/> cleared every writable column of the range, no other column can hold a bit, and this
+    /// skips the scratch a shared segment marks writable for a component the job only reads.
+    /// </summary>
+    internal int CountChangedRowsOfWrittenColumns() => CountChangedRows(_range.WritableColumns & _writtenColumns);
+
+    private int CountChangedRows(ulong writable)
     {
         var wordCount = ChangedBitset.WordsFor(_range.RowCount);
         var first = _range.RowStart / JobRange.RowAlignment;
-        var writable = _range.WritableColumns;
+        if (writable == 0)
+        {
+            return 0;
+        }
+
         if (BitOperations.PopCount(writable) == 1)
         {
             // One written column (the common case): count its bits directly, no union needed.

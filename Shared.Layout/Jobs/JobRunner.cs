@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SimHost.Layout.Bitsets;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Layout.Jobs;
@@ -8,15 +9,21 @@ public static class JobRunner
 {
     /// <summary>
     /// Runs <paramref name="job"/> over <paramref name="range"/>, <see cref="JobRange.Ticks"/> times back to back. The
-    /// changed bits of the writable columns are the host's business: it clears them when it snapshots, so whatever
-    /// the job sets in any tick is what it changed (the bits of all ticks OR-ed together).
+    /// changed bits of the range's writable columns are cleared first, so whatever the job sets in any tick is what it
+    /// changed (the bits of all ticks OR-ed together).
     /// </summary>
+    /// <remarks>
+    /// The runner clears the bits rather than the host because the runner is about to write them: cleared here they
+    /// stay in this core's cache, where a host-side clear would make every word travel from the host's core first
+    /// (~0.2 ms a frame at 1M rows). Ranges start on multiples of 64 rows, so the words cleared are this range's alone.
+    /// </remarks>
     /// <returns>Rows with a written component flagged, and the time the job took over all ticks.</returns>
     /// <exception cref="Exception">Whatever the job throws propagates; the caller reports it as a failed range.</exception>
     public static JobRunResult Run(IJob job, SharedSegment segment, in JobRange range)
     {
         var context = new JobContext(segment, range);
         var started = Stopwatch.GetTimestamp();
+        ClearChangedWords(segment, range);
         for (var tick = 0; tick < range.Ticks; tick++)
         {
             context.BeginTick(tick);
@@ -24,6 +31,19 @@ public static class JobRunner
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        return new JobRunResult(context.CountChangedRows(), elapsed);
+        return new JobRunResult(context.CountChangedRowsOfWrittenColumns(), elapsed);
+    }
+
+    private static void ClearChangedWords(SharedSegment segment, in JobRange range)
+    {
+        var first = range.RowStart / JobRange.RowAlignment;
+        var words = ChangedBitset.WordsFor(range.RowCount);
+        for (var column = 0; column < segment.ColumnCount && column < 64; column++)
+        {
+            if ((range.WritableColumns & (1UL << column)) != 0)
+            {
+                segment.ChangedWords(column).Slice(first, words).Clear();
+            }
+        }
     }
 }

@@ -61,6 +61,24 @@ public sealed class JobContextTests
     }
 
     [Test]
+    public void Run_ClearsItsRangesStaleChangedBits_AndNoOthers()
+    {
+        // Left over from an earlier run (a failed attempt, or last frame in shared storage): the runner must not count them.
+        var words = _segment.ChangedWords(0);
+        words[0] = ulong.MaxValue;
+        words[1] = ulong.MaxValue;
+        words[2] = ulong.MaxValue;
+
+        var result = JobRunner.Run(new DoubleHeatJob(), _segment, Range(64, 64));
+
+        var heatChangedInRange = Enumerable.Range(64, 64).Count(row => row % 3 != 0);
+        Assert.That(result.RowsChanged, Is.EqualTo(heatChangedInRange));
+        Assert.That(System.Numerics.BitOperations.PopCount(words[1]), Is.EqualTo(heatChangedInRange), "the range's word holds the job's bits only");
+        Assert.That(words[0], Is.EqualTo(ulong.MaxValue), "words of other ranges are not the runner's to clear");
+        Assert.That(words[2], Is.EqualTo(ulong.MaxValue));
+    }
+
+    [Test]
     public void Spans_AreRelativeToTheRange()
     {
         var context = new JobContext(_segment, Range(128, 72));
