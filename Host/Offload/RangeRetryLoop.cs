@@ -57,7 +57,7 @@ internal sealed class RangeRetryLoop
     {
         Succeeded.Clear();
         Abandoned.Clear();
-        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, cancellationToken);
+        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, isFirstBatch: true, cancellationToken);
         var failedFirst = Abandoned.Count;
         var retried = 0;
         var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
@@ -71,7 +71,7 @@ internal sealed class RangeRetryLoop
 
             retried += Abandoned.Count;
             _stillFailed.Clear();
-            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, cancellationToken);
+            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, isFirstBatch: false, cancellationToken);
             Abandoned.Clear();
             Abandoned.AddRange(_stillFailed);
         }
@@ -88,7 +88,14 @@ internal sealed class RangeRetryLoop
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RunAllAsync(
-        IRangeExecutor executor, IRangeTarget target, string jobName, List<RangeSlice> ranges, List<RangeSlice> failed, RangeTiming timing, CancellationToken cancellationToken)
+        IRangeExecutor executor,
+        IRangeTarget target,
+        string jobName,
+        List<RangeSlice> ranges,
+        List<RangeSlice> failed,
+        RangeTiming timing,
+        bool isFirstBatch,
+        CancellationToken cancellationToken)
     {
         if (_pending.Length < ranges.Count)
         {
@@ -100,6 +107,11 @@ internal sealed class RangeRetryLoop
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
             _pending[i] = RangeExecution.Start(executor, target.RequestFor(ranges[i], timing), cancellationToken);
 #pragma warning restore CA2012
+        }
+
+        if (isFirstBatch)
+        {
+            target.WhileRangesRun();
         }
 
         for (var i = 0; i < ranges.Count; i++)

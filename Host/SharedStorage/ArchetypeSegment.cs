@@ -112,6 +112,9 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
         }
     }
 
+    /// <summary>Applies the change ticks a <see cref="Swap"/> of pair <paramref name="pair"/> deferred, if any.</summary>
+    public void ApplyDeferredStamp(int pair) => _columns[pair]?.ApplyDeferredStamp();
+
     /// <summary>Copies the live values of pair <paramref name="pair"/> into its scratch for rows [start, +count).</summary>
     public void CopyLiveToScratch(int pair, int start, int count)
     {
@@ -123,7 +126,8 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
 
     /// <summary>
     /// Makes the scratch column of pair <paramref name="pair"/> live (and the live one scratch), stamping the rows its
-    /// changed bits flag at <paramref name="tick"/>. Valid only when every row below the archetype's count was written.
+    /// changed bits flag at <paramref name="tick"/> (deferred: see <see cref="Column.DeferStamp"/>; the coordinator
+    /// applies it while the next frame's ranges run). Valid only when every row below the archetype's count was written.
     /// </summary>
     /// <returns>The changed words of the rows, for counting.</returns>
     public ReadOnlySpan<ulong> Swap(int pair, uint tick)
@@ -131,7 +135,8 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
         var segment = Current();
         var words = segment.ChangedWords(ScratchColumn(pair));
         var count = Archetype.Count;
-        StampTicks(pair, words, 0, count, tick);
+        var column = _columns[pair] ?? throw new InvalidOperationException("The pair has no column attached.");
+        column.DeferStamp(words, count, tick);
         _live[pair] = 1 - _live[pair];
         Bind(pair);
         return words[..SegmentFormat.ChangedWordCount(count)];
@@ -226,41 +231,7 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
     private void StampTicks(int pair, ReadOnlySpan<ulong> words, int start, int count, uint tick)
     {
         var column = _columns[pair] ?? throw new InvalidOperationException("The pair has no column attached.");
-        var ticks = column.ChangedTicks.AsSpan();
-        var any = false;
-        var end = start + count;
-        for (var word = start / RowAlignment; word * RowAlignment < end; word++)
-        {
-            var bits = words[word];
-            var wordStart = word * RowAlignment;
-            var rows = Math.Min(RowAlignment, end - wordStart);
-            if (rows < RowAlignment)
-            {
-                bits &= (1UL << rows) - 1;
-            }
-
-            if (bits == 0)
-            {
-                continue;
-            }
-
-            any = true;
-            if (bits == ulong.MaxValue)
-            {
-                // A moving particle system flags whole words: one fill, not 64 bit tests.
-                ticks.Slice(wordStart, RowAlignment).Fill(tick);
-                continue;
-            }
-
-            while (bits != 0)
-            {
-                var bit = BitOperations.TrailingZeroCount(bits);
-                ticks[wordStart + bit] = tick;
-                bits &= bits - 1;
-            }
-        }
-
-        if (any)
+        if (Column.StampFlaggedRows(column.ChangedTicks, words, start, count, tick))
         {
             column.LastChangedTick = tick;
         }

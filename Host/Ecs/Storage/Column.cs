@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace SimHost.Host.Ecs;
 
 /// <summary>
@@ -6,16 +8,41 @@ namespace SimHost.Host.Ecs;
 /// </summary>
 internal abstract class Column
 {
+    private const int RowsPerWord = 64;
+
+    private readonly Lock _deferredGate = new();
+    private uint[] _changedTicks;
+    private ulong[] _deferredWords = [];
+    private int _deferredRows;
+    private uint _deferredTick;
+    private volatile bool _hasDeferredStamp;
+
     protected Column(int componentId, int capacity)
     {
         ComponentId = componentId;
-        ChangedTicks = new uint[capacity];
+        _changedTicks = new uint[capacity];
     }
 
     public int ComponentId { get; }
 
-    /// <summary>The tick at which each row was last written; moves with the row's value.</summary>
-    public uint[] ChangedTicks { get; protected set; }
+    /// <summary>
+    /// The tick at which each row was last written; moves with the row's value. Reading it first applies a stamp
+    /// deferred by <see cref="DeferStamp"/>, so no reader ever sees ticks older than the last commit.
+    /// </summary>
+    public uint[] ChangedTicks
+    {
+        get
+        {
+            if (_hasDeferredStamp)
+            {
+                ApplyDeferredStamp();
+            }
+
+            return _changedTicks;
+        }
+
+        protected set => _changedTicks = value;
+    }
 
     /// <summary>The highest tick ever stamped on this column, so change filters skip untouched archetypes.</summary>
     public uint LastChangedTick { get; set; }
@@ -45,6 +72,93 @@ internal abstract class Column
 
     /// <summary>Fills <paramref name="count"/> rows from <paramref name="start"/> with one value given as raw bytes.</summary>
     public abstract void Fill(int start, int count, ReadOnlySpan<byte> value);
+
+    /// <summary>
+    /// Stamps <paramref name="tick"/> on the flagged rows of <paramref name="words"/> (row r is bit r % 64 of word
+    /// r / 64) among the first <paramref name="rows"/> rows, later: the words are copied and applied at the next read
+    /// of <see cref="ChangedTicks"/> or by <see cref="ApplyDeferredStamp"/>, whichever comes first.
+    /// <see cref="LastChangedTick"/> moves at once, so change filters see the change immediately.
+    /// </summary>
+    /// <remarks>
+    /// A commit of a 1M-row shared column would otherwise write 4 MB of ticks while the frame waits; deferred, the
+    /// host applies them while the next frame's workers run (shared storage's commit).
+    /// </remarks>
+    public void DeferStamp(ReadOnlySpan<ulong> words, int rows, uint tick)
+    {
+        ApplyDeferredStamp();
+        var wordCount = (rows + RowsPerWord - 1) / RowsPerWord;
+        if (!words[..wordCount].ContainsAnyExcept(0UL))
+        {
+            return;
+        }
+
+        if (_deferredWords.Length < wordCount)
+        {
+            _deferredWords = GC.AllocateUninitializedArray<ulong>(wordCount);
+        }
+
+        words[..wordCount].CopyTo(_deferredWords);
+        (_deferredRows, _deferredTick) = (rows, tick);
+        LastChangedTick = tick;
+        _hasDeferredStamp = true;
+    }
+
+    /// <summary>Applies a stamp deferred by <see cref="DeferStamp"/>, if any; safe from concurrent readers.</summary>
+    public void ApplyDeferredStamp()
+    {
+        if (!_hasDeferredStamp)
+        {
+            return;
+        }
+
+        lock (_deferredGate)
+        {
+            if (_hasDeferredStamp)
+            {
+                StampFlaggedRows(_changedTicks, _deferredWords, 0, _deferredRows, _deferredTick);
+                _hasDeferredStamp = false;
+            }
+        }
+    }
+
+    /// <summary>Stamps <paramref name="tick"/> on the rows of [start, +count) whose bit is set; start is a multiple of 64.</summary>
+    /// <returns>Whether any row was stamped.</returns>
+    public static bool StampFlaggedRows(Span<uint> ticks, ReadOnlySpan<ulong> words, int start, int count, uint tick)
+    {
+        var any = false;
+        var end = start + count;
+        for (var word = start / RowsPerWord; word * RowsPerWord < end; word++)
+        {
+            var bits = words[word];
+            var wordStart = word * RowsPerWord;
+            var rows = Math.Min(RowsPerWord, end - wordStart);
+            if (rows < RowsPerWord)
+            {
+                bits &= (1UL << rows) - 1;
+            }
+
+            if (bits == 0)
+            {
+                continue;
+            }
+
+            any = true;
+            if (bits == ulong.MaxValue)
+            {
+                // A moving particle system flags whole words: one fill, not 64 bit tests.
+                ticks.Slice(wordStart, RowsPerWord).Fill(tick);
+                continue;
+            }
+
+            while (bits != 0)
+            {
+                ticks[wordStart + BitOperations.TrailingZeroCount(bits)] = tick;
+                bits &= bits - 1;
+            }
+        }
+
+        return any;
+    }
 
     public void MarkChanged(int row, uint tick)
     {
