@@ -33,7 +33,9 @@ internal sealed class SegmentCache : IDisposable
     {
         if (_segments.TryGetValue(path, out var entry))
         {
-            if (entry.Generation == generation)
+            // A kept mapping is trusted only while its layout is as validated: a header rewritten under it without a
+            // new generation is reopened, and the validator rejects it with its precise error.
+            if (entry.Generation == generation && entry.Segment.IsLayoutIntact())
             {
                 return entry.Segment;
             }

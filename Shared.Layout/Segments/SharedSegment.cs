@@ -12,11 +12,17 @@ public sealed class SharedSegment : IDisposable
     private readonly MappedRegion _region;
     private readonly SegmentPlan _plan;
 
+    // The header and column table the validated plan implies, encoded once; see IsLayoutIntact.
+    private readonly byte[] _expectedHeader = new byte[SegmentFormat.HeaderSizeBytes];
+    private readonly byte[] _expectedTable;
+
     private SharedSegment(string path, SegmentPlan plan, MappedRegion region)
     {
         Path = path;
         _plan = plan;
         _region = region;
+        _expectedTable = new byte[plan.ColumnCount * SegmentFormat.ColumnEntrySizeBytes];
+        SegmentCodec.WriteHeaderAndTable(plan, _expectedHeader, _expectedTable);
     }
 
     /// <summary>The segment file's path.</summary>
@@ -168,6 +174,21 @@ public sealed class SharedSegment : IDisposable
             stream?.Dispose();
             throw new SegmentFormatException(SegmentError.Unreadable, path, $"cannot open, read or map the file: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>
+    /// Whether the mapped header's fixed fields (everything but row count, frame id and job sequence) and the column
+    /// table still say what was validated when this segment was opened or created. A worker checks it before every
+    /// job, so a header rewritten under a mapping it keeps is caught even without a new segment generation.
+    /// </summary>
+    /// <returns>False when any of those bytes changed; reopen the segment to get the validator's precise error.</returns>
+    public bool IsLayoutIntact()
+    {
+        var header = Header;
+        ReadOnlySpan<byte> expected = _expectedHeader;
+        return header[..SegmentFormat.RowCountOffset].SequenceEqual(expected[..SegmentFormat.RowCountOffset])
+            && header[SegmentFormat.ColumnCountOffset..SegmentFormat.ReservedOffset].SequenceEqual(expected[SegmentFormat.ColumnCountOffset..SegmentFormat.ReservedOffset])
+            && _region.Bytes(_plan.ColumnTableOffset, _expectedTable.Length).SequenceEqual(_expectedTable);
     }
 
     /// <summary>The raw bytes of component column <paramref name="columnIndex"/>, for the whole capacity.</summary>
