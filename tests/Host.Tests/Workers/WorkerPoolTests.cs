@@ -238,7 +238,7 @@ public sealed class WorkerPoolTests
         {
             Assert.That(outcome.Succeeded, Is.False);
             Assert.That(pool.ParallelSlots, Is.Zero);
-            Assert.That(WorkerProcessCensus.FindOurWorkers(), Is.Empty);
+            Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty);
         });
     }
 

@@ -95,7 +95,7 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
             await Within(Pool.DisposeAsync().AsTask(), "disposing the worker pool");
         }
 
-        var leftovers = WorkerProcessCensus.FindOurWorkers();
+        var leftovers = ProcessCensus.FindWorkersOfThisProcess();
         foreach (var pid in leftovers)
         {
             try

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace SimHost.Tests.EndToEnd.Support;
+namespace SimHost.Tests;
 
-/// <summary>Finds live (not zombie) processes whose command line contains a marker, such as a test's private folder.</summary>
+/// <summary>
+/// Finds live (not zombie) worker processes whose command line contains a marker, such as a test's private folder;
+/// shared as source by the test projects that start real workers.
+/// </summary>
 internal static class ProcessCensus
 {
     /// <summary>Live simhost-worker processes whose command line contains <paramref name="marker"/>.</summary>
@@ -34,6 +37,13 @@ internal static class ProcessCensus
 
         return found;
     }
+
+    /// <summary>
+    /// The worker processes this test process started, of any generation: their --pipe argument carries this
+    /// process's id (see WorkerPool's pipe names), which no other run's workers share.
+    /// </summary>
+    public static List<int> FindWorkersOfThisProcess() =>
+        FindWorkers($"simhost-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-");
 
     /// <summary>Kills the processes (best effort) so one failing test does not leak into the next.</summary>
     public static void Kill(IEnumerable<int> pids)
