@@ -53,7 +53,7 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
         }
 
         var range = new JobRange(
-            (int)start.RowStart, (int)start.RowCount, start.WritableColumns, start.FrameId, start.DeltaTime, start.Time, start.Parameters.AsMemory(), (int)Math.Min(start.Ticks, int.MaxValue));
+            (int)start.RowStart, (int)start.RowCount, start.WritableColumns, start.FrameId, start.DeltaTime, start.Time, start.Parameters.AsMemory(), (int)Math.Min(start.Ticks, int.MaxValue), start.LiveColumns);
         JobRunResult result;
         try
         {

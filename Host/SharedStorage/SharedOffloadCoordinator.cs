@@ -122,7 +122,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
     RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in RangeTiming timing)
     {
         var target = _targets[range.SegmentIndex];
-        var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
+        var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks, target.LiveColumns);
         return new RangeRequest(JobName, target.Segment.Segment!, target.Segment.Generation, jobRange);
     }
 
@@ -168,6 +168,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
                 ?? throw new InvalidOperationException($"Job '{JobName}' matched {archetype}, whose columns are not shared; build the world's storage with the system's components.");
             var target = new Target(segment, WrittenPairsOf(archetype));
             ulong writable = 0;
+            ulong live = 0;
             for (var i = 0; i < _accessed.Length; i++)
             {
                 var pair = segment.PairOf(_accessed[i].Id);
@@ -176,10 +177,12 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
                     throw new InvalidOperationException($"Job '{JobName}' matched {archetype}, which does not share {_accessed[i].Name}; its query must require every component it reads or writes.");
                 }
 
-                // Every accessed pair marks its scratch writable, so the job tells live from scratch for reads too.
-                writable |= 1UL << segment.ScratchColumn(pair);
+                // The job reads every accessed pair's live column and writes only the scratch of the pairs it writes, so
+                // writing a component the system only reads is refused in the worker as in snapshot storage.
+                live |= 1UL << segment.LiveColumn(pair);
                 if (i < _writes.Length)
                 {
+                    writable |= 1UL << segment.ScratchColumn(pair);
                     target.WrittenPairs[i] = pair;
                 }
             }
@@ -194,7 +197,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
                 }
             }
 
-            _targets.Add(target with { WritableColumns = writable });
+            _targets.Add(target with { WritableColumns = writable, LiveColumns = live });
             rows += count;
         }
 
@@ -302,5 +305,5 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
         return false;
     }
 
-    private readonly record struct Target(ArchetypeSegment Segment, int[] WrittenPairs, ulong WritableColumns = 0);
+    private readonly record struct Target(ArchetypeSegment Segment, int[] WrittenPairs, ulong WritableColumns = 0, ulong LiveColumns = 0);
 }

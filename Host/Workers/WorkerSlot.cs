@@ -112,7 +112,8 @@ internal sealed class WorkerSlot
             range.Time,
             [.. range.Parameters.Span],
             range.WritableColumns,
-            (uint)range.Ticks);
+            (uint)range.Ticks,
+            range.LiveColumns);
         var sequence = Interlocked.Increment(ref _sequence);
         var what = string.Create(CultureInfo.InvariantCulture, $"{request.JobName} rows {range.RowStart}+{range.RowCount} (#{sequence})");
         try

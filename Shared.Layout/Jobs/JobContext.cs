@@ -23,8 +23,7 @@ public sealed class JobContext
     private readonly JobRange _range;
 
     // Columns the job has asked to write (bit = column index): on later ticks only these hold the previous tick's
-    // values. A shared segment also marks the scratch of a read-only component writable (to tell it from the live
-    // column), and that scratch holds garbage for a job that writes every row.
+    // values; a writable column the job never wrote holds nothing meaningful (a shared segment's scratch).
     private ulong _writtenColumns;
 
     /// <summary>Creates the view of <paramref name="range"/> over <paramref name="segment"/>.</summary>
@@ -260,8 +259,34 @@ public sealed class JobContext
             }
         }
 
-        var live = FindColumn(ComponentLayout.Of<T>().Hash, writable: false);
+        var hash = ComponentLayout.Of<T>().Hash;
+        if (_range.LiveColumns != 0)
+        {
+            // Shared storage: the host names the live column of every component the job accesses.
+            var named = FindColumn(hash, _range.LiveColumns);
+            if (named >= 0)
+            {
+                return named;
+            }
+        }
+
+        var live = FindColumn(hash, writable: false);
         return live >= 0 ? live : ColumnOf<T>();
+    }
+
+
+    private int FindColumn(ulong layoutHash, ulong columns)
+    {
+        var plan = _segment.Plan;
+        for (var i = 0; i < plan.ColumnCount && i < 64; i++)
+        {
+            if ((columns & (1UL << i)) != 0 && plan.Column(i).LayoutHash == layoutHash)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private int FindColumn(ulong layoutHash, bool writable)

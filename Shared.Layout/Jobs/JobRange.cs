@@ -12,6 +12,10 @@ namespace SimHost.Layout.Jobs;
 /// How many ticks of <paramref name="DeltaTime"/> the job runs back to back over the range, at least 1; tick i starts
 /// at <paramref name="Time"/> + i × <paramref name="DeltaTime"/>.
 /// </param>
+/// <param name="LiveColumns">
+/// Bit i set: segment column i holds the current values of a component the job accesses (shared storage, where each
+/// component has a live and a scratch column); 0 when each component has one column.
+/// </param>
 public readonly record struct JobRange(
     int RowStart,
     int RowCount,
@@ -20,7 +24,8 @@ public readonly record struct JobRange(
     double DeltaTime,
     double Time,
     ReadOnlyMemory<byte> Parameters,
-    int Ticks = 1)
+    int Ticks = 1,
+    ulong LiveColumns = 0)
 {
     /// <summary>Rows per changed-bitset word; every range starts on a multiple of it.</summary>
     public const int RowAlignment = 64;

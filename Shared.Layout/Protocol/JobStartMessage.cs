@@ -16,7 +16,7 @@ namespace SimHost.Layout.Protocol;
 public sealed record JobStartMessage : ProtocolMessage
 {
     private const int FixedBodyBytes =
-        (2 * sizeof(ulong)) + (4 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);
+        (3 * sizeof(ulong)) + (4 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);
 
     /// <summary>Creates a JobStart.</summary>
     /// <param name="frameId">The simulation frame this job belongs to.</param>
@@ -30,7 +30,12 @@ public sealed record JobStartMessage : ProtocolMessage
     /// <param name="parameters">Job-specific bytes; at most <see cref="ProtocolConstants.MaxParameterBytes"/>.</param>
     /// <param name="writableColumns">Bit i set: the job may write segment column i (the system's declared writes).</param>
     /// <param name="ticks">How many ticks of <paramref name="deltaTime"/> the worker runs back to back; at least 1.</param>
-    /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, a time is not finite, or ticks is outside 1 to MaxTicks.</exception>
+    /// <param name="liveColumns">
+    /// Bit i set: segment column i holds the current values of a component the job reads (shared storage, where a
+    /// component has a live and a scratch column); 0 in a segment with one column per component. Disjoint from
+    /// <paramref name="writableColumns"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">A string or the parameters break their caps, the range overflows u32, a time is not finite, ticks is outside 1 to MaxTicks, or a column is both live and writable.</exception>
     public JobStartMessage(
         ulong frameId,
         string jobName,
@@ -42,7 +47,8 @@ public sealed record JobStartMessage : ProtocolMessage
         double time,
         ImmutableArray<byte> parameters,
         ulong writableColumns = 0,
-        uint ticks = 1)
+        uint ticks = 1,
+        ulong liveColumns = 0)
     {
         ProtocolText.RequireCapped(jobName, ProtocolConstants.MaxJobNameBytes, nameof(jobName));
         ProtocolText.RequireCapped(segmentPath, ProtocolConstants.MaxSegmentPathBytes, nameof(segmentPath));
@@ -74,6 +80,11 @@ public sealed record JobStartMessage : ProtocolMessage
             throw new ArgumentOutOfRangeException(nameof(ticks), ticks, $"A job runs 1 to {ProtocolConstants.MaxTicks} ticks.");
         }
 
+        if ((liveColumns & writableColumns) != 0)
+        {
+            throw new ArgumentException($"Columns 0x{liveColumns & writableColumns:X} are both live and writable; a job writes only scratch columns.", nameof(liveColumns));
+        }
+
         FrameId = frameId;
         JobName = jobName;
         SegmentPath = segmentPath;
@@ -85,6 +96,7 @@ public sealed record JobStartMessage : ProtocolMessage
         Parameters = parameters;
         WritableColumns = writableColumns;
         Ticks = ticks;
+        LiveColumns = liveColumns;
     }
 
     /// <inheritdoc/>
@@ -123,6 +135,12 @@ public sealed record JobStartMessage : ProtocolMessage
     /// </summary>
     public ulong WritableColumns { get; }
 
+    /// <summary>
+    /// Bit i set: segment column i holds the current values of a component the job reads or writes (shared storage's
+    /// live columns); 0 when every component has one column. Never overlaps <see cref="WritableColumns"/>.
+    /// </summary>
+    public ulong LiveColumns { get; }
+
     /// <summary>Job-specific parameter bytes, opaque to the protocol.</summary>
     public ImmutableArray<byte> Parameters { get; }
 
@@ -146,6 +164,7 @@ public sealed record JobStartMessage : ProtocolMessage
             && RowStart == other.RowStart
             && RowCount == other.RowCount
             && WritableColumns == other.WritableColumns
+            && LiveColumns == other.LiveColumns
             && DeltaTime.Equals(other.DeltaTime)
             && Time.Equals(other.Time)
             && Ticks == other.Ticks
@@ -161,6 +180,7 @@ public sealed record JobStartMessage : ProtocolMessage
         writer.WriteUInt32(RowStart);
         writer.WriteUInt32(RowCount);
         writer.WriteUInt64(WritableColumns);
+        writer.WriteUInt64(LiveColumns);
         writer.WriteDouble(DeltaTime);
         writer.WriteDouble(Time);
         writer.WriteUInt32(Ticks);
@@ -176,6 +196,7 @@ public sealed record JobStartMessage : ProtocolMessage
         var rowStart = reader.ReadUInt32("RowStart");
         var rowCount = reader.ReadUInt32("RowCount");
         var writableColumns = reader.ReadUInt64("WritableColumns");
+        var liveColumns = reader.ReadUInt64("LiveColumns");
         var deltaTime = reader.ReadDouble("DeltaTime");
         var time = reader.ReadDouble("Time");
         var ticks = reader.ReadUInt32("Ticks");
@@ -191,7 +212,8 @@ public sealed record JobStartMessage : ProtocolMessage
         BodyReader.Require(double.IsFinite(deltaTime), $"JobStart.DeltaTime {deltaTime} is not finite.");
         BodyReader.Require(double.IsFinite(time), $"JobStart.Time {time} is not finite.");
         BodyReader.Require(ticks is > 0 and <= ProtocolConstants.MaxTicks, $"JobStart.Ticks is {ticks}; a job runs 1 to {ProtocolConstants.MaxTicks} ticks.");
-        return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters, writableColumns, ticks);
+        BodyReader.Require((liveColumns & writableColumns) == 0, $"JobStart columns 0x{liveColumns & writableColumns:X} are both live and writable.");
+        return new JobStartMessage(frameId, jobName, segmentPath, generation, rowStart, rowCount, deltaTime, time, parameters, writableColumns, ticks, liveColumns);
     }
 
     private static bool IsRangeValid(uint rowStart, uint rowCount) => (ulong)rowStart + rowCount <= uint.MaxValue;

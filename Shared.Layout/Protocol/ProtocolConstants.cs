@@ -8,9 +8,9 @@ public static class ProtocolConstants
 {
     /// <summary>
     /// The protocol version written in every frame header and in <see cref="HelloMessage"/>. Version 2 added the tick
-    /// count to JobStart.
+    /// count to JobStart, version 3 its live-columns mask.
     /// </summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
 
     /// <summary>Size of the length field that starts every frame.</summary>
     public const int LengthFieldBytes = 4;

@@ -144,6 +144,26 @@ public sealed class SharedStorageTests
         Assert.That(OffloadTestSupport.HeatOf(world, entities), Is.EqualTo(Enumerable.Range(0, 300).Select(i => i + 6).ToArray()));
     }
 
+    [TestCase(StorageMode.Shared)]
+    [TestCase(StorageMode.Snapshot)]
+    public async Task AJobWritingAComponentItsSystemOnlyReads_IsRefused_AndTheComponentKeepsItsValues(StorageMode storage)
+    {
+        var world = new World();
+        var entities = OffloadTestSupport.CreateHeated(world, 100, rate: 2);
+        var sink = new CollectingSink();
+        using var logger = new Serilog.LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        using var simulation = new SimulationBuilder().WithJobs(OffloadTestSupport.Catalog).WithRunDirectory(_directory)
+            .WithStorage(storage).WithExecutorRetries(0).WithInProcessFallback(false).WithLogger(logger)
+            .AddSystem("heat", system => system.Writes<Heat>().Reads<Rate>().Offload(WritesItsInputJob.JobName))
+            .Build(world);
+
+        var stats = await simulation.RunFrameAsync(Dt, 0);
+
+        Assert.That(stats.HasFailures, Is.True, "the write must be refused, not discarded");
+        Assert.That(sink.Lines, Has.Some.Contains("only reads"), "the range fails with the job context's refusal");
+        Assert.That(entities.Select(e => world.Get<Rate>(e).Value), Has.All.EqualTo(2));
+    }
+
     [Test]
     public async Task SharedStorage_FailedRange_LeavesItsRowsAndTicksUntouched()
     {

@@ -69,7 +69,7 @@ public sealed class WorkerHandshakeTests
     }
 
     [TestCase(7u, ProtocolConstants.Version, "worker id 7, expected 3")]
-    [TestCase(3u, (ushort)3, "protocol version 3")]
+    [TestCase(3u, (ushort)2, "protocol version 2")]
     public async Task WrongIdentity_WithTheRightToken_IsRefused(uint workerId, ushort version, string reason)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));

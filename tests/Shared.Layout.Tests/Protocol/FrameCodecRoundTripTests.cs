@@ -37,7 +37,7 @@ public sealed class FrameCodecRoundTripTests
     {
         var frame = SampleMessages.Encode(PingMessage.Instance, sequence: 0x0102030405060708UL);
 
-        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 2, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
+        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 3, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
     }
 
     [Test]
@@ -53,10 +53,25 @@ public sealed class FrameCodecRoundTripTests
     {
         var body = SampleMessages.Body(SampleMessages.JobStart());
 
-        Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(44)), Is.EqualTo(4u));
-        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(48)), Is.EqualTo((ushort)"physics.integrate".Length));
-        Assert.That(body, Has.Length.EqualTo(56 + "physics.integrate".Length + "/dev/shm/simhost-1234-physics-0".Length + 5));
+        Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(52)), Is.EqualTo(4u));
+        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(56)), Is.EqualTo((ushort)"physics.integrate".Length));
+        Assert.That(body, Has.Length.EqualTo(64 + "physics.integrate".Length + "/dev/shm/simhost-1234-physics-0".Length + 5));
     }
+
+    [Test]
+    public void Encode_WritesTheLiveColumnsAfterTheWritableOnes()
+    {
+        var body = SampleMessages.Body(new JobStartMessage(1, "j", "/p", 1, 0, 64, 0.1, 0, [], writableColumns: 0b1000, liveColumns: 0b0101));
+
+        Assert.That(BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(20)), Is.EqualTo(0b1000UL));
+        Assert.That(BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(28)), Is.EqualTo(0b0101UL));
+    }
+
+    [Test]
+    public void JobStart_RejectsAColumnBothLiveAndWritable() =>
+        Assert.That(
+            () => new JobStartMessage(1, "physics.step", "/dev/shm/x", 1, 0, 64, 0.01, 0, [], writableColumns: 0b10, liveColumns: 0b11),
+            Throws.ArgumentException.With.Message.Contains("both live and writable"));
 
     [Test]
     public void JobStart_RejectsZeroTicks()
@@ -107,8 +122,9 @@ public sealed class FrameCodecRoundTripTests
         var numbers = Gen.Select(Gen.ULong, Gen.UInt, Gen.UInt[0, 1 << 20], Gen.UInt[0, 1 << 20]);
         var times = Gen.Select(Gen.Double[-1e9, 1e9], Gen.Double[0, 1e9]);
         var parameters = Gen.Byte.Array[0, 64];
-        var gen = Gen.Select(text, text, numbers, times, parameters, Gen.ULong, (name, path, n, t, p, seq) =>
-            (Message: new JobStartMessage(n.Item1, name, path, n.Item2, n.Item3, n.Item4, t.Item1, t.Item2, [.. p]), Sequence: seq));
+        var masks = Gen.Select(Gen.ULong, Gen.ULong, Gen.ULong);
+        var gen = Gen.Select(text, text, numbers, times, parameters, masks, (name, path, n, t, p, m) =>
+            (Message: new JobStartMessage(n.Item1, name, path, n.Item2, n.Item3, n.Item4, t.Item1, t.Item2, [.. p], m.Item2, 1, m.Item3 & ~m.Item2), Sequence: m.Item1));
 
         gen.SampleFixed(sample =>
         {

@@ -7,8 +7,9 @@ namespace SimHost.Tests.SharedLayout.Protocol;
 public sealed class FrameDecoderRejectionTests
 {
     // Body offsets from docs/protocol.md.
-    private const int JobStartTicksOffset = 44;
-    private const int JobStartJobNameLengthOffset = 48;
+    private const int JobStartLiveColumnsOffset = 28;
+    private const int JobStartTicksOffset = 52;
+    private const int JobStartJobNameLengthOffset = 56;
     private const int HelloHashCountOffset = 42;
 
     [TestCase((ushort)0)]
@@ -23,7 +24,8 @@ public sealed class FrameDecoderRejectionTests
 
     [TestCase((ushort)0)]
     [TestCase((ushort)1)]
-    [TestCase((ushort)3)]
+    [TestCase((ushort)2)]
+    [TestCase((ushort)4)]
     public void Decode_RejectsWrongVersion(ushort version)
     {
         var frame = SampleMessages.RawFrame(MessageType.Ping, [], version);
@@ -198,6 +200,16 @@ public sealed class FrameDecoderRejectionTests
     }
 
     [Test]
+    public void Decode_RejectsAColumnBothLiveAndWritable()
+    {
+        var body = SampleMessages.Body(SampleMessages.JobStart());
+        var writable = BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(20));
+        BinaryPrimitives.WriteUInt64LittleEndian(body.AsSpan(JobStartLiveColumnsOffset), writable);
+
+        AssertRejected(SampleMessages.RawFrame(MessageType.JobStart, body), ProtocolError.InvalidFieldValue);
+    }
+
+    [Test]
     public void Decode_RejectsZeroJobTimeout()
     {
         var body = SampleMessages.Body(SampleMessages.Welcome());
@@ -238,7 +250,7 @@ public sealed class FrameDecoderRejectionTests
     public void Decode_RejectsNonFiniteDeltaTime()
     {
         var body = SampleMessages.Body(SampleMessages.JobStart());
-        BinaryPrimitives.WriteDoubleLittleEndian(body.AsSpan(28), double.NaN);
+        BinaryPrimitives.WriteDoubleLittleEndian(body.AsSpan(36), double.NaN);
 
         AssertRejected(SampleMessages.RawFrame(MessageType.JobStart, body), ProtocolError.InvalidFieldValue);
     }

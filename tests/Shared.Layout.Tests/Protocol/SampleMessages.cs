@@ -26,7 +26,8 @@ internal static class SampleMessages
             time: 10.5,
             parameters: [1, 2, 3, 4, 5],
             writableColumns: 3,
-            ticks: 4);
+            ticks: 4,
+            liveColumns: 0b1100);
 
     public static JobDoneMessage JobDone() => new(rowStart: 64, rowCount: 4096, rowsChanged: 4000, TimeSpan.FromTicks(123_456));
 
