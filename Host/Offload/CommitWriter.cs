@@ -11,8 +11,8 @@ namespace SimHost.Host.Offload;
 /// that succeeded. Committed rows are stamped changed at the world's current tick.
 /// </summary>
 /// <remarks>
-/// A snapshot run is still valid when its archetype rows hold exactly the entities the segment rows do (a compare of
-/// the handle columns, 8 bytes a row). Then whole set words, and runs of consecutive set bits, are copied as blocks.
+/// A snapshot run is still valid when its archetype's structure version is the one recorded at the snapshot, or else
+/// when its archetype rows hold exactly the entities the segment rows do (a compare of the handle columns). Then whole set words, and runs of consecutive set bits, are copied as blocks.
 /// Otherwise the world's structure changed under the run, and each flagged row is looked up by its entity handle.
 /// </remarks>
 public static class CommitWriter
@@ -66,6 +66,12 @@ public static class CommitWriter
         if ((long)run.ArchetypeRow + run.RowCount > archetype.Count)
         {
             return false;
+        }
+
+        // No row was added, removed or moved since the snapshot: the rows map without comparing 8 bytes a row.
+        if (archetype.StructureVersion == run.StructureVersion)
+        {
+            return true;
         }
 
         var now = MemoryMarshal.Cast<Entity, ulong>(archetype.Entities.Slice(run.ArchetypeRow, run.RowCount));

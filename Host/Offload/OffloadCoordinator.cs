@@ -78,8 +78,12 @@ public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
         var rows = SnapshotWriter.Write(query, _snapshot, frameId);
         RangeSplitter.Split(_snapshot.RowsPerSegment, loop.ParallelSlots, loop.Ranges);
 
-        // The world does not move while the ranges run, so a failed range is re-copied from it and run again.
+        // The world does not move while the ranges run, so a failed range is re-copied from it and run again. A job
+        // that fails may have written anywhere in its segment, entity handles included: until every range has
+        // succeeded, the next snapshot copies them again.
+        _snapshot.SetEntitiesTrusted(false);
         var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), cancellationToken);
+        _snapshot.SetEntitiesTrusted(failedFirst == 0);
         var commit = CommitWriter.Commit(_snapshot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(loop.Succeeded));
         return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
     }

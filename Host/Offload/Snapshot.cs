@@ -9,6 +9,10 @@ namespace SimHost.Host.Offload;
 public sealed class Snapshot
 {
     private SnapshotRun[] _runs = new SnapshotRun[8];
+    private SnapshotRun[] _previousRuns = new SnapshotRun[8];
+    private int _previousRunCount;
+    private uint _previousGeneration;
+    private bool _entitiesTrusted;
     private int[] _rowsPerSegment = [];
     private Chunk[] _chunks = new Chunk[8];
 
@@ -48,6 +52,12 @@ public sealed class Snapshot
     {
         RowCount = rowCount;
         FrameId = frameId;
+
+        // The last frame's runs say which entity handles the segments hold; a new generation holds none.
+        (_previousRuns, _runs) = (_runs, _previousRuns);
+        _previousRunCount = RunCount;
+        _entitiesTrusted &= _previousGeneration == Segments.Generation;
+        _previousGeneration = Segments.Generation;
         RunCount = 0;
         var segmentCount = Segments.Segments.Length;
         if (_rowsPerSegment.Length < segmentCount)
@@ -93,4 +103,18 @@ public sealed class Snapshot
 
         _runs[RunCount++] = run;
     }
+
+    /// <summary>
+    /// Whether the segment rows of <paramref name="run"/> already hold its entity handles: the last frame copied the
+    /// same run (same archetype rows, same structure version, same segment rows) into this generation's segments,
+    /// and no range has failed since (a failing job may have scribbled over them).
+    /// </summary>
+    internal bool HoldsEntitiesOf(in SnapshotRun run)
+    {
+        var index = RunCount;
+        return _entitiesTrusted && index < _previousRunCount && _previousRuns[index] == run;
+    }
+
+    /// <summary>Records that the entity handles copied this frame are in the segments, or, after a failed range, may not be.</summary>
+    internal void SetEntitiesTrusted(bool trusted) => _entitiesTrusted = trusted;
 }

@@ -11,4 +11,8 @@ namespace SimHost.Host.Offload;
 /// <param name="SegmentIndex">The segment the rows were copied into.</param>
 /// <param name="SegmentRow">The first segment row.</param>
 /// <param name="RowCount">The number of rows.</param>
-public readonly record struct SnapshotRun(Archetype Archetype, int ArchetypeRow, int SegmentIndex, int SegmentRow, int RowCount);
+/// <param name="StructureVersion">
+/// The archetype's <see cref="Archetype.StructureVersion"/> when the rows were copied: while it is unchanged, the
+/// archetype rows still hold the entities the segment rows do.
+/// </param>
+public readonly record struct SnapshotRun(Archetype Archetype, int ArchetypeRow, int SegmentIndex, int SegmentRow, int RowCount, int StructureVersion);

@@ -6,7 +6,8 @@ namespace SimHost.Host.Offload;
 
 /// <summary>
 /// Copies the rows an offloaded system's query matches into its segments: per archetype run, one block copy of the
-/// entity handles and one per column, never per entity. Clears the written columns' changed bitsets, so whatever a
+/// entity handles (skipped when the segment already holds them from the last frame) and one per column, never per
+/// entity. Clears the written columns' changed bitsets, so whatever a
 /// job flags is what it changed, and records the runs so commit can copy back block-wise.
 /// </summary>
 public static class SnapshotWriter
@@ -39,8 +40,8 @@ public static class SnapshotWriter
                 var segmentIndex = (int)(next / perSegment);
                 var segmentRow = (int)(next % perSegment);
                 var count = Math.Min(chunk.Length - copied, perSegment - segmentRow);
-                var run = new SnapshotRun(chunk.Archetype, chunk.Start + copied, segmentIndex, segmentRow, count);
-                CopyRun(run, segments[segmentIndex], snapshot.Columns);
+                var run = new SnapshotRun(chunk.Archetype, chunk.Start + copied, segmentIndex, segmentRow, count, chunk.Archetype.StructureVersion);
+                CopyRun(run, segments[segmentIndex], snapshot.Columns, copyEntities: !snapshot.HoldsEntitiesOf(run));
                 snapshot.AddRun(run);
                 copied += count;
                 next += count;
@@ -84,7 +85,7 @@ public static class SnapshotWriter
             if (start < end)
             {
                 var offset = start - run.SegmentRow;
-                CopyRun(run with { ArchetypeRow = run.ArchetypeRow + offset, SegmentRow = start, RowCount = end - start }, segment, snapshot.Columns);
+                CopyRun(run with { ArchetypeRow = run.ArchetypeRow + offset, SegmentRow = start, RowCount = end - start }, segment, snapshot.Columns, copyEntities: true);
             }
         }
 
@@ -97,10 +98,14 @@ public static class SnapshotWriter
         }
     }
 
-    private static void CopyRun(in SnapshotRun run, SharedSegment segment, SnapshotColumns columns)
+    private static void CopyRun(in SnapshotRun run, SharedSegment segment, SnapshotColumns columns, bool copyEntities)
     {
-        var entities = MemoryMarshal.Cast<Entity, ulong>(run.Archetype.Entities.Slice(run.ArchetypeRow, run.RowCount));
-        entities.CopyTo(segment.EntityHandles.Slice(run.SegmentRow, run.RowCount));
+        if (copyEntities)
+        {
+            var entities = MemoryMarshal.Cast<Entity, ulong>(run.Archetype.Entities.Slice(run.ArchetypeRow, run.RowCount));
+            entities.CopyTo(segment.EntityHandles.Slice(run.SegmentRow, run.RowCount));
+        }
+
         for (var column = 0; column < columns.Count; column++)
         {
             var size = columns.ElementSizeBytes(column);
