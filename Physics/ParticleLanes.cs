@@ -33,10 +33,17 @@ internal static class ParticleLanes
     /// <summary>Folds 3 lane bits per particle into one particle bit.</summary>
     internal static ulong ParticlesOf(ulong laneMask, int width)
     {
+        var firstLanes = 0x9249_2492_4924_9249UL & ((1UL << (width * 3)) - 1);
+        if ((laneMask & firstLanes) == firstLanes)
+        {
+            // Every particle's X changed (a moving system's usual case): all of them, without gathering bits.
+            return (1UL << width) - 1;
+        }
+
         var any = laneMask | (laneMask >> 1) | (laneMask >> 2);
         if (Bmi2.X64.IsSupported)
         {
-            return Bmi2.X64.ParallelBitExtract(any, 0x9249_2492_4924_9249UL & ((1UL << (width * 3)) - 1));
+            return Bmi2.X64.ParallelBitExtract(any, firstLanes);
         }
 
         ulong result = 0;

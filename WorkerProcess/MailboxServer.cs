@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Serilog;
 using SimHost.Layout.Protocol;
 using SimHost.Layout.Signals;
@@ -39,6 +40,13 @@ internal sealed class MailboxServer
     /// <summary>Completes with an exit code when the mailbox loop hit a protocol break.</summary>
     public Task<int> Faulted => _faulted.Task;
 
+    /// <summary>
+    /// The longest the thread spins for the next JobStart after a reply. It spins only while the previous gap between
+    /// a reply and the next request fitted this limit (frames back to back); otherwise it sleeps at once, so a worker
+    /// of a slow or paused simulation burns no core.
+    /// </summary>
+    public TimeSpan IdleSpinLimit { get; init; }
+
     /// <summary>Starts the loop on a background thread, so a stuck job never keeps the process alive after Shutdown.</summary>
     public Thread Start()
     {
@@ -59,14 +67,20 @@ internal sealed class MailboxServer
         // The host creates a zeroed mailbox for every worker it starts, so 0 is "nothing seen yet". Reading the
         // current value here instead would lose a JobStart posted between Welcome and this thread's start.
         var lastSeen = 0UL;
+        var lastGapFitted = false;
         try
         {
             while (!_isStopping)
             {
-                if (!_mailbox.WaitForRequest(lastSeen, _spinCount, s_sleepSlice))
+                var idleSince = Stopwatch.GetTimestamp();
+                var spinTime = lastGapFitted ? IdleSpinLimit : TimeSpan.Zero;
+                if (!_mailbox.WaitForRequest(lastSeen, _spinCount, s_sleepSlice, spinTime))
                 {
+                    lastGapFitted = false;
                     continue;
                 }
+
+                lastGapFitted = Stopwatch.GetElapsedTime(idleSince) <= IdleSpinLimit;
 
                 var sequence = _mailbox.RequestSequence;
                 lastSeen = sequence;

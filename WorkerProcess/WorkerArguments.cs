@@ -4,7 +4,7 @@ using System.Globalization;
 namespace SimHost.Worker;
 
 /// <summary>
-/// The worker's command line: <c>--pipe NAME --worker-id N --parent-pid PID [--mailbox PATH [--mailbox-spin N]]
+/// The worker's command line: <c>--pipe NAME --worker-id N --parent-pid PID [--mailbox PATH [--mailbox-spin N] [--mailbox-idle-spin-us N]]
 /// [--job-assembly PATH]...</c>.
 /// </summary>
 /// <param name="PipeName">The host's pipe: a short name or a rooted socket path.</param>
@@ -18,6 +18,9 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
 
     /// <summary>Spin iterations before the mailbox wait sleeps on the futex.</summary>
     public int MailboxSpinCount { get; init; }
+
+    /// <summary>The longest the mailbox thread spins for the next JobStart after a reply while frames come back to back.</summary>
+    public TimeSpan MailboxIdleSpin { get; init; }
 
     /// <summary>Parses the command line by hand: it is small, fixed and written by the host.</summary>
     /// <param name="args">The arguments.</param>
@@ -34,6 +37,7 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
         int? parentPid = null;
         string? mailbox = null;
         var spin = 0;
+        var idleSpinMicroseconds = 0;
         var assemblies = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -62,10 +66,13 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
                 case "--mailbox-spin" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count):
                     spin = count;
                     break;
+                case "--mailbox-idle-spin-us" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var microseconds):
+                    idleSpinMicroseconds = microseconds;
+                    break;
                 case "--job-assembly" when value.Length > 0:
                     assemblies.Add(value);
                     break;
-                case "--pipe" or "--worker-id" or "--parent-pid" or "--job-assembly" or "--mailbox" or "--mailbox-spin":
+                case "--pipe" or "--worker-id" or "--parent-pid" or "--job-assembly" or "--mailbox" or "--mailbox-spin" or "--mailbox-idle-spin-us":
                     error = $"option '{option}' has an invalid value '{value}'";
                     return false;
                 default:
@@ -80,7 +87,12 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
             return false;
         }
 
-        arguments = new WorkerArguments(pipe!, workerId!.Value, parentPid!.Value, assemblies) { MailboxPath = mailbox, MailboxSpinCount = spin };
+        arguments = new WorkerArguments(pipe!, workerId!.Value, parentPid!.Value, assemblies)
+        {
+            MailboxPath = mailbox,
+            MailboxSpinCount = spin,
+            MailboxIdleSpin = TimeSpan.FromMicroseconds(idleSpinMicroseconds),
+        };
         return true;
     }
 }

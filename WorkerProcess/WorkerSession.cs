@@ -92,7 +92,7 @@ internal static class WorkerSession
                 return await ServeAsync(reader, writer, executor, logger).ConfigureAwait(false);
             }
 
-            return await ServeWithMailboxAsync(reader, writer, executor, mailbox, arguments.MailboxSpinCount, logger).ConfigureAwait(false);
+            return await ServeWithMailboxAsync(reader, writer, executor, mailbox, arguments, logger).ConfigureAwait(false);
         }
         catch (ProtocolException exception)
         {
@@ -128,9 +128,9 @@ internal static class WorkerSession
     /// JobStart the host chose to send by pipe) through the pipe. Either loop's end ends the session.
     /// </summary>
     private static async Task<int> ServeWithMailboxAsync(
-        FrameReader reader, FrameWriter writer, JobExecutor executor, Mailbox mailbox, int spinCount, ILogger logger)
+        FrameReader reader, FrameWriter writer, JobExecutor executor, Mailbox mailbox, WorkerArguments arguments, ILogger logger)
     {
-        var server = new MailboxServer(mailbox, spinCount, executor.Execute, writer, logger);
+        var server = new MailboxServer(mailbox, arguments.MailboxSpinCount, executor.Execute, writer, logger) { IdleSpinLimit = arguments.MailboxIdleSpin };
         var thread = server.Start();
         try
         {

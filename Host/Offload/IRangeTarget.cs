@@ -17,10 +17,4 @@ internal interface IRangeTarget
 
     /// <summary>The range as a log line names it (system or archetype, rows).</summary>
     string Describe(in RangeSlice range);
-
-    /// <summary>
-    /// Host work that may overlap the frame's first ranges: called once they have all been started, before any is
-    /// awaited. It must not touch what the ranges read or write.
-    /// </summary>
-    void WhileRangesRun();
 }

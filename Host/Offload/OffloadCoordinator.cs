@@ -100,12 +100,6 @@ public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
     void IRangeTarget.PrepareRetry(in RangeSlice range) => SnapshotWriter.Recopy(_snapshot, range);
 
     /// <inheritdoc/>
-    /// <remarks>Nothing: snapshot storage stamps change ticks in its commit.</remarks>
-    void IRangeTarget.WhileRangesRun()
-    {
-    }
-
-    /// <inheritdoc/>
     string IRangeTarget.Describe(in RangeSlice range) =>
         $"system {_snapshot.Segments.SystemName} range {range.SegmentIndex}:{range.RowStart}+{range.RowCount}";
 }

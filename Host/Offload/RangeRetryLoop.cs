@@ -57,7 +57,7 @@ internal sealed class RangeRetryLoop
     {
         Succeeded.Clear();
         Abandoned.Clear();
-        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, isFirstBatch: true, cancellationToken);
+        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, cancellationToken);
         var failedFirst = Abandoned.Count;
         var retried = 0;
         var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
@@ -71,7 +71,7 @@ internal sealed class RangeRetryLoop
 
             retried += Abandoned.Count;
             _stillFailed.Clear();
-            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, isFirstBatch: false, cancellationToken);
+            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, cancellationToken);
             Abandoned.Clear();
             Abandoned.AddRange(_stillFailed);
         }
@@ -94,7 +94,6 @@ internal sealed class RangeRetryLoop
         List<RangeSlice> ranges,
         List<RangeSlice> failed,
         RangeTiming timing,
-        bool isFirstBatch,
         CancellationToken cancellationToken)
     {
         if (_pending.Length < ranges.Count)
@@ -105,13 +104,9 @@ internal sealed class RangeRetryLoop
         for (var i = 0; i < ranges.Count; i++)
         {
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
-            _pending[i] = RangeExecution.Start(executor, target.RequestFor(ranges[i], timing), cancellationToken);
+            var request = target.RequestFor(ranges[i], timing);
+            _pending[i] = RangeExecution.Start(executor, i == ranges.Count - 1 ? request : request with { IsLastOfBatch = false }, cancellationToken);
 #pragma warning restore CA2012
-        }
-
-        if (isFirstBatch)
-        {
-            target.WhileRangesRun();
         }
 
         for (var i = 0; i < ranges.Count; i++)

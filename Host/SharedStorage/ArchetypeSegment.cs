@@ -112,9 +112,6 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
         }
     }
 
-    /// <summary>Applies the change ticks a <see cref="Swap"/> of pair <paramref name="pair"/> deferred, if any.</summary>
-    public void ApplyDeferredStamp(int pair) => _columns[pair]?.ApplyDeferredStamp();
-
     /// <summary>Copies the live values of pair <paramref name="pair"/> into its scratch for rows [start, +count).</summary>
     public void CopyLiveToScratch(int pair, int start, int count)
     {
@@ -126,8 +123,8 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
 
     /// <summary>
     /// Makes the scratch column of pair <paramref name="pair"/> live (and the live one scratch), stamping the rows its
-    /// changed bits flag at <paramref name="tick"/> (deferred: see <see cref="Column.DeferStamp"/>; the coordinator
-    /// applies it while the next frame's ranges run). Valid only when every row below the archetype's count was written.
+    /// changed bits flag at <paramref name="tick"/> (deferred until something reads the ticks: see
+    /// <see cref="Column.DeferStamp"/>). Valid only when every row below the archetype's count was written.
     /// </summary>
     /// <returns>The changed words of the rows, for counting.</returns>
     public ReadOnlySpan<ulong> Swap(int pair, uint tick)

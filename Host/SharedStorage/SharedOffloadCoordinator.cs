@@ -104,12 +104,6 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
         // Built at the first frame, once the init-only retry settings are final.
         var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
         var rows = Prepare(query, frameId);
-        if (loop.ParallelSlots >= Environment.ProcessorCount)
-        {
-            // No core is left idle while the ranges run, so stamping then would only slow a worker down: stamp now.
-            ApplyDeferredStamps();
-        }
-
         RangeSplitter.Split(_rowsPerTarget.AsSpan(0, _targets.Count), loop.ParallelSlots, loop.Ranges);
 
         // The live columns are untouched while the ranges run, so a failed range only needs its scratch reset.
@@ -128,24 +122,6 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
 
     /// <inheritdoc/>
     void IRangeTarget.PrepareRetry(in RangeSlice range) => ResetScratch(range);
-
-    /// <inheritdoc/>
-    /// <remarks>
-    /// Applies the change ticks the previous frame's swap deferred: host-only arrays the jobs never see, stamped while
-    /// the workers run instead of while the frame waits for the commit.
-    /// </remarks>
-    void IRangeTarget.WhileRangesRun() => ApplyDeferredStamps();
-
-    private void ApplyDeferredStamps()
-    {
-        foreach (var target in _targets)
-        {
-            foreach (var pair in target.WrittenPairs)
-            {
-                target.Segment.ApplyDeferredStamp(pair);
-            }
-        }
-    }
 
     /// <inheritdoc/>
     string IRangeTarget.Describe(in RangeSlice range) =>

@@ -142,7 +142,17 @@ internal sealed class WorkerConnection : IAsyncDisposable
     /// <exception cref="WorkerBrokenException">The connection broke before or while waiting.</exception>
     /// <exception cref="TimeoutException">No reply within <paramref name="timeout"/>.</exception>
     /// <exception cref="OperationCanceledException">The token fired.</exception>
-    public async Task<Frame> RequestAsync(ProtocolMessage message, ulong sequence, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<Frame> RequestAsync(ProtocolMessage message, ulong sequence, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RequestAsync(message, sequence, timeout, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Sends <paramref name="message"/> as the one outstanding request and waits for its reply, spinning on this thread
+    /// for up to <paramref name="replySpin"/> for a mailbox reply before sleeping.
+    /// </summary>
+    /// <exception cref="WorkerBrokenException">The connection broke before or while waiting.</exception>
+    /// <exception cref="TimeoutException">No reply within <paramref name="timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException">The token fired.</exception>
+    public async Task<Frame> RequestAsync(ProtocolMessage message, ulong sequence, TimeSpan timeout, TimeSpan replySpin, CancellationToken cancellationToken)
     {
         var outstanding = new Outstanding(sequence, message.Type);
         lock (_gate)
@@ -164,7 +174,7 @@ internal sealed class WorkerConnection : IAsyncDisposable
         {
             if (_mailbox is not null && message.Type == MessageType.JobStart)
             {
-                PostToMailbox(message, outstanding);
+                PostToMailbox(message, outstanding, replySpin);
             }
             else
             {
@@ -257,13 +267,14 @@ internal sealed class WorkerConnection : IAsyncDisposable
         PipeTransmissionMode.Byte,
         PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
 
-    private void PostToMailbox(ProtocolMessage message, Outstanding outstanding)
+    private void PostToMailbox(ProtocolMessage message, Outstanding outstanding, TimeSpan replySpin)
     {
         _mailbox!.PostRequest(message, outstanding.Sequence);
 
-        // The fast path: an empty or short job answers within the spin, and the caller continues on this thread
-        // without any wake-up. Longer jobs are handed to the waiter thread, which sleeps on the futex.
-        if (_mailbox.WaitForReply(outstanding.Sequence, _mailboxSpinCount, TimeSpan.Zero))
+        // The fast path: a job that answers within the spin (always the short one, and up to replySpin when the caller
+        // has a core for it) lets the caller continue on this thread without any wake-up. Longer jobs are handed to
+        // the waiter thread, which sleeps on the futex.
+        if (_mailbox.WaitForReply(outstanding.Sequence, _mailboxSpinCount, TimeSpan.Zero, replySpin))
         {
             TakeMailboxReply(outstanding.Sequence);
         }

@@ -73,6 +73,8 @@ internal sealed class WorkerLauncher
             startInfo.ArgumentList.Add(mailbox.Mailbox.Path);
             startInfo.ArgumentList.Add("--mailbox-spin");
             startInfo.ArgumentList.Add(mailbox.SpinCount.ToString(CultureInfo.InvariantCulture));
+            startInfo.ArgumentList.Add("--mailbox-idle-spin-us");
+            startInfo.ArgumentList.Add(((long)mailbox.WorkerIdleSpinLimit.TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
         }
 
         foreach (var assembly in jobAssemblies)

@@ -107,6 +107,9 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
 
         ArgumentNullException.ThrowIfNull(options.RestartPolicy, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReplySpinLimit, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.WorkerIdleSpinLimit, TimeSpan.FromSeconds(1), nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WorkerIdleSpinLimit, TimeSpan.Zero, nameof(options));
         options.RestartPolicy.Validate();
 
         var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], options.JobAssemblies);

@@ -30,6 +30,17 @@ internal sealed class WorkerPoolContext(
 
     public CancellationToken Shutdown { get; } = shutdown;
 
+    /// <summary>Slots with a job in flight right now, across the pool.</summary>
+    public int BusyWorkers => Volatile.Read(ref _busyWorkers);
+
+    private int _busyWorkers;
+
+    /// <summary>Counts a job in flight; returns the count including it.</summary>
+    public int EnterBusy() => Interlocked.Increment(ref _busyWorkers);
+
+    /// <summary>Uncounts a job that ended.</summary>
+    public void ExitBusy() => Interlocked.Decrement(ref _busyWorkers);
+
     public void OnSlotReady(WorkerSlot slot) => onSlotReady(slot);
 
     public void OnSlotDown() => onSlotDown();

@@ -60,4 +60,24 @@ public sealed record WorkerPoolOptions
 
     /// <summary>The measured default for <see cref="MailboxSpinCount"/> (docs/signals.md).</summary>
     public const int DefaultMailboxSpinCount = 1000;
+
+    /// <summary>
+    /// The longest the host spins for a job's mailbox reply instead of sleeping, when a core is free for it (fewer busy
+    /// workers than cores) and the worker's previous round trip fitted: a wake-up costs 0.1–0.6 ms on a small VM, a
+    /// spinning thread sees the reply within a microsecond and continues the frame without a thread switch. Only the
+    /// last range of a batch spins, so no range waits for another's. Zero disables it (docs/signals.md).
+    /// </summary>
+    public TimeSpan ReplySpinLimit { get; init; } = DefaultReplySpinLimit;
+
+    /// <summary>The default for <see cref="ReplySpinLimit"/>.</summary>
+    public static readonly TimeSpan DefaultReplySpinLimit = TimeSpan.FromMilliseconds(4);
+
+    /// <summary>
+    /// The longest a worker spins for its next JobStart after replying, while frames come back to back (the previous
+    /// gap fitted the limit); with a slower frame cadence it sleeps at once. Zero disables it (docs/signals.md).
+    /// </summary>
+    public TimeSpan WorkerIdleSpinLimit { get; init; } = DefaultWorkerIdleSpinLimit;
+
+    /// <summary>The default for <see cref="WorkerIdleSpinLimit"/>.</summary>
+    public static readonly TimeSpan DefaultWorkerIdleSpinLimit = TimeSpan.FromMilliseconds(1);
 }

@@ -35,6 +35,7 @@ internal sealed class WorkerSlot
     private WorkerInstance? _current;
     private Process? _process;
     private ulong _sequence;
+    private TimeSpan _lastRoundTrip;
     private int _isQueued;
 
     public WorkerSlot(uint workerId, string pipePath, WorkerPoolContext context)
@@ -116,9 +117,13 @@ internal sealed class WorkerSlot
             range.LiveColumns);
         var sequence = Interlocked.Increment(ref _sequence);
         var what = string.Create(CultureInfo.InvariantCulture, $"{request.JobName} rows {range.RowStart}+{range.RowCount} (#{sequence})");
+        var busyWorkers = _context.EnterBusy();
         try
         {
-            var reply = await connection.RequestAsync(start, sequence, _context.Options.JobTimeout, cancellationToken).ConfigureAwait(false);
+            var replySpin = ReplySpinFor(request, busyWorkers);
+            var sent = Stopwatch.GetTimestamp();
+            var reply = await connection.RequestAsync(start, sequence, _context.Options.JobTimeout, replySpin, cancellationToken).ConfigureAwait(false);
+            _lastRoundTrip = Stopwatch.GetElapsedTime(sent);
             switch (reply.Message)
             {
                 case JobDoneMessage done when done.RowStart == start.RowStart && done.RowCount == start.RowCount:
@@ -149,6 +154,19 @@ internal sealed class WorkerSlot
             Kill(current, $"the run was cancelled during {what}");
             throw;
         }
+        finally
+        {
+            _context.ExitBusy();
+        }
+    }
+
+    // The host thread may spin for the reply only when the batch starts nothing after this range, a core is left
+    // for it beside every busy worker, and the previous round trip fitted the limit (a long job is slept on).
+    private TimeSpan ReplySpinFor(RangeRequest request, int busyWorkers)
+    {
+        var limit = _context.Options.ReplySpinLimit;
+        var fits = request.IsLastOfBatch && busyWorkers < Environment.ProcessorCount && _lastRoundTrip <= limit;
+        return fits ? limit : TimeSpan.Zero;
     }
 
     /// <summary>Asks the current worker to exit, waits up to the grace period, then kills what remains.</summary>
@@ -348,7 +366,7 @@ internal sealed class WorkerSlot
             return null;
         }
 
-        return new MailboxChannel(Mailbox.Create(MailboxPath, WorkerId), options.MailboxSpinCount);
+        return new MailboxChannel(Mailbox.Create(MailboxPath, WorkerId), options.MailboxSpinCount, options.ReplySpinLimit, options.WorkerIdleSpinLimit);
     }
 
     private static void TryDelete(string path)

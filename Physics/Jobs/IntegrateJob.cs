@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SimHost.Layout.Jobs;
 using SimHost.Physics.Components;
 
@@ -23,7 +24,16 @@ public sealed class IntegrateJob : IJob
     /// <remarks>True: the step reads the live positions and writes every row of the new ones.</remarks>
     public bool WritesEveryRow => true;
 
+    // Per row the step reads a position and a velocity and writes a position.
+    private static readonly int s_bytesTouchedPerRow = (2 * Unsafe.SizeOf<Position>()) + Unsafe.SizeOf<Velocity>();
+
     /// <inheritdoc/>
     public void Execute(JobContext context) =>
-        PositionIntegration.Run(context.Read<Position>(), context.Read<Velocity>(), context.Write<Position>(), context.ChangedWords<Position>(), (float)context.DeltaTime);
+        PositionIntegration.Run(
+            context.Read<Position>(),
+            context.Read<Velocity>(),
+            context.Write<Position>(),
+            context.ChangedWords<Position>(),
+            (float)context.DeltaTime,
+            streamingStores: context.ShouldStreamWrites(s_bytesTouchedPerRow));
 }

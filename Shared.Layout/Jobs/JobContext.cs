@@ -71,6 +71,21 @@ public sealed class JobContext
     /// <summary>The tick being run, 0 to <see cref="Ticks"/> − 1.</summary>
     public int TickIndex { get; private set; }
 
+    /// <summary>
+    /// The rows of the whole segment this frame (every range's, not only this one's): what the frame streams through
+    /// the cache, for sizing decisions such as <see cref="ShouldStreamWrites"/>.
+    /// </summary>
+    public int SegmentRowCount => _segment.RowCount;
+
+    /// <summary>
+    /// Whether the frame's columns outgrow the last-level cache, so out-of-place writes should use
+    /// <see cref="StreamingStores"/>: <see cref="SegmentRowCount"/> × <paramref name="bytesTouchedPerRow"/> (every byte
+    /// the job reads and writes per row) against <see cref="LastLevelCache.SizeBytes"/>.
+    /// </summary>
+    /// <param name="bytesTouchedPerRow">Bytes of every column the job reads plus every column it writes, per row.</param>
+    public bool ShouldStreamWrites(int bytesTouchedPerRow) =>
+        LastLevelCache.IsOutgrownBy((long)_segment.RowCount * bytesTouchedPerRow);
+
     /// <summary>The system's parameter blob.</summary>
     public ReadOnlySpan<byte> Parameters => _range.Parameters.Span;
 

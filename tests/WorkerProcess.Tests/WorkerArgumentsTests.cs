@@ -38,7 +38,20 @@ public sealed class WorkerArgumentsTests
             Assert.That(ok, Is.True, error);
             Assert.That(arguments!.MailboxPath, Is.EqualTo("/dev/shm/w0.mailbox"));
             Assert.That(arguments.MailboxSpinCount, Is.EqualTo(1000));
+            Assert.That(arguments.MailboxIdleSpin, Is.EqualTo(TimeSpan.Zero), "no idle spin unless the host asks for one");
         });
+    }
+
+    [Test]
+    public void TryParse_ReadsTheIdleSpinInMicroseconds()
+    {
+        var ok = WorkerArguments.TryParse(
+            ["--pipe", "p", "--worker-id", "0", "--parent-pid", "1", "--mailbox", "m", "--mailbox-idle-spin-us", "1500"],
+            out var arguments,
+            out var error);
+
+        Assert.That(ok, Is.True, error);
+        Assert.That(arguments!.MailboxIdleSpin, Is.EqualTo(TimeSpan.FromMicroseconds(1500)));
     }
 
     [Test]
@@ -55,6 +68,7 @@ public sealed class WorkerArgumentsTests
     [TestCase(new[] { "--pipe", "p", "--worker-id", "-1", "--parent-pid", "1" }, "option '--worker-id' has an invalid value '-1'")]
     [TestCase(new[] { "--pipe", "p", "--worker-id", "1", "--parent-pid", "0" }, "option '--parent-pid' has an invalid value '0'")]
     [TestCase(new[] { "--pipe" }, "option '--pipe' needs a value")]
+    [TestCase(new[] { "--mailbox-idle-spin-us", "-5" }, "option '--mailbox-idle-spin-us' has an invalid value '-5'")]
     [TestCase(new[] { "--verbose", "yes" }, "unknown option '--verbose'")]
     public void TryParse_RejectsBadArguments_WithOneLine(string[] args, string expected)
     {

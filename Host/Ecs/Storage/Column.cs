@@ -80,27 +80,35 @@ internal abstract class Column
     /// <see cref="LastChangedTick"/> moves at once, so change filters see the change immediately.
     /// </summary>
     /// <remarks>
-    /// A commit of a 1M-row shared column would otherwise write 4 MB of ticks while the frame waits; deferred, the
-    /// host applies them while the next frame's workers run (shared storage's commit).
+    /// A commit of a 1M-row shared column would otherwise write 4 MB of ticks while the frame waits. A pending stamp
+    /// whose rows this one flags again is dropped instead of applied: its tick is older, so it would be overwritten
+    /// anyway. A system moving every particle every frame therefore never writes its ticks unless something reads them.
     /// </remarks>
     public void DeferStamp(ReadOnlySpan<ulong> words, int rows, uint tick)
     {
-        ApplyDeferredStamp();
         var wordCount = (rows + RowsPerWord - 1) / RowsPerWord;
         if (!words[..wordCount].ContainsAnyExcept(0UL))
         {
             return;
         }
 
-        if (_deferredWords.Length < wordCount)
+        lock (_deferredGate)
         {
-            _deferredWords = GC.AllocateUninitializedArray<ulong>(wordCount);
-        }
+            if (_hasDeferredStamp && !Covers(words[..wordCount], rows))
+            {
+                StampFlaggedRows(_changedTicks, _deferredWords, 0, _deferredRows, _deferredTick);
+            }
 
-        words[..wordCount].CopyTo(_deferredWords);
-        (_deferredRows, _deferredTick) = (rows, tick);
-        LastChangedTick = tick;
-        _hasDeferredStamp = true;
+            if (_deferredWords.Length < wordCount)
+            {
+                _deferredWords = GC.AllocateUninitializedArray<ulong>(wordCount);
+            }
+
+            words[..wordCount].CopyTo(_deferredWords);
+            (_deferredRows, _deferredTick) = (rows, tick);
+            LastChangedTick = tick;
+            _hasDeferredStamp = true;
+        }
     }
 
     /// <summary>Applies a stamp deferred by <see cref="DeferStamp"/>, if any; safe from concurrent readers.</summary>
@@ -119,6 +127,26 @@ internal abstract class Column
                 _hasDeferredStamp = false;
             }
         }
+    }
+
+    // Whether a new stamp of `words` over `rows` rows flags every row the pending one flags.
+    private bool Covers(ReadOnlySpan<ulong> words, int rows)
+    {
+        if (rows < _deferredRows)
+        {
+            return false;
+        }
+
+        var pending = _deferredWords.AsSpan(0, (_deferredRows + RowsPerWord - 1) / RowsPerWord);
+        for (var i = 0; i < pending.Length; i++)
+        {
+            if ((pending[i] & ~words[i]) != 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Stamps <paramref name="tick"/> on the rows of [start, +count) whose bit is set; start is a multiple of 64.</summary>

@@ -63,6 +63,45 @@ public sealed class DeferredStampTests
     }
 
     [Test]
+    public void ASecondStamp_FlaggingEveryPendingRow_ReplacesTheFirst_AndReadersSeeTheNewerTick()
+    {
+        var column = ColumnWithTicks(128, tick: 1);
+        column.DeferStamp([0b0110UL, 1UL], rows: 128, tick: 5);
+
+        column.DeferStamp([0b1110UL, 3UL], rows: 128, tick: 6);
+
+        var expected = Enumerable.Repeat(1u, 128).ToArray();
+        expected[1] = expected[2] = expected[3] = expected[64] = expected[65] = 6;
+        Assert.That(column.ChangedTicks[..128], Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void ASecondStamp_OverFewerRows_AppliesTheFirst_SoARowBeyondItKeepsItsTick()
+    {
+        var column = ColumnWithTicks(128, tick: 1);
+        column.DeferStamp([ulong.MaxValue, 1UL << 5], rows: 128, tick: 5);
+
+        column.DeferStamp([ulong.MaxValue], rows: 64, tick: 6);
+
+        Assert.That(column.ChangedTicks[63], Is.EqualTo(6u));
+        Assert.That(column.ChangedTicks[69], Is.EqualTo(5u), "row 69 is flagged only by the first stamp");
+    }
+
+    [Test]
+    public void ManyCoveringStamps_LeaveOnlyTheLastTick()
+    {
+        var column = ColumnWithTicks(64 * 16, tick: 1);
+        var words = Enumerable.Repeat(ulong.MaxValue, 16).ToArray();
+        for (var tick = 2u; tick < 200; tick++)
+        {
+            column.DeferStamp(words, rows: 64 * 16, tick);
+        }
+
+        Assert.That(column.ChangedTicks[..(64 * 16)], Has.All.EqualTo(199u));
+        Assert.That(column.LastChangedTick, Is.EqualTo(199u));
+    }
+
+    [Test]
     public void ConcurrentReaders_ApplyTheStampOnce_AndAgree()
     {
         var column = ColumnWithTicks(64 * 1024, tick: 1);

@@ -64,6 +64,29 @@ public sealed class OffloadCoordinatorTests
         Assert.That(HeatOf(world, entities), Is.EqualTo(Expected(1000, 1)));
     }
 
+    private static readonly bool[] s_lastFlagsOfFourRangesAndTwoRetries = [false, false, false, true, false, true];
+
+    [Test]
+    public async Task OnlyTheLastRangeStartedInABatch_IsMarkedLast_SoOnlyItsWaitMayHoldTheCaller()
+    {
+        // Calls 0 and 2 fail once: the retry batch (two ranges) must mark only its own last range as well.
+        var lastFlags = new List<(int Call, bool IsLast)>();
+        var executor = new FlakyExecutor(4, (call, request) =>
+        {
+            lock (lastFlags)
+            {
+                lastFlags.Add((call, request.IsLastOfBatch));
+            }
+
+            return call is 0 or 2;
+        });
+        var (world, _, coordinator) = Setup(executor);
+
+        await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+
+        Assert.That(lastFlags.OrderBy(flag => flag.Call).Select(flag => flag.IsLast), Is.EqualTo(s_lastFlagsOfFourRangesAndTwoRetries));
+    }
+
     [Test]
     public async Task FailedRanges_AreRestoredFromTheWorldAndRerun_GivingTheSameWorld()
     {

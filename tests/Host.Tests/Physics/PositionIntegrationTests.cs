@@ -68,6 +68,61 @@ public sealed class PositionIntegrationTests
         Assert.That(changed, Is.EqualTo(moving.Count));
     }
 
+    [TestCase(64 * 40, 0)]
+    [TestCase(64 * 40 + 13, 0)]
+    [TestCase(1000, 1)]
+    public void Run_WithStreamingStores_GivesTheSameBitsAndFlags(int count, int misalignByRows)
+    {
+        var (positions, velocities) = Particles(count, seed: count + 1);
+        velocities[5] = default; // one still row, so the flags are not trivially all set
+        var expected = new Position[count];
+        var expectedWords = new ulong[(count + 63) / 64];
+        var expectedChanged = PositionIntegration.Run(positions, velocities, expected, expectedWords, Dt);
+
+        var storage = GC.AllocateArray<Position>(count + 16, pinned: true);
+        var target = AlignedWindow(storage, count, misalignByRows);
+        var words = new ulong[(count + 63) / 64];
+        var changed = PositionIntegration.Run(positions, velocities, target, words, Dt, streamingStores: true);
+        var written = target.ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(written, Is.EqualTo(expected));
+            Assert.That(words, Is.EqualTo(expectedWords));
+            Assert.That(changed, Is.EqualTo(expectedChanged).And.EqualTo(count - 1));
+        });
+    }
+
+    [Test]
+    public void Run_WithStreamingStores_InPlace_FallsBackToCachedStores()
+    {
+        var (positions, velocities) = Particles(700, seed: 3);
+        var outOfPlace = new Position[positions.Length];
+        PositionIntegration.Run(positions, velocities, outOfPlace, new ulong[11], Dt);
+
+        PositionIntegration.Run(positions, velocities, positions, new ulong[11], Dt, streamingStores: true);
+
+        Assert.That(positions, Is.EqualTo(outOfPlace));
+    }
+
+    // A window of a pinned array starting on a vector boundary (plus misalignByRows rows, to test the fallback).
+    private static unsafe Span<Position> AlignedWindow(Position[] pinned, int count, int misalignByRows)
+    {
+        var vectorBytes = System.Numerics.Vector<float>.Count * sizeof(float);
+        fixed (Position* start = pinned)
+        {
+            for (var offset = 0; offset < 16; offset++)
+            {
+                if ((nint)(start + offset) % vectorBytes == 0)
+                {
+                    return pinned.AsSpan(offset + misalignByRows, count);
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No aligned window in the array.");
+    }
+
     [Test]
     public void Run_KeepsBitsAlreadySet()
     {

@@ -75,6 +75,29 @@ public sealed class MailboxTests
     }
 
     [Test]
+    public void WaitForReply_WithSpinTime_SeesAReplyPostedWhileItSpins_WithoutSleeping()
+    {
+        using var host = Mailbox.Create(_path, 0);
+        using var worker = Mailbox.Open(_path, 0);
+
+        // No futex sleep is allowed (zero timeout): only the timed spin can see the reply.
+        var waiting = Task.Run(() => host.WaitForReply(3, spinCount: 0, TimeSpan.Zero, spinTime: TimeSpan.FromMinutes(2)));
+        worker.PostReply(new JobDoneMessage(0, 64, 1, TimeSpan.Zero), 3);
+
+        Assert.That(waiting.Wait(TimeSpan.FromMinutes(3)), Is.True, "the spinning wait hung");
+        Assert.That(waiting.Result, Is.True);
+    }
+
+    [Test]
+    public void WaitForRequest_WithSpinTime_GivesUpWhenNothingArrives()
+    {
+        using var host = Mailbox.Create(_path, 0);
+        using var worker = Mailbox.Open(_path, 0);
+
+        Assert.That(worker.WaitForRequest(0, spinCount: 10, TimeSpan.Zero, spinTime: TimeSpan.FromMilliseconds(2)), Is.False);
+    }
+
+    [Test]
     public void InterruptReplyWait_EndsASleepingWaitWithoutAReply()
     {
         using var host = Mailbox.Create(_path, 0);
