@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
@@ -128,7 +129,7 @@ public static class CommitWriter
                     }
                     else
                     {
-                        Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength);
+                        Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength, snapshot.StreamsCopies);
                         pendingStart = segmentRow;
                         pendingLength = length;
                     }
@@ -137,7 +138,7 @@ public static class CommitWriter
                 }
             }
 
-            Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength);
+            Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength, snapshot.StreamsCopies);
         }
 
         var committed = 0;
@@ -155,7 +156,7 @@ public static class CommitWriter
         return committed;
     }
 
-    private static void Flush(in SnapshotRun run, Span<byte> source, Span<byte> target, Column ticks, int size, uint tick, int segmentRow, int length)
+    private static void Flush(in SnapshotRun run, Span<byte> source, Span<byte> target, Column ticks, int size, uint tick, int segmentRow, int length, bool stream)
     {
         if (length == 0)
         {
@@ -163,8 +164,25 @@ public static class CommitWriter
         }
 
         var archetypeRow = run.ArchetypeRow + (segmentRow - run.SegmentRow);
-        source.Slice(segmentRow * size, length * size).CopyTo(target.Slice(archetypeRow * size, length * size));
-        ticks.MarkChanged(archetypeRow, length, tick);
+        var from = source.Slice(segmentRow * size, length * size);
+        var to = target.Slice(archetypeRow * size, length * size);
+        if (stream)
+        {
+            StreamingStores.Copy(from, to);
+        }
+        else
+        {
+            from.CopyTo(to);
+        }
+        if (archetypeRow == 0 && length == run.Archetype.Count)
+        {
+            // The whole column changed: stamp it lazily, so a system moving everything writes no ticks nobody reads.
+            ticks.DeferStampAllRows(length, tick);
+        }
+        else
+        {
+            ticks.MarkChanged(archetypeRow, length, tick);
+        }
     }
 
     private static (int Committed, int Skipped) CommitRows(in SnapshotRun run, SharedSegment segment, Snapshot snapshot)

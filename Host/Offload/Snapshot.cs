@@ -1,4 +1,5 @@
 using SimHost.Host.Ecs;
+using SimHost.Layout.Jobs;
 
 namespace SimHost.Host.Offload;
 
@@ -40,6 +41,12 @@ public sealed class Snapshot
     /// <summary>The frame of the last snapshot.</summary>
     public ulong FrameId { get; private set; }
 
+    /// <summary>
+    /// Whether the last snapshot's copies (in, and the commit's back) outgrow the last-level cache, so they are made
+    /// with streaming stores: source and destination of every column, <see cref="LastLevelCache.IsOutgrownBy"/>.
+    /// </summary>
+    public bool StreamsCopies { get; private set; }
+
     /// <summary>The runs of the last snapshot, ordered by segment and row.</summary>
     public ReadOnlySpan<SnapshotRun> Runs => new(_runs, 0, RunCount);
 
@@ -52,6 +59,13 @@ public sealed class Snapshot
     {
         RowCount = rowCount;
         FrameId = frameId;
+        var bytesPerRow = 0L;
+        for (var column = 0; column < Columns.Count; column++)
+        {
+            bytesPerRow += Columns.ElementSizeBytes(column);
+        }
+
+        StreamsCopies = LastLevelCache.IsOutgrownBy(2 * rowCount * bytesPerRow);
 
         // The last frame's runs say which entity handles the segments hold; a new generation holds none.
         (_previousRuns, _runs) = (_runs, _previousRuns);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
@@ -41,7 +42,7 @@ public static class SnapshotWriter
                 var segmentRow = (int)(next % perSegment);
                 var count = Math.Min(chunk.Length - copied, perSegment - segmentRow);
                 var run = new SnapshotRun(chunk.Archetype, chunk.Start + copied, segmentIndex, segmentRow, count, chunk.Archetype.StructureVersion);
-                CopyRun(run, segments[segmentIndex], snapshot.Columns, copyEntities: !snapshot.HoldsEntitiesOf(run));
+                CopyRun(run, segments[segmentIndex], snapshot.Columns, copyEntities: !snapshot.HoldsEntitiesOf(run), snapshot.StreamsCopies);
                 snapshot.AddRun(run);
                 copied += count;
                 next += count;
@@ -85,7 +86,7 @@ public static class SnapshotWriter
             if (start < end)
             {
                 var offset = start - run.SegmentRow;
-                CopyRun(run with { ArchetypeRow = run.ArchetypeRow + offset, SegmentRow = start, RowCount = end - start }, segment, snapshot.Columns, copyEntities: true);
+                CopyRun(run with { ArchetypeRow = run.ArchetypeRow + offset, SegmentRow = start, RowCount = end - start }, segment, snapshot.Columns, copyEntities: true, stream: false);
             }
         }
 
@@ -98,7 +99,7 @@ public static class SnapshotWriter
         }
     }
 
-    private static void CopyRun(in SnapshotRun run, SharedSegment segment, SnapshotColumns columns, bool copyEntities)
+    private static void CopyRun(in SnapshotRun run, SharedSegment segment, SnapshotColumns columns, bool copyEntities, bool stream)
     {
         if (copyEntities)
         {
@@ -110,7 +111,17 @@ public static class SnapshotWriter
         {
             var size = columns.ElementSizeBytes(column);
             var source = run.Archetype.GetBytes(columns.ComponentId(column)).Slice(run.ArchetypeRow * size, run.RowCount * size);
-            source.CopyTo(segment.ColumnBytes(column).Slice(run.SegmentRow * size, run.RowCount * size));
+            var destination = segment.ColumnBytes(column).Slice(run.SegmentRow * size, run.RowCount * size);
+            if (stream)
+            {
+                // Bigger than the cache: the worker reads these rows from memory either way, so do not read the
+                // destination lines before overwriting them.
+                StreamingStores.Copy(source, destination);
+            }
+            else
+            {
+                source.CopyTo(destination);
+            }
         }
     }
 

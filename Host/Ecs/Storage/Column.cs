@@ -111,6 +111,37 @@ internal abstract class Column
         }
     }
 
+    /// <summary>
+    /// <see cref="DeferStamp"/> of every one of the first <paramref name="rows"/> rows: a commit that wrote the whole
+    /// column (a moving particle system) defers its 4 bytes per row like a shared swap does.
+    /// </summary>
+    public void DeferStampAllRows(int rows, uint tick)
+    {
+        if (rows <= 0)
+        {
+            return;
+        }
+
+        var wordCount = (rows + RowsPerWord - 1) / RowsPerWord;
+        lock (_deferredGate)
+        {
+            if (_hasDeferredStamp && rows < _deferredRows)
+            {
+                StampFlaggedRows(_changedTicks, _deferredWords, 0, _deferredRows, _deferredTick);
+            }
+
+            if (_deferredWords.Length < wordCount)
+            {
+                _deferredWords = GC.AllocateUninitializedArray<ulong>(wordCount);
+            }
+
+            _deferredWords.AsSpan(0, wordCount).Fill(ulong.MaxValue);
+            (_deferredRows, _deferredTick) = (rows, tick);
+            LastChangedTick = tick;
+            _hasDeferredStamp = true;
+        }
+    }
+
     /// <summary>Applies a stamp deferred by <see cref="DeferStamp"/>, if any; safe from concurrent readers.</summary>
     public void ApplyDeferredStamp()
     {

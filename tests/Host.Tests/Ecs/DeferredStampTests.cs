@@ -102,6 +102,31 @@ public sealed class DeferredStampTests
     }
 
     [Test]
+    public void AStampOfAllRows_IsSeenByEveryRow_AndCoversAPendingOne()
+    {
+        var column = ColumnWithTicks(192, tick: 1);
+        column.DeferStamp([0UL, 1UL << 3, 0UL], rows: 130, tick: 4);
+
+        column.DeferStampAllRows(130, tick: 7);
+
+        Assert.That(column.ChangedTicks[..130], Has.All.EqualTo(7u));
+        Assert.That(column.ChangedTicks[130..], Has.All.EqualTo(1u), "rows past the count are not stamped");
+        Assert.That(column.LastChangedTick, Is.EqualTo(7u));
+    }
+
+    [Test]
+    public void AStampOfFewerRows_AppliesThePendingOneFirst()
+    {
+        var column = ColumnWithTicks(128, tick: 1);
+        column.DeferStampAllRows(128, tick: 4);
+
+        column.DeferStampAllRows(64, tick: 7);
+
+        Assert.That(column.ChangedTicks[63], Is.EqualTo(7u));
+        Assert.That(column.ChangedTicks[64], Is.EqualTo(4u));
+    }
+
+    [Test]
     public void ConcurrentReaders_ApplyTheStampOnce_AndAgree()
     {
         var column = ColumnWithTicks(64 * 1024, tick: 1);

@@ -56,6 +56,43 @@ public sealed class StreamingStoresTests
         }
     }
 
+    [TestCase(0, 0, 0)]
+    [TestCase(100, 0, 0)]
+    [TestCase(255, 3, 0)]
+    [TestCase(256, 0, 0)]
+    [TestCase(4099, 0, 0)]
+    [TestCase(4099, 5, 17)]
+    [TestCase(70_001, 31, 1)]
+    public void Copy_CopiesEveryByte_WhateverTheLengthAndAlignment(int length, int sourceOffset, int destinationOffset)
+    {
+        var source = new byte[length + sourceOffset];
+        new Random(length).NextBytes(source);
+        var destination = new byte[length + destinationOffset + 64];
+        destination.AsSpan().Fill(0xEE);
+
+        StreamingStores.Copy(source.AsSpan(sourceOffset, length), destination.AsSpan(destinationOffset));
+
+        Assert.That(destination.AsSpan(destinationOffset, length).SequenceEqual(source.AsSpan(sourceOffset, length)), Is.True);
+        Assert.That(destination.AsSpan(0, destinationOffset).ToArray(), Has.All.EqualTo((byte)0xEE), "nothing before the destination");
+        Assert.That(destination.AsSpan(destinationOffset + length).ToArray(), Has.All.EqualTo((byte)0xEE), "nothing after the copy");
+    }
+
+    [Test]
+    public void Copy_BetweenOverlappingSpans_MovesLikeCopyTo()
+    {
+        var buffer = Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray();
+        var expected = buffer.ToArray();
+        expected.AsSpan(0, 3000).CopyTo(expected.AsSpan(100));
+
+        StreamingStores.Copy(buffer.AsSpan(0, 3000), buffer.AsSpan(100));
+
+        Assert.That(buffer, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Copy_IntoAShorterDestination_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => StreamingStores.Copy(new byte[10], new byte[9]));
+
     [TestCase("32768K", 32L * 1024 * 1024)]
     [TestCase("1M", 1024L * 1024)]
     [TestCase("2G\n", 2L * 1024 * 1024 * 1024)]
