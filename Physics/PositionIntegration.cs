@@ -45,44 +45,14 @@ public static class PositionIntegration
         var sp = MemoryMarshal.Cast<Position, float>(sourcePositions);
         var sv = MemoryMarshal.Cast<Velocity, float>(velocities);
         var p = MemoryMarshal.Cast<Position, float>(positions);
-        var width = Vector<float>.Count;
-        var dtVector = new Vector<float>(dt);
         var changed = 0;
         var row = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            ref var spRef = ref MemoryMarshal.GetReference(sp);
-            ref var svRef = ref MemoryMarshal.GetReference(sv);
-            ref var pRef = ref MemoryMarshal.GetReference(p);
-            var stream = streamingStores && StreamingStores.CanStreamTo(sp, p);
-
-            // Whole 64-row words first: the word's bits are gathered in a register and stored once, not per vector.
-            for (; row + ChangedWordRows <= positions.Length; row += ChangedWordRows)
-            {
-                ulong word = 0;
-                for (var block = 0; block < ChangedWordRows; block += width)
-                {
-                    word |= Step(ref spRef, ref svRef, ref pRef, (row + block) * 3, dtVector, stream) << block;
-                }
-
-                changedWords[row >> 6] |= word;
-                changed += BitOperations.PopCount(word);
-            }
-
-            for (; row + width <= positions.Length; row += width)
-            {
-                var mask = Step(ref spRef, ref svRef, ref pRef, row * 3, dtVector, stream);
-                if (mask != 0)
-                {
-                    changed += BitOperations.PopCount(mask);
-                    ParticleLanes.SetBits(changedWords, row, width, mask);
-                }
-            }
-
-            if (stream)
-            {
-                StreamingStores.Fence();
-            }
+            // Two instantiations, so the store kind is decided once and not per vector inside the loop.
+            row = streamingStores && StreamingStores.CanStreamTo(sp, p)
+                ? RunVectors<StreamingStore>(sp, sv, p, changedWords, dt, out changed)
+                : RunVectors<CachedStore>(sp, sv, p, changedWords, dt, out changed);
         }
 
         for (; row < positions.Length; row++)
@@ -102,31 +72,103 @@ public static class PositionIntegration
         return changed;
     }
 
+    // The vector part of Run: every whole vector of rows; returns the rows done and counts the changed ones.
+    private static int RunVectors<TStore>(ReadOnlySpan<float> sp, ReadOnlySpan<float> sv, Span<float> p, Span<ulong> changedWords, float dt, out int changed)
+        where TStore : struct, IVectorStore
+    {
+        ref var spRef = ref MemoryMarshal.GetReference(sp);
+        ref var svRef = ref MemoryMarshal.GetReference(sv);
+        ref var pRef = ref MemoryMarshal.GetReference(p);
+        var rows = p.Length / 3;
+        var width = Vector<float>.Count;
+        var dtVector = new Vector<float>(dt);
+        changed = 0;
+        var row = 0;
+
+        // Whole 64-row words first: the word's bits are gathered in a register and stored once, not per vector.
+        for (; row + ChangedWordRows <= rows; row += ChangedWordRows)
+        {
+            ulong word = 0;
+            for (var block = 0; block < ChangedWordRows; block += width)
+            {
+                word |= Step<TStore>(ref spRef, ref svRef, ref pRef, (row + block) * 3, dtVector) << block;
+            }
+
+            changedWords[row >> 6] |= word;
+            changed += BitOperations.PopCount(word);
+        }
+
+        for (; row + width <= rows; row += width)
+        {
+            var mask = Step<TStore>(ref spRef, ref svRef, ref pRef, row * 3, dtVector);
+            if (mask != 0)
+            {
+                changed += BitOperations.PopCount(mask);
+                ParticleLanes.SetBits(changedWords, row, width, mask);
+            }
+        }
+
+        TStore.Complete();
+        return row;
+    }
+
     // Integrates the Vector<float>.Count rows whose floats start at `first` and returns their changed bits (bit i is
     // row i of the block). Three vectors hold those rows' X, Y, Z lanes interleaved.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Step(ref float sourceRef, ref float velocityRef, ref float targetRef, int first, Vector<float> dt, bool stream)
+    private static ulong Step<TStore>(ref float sourceRef, ref float velocityRef, ref float targetRef, int first, Vector<float> dt)
+        where TStore : struct, IVectorStore
     {
         var width = Vector<float>.Count;
-        ulong laneMask = 0;
-        for (var part = 0; part < 3; part++)
-        {
-            var offset = first + (part * width);
-            var oldP = Unsafe.As<float, Vector<float>>(ref Unsafe.Add(ref sourceRef, offset));
-            var v = Unsafe.As<float, Vector<float>>(ref Unsafe.Add(ref velocityRef, offset));
-            var newP = oldP + (v * dt);
-            if (stream)
-            {
-                StreamingStores.Store(newP, ref Unsafe.Add(ref targetRef, offset));
-            }
-            else
-            {
-                Unsafe.As<float, Vector<float>>(ref Unsafe.Add(ref targetRef, offset)) = newP;
-            }
+        var equal0 = Integrate<TStore>(ref sourceRef, ref velocityRef, ref targetRef, first, dt);
+        var equal1 = Integrate<TStore>(ref sourceRef, ref velocityRef, ref targetRef, first + width, dt);
+        var equal2 = Integrate<TStore>(ref sourceRef, ref velocityRef, ref targetRef, first + (2 * width), dt);
 
-            laneMask |= ParticleLanes.MostSignificantBits(Vector.AsVectorUInt32(~Vector.Equals(newP, oldP))) << (part * width);
+        // A moving system changes every lane: one test says so, and the per-row bits are only gathered otherwise.
+        if (Vector.EqualsAll(equal0 | equal1 | equal2, Vector<int>.Zero))
+        {
+            return (1UL << width) - 1;
         }
 
-        return laneMask == 0 ? 0 : ParticleLanes.ParticlesOf(laneMask, width);
+        var changedLanes = ~(ParticleLanes.MostSignificantBits(Vector.AsVectorUInt32(equal0))
+            | (ParticleLanes.MostSignificantBits(Vector.AsVectorUInt32(equal1)) << width)
+            | (ParticleLanes.MostSignificantBits(Vector.AsVectorUInt32(equal2)) << (2 * width)));
+        changedLanes &= (1UL << (3 * width)) - 1;
+        return changedLanes == 0 ? 0 : ParticleLanes.ParticlesOf(changedLanes, width);
+    }
+
+    // One vector of lanes: writes source + velocity × dt and returns which lanes kept their value (all ones = equal).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> Integrate<TStore>(ref float sourceRef, ref float velocityRef, ref float targetRef, int offset, Vector<float> dt)
+        where TStore : struct, IVectorStore
+    {
+        var oldP = Unsafe.As<float, Vector<float>>(ref Unsafe.Add(ref sourceRef, offset));
+        var v = Unsafe.As<float, Vector<float>>(ref Unsafe.Add(ref velocityRef, offset));
+        var newP = oldP + (v * dt);
+        TStore.Store(newP, ref Unsafe.Add(ref targetRef, offset));
+        return Vector.Equals(newP, oldP);
+    }
+
+    // How RunVectors writes a vector: a struct type argument, so each kind gets its own compiled loop.
+    private interface IVectorStore
+    {
+        static abstract void Store(Vector<float> value, ref float destination);
+
+        static abstract void Complete();
+    }
+
+    private readonly struct CachedStore : IVectorStore
+    {
+        public static void Store(Vector<float> value, ref float destination) => Unsafe.As<float, Vector<float>>(ref destination) = value;
+
+        public static void Complete()
+        {
+        }
+    }
+
+    private readonly struct StreamingStore : IVectorStore
+    {
+        public static void Store(Vector<float> value, ref float destination) => StreamingStores.Store(value, ref destination);
+
+        public static void Complete() => StreamingStores.Fence();
     }
 }
