@@ -225,6 +225,45 @@ public sealed class WorkerPoolTests
         });
     }
 
+    // Microseconds of each spin: none (sleep at once), one that always runs out (the waiter takes over), the default.
+    [TestCase(0, 0)]
+    [TestCase(1, 1)]
+    [TestCase(-1, -1)]
+    public async Task FramesInARow_GiveInProcessResults_WhateverTheSpins(int replySpinMicroseconds, int idleSpinMicroseconds)
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1, configure: options => options with
+        {
+            ReplySpinLimit = replySpinMicroseconds < 0 ? WorkerPoolOptions.DefaultReplySpinLimit : TimeSpan.FromMicroseconds(replySpinMicroseconds),
+            WorkerIdleSpinLimit = idleSpinMicroseconds < 0 ? WorkerPoolOptions.DefaultWorkerIdleSpinLimit : TimeSpan.FromMicroseconds(idleSpinMicroseconds),
+        });
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("spins.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("spins-reference.seg"));
+
+        // Back to back, as frames come: the host spins for each reply and the worker for each next request.
+        for (var frame = 0; frame < 40; frame++)
+        {
+            var outcome = await RunAsync(pool, PhysicsStepJob.JobName, segment, 0, Rows);
+            var expected = JobRunner.Run(new PhysicsStepJob(), reference, PhysicsRange(0, Rows));
+            Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
+            Assert.That(outcome.RowsChanged, Is.EqualTo(expected.RowsChanged), $"frame {frame}");
+        }
+
+        for (var column = 0; column < segment.ColumnCount; column++)
+        {
+            Assert.That(segment.ColumnBytes(column).SequenceEqual(reference.ColumnBytes(column)), Is.True, $"column {column} bytes");
+        }
+    }
+
+    [Test]
+    public void NegativeSpinLimits_AreRefused()
+    {
+        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path };
+
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { ReplySpinLimit = TimeSpan.FromTicks(-1) }, Serilog.Core.Logger.None));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { WorkerIdleSpinLimit = TimeSpan.FromTicks(-1) }, Serilog.Core.Logger.None));
+        Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty, "a refused pool starts no worker");
+    }
+
     [Test]
     public async Task DisposedPool_FailsRanges_WithoutThrowing()
     {
