@@ -63,15 +63,20 @@ public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
     /// <summary>The system's snapshot.</summary>
     public Snapshot Snapshot => _snapshot;
 
+    /// <inheritdoc/>
+    public ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken) =>
+        RunAsync(query, frameId, deltaTime, time, mayBlockCaller: false, cancellationToken);
+
     /// <summary>Runs the job over the rows <paramref name="query"/> matches and commits what it changed.</summary>
     /// <param name="query">The system's query.</param>
     /// <param name="frameId">The frame.</param>
     /// <param name="deltaTime">Seconds the frame advances.</param>
     /// <param name="time">Simulation time at the start of the frame.</param>
+    /// <param name="mayBlockCaller">Whether the calling thread may be held until the last range's reply.</param>
     /// <param name="cancellationToken">Stops waiting for ranges; nothing is committed then.</param>
     /// <returns>The frame's figures; <see cref="OffloadResult.RangesAbandoned"/> says whether some rows were not committed.</returns>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken)
+    public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         // Built at the first frame, once the init-only retry settings are final.
         var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
@@ -82,7 +87,7 @@ public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
         // that fails may have written anywhere in its segment, entity handles included: until every range has
         // succeeded, the next snapshot copies them again.
         _snapshot.SetEntitiesTrusted(false);
-        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), cancellationToken);
+        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), mayBlockCaller, cancellationToken);
         _snapshot.SetEntitiesTrusted(failedFirst == 0);
         var commit = CommitWriter.Commit(_snapshot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(loop.Succeeded));
         return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);

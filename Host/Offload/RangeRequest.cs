@@ -11,8 +11,10 @@ namespace SimHost.Host.Offload;
 public sealed record RangeRequest(string JobName, SharedSegment Segment, uint SegmentGeneration, JobRange Range)
 {
     /// <summary>
-    /// Whether no other range of the batch is started after this one, so the caller may wait for this one's answer on
-    /// its own thread (a worker pool spins for it when a core is free) without delaying another range's start.
+    /// Whether nothing is started after this range on the calling thread (it is the last range of its system's batch,
+    /// and the scheduler starts nothing else of the level after it), so the caller may wait for its answer on its own
+    /// thread: a worker pool then spins for the reply when a core is free. False by default: a caller starting several
+    /// ranges must not have the first hold up the next.
     /// </summary>
-    public bool IsLastOfBatch { get; init; } = true;
+    public bool MayBlockCaller { get; init; }
 }

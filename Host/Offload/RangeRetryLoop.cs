@@ -53,11 +53,11 @@ internal sealed class RangeRetryLoop
     /// <returns>Ranges that failed their first run, and range runs retried.</returns>
     /// <exception cref="OperationCanceledException">The token fired; nothing may be committed then.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<(int FailedFirst, int Retried)> RunAsync(IRangeTarget target, string jobName, RangeTiming timing, CancellationToken cancellationToken)
+    public async ValueTask<(int FailedFirst, int Retried)> RunAsync(IRangeTarget target, string jobName, RangeTiming timing, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         Succeeded.Clear();
         Abandoned.Clear();
-        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, cancellationToken);
+        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, mayBlockCaller, cancellationToken);
         var failedFirst = Abandoned.Count;
         var retried = 0;
         var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
@@ -71,7 +71,7 @@ internal sealed class RangeRetryLoop
 
             retried += Abandoned.Count;
             _stillFailed.Clear();
-            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, cancellationToken);
+            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, mayBlockCaller, cancellationToken);
             Abandoned.Clear();
             Abandoned.AddRange(_stillFailed);
         }
@@ -94,6 +94,7 @@ internal sealed class RangeRetryLoop
         List<RangeSlice> ranges,
         List<RangeSlice> failed,
         RangeTiming timing,
+        bool mayBlockCaller,
         CancellationToken cancellationToken)
     {
         if (_pending.Length < ranges.Count)
@@ -105,7 +106,9 @@ internal sealed class RangeRetryLoop
         {
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
             var request = target.RequestFor(ranges[i], timing);
-            _pending[i] = RangeExecution.Start(executor, i == ranges.Count - 1 ? request : request with { IsLastOfBatch = false }, cancellationToken);
+            // The last range started may hold the caller for its reply, if nothing else waits behind the caller.
+            var holdsCaller = mayBlockCaller && i == ranges.Count - 1;
+            _pending[i] = RangeExecution.Start(executor, holdsCaller ? request with { MayBlockCaller = true } : request, cancellationToken);
 #pragma warning restore CA2012
         }
 

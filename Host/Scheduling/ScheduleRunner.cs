@@ -155,6 +155,29 @@ public sealed class ScheduleRunner
         return failed;
     }
 
+    // The index of the level's last offloaded system to start, when the level has no in-process system to start after
+    // it; otherwise -1 (an in-process system would wait behind a caller held by that system).
+    private int LastOffloadedAloneInLevel(ScheduledSystem[] level)
+    {
+        var last = -1;
+        foreach (var system in level)
+        {
+            if (_executions[system.Index].Outcome == SystemOutcome.Skipped)
+            {
+                continue;
+            }
+
+            if (system.Descriptor.ExecutionKind != ExecutionKind.Offloaded)
+            {
+                return -1;
+            }
+
+            last = system.Index;
+        }
+
+        return last;
+    }
+
     // Pooled so that awaiting a level does not allocate a state machine box every frame.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RunLevelAsync(ScheduledSystem[] level, SystemRunContext context, CancellationToken cancellationToken)
@@ -164,6 +187,7 @@ public sealed class ScheduleRunner
         // single in-process system never hops threads.
         var pending = 0;
         SystemExecution? inline = null;
+        var lastOffloaded = LastOffloadedAloneInLevel(level);
         foreach (var system in level)
         {
             var execution = _executions[system.Index];
@@ -174,8 +198,10 @@ public sealed class ScheduleRunner
 
             if (system.Descriptor.ExecutionKind == ExecutionKind.Offloaded)
             {
+                // Only the last one started may hold this thread: no other system of the level waits behind it.
+                var run = system.Index == lastOffloaded ? context with { MayBlockCaller = true } : context;
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after the whole level has started.
-                _pending[pending++] = execution.RunAsync(context, cancellationToken);
+                _pending[pending++] = execution.RunAsync(run, cancellationToken);
 #pragma warning restore CA2012
             }
             else

@@ -5,6 +5,13 @@ namespace SimHost.Host.Scheduling;
 /// <param name="FrameState">An opaque object the integration layer passes through (world, command buffers); the scheduler never reads it.</param>
 public readonly record struct SystemRunContext(FrameTiming Timing, object? FrameState)
 {
+    /// <summary>
+    /// Whether nothing else of the level is started after this system on the calling thread, so its work may hold that
+    /// thread (an offloaded system's host spins there for the reply of its last range instead of sleeping). Set by
+    /// the schedule runner for the last offloaded system of a level without in-process systems.
+    /// </summary>
+    public bool MayBlockCaller { get; init; }
+
     /// <summary>The running frame's sequence number.</summary>
     public long FrameIndex => Timing.FrameIndex;
 

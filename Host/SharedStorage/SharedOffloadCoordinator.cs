@@ -95,9 +95,13 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
     public bool HasInProcessFallback { get; init; } = true;
 
     /// <inheritdoc/>
+    public ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken) =>
+        RunAsync(query, frameId, deltaTime, time, mayBlockCaller: false, cancellationToken);
+
+    /// <inheritdoc/>
     /// <remarks><see cref="OffloadResult.RowsSnapshotted"/> counts the rows the job ran over; none were copied.</remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken)
+    public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
 
@@ -107,7 +111,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
         RangeSplitter.Split(_rowsPerTarget.AsSpan(0, _targets.Count), loop.ParallelSlots, loop.Ranges);
 
         // The live columns are untouched while the ranges run, so a failed range only needs its scratch reset.
-        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), cancellationToken);
+        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), mayBlockCaller, cancellationToken);
         var committed = Commit(loop);
         return new OffloadResult(rows, committed, 0, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
     }

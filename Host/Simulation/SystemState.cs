@@ -69,7 +69,7 @@ internal sealed class SystemState
             return;
         }
 
-        Offload = await Coordinator.RunAsync(Query, (ulong)run.FrameIndex, run.DeltaSeconds, run.TimeSeconds, cancellationToken);
+        Offload = await Coordinator.RunAsync(Query, (ulong)run.FrameIndex, run.DeltaSeconds, run.TimeSeconds, run.MayBlockCaller, cancellationToken);
         if (Offload.RangesAbandoned > 0)
         {
             throw new OffloadFailedException(

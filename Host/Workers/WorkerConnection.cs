@@ -274,7 +274,8 @@ internal sealed class WorkerConnection : IAsyncDisposable
         // The fast path: a job that answers within the spin (always the short one, and up to replySpin when the caller
         // has a core for it) lets the caller continue on this thread without any wake-up. Longer jobs are handed to
         // the waiter thread, which sleeps on the futex.
-        if (_mailbox.WaitForReply(outstanding.Sequence, _mailboxSpinCount, TimeSpan.Zero, replySpin))
+        // A break (crash, EOF, dispose) cancels the lifetime token and ends a long spin at once.
+        if (_mailbox.WaitForReply(outstanding.Sequence, _mailboxSpinCount, TimeSpan.Zero, replySpin, _lifetime.Token))
         {
             TakeMailboxReply(outstanding.Sequence);
         }

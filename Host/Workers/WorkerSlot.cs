@@ -160,13 +160,15 @@ internal sealed class WorkerSlot
         }
     }
 
-    // The host thread may spin for the reply only when the batch starts nothing after this range, a core is left
+    // The host thread may spin for the reply only when nothing waits behind its caller, a core is left
     // for it beside every busy worker, and the previous round trip fitted the limit (a long job is slept on).
     private TimeSpan ReplySpinFor(RangeRequest request, int busyWorkers)
     {
         var limit = _context.Options.ReplySpinLimit;
-        var fits = request.IsLastOfBatch && busyWorkers < Environment.ProcessorCount && _lastRoundTrip <= limit;
-        return fits ? limit : TimeSpan.Zero;
+        var fits = request.MayBlockCaller && busyWorkers < Environment.ProcessorCount && _lastRoundTrip <= limit;
+
+        // Never past the job timeout, so a reply the spin sees is never one the timeout would have refused.
+        return fits ? TimeSpan.FromTicks(Math.Min(limit.Ticks, _context.Options.JobTimeout.Ticks)) : TimeSpan.Zero;
     }
 
     /// <summary>Asks the current worker to exit, waits up to the grace period, then kills what remains.</summary>

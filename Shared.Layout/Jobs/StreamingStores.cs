@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -42,6 +43,7 @@ public static class StreamingStores
         where T : unmanaged
     {
         var address = (T*)Unsafe.AsPointer(ref destination);
+        Debug.Assert((nuint)address % (nuint)(Vector<T>.Count * sizeof(T)) == 0, "A streaming store needs a vector-aligned destination; check CanStreamTo first.");
         switch (Vector<T>.Count * sizeof(T))
         {
             case 16:

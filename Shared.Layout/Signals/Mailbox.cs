@@ -140,7 +140,7 @@ public sealed class Mailbox : IDisposable
     /// </summary>
     /// <returns>Whether a new request was published.</returns>
     public bool WaitForRequest(ulong lastSeen, int spinCount, TimeSpan timeout, TimeSpan spinTime = default) =>
-        Wait(MailboxLayout.RequestLineOffset, lastSeen, untilEqual: false, spinCount, spinTime, timeout);
+        Wait(MailboxLayout.RequestLineOffset, lastSeen, untilEqual: false, spinCount, spinTime, timeout, default);
 
     /// <summary>
     /// Host side: waits until the reply sequence equals <paramref name="expected"/>: up to
@@ -149,8 +149,13 @@ public sealed class Mailbox : IDisposable
     /// interrupted by <see cref="InterruptReplyWait"/> or timed out.
     /// </summary>
     /// <returns>Whether the reply was published.</returns>
-    public bool WaitForReply(ulong expected, int spinCount, TimeSpan timeout, TimeSpan spinTime = default) =>
-        Wait(MailboxLayout.ReplyLineOffset, expected, untilEqual: true, spinCount, spinTime, timeout);
+    /// <param name="expected">The reply sequence to wait for.</param>
+    /// <param name="spinCount">Spin iterations before anything else.</param>
+    /// <param name="timeout">The longest futex sleep after the spins; zero or less: no sleep.</param>
+    /// <param name="spinTime">The longest yielding spin after the iterations.</param>
+    /// <param name="stopSpinning">Ends the yielding spin early (the connection broke, the reply came another way).</param>
+    public bool WaitForReply(ulong expected, int spinCount, TimeSpan timeout, TimeSpan spinTime = default, CancellationToken stopSpinning = default) =>
+        Wait(MailboxLayout.ReplyLineOffset, expected, untilEqual: true, spinCount, spinTime, timeout, stopSpinning);
 
     /// <summary>Wakes a host thread sleeping in <see cref="WaitForReply"/> so it re-checks why it waits (a pipe reply, a break).</summary>
     public void InterruptReplyWait() => Interrupt(MailboxLayout.ReplyLineOffset);
@@ -188,9 +193,14 @@ public sealed class Mailbox : IDisposable
         }
     }
 
-    private bool Wait(int lineOffset, ulong target, bool untilEqual, int spinCount, TimeSpan spinTime, TimeSpan timeout)
+    private bool Wait(int lineOffset, ulong target, bool untilEqual, int spinCount, TimeSpan spinTime, TimeSpan timeout, CancellationToken stopSpinning)
     {
         ref var sequence = ref Sequence(lineOffset);
+
+        // Read before spinning: an interrupt that bumps the word during the spins then ends the sleep at once instead
+        // of being slept through. An older value only makes the futex wait return early, which is always safe.
+        ref var futex = ref Word(lineOffset + MailboxLayout.FutexInLine);
+        var observed = Volatile.Read(ref futex);
         for (var i = 0; i < spinCount; i++)
         {
             if ((Volatile.Read(ref sequence) == target) == untilEqual)
@@ -206,7 +216,7 @@ public sealed class Mailbox : IDisposable
             return true;
         }
 
-        if (spinTime > TimeSpan.Zero && SpinFor(ref sequence, target, untilEqual, spinTime))
+        if (spinTime > TimeSpan.Zero && SpinFor(ref sequence, target, untilEqual, spinTime, stopSpinning))
         {
             return true;
         }
@@ -217,9 +227,7 @@ public sealed class Mailbox : IDisposable
         }
 
         ref var sleeping = ref Word(lineOffset + MailboxLayout.SleepingInLine);
-        ref var futex = ref Word(lineOffset + MailboxLayout.FutexInLine);
         Interlocked.Exchange(ref sleeping, 1);
-        var observed = Volatile.Read(ref futex);
 
         // Re-check after announcing the sleep: a writer that published before seeing the flag is caught here, one
         // that published after it either wakes us or changed the futex word (the wait returns at once).
@@ -235,10 +243,13 @@ public sealed class Mailbox : IDisposable
     // Waking a sleeper costs a syscall on one side and a scheduler wake-up on the other, 0.1-0.6 ms each on a small VM;
     // a caller that expects the answer soon and has a core to spare spins instead. SpinWait yields the core now and
     // then, so a thread that needs it more still runs. The clock is read every few iterations, not every one.
-    private static bool SpinFor(ref ulong sequence, ulong target, bool untilEqual, TimeSpan spinTime)
+    // Bounds the deadline arithmetic (TimeSpan.MaxValue would overflow it); callers bound real spins far lower.
+    private const double MaxSpinSeconds = 3600.0;
+
+    private static bool SpinFor(ref ulong sequence, ulong target, bool untilEqual, TimeSpan spinTime, CancellationToken stopSpinning)
     {
         const int IterationsPerClockRead = 32;
-        var deadline = Stopwatch.GetTimestamp() + (long)(spinTime.TotalSeconds * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)(Math.Min(spinTime.TotalSeconds, MaxSpinSeconds) * Stopwatch.Frequency);
         var spinner = default(SpinWait);
         while (true)
         {
@@ -252,7 +263,7 @@ public sealed class Mailbox : IDisposable
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            if (Stopwatch.GetTimestamp() >= deadline)
+            if (Stopwatch.GetTimestamp() >= deadline || stopSpinning.IsCancellationRequested)
             {
                 return (Volatile.Read(ref sequence) == target) == untilEqual;
             }

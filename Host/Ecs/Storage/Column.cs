@@ -136,6 +136,12 @@ internal abstract class Column
             }
 
             _deferredWords.AsSpan(0, wordCount).Fill(ulong.MaxValue);
+            if (rows % RowsPerWord != 0)
+            {
+                // Only real rows: a later stamp over the same rows must be able to cover this one.
+                _deferredWords[wordCount - 1] = (1UL << (rows % RowsPerWord)) - 1;
+            }
+
             (_deferredRows, _deferredTick) = (rows, tick);
             LastChangedTick = tick;
             _hasDeferredStamp = true;
@@ -171,7 +177,10 @@ internal abstract class Column
         var pending = _deferredWords.AsSpan(0, (_deferredRows + RowsPerWord - 1) / RowsPerWord);
         for (var i = 0; i < pending.Length; i++)
         {
-            if ((pending[i] & ~words[i]) != 0)
+            // Bits past the pending stamp's rows are not rows of it: they need no cover.
+            var rowsInWord = Math.Min(RowsPerWord, _deferredRows - (i * RowsPerWord));
+            var mask = rowsInWord == RowsPerWord ? ulong.MaxValue : (1UL << rowsInWord) - 1;
+            if ((pending[i] & mask & ~words[i]) != 0)
             {
                 return false;
             }

@@ -67,7 +67,7 @@ public sealed class OffloadCoordinatorTests
     private static readonly bool[] s_lastFlagsOfFourRangesAndTwoRetries = [false, false, false, true, false, true];
 
     [Test]
-    public async Task OnlyTheLastRangeStartedInABatch_IsMarkedLast_SoOnlyItsWaitMayHoldTheCaller()
+    public async Task OnlyTheLastRangeStartedInABatch_MayBlockTheCaller_WhenTheCallerMayBeBlocked()
     {
         // Calls 0 and 2 fail once: the retry batch (two ranges) must mark only its own last range as well.
         var lastFlags = new List<(int Call, bool IsLast)>();
@@ -75,16 +75,20 @@ public sealed class OffloadCoordinatorTests
         {
             lock (lastFlags)
             {
-                lastFlags.Add((call, request.IsLastOfBatch));
+                lastFlags.Add((call, request.MayBlockCaller));
             }
 
             return call is 0 or 2;
         });
         var (world, _, coordinator) = Setup(executor);
 
-        await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+        await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, mayBlockCaller: true, CancellationToken.None);
+        var blocking = lastFlags.OrderBy(flag => flag.Call).Select(flag => flag.IsLast).ToArray();
+        lastFlags.Clear();
+        await coordinator.RunAsync(HeatQuery(world), 2, 0.1, 0.1, CancellationToken.None);
 
-        Assert.That(lastFlags.OrderBy(flag => flag.Call).Select(flag => flag.IsLast), Is.EqualTo(s_lastFlagsOfFourRangesAndTwoRetries));
+        Assert.That(blocking, Is.EqualTo(s_lastFlagsOfFourRangesAndTwoRetries));
+        Assert.That(lastFlags.Select(flag => flag.IsLast), Is.All.False, "a caller that may not be held never is");
     }
 
     [Test]

@@ -122,6 +122,30 @@ public sealed class ScheduleRunnerTests
     }
 
     [Test]
+    public async Task OnlyTheLastOffloadedSystemOfALevel_MayBlockItsCaller_AndNoneBesideAnInProcessOne()
+    {
+        var mayBlock = new ConcurrentDictionary<string, bool>();
+        SystemDescriptorBuilder Offloaded(string name, Type writes) => SystemDescriptor.Create(name).Offloaded().Writes(writes)
+            .Runs((context, _) =>
+            {
+                mayBlock[name] = context.MayBlockCaller;
+                return ValueTask.CompletedTask;
+            });
+        var onlyOffloaded = new ScheduleBuilder().Add(Offloaded("A", typeof(Position))).Add(Offloaded("B", typeof(Velocity))).Build();
+        var withInProcess = new ScheduleBuilder()
+            .Add(Offloaded("C", typeof(Position)))
+            .Add(SystemDescriptor.Create("Local").Writes<Velocity>().Runs(_ => { }))
+            .Build();
+
+        await new ScheduleRunner(onlyOffloaded).RunFrameAsync(s_frame0);
+        await new ScheduleRunner(withInProcess).RunFrameAsync(s_frame0);
+
+        Assert.That(mayBlock["A"], Is.False, "B is started after A on the same thread");
+        Assert.That(mayBlock["B"], Is.True, "nothing of the level is started after B");
+        Assert.That(mayBlock["C"], Is.False, "the in-process system runs after C on the same thread");
+    }
+
+    [Test]
     public async Task ConflictingSystems_NeverOverlap()
     {
         var inside = 0;

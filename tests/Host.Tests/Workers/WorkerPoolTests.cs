@@ -242,7 +242,8 @@ public sealed class WorkerPoolTests
         // Back to back, as frames come: the host spins for each reply and the worker for each next request.
         for (var frame = 0; frame < 40; frame++)
         {
-            var outcome = await RunAsync(pool, PhysicsStepJob.JobName, segment, 0, Rows);
+            var request = new RangeRequest(PhysicsStepJob.JobName, segment, 1, PhysicsRange(0, Rows)) { MayBlockCaller = true };
+            var outcome = await WorkerTestEnvironment.Within(pool.RunAsync(request, CancellationToken.None).AsTask(), $"frame {frame}");
             var expected = JobRunner.Run(new PhysicsStepJob(), reference, PhysicsRange(0, Rows));
             Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
             Assert.That(outcome.RowsChanged, Is.EqualTo(expected.RowsChanged), $"frame {frame}");

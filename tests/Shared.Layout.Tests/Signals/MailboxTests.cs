@@ -89,6 +89,20 @@ public sealed class MailboxTests
     }
 
     [Test]
+    public void WaitForReply_StopsALongSpin_WhenTheStopTokenIsCancelled()
+    {
+        using var host = Mailbox.Create(_path, 0);
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+
+        // Without the token this would spin for the whole (capped) spin time; the hang guard names it if it does.
+        var waiting = Task.Run(() => host.WaitForReply(1, spinCount: 0, TimeSpan.Zero, spinTime: TimeSpan.FromMinutes(2), stop.Token));
+
+        Assert.That(waiting.Wait(TimeSpan.FromMinutes(1)), Is.True, "the spin ignored its stop token");
+        Assert.That(waiting.Result, Is.False);
+    }
+
+    [Test]
     public void WaitForRequest_WithSpinTime_GivesUpWhenNothingArrives()
     {
         using var host = Mailbox.Create(_path, 0);
