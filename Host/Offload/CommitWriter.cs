@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
-using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
@@ -164,16 +163,7 @@ public static class CommitWriter
         }
 
         var archetypeRow = run.ArchetypeRow + (segmentRow - run.SegmentRow);
-        var from = source.Slice(segmentRow * size, length * size);
-        var to = target.Slice(archetypeRow * size, length * size);
-        if (stream)
-        {
-            StreamingStores.Copy(from, to);
-        }
-        else
-        {
-            from.CopyTo(to);
-        }
+        Snapshot.CopyBlock(source.Slice(segmentRow * size, length * size), target.Slice(archetypeRow * size, length * size), stream);
         if (archetypeRow == 0 && length == run.Archetype.Count)
         {
             // The whole column changed: stamp it lazily, so a system moving everything writes no ticks nobody reads.

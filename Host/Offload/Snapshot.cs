@@ -55,6 +55,23 @@ public sealed class Snapshot
 
     private int RunCount { get; set; }
 
+    /// <summary>
+    /// Copies column bytes in (snapshot) or back (commit): with streaming stores when <paramref name="stream"/>
+    /// (<see cref="StreamsCopies"/>), since the other side then reads them from memory either way and cached stores
+    /// would first read every destination line.
+    /// </summary>
+    internal static void CopyBlock(ReadOnlySpan<byte> source, Span<byte> destination, bool stream)
+    {
+        if (stream)
+        {
+            StreamingStores.Copy(source, destination);
+        }
+        else
+        {
+            source.CopyTo(destination);
+        }
+    }
+
     internal void Begin(int rowCount, ulong frameId)
     {
         RowCount = rowCount;

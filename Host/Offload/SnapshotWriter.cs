@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
-using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
@@ -111,17 +110,7 @@ public static class SnapshotWriter
         {
             var size = columns.ElementSizeBytes(column);
             var source = run.Archetype.GetBytes(columns.ComponentId(column)).Slice(run.ArchetypeRow * size, run.RowCount * size);
-            var destination = segment.ColumnBytes(column).Slice(run.SegmentRow * size, run.RowCount * size);
-            if (stream)
-            {
-                // Bigger than the cache: the worker reads these rows from memory either way, so do not read the
-                // destination lines before overwriting them.
-                StreamingStores.Copy(source, destination);
-            }
-            else
-            {
-                source.CopyTo(destination);
-            }
+            Snapshot.CopyBlock(source, segment.ColumnBytes(column).Slice(run.SegmentRow * size, run.RowCount * size), stream);
         }
     }
 

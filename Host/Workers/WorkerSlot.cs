@@ -368,7 +368,7 @@ internal sealed class WorkerSlot
             return null;
         }
 
-        return new MailboxChannel(Mailbox.Create(MailboxPath, WorkerId), options.MailboxSpinCount, options.ReplySpinLimit, options.WorkerIdleSpinLimit);
+        return new MailboxChannel(Mailbox.Create(MailboxPath, WorkerId), options.MailboxSpinCount, options.WorkerIdleSpinLimit);
     }
 
     private static void TryDelete(string path)
