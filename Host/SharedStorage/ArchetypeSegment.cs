@@ -140,6 +140,33 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
     }
 
     /// <summary>
+    /// Copies the live values of pair <paramref name="pair"/> over its scratch for every row below the archetype's
+    /// count whose changed bit is clear, so that a following <see cref="Swap"/> commits only the flagged rows: a job may
+    /// have written an unflagged row, and the contract is that such a write is discarded. Whole flagged words cost one
+    /// read each.
+    /// </summary>
+    public void RestoreUnflagged(int pair)
+    {
+        var segment = Current();
+        var size = _components[pair].SizeBytes;
+        var words = segment.ChangedWords(ScratchColumn(pair));
+        var live = segment.ColumnBytes(LiveColumn(pair));
+        var scratch = segment.ColumnBytes(ScratchColumn(pair));
+        var count = Archetype.Count;
+        for (var word = 0; word * RowAlignment < count; word++)
+        {
+            var wordStart = word * RowAlignment;
+            var unflagged = ~words[word];
+            if (count - wordStart < RowAlignment)
+            {
+                unflagged &= (1UL << (count - wordStart)) - 1;
+            }
+
+            CopyRuns(unflagged, wordStart, size, live, scratch);
+        }
+    }
+
+    /// <summary>
     /// Copies the flagged rows of pair <paramref name="pair"/>'s scratch over its live column for rows
     /// [start, +count) and stamps them at <paramref name="tick"/>: the commit of one range when a swap is not valid.
     /// </summary>
@@ -160,15 +187,7 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
                 bits &= (1UL << (end - wordStart)) - 1;
             }
 
-            // Each stretch of consecutive set bits is one block copy.
-            while (bits != 0)
-            {
-                var first = BitOperations.TrailingZeroCount(bits);
-                var length = BitOperations.TrailingZeroCount(~(bits >> first));
-                var row = wordStart + first;
-                source.Slice(row * size, length * size).CopyTo(target.Slice(row * size, length * size));
-                bits = first + length >= 64 ? 0 : bits & ~(((1UL << length) - 1) << first);
-            }
+            CopyRuns(bits, wordStart, size, source, target);
         }
 
         StampTicks(pair, words, start, count, tick);
@@ -222,6 +241,19 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
             Delete(segment);
             _budget.Release(segment.SizeBytes);
             _segment = null;
+        }
+    }
+
+    // Each stretch of consecutive set bits of one 64-row word is one block copy.
+    private static void CopyRuns(ulong bits, int wordStart, int size, ReadOnlySpan<byte> source, Span<byte> target)
+    {
+        while (bits != 0)
+        {
+            var first = BitOperations.TrailingZeroCount(bits);
+            var length = BitOperations.TrailingZeroCount(~(bits >> first));
+            var row = wordStart + first;
+            source.Slice(row * size, length * size).CopyTo(target.Slice(row * size, length * size));
+            bits = first + length >= 64 ? 0 : bits & ~(((1UL << length) - 1) << first);
         }
     }
 

@@ -3,6 +3,7 @@ using Serilog;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.SharedStorage;
 
@@ -254,22 +255,53 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
         return committed;
     }
 
+    // Only flagged rows are committed, whatever the job wrote elsewhere. A column whose every row is flagged swaps as
+    // it is; one with few flags copies those rows over the live column; otherwise the unflagged rows' live values are
+    // put back into the scratch first, so the swap keeps them.
     private static int SwapAll(Target target, uint tick)
     {
+        var segment = target.Segment;
+        var rows = segment.Archetype.Count;
         var changed = 0;
         foreach (var pair in target.WrittenPairs)
         {
-            var words = target.Segment.Swap(pair, tick);
-            var count = 0;
-            foreach (var word in words)
+            var flagged = CountFlagged(segment, pair, rows);
+            changed = Math.Max(changed, flagged);
+            if (flagged == rows)
             {
-                count += System.Numerics.BitOperations.PopCount(word);
+                segment.Swap(pair, tick);
             }
-
-            changed = Math.Max(changed, count);
+            else if (flagged <= rows / 2)
+            {
+                segment.CommitFlagged(pair, 0, rows, tick);
+            }
+            else
+            {
+                segment.RestoreUnflagged(pair);
+                segment.Swap(pair, tick);
+            }
         }
 
         return changed;
+    }
+
+    private static int CountFlagged(ArchetypeSegment segment, int pair, int rows)
+    {
+        var words = segment.Segment!.ChangedWords(segment.ScratchColumn(pair))[..SegmentFormat.ChangedWordCount(rows)];
+        var count = 0;
+        for (var i = 0; i < words.Length; i++)
+        {
+            var word = words[i];
+            var wordStart = i * SegmentFormat.RowsPerChangedWord;
+            if (rows - wordStart < SegmentFormat.RowsPerChangedWord)
+            {
+                word &= (1UL << (rows - wordStart)) - 1;
+            }
+
+            count += System.Numerics.BitOperations.PopCount(word);
+        }
+
+        return count;
     }
 
     private static bool HasFailed(List<RangeSlice> abandoned, int targetIndex)

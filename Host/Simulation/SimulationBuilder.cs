@@ -23,7 +23,7 @@ public sealed class SimulationBuilder
     private ILogger? _logger;
     private int _maxExecutorRetries = 1;
     private bool _hasInProcessFallback = true;
-    private StorageMode _storage = StorageMode.Snapshot;
+    private StorageMode _storage = StorageMode.Shared;
 
     /// <summary>The jobs offloaded systems may name (default: the built-in physics jobs).</summary>
     /// <returns>This builder.</returns>
@@ -53,8 +53,9 @@ public sealed class SimulationBuilder
     }
 
     /// <summary>
-    /// Where the world keeps offloaded systems' columns (default <see cref="StorageMode.Snapshot"/>). With
-    /// <see cref="StorageMode.Shared"/>, <see cref="Build"/> moves them into shared segments until the simulation is disposed.
+    /// Where the world keeps offloaded systems' columns (default <see cref="StorageMode.Shared"/>, as <c>simhost run</c>):
+    /// <see cref="Build"/> moves them into shared segments until the simulation is disposed. Both modes honour the same
+    /// contract (docs/contract.md); they differ only in speed and shared memory.
     /// </summary>
     /// <returns>This builder.</returns>
     public SimulationBuilder WithStorage(StorageMode storage)
@@ -139,13 +140,20 @@ public sealed class SimulationBuilder
             throw new SimulationBuildException(string.Join(Environment.NewLine, problems));
         }
 
+        // Queries first: a Changed filter is a read the scheduler must know about, and decides the system's storage path.
+        var queries = new Dictionary<string, Query>(StringComparer.Ordinal);
+        foreach (var system in _systems)
+        {
+            queries[system.Name] = QueryOf(system, world);
+        }
+
         var tickLock = new Lock();
         var states = new Dictionary<string, SystemState>(StringComparer.Ordinal);
         var scheduleBuilder = new ScheduleBuilder();
         foreach (var system in _systems)
         {
             // Placeholder work: the real state is attached below once the schedule has validated the names.
-            scheduleBuilder.Add(Describe(system, states));
+            scheduleBuilder.Add(Describe(system, queries[system.Name], states));
         }
 
         var schedule = scheduleBuilder.Build();
@@ -158,29 +166,19 @@ public sealed class SimulationBuilder
         try
         {
             SharedColumnStore? store = null;
-            if (_storage == StorageMode.Shared && HasOffloaded())
+            var sharedComponents = SharedComponents(queries);
+            if (sharedComponents.Count > 0)
             {
-                store = new SharedColumnStore(runDirectory!, SharedComponents(), budget);
+                store = new SharedColumnStore(runDirectory!, sharedComponents, budget);
                 segments.Add(store);
                 store.Install(world);
             }
 
             foreach (var system in _systems)
             {
-                var query = world.Query();
-                foreach (var access in system.ComponentWrites)
-                {
-                    access.Require(query);
-                }
-
-                foreach (var access in system.ComponentReads)
-                {
-                    access.Require(query);
-                }
-
-                system.ConfigureQuery?.Invoke(query);
+                var query = queries[system.Name];
                 IOffloadCoordinator? coordinator = null;
-                if (system.JobName is { } sharedJob && store is not null)
+                if (system.JobName is { } sharedJob && store is not null && RunsInPlace(query))
                 {
                     // Shared segments are sized per archetype, but a segment size that cannot hold one aligned block
                     // of the system's rows is refused as in snapshot storage: the flag means the same in both modes.
@@ -197,6 +195,8 @@ public sealed class SimulationBuilder
                 }
                 else if (system.JobName is { } jobName)
                 {
+                    // Snapshot storage, or a Changed-filtered system on shared storage: its matching rows are scattered
+                    // through the archetypes, so they are copied into the system's own segments and committed back.
                     var columns = new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads));
                     var systemSegments = new OffloadSegments(system.Name, columns, runDirectory!, _limits, budget);
                     segments.Add(systemSegments);
@@ -246,7 +246,24 @@ public sealed class SimulationBuilder
         return new SimulationRunner(world, schedule, inScheduleOrder, byStage, [.. segments], ownedRunDirectory);
     }
 
-    private static SystemDescriptorBuilder Describe(SystemBuilder system, Dictionary<string, SystemState> states)
+    private static Query QueryOf(SystemBuilder system, World world)
+    {
+        var query = world.Query();
+        foreach (var access in system.ComponentWrites)
+        {
+            access.Require(query);
+        }
+
+        foreach (var access in system.ComponentReads)
+        {
+            access.Require(query);
+        }
+
+        system.ConfigureQuery?.Invoke(query);
+        return query;
+    }
+
+    private static SystemDescriptorBuilder Describe(SystemBuilder system, Query query, Dictionary<string, SystemState> states)
     {
         var descriptor = SystemDescriptor.Create(system.Name).InStage(system.Stage);
         foreach (var before in system.BeforeSystems)
@@ -267,6 +284,17 @@ public sealed class SimulationBuilder
         foreach (var write in system.ComponentWrites)
         {
             descriptor.Writes(write.Component.Type);
+        }
+
+        // A Changed filter reads the component's ticks: no system that writes it may run beside this one, which is also
+        // what lets a system's cursor skip everything stamped while it ran (its own writes).
+        foreach (var id in query.ChangedIds)
+        {
+            var filtered = ComponentType.FromId(id);
+            if (!Declares(system, filtered.Type))
+            {
+                descriptor.Reads(filtered.Type);
+            }
         }
 
         var name = system.Name;
@@ -352,12 +380,18 @@ public sealed class SimulationBuilder
         return components;
     }
 
-    private List<ComponentType> SharedComponents()
+    // The components of every offloaded system that runs in place on shared storage.
+    private List<ComponentType> SharedComponents(Dictionary<string, Query> queries)
     {
         var components = new List<ComponentType>();
+        if (_storage != StorageMode.Shared)
+        {
+            return components;
+        }
+
         foreach (var system in _systems)
         {
-            if (system.JobName is null)
+            if (system.JobName is null || !RunsInPlace(queries[system.Name]))
             {
                 continue;
             }
@@ -368,6 +402,10 @@ public sealed class SimulationBuilder
 
         return components;
     }
+
+    // Shared storage runs a job over whole archetypes in place; a Changed filter picks scattered rows, which only a
+    // snapshot can hand a job as contiguous ranges.
+    private static bool RunsInPlace(Query query) => query.ChangedIds.IsEmpty;
 
     private bool HasOffloaded()
     {

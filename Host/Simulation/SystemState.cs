@@ -60,6 +60,24 @@ internal sealed class SystemState
             Cursor.BeginRun(_world);
         }
 
+        try
+        {
+            await RunWorkAsync(run, cancellationToken);
+        }
+        finally
+        {
+            // Everything this system wrote, committed job output included, is behind its cursor from now on: a system
+            // does not see its own writes as changes on its next run.
+            lock (_tickLock)
+            {
+                Cursor.EndRun(_world);
+            }
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RunWorkAsync(SystemRunContext run, CancellationToken cancellationToken)
+    {
         if (Coordinator is null)
         {
             Context.FrameIndex = run.FrameIndex;
