@@ -165,6 +165,37 @@ public class ChangeTrackingTests
     }
 
     [Test]
+    public void EndedRun_DoesNotSeeItsOwnWritesNextTime_ButSeesLaterOnes()
+    {
+        var world = new World();
+        Entity a = world.Create(new Health(1));
+        Entity b = world.Create(new Health(1));
+        var cursor = new ChangeCursor();
+        Query query = world.Query().Changed<Health>().WithCursor(cursor);
+        cursor.BeginRun(world);
+        Assert.That(Changed(query), Is.EquivalentTo(new[] { a, b }));
+        world.Set(a, new Health(2));
+        cursor.EndRun(world);
+
+        world.Set(b, new Health(3));
+        cursor.BeginRun(world);
+
+        Assert.That(Changed(query), Is.EqualTo(new[] { b }), "its own write to a is not a change to it; b's later write is");
+    }
+
+    [Test]
+    public void RunNeverEnded_SeesItsOwnWritesNextTime()
+    {
+        var world = new World();
+        Entity a = world.Create(new Health(1));
+        Query query = world.Query().Changed<Health>();
+        Changed(query);
+        world.Set(a, new Health(2));
+
+        Assert.That(Changed(query), Is.EqualTo(new[] { a }));
+    }
+
+    [Test]
     public void SeveralChangedFilters_RequireEveryComponentChanged()
     {
         var world = new World();

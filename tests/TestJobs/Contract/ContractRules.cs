@@ -1,0 +1,19 @@
+using SimHost.Physics.Components;
+
+namespace SimHost.Tests.Jobs.Contract;
+
+/// <summary>What the contract job and the tests that check it agree on.</summary>
+public static class ContractRules
+{
+    /// <summary>The contract job's name.</summary>
+    public const string JobName = "test.contract";
+
+    /// <summary>What an unflagged or refused write puts in a row; it must never reach the world.</summary>
+    public const float Scribble = -12345f;
+
+    /// <summary>
+    /// Whether the subset cases flag a row of this velocity: decided by the row's own values, never its index, so
+    /// snapshot storage (matched rows packed together) and shared storage (rows in place) flag the same entities.
+    /// </summary>
+    public static bool IsInSubset(in Velocity velocity) => ((int)velocity.Y & 3) == 0;
+}
