@@ -26,6 +26,9 @@ internal sealed class WorkerLauncher
         _assemblyPath = assemblyPath;
     }
 
+    /// <summary>A launcher for a pool of no workers, which never starts one and so needs no worker executable.</summary>
+    public static WorkerLauncher None { get; } = new(string.Empty, null);
+
     /// <summary>Finds the worker in <paramref name="directory"/> (default: next to the host).</summary>
     /// <exception cref="WorkerStartException">simhost-worker.dll is not there.</exception>
     public static WorkerLauncher Locate(string? directory = null)

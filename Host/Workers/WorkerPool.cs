@@ -44,6 +44,12 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         {
             _slots[i] = new WorkerSlot((uint)i, PipePath(options.PipeDirectory, i, pipeSuffix), context);
         }
+
+        if (_slots.Length == 0)
+        {
+            // No worker will ever be idle: a range asked of this pool fails at once and the caller runs it in-process.
+            _idle.Writer.TryComplete();
+        }
     }
 
     /// <summary>Workers currently connected and usable; 0 means the caller should run ranges in-process.</summary>
@@ -97,7 +103,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.WorkerCount, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.WorkerCount, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.JobTimeout, TimeSpan.FromMilliseconds(1), nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.HandshakeTimeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingTimeout, TimeSpan.Zero, nameof(options));
@@ -120,7 +126,8 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             hashes.Add(layout.Hash);
         }
 
-        var pool = new WorkerPool(options, WorkerLauncher.Locate(options.WorkerDirectory), hashes, logger);
+        var launcher = options.WorkerCount == 0 ? WorkerLauncher.None : WorkerLauncher.Locate(options.WorkerDirectory);
+        var pool = new WorkerPool(options, launcher, hashes, logger);
         try
         {
             var firstStarts = new Task<bool>[pool._slots.Length];
@@ -131,7 +138,15 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             }
 
             await Task.WhenAll(firstStarts).WaitAsync(cancellationToken).ConfigureAwait(false);
-            logger.Information("Worker pool started: {Alive} of {Count} workers running", pool.ParallelSlots, pool._slots.Length);
+            if (pool._slots.Length == 0)
+            {
+                logger.Information("Worker pool started with no workers: every job runs in-process");
+            }
+            else
+            {
+                logger.Information("Worker pool started: {Alive} of {Count} workers running", pool.ParallelSlots, pool._slots.Length);
+            }
+
             return pool;
         }
         catch
@@ -162,7 +177,9 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             catch (ChannelClosedException)
             {
                 return RangeOutcome.Failed(
-                    Volatile.Read(ref _isDisposed) != 0 ? "the worker pool is shut down" : "no worker is running; every slot failed to restart", null);
+                    Volatile.Read(ref _isDisposed) != 0 ? "the worker pool is shut down"
+                    : _slots.Length == 0 ? "the pool has no workers (WorkerCount = 0); ranges run in-process"
+                    : "no worker is running; every slot failed to restart", null);
             }
 
             slot.MarkDequeued();

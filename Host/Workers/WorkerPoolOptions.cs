@@ -6,7 +6,10 @@ namespace SimHost.Host.Workers;
 /// <summary>How a <see cref="WorkerPool"/> starts and supervises its worker processes.</summary>
 public sealed record WorkerPoolOptions
 {
-    /// <summary>Worker processes to keep running; at least 1 (a run without workers uses the in-process executor instead).</summary>
+    /// <summary>
+    /// Worker processes to keep running (default 2). 0 starts none: every range runs in-process through the same snapshot
+    /// and commit path, as <c>simhost run --workers 0</c>, and no worker executable is needed.
+    /// </summary>
     public int WorkerCount { get; init; } = 2;
 
     /// <summary>How long one job range may run before its worker is killed and the range reported failed.</summary>

@@ -256,6 +256,33 @@ public sealed class WorkerPoolTests
     }
 
     [Test]
+    public async Task PoolOfNoWorkers_RunsEveryJobInProcess_WithTheInProcessResult()
+    {
+        // WorkerCount = 0 in the library means what --workers 0 means on the command line.
+        var pool = await _environment.StartPoolAsync(workers: 0);
+        var catalog = Contract.ContractWorld.LoadCatalog();
+        var reference = await Contract.ContractWorld.RunAsync(Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, executor: null, catalog, _environment.Logger);
+
+        var run = await Contract.ContractWorld.RunAsync(Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, pool, catalog, _environment.Logger);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Dump(), Is.EqualTo(reference.Dump()));
+            Assert.That(pool.ParallelSlots, Is.Zero);
+            Assert.That(pool.WorkerProcessIds, Is.Empty);
+            Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty, "no worker process was started");
+        });
+    }
+
+    [Test]
+    public void NegativeWorkerCount_IsRefused()
+    {
+        var options = new WorkerPoolOptions { WorkerCount = -1, PipeDirectory = _environment.RunDirectory.Path };
+
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Serilog.Core.Logger.None));
+    }
+
+    [Test]
     public void NegativeSpinLimits_AreRefused()
     {
         var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path };
