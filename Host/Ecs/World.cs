@@ -212,8 +212,9 @@ public sealed partial class World
         if (IterationDepth > 0)
         {
             throw new InvalidOperationException(
-                $"Cannot {operation} while a query is iterating: structural changes would move rows under the " +
-                "iterator. Record the change in a CommandBuffer and play it back after the iteration.");
+                $"Cannot {operation} while a query is iterating or a system is running: structural changes would move rows " +
+                "under the iterator or an offloaded job. Record the change in a CommandBuffer (a system's Commands, played " +
+                "back at the end of its stage).");
         }
     }
 

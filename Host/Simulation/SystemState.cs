@@ -60,12 +60,16 @@ internal sealed class SystemState
             Cursor.BeginRun(_world);
         }
 
+        // No structural change while any system runs, in every mode: an offloaded job's rows must stay where its
+        // snapshot (or shared segment) found them until its commit. Systems record them in their command buffers.
+        _world.EnterIteration();
         try
         {
             await RunWorkAsync(run, cancellationToken);
         }
         finally
         {
+            _world.ExitIteration();
             // Everything this system wrote, committed job output included, is behind its cursor from now on: a system
             // does not see its own writes as changes on its next run.
             lock (_tickLock)

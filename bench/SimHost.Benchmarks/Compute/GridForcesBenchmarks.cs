@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Serilog.Core;
 using SimHost.Host.Ecs;
 using SimHost.Host.Scenarios;
+using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
 using SimHost.Layout.Segments;
@@ -92,7 +93,8 @@ public class GridForcesBenchmarks
     {
         var runDirectory = RunDirectory.Create();
         _owned.Add(runDirectory);
-        var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(Logger.None);
+        // Snapshot storage, as when the figures in docs/benchmarks were measured (the library default is now shared).
+        var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(Logger.None).WithStorage(StorageMode.Snapshot);
         if (workers > 0)
         {
             var options = new WorkerPoolOptions

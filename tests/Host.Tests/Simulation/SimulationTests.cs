@@ -175,6 +175,27 @@ public sealed class SimulationTests
     }
 
     [Test]
+    public async Task DirectStructuralChange_FromASystem_IsRefused_AndTheCommandBufferWorks()
+    {
+        var world = new World();
+        var entities = OffloadTestSupport.CreateHeated(world, 3);
+        using var simulation = Builder()
+            .AddSystem("direct", s => s.Reads<Heat>().Run(ctx => ctx.World.Destroy(entities[0])))
+            .AddSystem("recorded", s => s.Reads<Heat>().Run(ctx => ctx.Commands.Destroy(entities[1])))
+            .Build(world);
+
+        var stats = await simulation.RunFrameAsync(0.1, 0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.Failures.Keys, Is.EqualTo(new[] { "direct" }));
+            Assert.That(stats.Failures["direct"].Message, Does.Contain("CommandBuffer"));
+            Assert.That(world.IsAlive(entities[0]), Is.True, "the refused change did nothing");
+            Assert.That(world.IsAlive(entities[1]), Is.False, "the recorded change was played back at the stage's end");
+        });
+    }
+
+    [Test]
     public void Build_RejectsAnUnknownJob_NamingTheSystemAndTheKnownJobs()
     {
         var exception = Assert.Throws<SimulationBuildException>(() => Builder()
