@@ -209,6 +209,7 @@ internal sealed class WorkerSlot
     {
         var startFailures = 0;
         var shutdown = _context.Shutdown;
+        string? lostReason = null;
         while (!shutdown.IsCancellationRequested)
         {
             var connection = await TryStartAsync(shutdown).ConfigureAwait(false);
@@ -232,8 +233,7 @@ internal sealed class WorkerSlot
 
                 var exit = instance.Exit.Task.IsCompletedSuccessfully ? instance.Exit.Task.Result : string.Empty;
                 Volatile.Write(ref _lastFailure, $"worker {WorkerId} lost: {connection.BrokenReason}{(exit.Length > 0 && connection.BrokenReason?.Contains(" exited", StringComparison.Ordinal) != true ? "; it exited" + exit : string.Empty)}");
-                _logger.Warning("Worker {WorkerId} lost ({Reason}); starting a replacement", WorkerId, connection.BrokenReason);
-                _context.OnRestart();
+                lostReason = connection.BrokenReason ?? "its connection closed";
             }
             else if (!shutdown.IsCancellationRequested)
             {
@@ -247,6 +247,22 @@ internal sealed class WorkerSlot
             }
 
             var decision = _restarts.OnFailure(startFailures);
+            if (lostReason is not null)
+            {
+                // A restart is counted when a replacement is started, not when the policy gives the slot up instead.
+                if (decision.ShouldRestart)
+                {
+                    _logger.Warning("Worker {WorkerId} lost ({Reason}); starting a replacement", WorkerId, lostReason);
+                    _context.OnRestart();
+                }
+                else
+                {
+                    _logger.Warning("Worker {WorkerId} lost ({Reason})", WorkerId, lostReason);
+                }
+
+                lostReason = null;
+            }
+
             if (!decision.ShouldRestart)
             {
                 _logger.Error("Worker slot {WorkerId} stays down, the pool runs with fewer workers: {Reason}", WorkerId, decision.GiveUpReason);
