@@ -12,7 +12,7 @@ public static class Program
         using var stop = new StopSignal();
         return await SimHostCommandLine.InvokeAsync(
             args,
-            (settings, cancellationToken) => ScenarioRun.ExecuteAsync(settings, RunConsole.System, WorkerPoolStarter.StartAsync, cancellationToken),
+            (settings, cancellationToken) => ScenarioRun.ExecuteAsync(settings, RunConsole.System, WorkerPoolStarter.StartAsync, cancellationToken, () => stop.Reason),
             Console.Out,
             Console.Error,
             stop.Token);

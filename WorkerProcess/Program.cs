@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Worker;
@@ -13,6 +14,12 @@ public static class Program
     /// <returns>An exit code from <see cref="WorkerExitCodes"/>.</returns>
     public static int Main(string[] args)
     {
+        // Ctrl-C in a terminal signals the whole process group, workers included; a worker is the host's to stop
+        // (Shutdown, its pipe closing, or its parent dying), so it ignores the keyboard's SIGINT and SIGQUIT. Held
+        // for the life of the process: disposing a registration restores the default, which ends the process.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, IgnoreSignal);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, IgnoreSignal);
+
         if (!WorkerArguments.TryParse(args, out var arguments, out var error))
         {
             Console.Error.WriteLine($"simhost-worker: {error} (this program is started by simhost, not by hand)");
@@ -28,4 +35,6 @@ public static class Program
 
         return WorkerSession.RunAsync(arguments, token).GetAwaiter().GetResult();
     }
+
+    private static void IgnoreSignal(PosixSignalContext context) => context.Cancel = true;
 }

@@ -15,7 +15,7 @@ public sealed class RunCommand
     private static readonly RunSettings s_defaults = new();
 
     private readonly Option<int> _workers = WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
-    private readonly Option<int> _entities = WholeNumber("--entities", "Particles in the physics scenario", s_defaults.Entities, min: 1, max: 1 << 28);
+    private readonly Option<int> _entities = Entities();
     private readonly Option<long> _frames = WholeNumber64("--frames", "Frames to run; 0 runs until Ctrl-C", s_defaults.Frames, min: 0);
     private readonly Option<double> _dt = PositiveSeconds("--dt", "Simulated seconds per frame", s_defaults.DtSeconds);
     private readonly Option<int> _ticksPerFrame = WholeNumber("--ticks-per-frame", "Physics ticks of --dt per frame, run back to back by each worker; a frame advances N × dt", s_defaults.TicksPerFrame, min: 1, max: 1024);
@@ -66,18 +66,25 @@ public sealed class RunCommand
         DtSeconds = parseResult.GetValue(_dt),
         TicksPerFrame = parseResult.GetValue(_ticksPerFrame),
         Seed = parseResult.GetValue(_seed),
-        SegmentSizeBytes = parseResult.GetValue(_segmentSize),
-        MaxSharedMemoryBytes = parseResult.GetValue(_maxSharedMemory),
-        JobTimeout = parseResult.GetValue(_jobTimeout),
+        SegmentSizeBytes = ValueOrDefault(parseResult, _segmentSize, s_defaults.SegmentSizeBytes),
+        MaxSharedMemoryBytes = ValueOrDefault(parseResult, _maxSharedMemory, s_defaults.MaxSharedMemoryBytes),
+        JobTimeout = ValueOrDefault(parseResult, _jobTimeout, s_defaults.JobTimeout),
         JobAssemblies = parseResult.GetValue(_jobAssemblies) ?? [],
-        LogLevel = parseResult.GetValue(_logLevel),
+        LogLevel = ValueOrDefault(parseResult, _logLevel, s_defaults.LogLevel),
         LogFile = parseResult.GetValue(_logFile),
         RunDirectoryRoot = parseResult.GetValue(_runDir),
-        OnWorkerFailure = parseResult.GetValue(_onWorkerFailure),
+        OnWorkerFailure = ValueOrDefault(parseResult, _onWorkerFailure, s_defaults.OnWorkerFailure),
         MaxRestarts = parseResult.GetValue(_maxRestarts),
-        RestartWindow = parseResult.GetValue(_restartWindow),
-        Storage = parseResult.GetValue(_storage),
+        RestartWindow = ValueOrDefault(parseResult, _restartWindow, s_defaults.RestartWindow),
+        Storage = ValueOrDefault(parseResult, _storage, s_defaults.Storage),
     };
+
+    // These options have no default value factory, so that --help shows their defaults as a user types them
+    // ("[default: 64MiB]" in the description) rather than as the parsed value's ToString ("67108864", "Shared").
+    private static T ValueOrDefault<T>(ParseResult parseResult, Option<T> option, T defaultValue) =>
+        parseResult.GetResult(option) is { Implicit: false } ? parseResult.GetValue(option)! : defaultValue;
+
+    private static string Default(string description, string defaultText) => $"{description} [default: {defaultText}]";
 
     /// <summary>Checks the rules that tie several flags together; returns the one-line problem, or null.</summary>
     public static string? FindProblem(RunSettings settings)
@@ -111,6 +118,38 @@ public sealed class RunCommand
             return value;
         },
     };
+
+    private static Option<int> Entities()
+    {
+        var (widest, max) = EntityLimit.ForParticleScenario();
+        return new("--entities")
+        {
+            Description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Particles in the physics scenario, 1 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB)"),
+            HelpName = "N",
+            DefaultValueFactory = _ => s_defaults.Entities,
+            CustomParser = result =>
+            {
+                var text = SingleToken(result);
+                if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1)
+                {
+                    result.AddError($"--entities accepts a whole number from 1 to {max}, not '{text}'.");
+                    return 0;
+                }
+
+                if (EntityLimit.Problem(value) is { } problem)
+                {
+                    result.AddError(problem);
+                    return 0;
+                }
+
+                return (int)value;
+            },
+        };
+    }
+
+    private static string LogLevelName(LogEventLevel level) => level.ToString().ToLowerInvariant();
 
     private static Option<long> WholeNumber64(string name, string description, long defaultValue, long min) => new(name)
     {
@@ -165,7 +204,7 @@ public sealed class RunCommand
 
     private static Option<long> Size(string name, string description, long defaultValue) => new(name)
     {
-        Description = description,
+        Description = Default(description, ByteSize.Format(defaultValue)),
         HelpName = "SIZE",
         CustomParser = result =>
         {
@@ -182,12 +221,11 @@ public sealed class RunCommand
 
             return bytes;
         },
-        DefaultValueFactory = _ => defaultValue,
     };
 
     private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, bool allowZero = false) => new(name)
     {
-        Description = description,
+        Description = Default(description, DurationText.Format(defaultValue)),
         HelpName = "DURATION",
         CustomParser = result =>
         {
@@ -204,7 +242,6 @@ public sealed class RunCommand
 
             return duration;
         },
-        DefaultValueFactory = _ => defaultValue,
     };
 
     private static Option<string[]> JobAssemblies()
@@ -244,9 +281,8 @@ public sealed class RunCommand
 
     private static Option<LogEventLevel> LogLevel() => new("--log-level")
     {
-        Description = "Least severe log event written: verbose, debug, information, warning, error, fatal",
+        Description = Default("Least severe log event written: verbose, debug, information, warning, error, fatal", s_defaults.LogLevel.ToString().ToLowerInvariant()),
         HelpName = "LEVEL",
-        DefaultValueFactory = _ => s_defaults.LogLevel,
         CustomParser = result =>
         {
             var text = SingleToken(result);
@@ -273,9 +309,10 @@ public sealed class RunCommand
 
     private static Option<WorkerFailurePolicy> FailurePolicy() => new("--on-worker-failure")
     {
-        Description = "What to do with the range of a failed worker: retry (on a fresh worker, then in-process), fallback (in-process at once), fail",
+        Description = Default(
+            "What to do with the range of a failed worker: retry (on a fresh worker, then in-process), fallback (in-process at once), fail (end the run, exit 1)",
+            s_defaults.OnWorkerFailure.ToString().ToLowerInvariant()),
         HelpName = "retry|fallback|fail",
-        DefaultValueFactory = _ => s_defaults.OnWorkerFailure,
         CustomParser = result =>
         {
             var text = SingleToken(result);
@@ -296,9 +333,10 @@ public sealed class RunCommand
 
     private static Option<StorageMode> Storage() => new("--storage")
     {
-        Description = "Where offloaded components' columns live: snapshot (copied into segments every frame) or shared (in the segments themselves)",
+        Description = Default(
+            "Where offloaded components' columns live: snapshot (copied into segments every frame) or shared (in the segments themselves)",
+            s_defaults.Storage.ToString().ToLowerInvariant()),
         HelpName = "snapshot|shared",
-        DefaultValueFactory = _ => s_defaults.Storage,
         CustomParser = result =>
         {
             var text = SingleToken(result);

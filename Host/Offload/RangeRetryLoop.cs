@@ -17,6 +17,7 @@ internal sealed class RangeRetryLoop
     private readonly ILogger _logger;
     private readonly List<RangeSlice> _stillFailed = [];
     private ValueTask<RangeOutcome>[] _pending = [];
+    private bool _isInProcessForNoWorker;
 
     /// <param name="executor">Runs ranges (workers, or in-process).</param>
     /// <param name="fallback">Runs a range that failed on the executor every time.</param>
@@ -57,7 +58,9 @@ internal sealed class RangeRetryLoop
     {
         Succeeded.Clear();
         Abandoned.Clear();
-        await RunAllAsync(First, target, jobName, Ranges, Abandoned, timing, mayBlockCaller, cancellationToken);
+        var first = First;
+        NoteWhereRangesRun(first, jobName);
+        await RunAllAsync(first, target, jobName, Ranges, Abandoned, timing, mayBlockCaller, cancellationToken);
         var failedFirst = Abandoned.Count;
         var retried = 0;
         var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
@@ -84,6 +87,26 @@ internal sealed class RangeRetryLoop
         }
 
         return (failedFirst, retried);
+    }
+
+    /// <summary>Says once, not every frame, when the job starts running in-process because no worker is up, and when it is back.</summary>
+    private void NoteWhereRangesRun(IRangeExecutor first, string jobName)
+    {
+        var isInProcessForNoWorker = !ReferenceEquals(first, _executor);
+        if (isInProcessForNoWorker == _isInProcessForNoWorker)
+        {
+            return;
+        }
+
+        _isInProcessForNoWorker = isInProcessForNoWorker;
+        if (isInProcessForNoWorker)
+        {
+            _logger.Warning("Offloaded job {Job} runs in-process: no worker is running (restarting or down)", jobName);
+        }
+        else
+        {
+            _logger.Information("Offloaded job {Job} runs on workers again", jobName);
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

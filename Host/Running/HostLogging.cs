@@ -8,8 +8,11 @@ namespace SimHost.Host.Running;
 /// <summary>The host's Serilog pipeline: readable lines on stderr, and compact JSON in <c>--log-file</c> when given.</summary>
 public static class HostLogging
 {
-    /// <summary>The console line format: time, level, worker (when the event has one), message.</summary>
-    public const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}]{WorkerTag} {Message:lj}{NewLine}{Exception}";
+    /// <summary>
+    /// The console line format: time, level, worker (when the event has one), message. No exception: a stack trace
+    /// is for the log file, never the user's terminal; every message already carries the exception's message.
+    /// </summary>
+    public const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}]{WorkerTag} {Message:lj}{NewLine}";
 
     /// <summary>Creates the logger; the caller disposes it at the end of the run so the file is flushed.</summary>
     /// <param name="level">The least severe event written.</param>

@@ -2,17 +2,18 @@ using System.Globalization;
 
 namespace SimHost.Host.Running;
 
-/// <summary>What a finished run prints: its figures, then the checksum line that scripts compare.</summary>
+/// <summary>What a finished run prints: its figures, what stopped it, then the checksum line that scripts compare.</summary>
 /// <param name="Frames">Frames completed.</param>
 /// <param name="Entities">Live entities at the end.</param>
 /// <param name="Workers">Worker processes asked for (0 = in-process).</param>
 /// <param name="Wall">Wall time of the frame loop.</param>
-/// <param name="FrameTimes">Every frame's time.</param>
+/// <param name="FrameTimes">The frame times.</param>
 /// <param name="WorkerRestarts">Worker processes replaced after a failure.</param>
 /// <param name="RangesFailed">Job ranges that failed and were run again.</param>
 /// <param name="RowsCommitted">Rows written back to the world over the run.</param>
 /// <param name="FailedFrames">Frames in which a system failed.</param>
-/// <param name="WasInterrupted">Whether Ctrl-C ended the run early.</param>
+/// <param name="WorkersDown">Worker slots down at the end and the frame since which that many were, or null when none is.</param>
+/// <param name="StoppedBy">What ended the run: <c>frames done</c>, <c>Ctrl-C (SIGINT)</c>, <c>SIGTERM</c>, or a failure.</param>
 /// <param name="Checksum">The final world checksum, as hex.</param>
 public sealed record RunSummary(
     long Frames,
@@ -24,15 +25,25 @@ public sealed record RunSummary(
     long RangesFailed,
     long RowsCommitted,
     long FailedFrames,
-    bool WasInterrupted,
+    (int Down, long SinceFrame)? WorkersDown,
+    string StoppedBy,
     string Checksum)
 {
+    /// <summary>What <see cref="StoppedBy"/> says when the run did all its frames.</summary>
+    public const string FramesDone = "frames done";
+
     /// <summary>Writes the summary; the last line is always <c>checksum: HEX</c>.</summary>
     public void WriteTo(TextWriter output)
     {
+        ArgumentNullException.ThrowIfNull(output);
         var fps = Wall.TotalSeconds > 0 ? Frames / Wall.TotalSeconds : 0;
-        var mode = Workers == 0 ? "in-process" : $"{Workers} worker processes";
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames:          {Frames}{(WasInterrupted ? " (stopped by Ctrl-C)" : string.Empty)}"));
+        var mode = Workers switch
+        {
+            0 => "in-process",
+            1 => "1 worker process",
+            _ => string.Create(CultureInfo.InvariantCulture, $"{Workers} worker processes"),
+        };
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames:          {Frames}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"entities:        {Entities}"));
         output.WriteLine($"jobs ran:        {mode}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall time:       {Wall.TotalSeconds:0.000} s ({fps:0.0} frames/s)"));
@@ -41,12 +52,19 @@ public sealed record RunSummary(
             $"frame time:      p50 {FrameTimes.PercentileMs(50):0.000} ms, p90 {FrameTimes.PercentileMs(90):0.000} ms, p99 {FrameTimes.PercentileMs(99):0.000} ms, max {FrameTimes.PercentileMs(100):0.000} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker restarts: {WorkerRestarts}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranges re-run:   {RangesFailed}"));
+        if (WorkersDown is { } down)
+        {
+            var inProcess = down.Down >= Workers ? " (jobs ran in-process)" : string.Empty;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workers down:    {down.Down} of {Workers} since frame {down.SinceFrame}{inProcess}"));
+        }
+
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows committed:  {RowsCommitted}"));
         if (FailedFrames > 0)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"failed frames:   {FailedFrames}"));
         }
 
+        output.WriteLine($"stopped by:      {StoppedBy}");
         output.WriteLine($"checksum: {Checksum}");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Serilog;
 using SimHost.Host.Cli;
 using SimHost.Host.Ecs;
@@ -13,8 +14,10 @@ namespace SimHost.Host.Running;
 
 /// <summary>
 /// <c>simhost run</c>: sets up logging, the run directory, the jobs and where they run, seeds the particle scenario,
-/// runs its frames with live progress, and prints the summary ending in <c>checksum: HEX</c>. Ctrl-C finishes the
-/// current frame, shuts the workers down, removes the run directory and still prints the summary.
+/// runs its frames with live progress, and prints the summary ending in <c>checksum: HEX</c>. Ctrl-C or SIGTERM
+/// finishes the current frame, shuts the workers down, removes the run directory and still prints the summary, which
+/// names what stopped the run. A failure is one <c>simhost:</c> line on stderr; its stack trace goes only to the log
+/// file (<c>--log-file</c>), never to the terminal.
 /// </summary>
 public static class ScenarioRun
 {
@@ -32,10 +35,15 @@ public static class ScenarioRun
     /// <param name="settings">The validated flags.</param>
     /// <param name="console">Where the summary, progress and errors go.</param>
     /// <param name="startWorkers">Starts worker processes when <see cref="RunSettings.Workers"/> is above 0.</param>
-    /// <param name="cancellationToken">Cancelled on Ctrl-C: the current frame completes, then the run ends cleanly.</param>
+    /// <param name="cancellationToken">Cancelled on Ctrl-C or SIGTERM: the current frame completes, then the run ends cleanly.</param>
+    /// <param name="stopReason">Names what cancelled <paramref name="cancellationToken"/> for the summary (<c>SIGTERM</c>); Ctrl-C when null.</param>
     /// <returns>The exit code: 0 done, 1 the run failed, 2 the command line cannot be run.</returns>
-    public static async Task<int> ExecuteAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(
+        RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, CancellationToken cancellationToken, Func<string?>? stopReason = null)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(console);
+        var stop = new StopCause(stopReason, cancellationToken);
         Serilog.Core.Logger logger;
         try
         {
@@ -51,7 +59,7 @@ public static class ScenarioRun
         {
             try
             {
-                return await RunAsync(settings, console, startWorkers, logger, cancellationToken);
+                return await RunAsync(settings, console, startWorkers, logger, stop);
             }
             catch (UsageException exception)
             {
@@ -60,19 +68,20 @@ public static class ScenarioRun
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await console.Error.WriteLineAsync("simhost: stopped by Ctrl-C before the first frame.");
+                await console.Error.WriteLineAsync($"simhost: stopped by {stop.Describe()} before the first frame.");
                 return ExitCodes.Success;
             }
             catch (Exception exception)
             {
+                // The stack trace goes to the log file only: the console sink leaves exceptions out (HostLogging).
                 logger.Fatal(exception, "The run failed: {Reason}", exception.Message);
-                await console.Error.WriteLineAsync($"simhost: the run failed: {exception.Message}");
+                await console.Error.WriteLineAsync($"simhost: the run failed: {OneLine(exception.Message)}{SeeTheLog(settings)}");
                 return ExitCodes.RunFailed;
             }
         }
     }
 
-    private static async Task<int> RunAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, ILogger logger, StopCause stop)
     {
         var root = settings.RunDirectoryRoot ?? RunDirectory.DefaultRoot;
         RemoveStaleRunDirectories(root, logger);
@@ -91,10 +100,10 @@ public static class ScenarioRun
                     throw new UsageException("--workers above 0 needs the worker supervisor, which this build does not include; use --workers 0.");
                 }
 
-                (pool, status) = await startWorkers(settings, catalog, runDirectory, logger, cancellationToken);
+                (pool, status) = await startWorkers(settings, catalog, runDirectory, logger, stop.Token);
             }
 
-            return await RunFramesAsync(settings, console, catalog, runDirectory, pool, status, logger, cancellationToken);
+            return await RunFramesAsync(settings, console, catalog, runDirectory, pool, status, logger, stop);
         }
         finally
         {
@@ -118,7 +127,7 @@ public static class ScenarioRun
         IRangeExecutor? pool,
         IWorkerStatus? status,
         ILogger logger,
-        CancellationToken cancellationToken)
+        StopCause stop)
     {
         var builder = new SimulationBuilder()
             .WithJobs(catalog)
@@ -159,14 +168,17 @@ public static class ScenarioRun
                 settings.TicksPerFrame,
                 settings.Seed,
                 settings.DtSeconds,
-                settings.Workers == 0 ? "in-process" : $"on {settings.Workers} worker processes");
+                settings.Workers switch { 0 => "in-process", 1 => "on 1 worker process", _ => $"on {settings.Workers} worker processes" });
 
             var frameTimes = new FrameTimeStatistics();
             var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
+            var workersDown = new WorkersDownWatch(status, logger);
             long rangesFailed = 0, rowsCommitted = 0, failedFrames = 0;
+            string? failure = null;
             var started = Stopwatch.GetTimestamp();
             long frame = 0;
-            while ((settings.Frames == 0 || frame < settings.Frames) && !cancellationToken.IsCancellationRequested)
+            workersDown.Check(1);
+            while ((settings.Frames == 0 || frame < settings.Frames) && !stop.Token.IsCancellationRequested)
             {
                 // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole. The physics
                 // system runs TicksPerFrame ticks of dt each, so a frame advances TicksPerFrame × dt.
@@ -182,26 +194,34 @@ public static class ScenarioRun
                     foreach (var (system, exception) in stats.Failures)
                     {
                         logger.Error(exception, "System {System} failed in frame {Frame}: {Reason}", system, frame, exception.Message);
-                    }
-
-                    if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
-                    {
-                        break;
+                        failure ??= string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {OneLine(exception.Message)}");
                     }
                 }
-                else if (stats.RangesFailed > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
+
+                if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && WorkerFailureIn(stats, status) is { } workerFailure)
                 {
-                    logger.Error("Frame {Frame} had {RangesFailed} failed ranges and --on-worker-failure is fail", frame, stats.RangesFailed);
-                    failedFrames++;
+                    // fail: a worker failure ends the run; nothing may quietly run in-process instead.
+                    logger.Error("Frame {Frame}: {Failure}; --on-worker-failure is fail", frame, workerFailure);
+                    failedFrames += stats.HasFailures ? 0 : 1;
+                    failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {OneLine(workerFailure)} (--on-worker-failure fail)");
                     break;
                 }
 
-                progress.Report(frame, frameTimes, status?.WorkersAlive ?? 0, (int)(status?.Restarts ?? 0));
+                if (stats.HasFailures && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
+                {
+                    break;
+                }
+
+                workersDown.Check(frame + 1);
+                progress.Report(frame, frameTimes, rangesFailed, status);
             }
 
             var wall = Stopwatch.GetElapsedTime(started);
             progress.Finish();
             var checksum = WorldChecksum.Format(WorldChecksum.Compute(world, ParticleScenario.Components));
+            var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
+                : failedFrames > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? "a failure (--on-worker-failure fail)"
+                : RunSummary.FramesDone;
             var summary = new RunSummary(
                 frame,
                 world.EntityCount,
@@ -212,11 +232,51 @@ public static class ScenarioRun
                 rangesFailed,
                 rowsCommitted,
                 failedFrames,
-                cancellationToken.IsCancellationRequested,
+                workersDown.Current,
+                stoppedBy,
                 checksum);
             summary.WriteTo(console.Output);
+            if (failedFrames > 0)
+            {
+                var more = failedFrames > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({failedFrames} frames failed; the first in the log)") : string.Empty;
+                await console.Error.WriteLineAsync($"simhost: the run failed in {failure}{more}{SeeTheLog(settings)}");
+            }
+
             return failedFrames > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
         }
+    }
+
+    /// <summary>
+    /// What a worker did wrong this frame, or null: a range that failed on a worker, a worker lost and replaced, or a
+    /// slot down for good (its jobs would otherwise run in-process without a word).
+    /// </summary>
+    private static string? WorkerFailureIn(FrameStats stats, IWorkerStatus? status)
+    {
+        if (status is null)
+        {
+            return stats.RangesFailed > 0 ? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed") : null;
+        }
+
+        if (stats.RangesFailed > 0 || status.Restarts > 0 || status.SlotsDown > 0)
+        {
+            return status.LastFailure ?? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed on workers");
+        }
+
+        return null;
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    private static string SeeTheLog(RunSettings settings) => settings.LogFile is { } file
+        ? $" (details and the stack trace in {file})"
+        : " (run with --log-file PATH for the stack trace)";
+
+    /// <summary>The run's cancellation and the name of what cancelled it.</summary>
+    private sealed class StopCause(Func<string?>? reason, CancellationToken token)
+    {
+        public CancellationToken Token => token;
+
+        public string Describe() => reason?.Invoke() ?? "Ctrl-C (SIGINT)";
     }
 
     /// <summary>

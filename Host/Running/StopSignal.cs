@@ -4,13 +4,15 @@ namespace SimHost.Host.Running;
 
 /// <summary>
 /// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation the run honours: the current frame finishes, workers are
-/// shut down, the run directory is removed and the summary is printed. A second Ctrl-C ends the process at once.
+/// shut down, the run directory is removed and the summary is printed, naming the signal. A second Ctrl-C ends the
+/// process at once. The workers ignore the SIGINT a terminal sends the whole process group; the host stops them.
 /// </summary>
 public sealed class StopSignal : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
+    private string? _reason;
 
     /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
     public StopSignal()
@@ -21,6 +23,9 @@ public sealed class StopSignal : IDisposable
 
     /// <summary>Cancelled when the user asks the run to stop.</summary>
     public CancellationToken Token => _stop.Token;
+
+    /// <summary>What asked the run to stop, as the summary names it (<c>Ctrl-C (SIGINT)</c>, <c>SIGTERM</c>), or null.</summary>
+    public string? Reason => Volatile.Read(ref _reason);
 
     /// <summary>Stops listening; signals get their default behaviour again.</summary>
     public void Dispose()
@@ -39,6 +44,7 @@ public sealed class StopSignal : IDisposable
         }
 
         context.Cancel = true;
+        Volatile.Write(ref _reason, context.Signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : context.Signal.ToString());
         _stop.Cancel();
     }
 }

@@ -42,8 +42,16 @@ public static class WorkerPoolStarter
 
     private sealed class PoolStatus(WorkerPool pool) : IWorkerStatus
     {
+        public int WorkerSlots => pool.SlotCount;
+
         public int WorkersAlive => pool.ParallelSlots;
 
+        public int SlotsDown => pool.SlotsDown;
+
         public long Restarts => pool.RestartCount;
+
+        public string? DownReasons => pool.DownReasons;
+
+        public string? LastFailure => pool.LastFailure;
     }
 }

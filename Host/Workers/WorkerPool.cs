@@ -67,6 +67,45 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
     }
 
+    /// <summary>Worker slots the pool was started with.</summary>
+    public int SlotCount => _slots.Length;
+
+    /// <summary>Slots the restart policy gave up for good; when it equals <see cref="SlotCount"/>, ranges must run in-process.</summary>
+    public int SlotsDown => Volatile.Read(ref _slotsDown);
+
+    /// <summary>Why each slot that is down went down (<c>slot 1: ... after ...</c>), joined by "; ", or null when none is.</summary>
+    public string? DownReasons
+    {
+        get
+        {
+            List<string>? reasons = null;
+            foreach (var slot in _slots)
+            {
+                if (slot.IsDown && slot.DownReason is { } reason)
+                {
+                    (reasons ??= []).Add(reason);
+                }
+            }
+
+            return reasons is null ? null : string.Join("; ", reasons);
+        }
+    }
+
+    /// <summary>A recent worker failure: the last failure of the highest-numbered slot that failed, or null when none has.</summary>
+    public string? LastFailure
+    {
+        get
+        {
+            string? last = null;
+            foreach (var slot in _slots)
+            {
+                last = slot.LastFailure ?? last;
+            }
+
+            return last;
+        }
+    }
+
     /// <summary>Workers started to replace one that failed, over the pool's life.</summary>
     public long RestartCount => Interlocked.Read(ref _restarts);
 
@@ -271,7 +310,8 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     {
         if (Interlocked.Increment(ref _slotsDown) == _slots.Length)
         {
-            _logger.Error("Every worker slot is down; ranges must run in-process");
+            // Said once per run by whoever owns the frame loop (it knows from which frame); see ScenarioRun.
+            _logger.Debug("Every worker slot is down; ranges must run in-process");
             _idle.Writer.TryComplete();
         }
     }

@@ -37,6 +37,7 @@ internal sealed class WorkerSlot
     private ulong _sequence;
     private TimeSpan _lastRoundTrip;
     private int _isQueued;
+    private string? _lastFailure;
 
     public WorkerSlot(uint workerId, string pipePath, WorkerPoolContext context)
     {
@@ -56,6 +57,12 @@ internal sealed class WorkerSlot
 
     /// <summary>Whether the restart policy gave this slot up.</summary>
     public bool IsDown { get; private set; }
+
+    /// <summary>Why the slot went down (the policy's reason and the last failure), once <see cref="IsDown"/>.</summary>
+    public string? DownReason { get; private set; }
+
+    /// <summary>This slot's last worker failure (a crash, a hang, a broken protocol, a failed start), or null.</summary>
+    public string? LastFailure => Volatile.Read(ref _lastFailure);
 
     /// <summary>The current worker's pid, or null.</summary>
     public int? ProcessId => Volatile.Read(ref _current) is { Connection.IsOpen: true } current ? current.Process.Id : null;
@@ -133,6 +140,7 @@ internal sealed class WorkerSlot
                 case JobFailedMessage failed when failed.ErrorText.StartsWith(SegmentRejectedPrefix, StringComparison.Ordinal):
                     return Kill(current, $"worker {id} rejected the segment of {what}: {failed.ErrorText}; killed");
                 case JobFailedMessage failed:
+                    Volatile.Write(ref _lastFailure, $"{what} failed in worker {id}: {failed.ErrorText}");
                     _logger.Warning("Job {What} failed in worker {WorkerId}: {Reason}", what, id, failed.ErrorText);
                     return RangeOutcome.Failed($"{what} failed in worker {id}: {failed.ErrorText}", id);
                 default:
@@ -201,6 +209,7 @@ internal sealed class WorkerSlot
     {
         var startFailures = 0;
         var shutdown = _context.Shutdown;
+        string? lostReason = null;
         while (!shutdown.IsCancellationRequested)
         {
             var connection = await TryStartAsync(shutdown).ConfigureAwait(false);
@@ -222,12 +231,14 @@ internal sealed class WorkerSlot
                     break;
                 }
 
-                _logger.Warning("Worker {WorkerId} lost ({Reason}); starting a replacement", WorkerId, connection.BrokenReason);
-                _context.OnRestart();
+                var exit = instance.Exit.Task.IsCompletedSuccessfully ? instance.Exit.Task.Result : string.Empty;
+                Volatile.Write(ref _lastFailure, $"worker {WorkerId} lost: {connection.BrokenReason}{(exit.Length > 0 && connection.BrokenReason?.Contains(" exited", StringComparison.Ordinal) != true ? "; it exited" + exit : string.Empty)}");
+                lostReason = connection.BrokenReason ?? "its connection closed";
             }
             else if (!shutdown.IsCancellationRequested)
             {
                 startFailures++;
+                Volatile.Write(ref _lastFailure, $"worker {WorkerId} failed to start");
             }
 
             if (shutdown.IsCancellationRequested)
@@ -236,9 +247,26 @@ internal sealed class WorkerSlot
             }
 
             var decision = _restarts.OnFailure(startFailures);
+            if (lostReason is not null)
+            {
+                // A restart is counted when a replacement is started, not when the policy gives the slot up instead.
+                if (decision.ShouldRestart)
+                {
+                    _logger.Warning("Worker {WorkerId} lost ({Reason}); starting a replacement", WorkerId, lostReason);
+                    _context.OnRestart();
+                }
+                else
+                {
+                    _logger.Warning("Worker {WorkerId} lost ({Reason})", WorkerId, lostReason);
+                }
+
+                lostReason = null;
+            }
+
             if (!decision.ShouldRestart)
             {
                 _logger.Error("Worker slot {WorkerId} stays down, the pool runs with fewer workers: {Reason}", WorkerId, decision.GiveUpReason);
+                DownReason = $"slot {WorkerId}: {decision.GiveUpReason}{(LastFailure is { } failure ? $" after {failure}" : string.Empty)}";
                 IsDown = true;
                 _context.OnSlotDown();
                 break;
@@ -441,6 +469,7 @@ internal sealed class WorkerSlot
 
     private RangeOutcome Kill(WorkerInstance instance, string reason)
     {
+        Volatile.Write(ref _lastFailure, reason);
         _logger.Warning("{Reason}", reason);
         instance.Connection.Break(reason);
         KillProcess(instance.Process);

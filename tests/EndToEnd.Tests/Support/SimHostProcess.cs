@@ -8,6 +8,8 @@ namespace SimHost.Tests.EndToEnd.Support;
 /// One real <c>simhost run</c> process (<c>dotnet simhost.dll run ...</c>) with its stdout and stderr captured line by
 /// line. It is started through <c>env --default-signal=INT</c>: a test runner started in the background may have
 /// SIGINT ignored, and an ignored signal stays ignored across exec, which would make Ctrl-C tests meaningless.
+/// <see cref="StartInOwnProcessGroup"/> puts it (and so its workers) in a process group of its own through
+/// <c>setsid</c>, which execs in place, so the process id is the group's id: a signal to the group is a terminal's Ctrl-C.
 /// </summary>
 internal sealed class SimHostProcess : IDisposable
 {
@@ -45,9 +47,14 @@ internal sealed class SimHostProcess : IDisposable
         }
     }
 
-    public static SimHostProcess Start(params string[] runArguments)
+    public static SimHostProcess Start(params string[] runArguments) => Start(ownProcessGroup: false, runArguments);
+
+    /// <summary>Starts simhost as the leader of a new session and process group, as a terminal starts a command.</summary>
+    public static SimHostProcess StartInOwnProcessGroup(params string[] runArguments) => Start(ownProcessGroup: true, runArguments);
+
+    private static SimHostProcess Start(bool ownProcessGroup, string[] runArguments)
     {
-        var start = new ProcessStartInfo("env")
+        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -56,6 +63,11 @@ internal sealed class SimHostProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (ownProcessGroup)
+        {
+            start.ArgumentList.Add("env");
+        }
+
         start.ArgumentList.Add("--default-signal=INT");
         start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet");
         start.ArgumentList.Add(TestPaths.SimHostDll);
@@ -111,6 +123,20 @@ internal sealed class SimHostProcess : IDisposable
         Assert.That(kill.ExitCode, Is.Zero, "kill -INT failed");
     }
 
+    /// <summary>Sends <paramref name="signal"/> (INT, TERM, KILL) to simhost alone, or to its whole process group as a terminal does.</summary>
+    public async Task SignalAsync(string signal, bool wholeGroup)
+    {
+        var pid = _process.Id.ToString(CultureInfo.InvariantCulture);
+        if (wholeGroup)
+        {
+            Assert.That(ProcessGroupOf(_process.Id), Is.EqualTo(_process.Id), "simhost leads its own process group (started through setsid)");
+        }
+
+        using var kill = Process.Start("kill", ["-" + signal, "--", wholeGroup ? "-" + pid : pid]);
+        await HangGuard.Within(kill.WaitForExitAsync(), $"kill -{signal}");
+        Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} failed");
+    }
+
     /// <summary>Waits (under the hang guard) for simhost to exit and its output to be read; returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(string what)
     {
@@ -141,6 +167,14 @@ internal sealed class SimHostProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>The process group of <paramref name="pid"/>: field 5 of /proc/PID/stat.</summary>
+    private static int ProcessGroupOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[2], CultureInfo.InvariantCulture);
     }
 
     private void OnLine(string? line, bool isError)

@@ -120,6 +120,46 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public async Task Run_RejectsEntitiesBeyondTheColumnLimit_NamingTheComponentItsRowSizeAndTheLimit()
+    {
+        var (exitCode, settings, _, error) = await InvokeAsync("run", "--entities", "200000000");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(settings, Is.Null);
+            Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
+            Assert.That(error, Does.Contain("--entities 200000000").And.Contain("Position").And.Contain("12 bytes a row").And.Contain("at most 178956928"));
+            Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+        });
+    }
+
+    [Test]
+    public async Task Run_AcceptsEntitiesUpToTheColumnLimit()
+    {
+        var (exitCode, settings, _, error) = await InvokeAsync("run", "--entities", "178956928");
+
+        Assert.That(error, Is.Empty);
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(settings!.Entities, Is.EqualTo(178_956_928), "2 GiB / 12-byte Position rows, down to a multiple of 64");
+    }
+
+    [Test]
+    public async Task Help_ShowsTheRealEntitiesBound_AndDefaultsAsAUserTypesThem()
+    {
+        var (_, _, output, _) = await InvokeAsync("run", "--help");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(output, Does.Contain("1 to 178956928"));
+            Assert.That(output, Does.Contain("[default: 64MiB]").And.Contain("[default: 4GiB]"));
+            Assert.That(output, Does.Contain("[default: 10s]").And.Contain("[default: 30s]"));
+            Assert.That(output, Does.Contain("[default: shared]").And.Contain("[default: retry]").And.Contain("[default: information]"));
+            Assert.That(output, Does.Not.Contain("67108864").And.Not.Contain("00:00:10").And.Not.Contain("[default: Shared]"));
+        });
+    }
+
+    [Test]
     public async Task Help_ListsEveryFlag()
     {
         var (exitCode, _, output, _) = await InvokeAsync("run", "--help");

@@ -1,0 +1,56 @@
+using System.Globalization;
+using SimHost.Host.Ecs;
+using SimHost.Host.Scenarios;
+using SimHost.Layout.Segments;
+
+namespace SimHost.Host.Cli;
+
+/// <summary>
+/// The most particles the built-in scenario can hold: every component column of an archetype is one span of bytes
+/// (a managed column hands its rows out as a <see cref="Span{T}"/> of bytes, and a segment column must stay below
+/// 2 GiB, see <see cref="SegmentLayoutPlanner"/>), so the widest component bounds the rows, rounded down to the
+/// 64-row alignment of ranges and shared segments.
+/// </summary>
+internal static class EntityLimit
+{
+    /// <summary>The largest column in bytes, in memory and in a segment.</summary>
+    public const long ColumnLimitBytes = int.MaxValue;
+
+    private const int RowAlignment = SegmentFormat.RowsPerChangedWord;
+
+    /// <summary>The scenario's widest component and the most entities its column can hold.</summary>
+    public static (ComponentType Widest, int MaxEntities) ForParticleScenario()
+    {
+        var widest = ParticleScenario.Components[0];
+        foreach (var component in ParticleScenario.Components)
+        {
+            if (component.SizeBytes > widest.SizeBytes)
+            {
+                widest = component;
+            }
+        }
+
+        return (widest, MaxRows(widest.SizeBytes));
+    }
+
+    /// <summary>The most rows a column of <paramref name="rowSizeBytes"/>-byte values holds, with the entity column's own bound.</summary>
+    public static int MaxRows(int rowSizeBytes)
+    {
+        var rows = Math.Min(ColumnLimitBytes / Math.Max(rowSizeBytes, SegmentFormat.EntityHandleSizeBytes), SegmentFormat.MaxRowCapacity);
+        return (int)(rows & ~(long)(RowAlignment - 1));
+    }
+
+    /// <summary>The one-line reason <paramref name="entities"/> do not fit, or null when they do.</summary>
+    public static string? Problem(long entities)
+    {
+        var (widest, max) = ForParticleScenario();
+        if (entities <= max)
+        {
+            return null;
+        }
+
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"--entities {entities} is too many: the {widest.Name} column would need {entities * widest.SizeBytes} bytes ({widest.SizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
+    }
+}

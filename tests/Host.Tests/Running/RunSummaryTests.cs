@@ -1,0 +1,41 @@
+using SimHost.Host.Running;
+
+namespace SimHost.Tests.Host.Running;
+
+public sealed class RunSummaryTests
+{
+    private static string Write(RunSummary summary)
+    {
+        using var output = new StringWriter();
+        summary.WriteTo(output);
+        return output.ToString().ReplaceLineEndings("\n");
+    }
+
+    private static RunSummary Summary(int workers, (int, long)? workersDown = null, string stoppedBy = RunSummary.FramesDone) =>
+        new(600, 100_000, workers, TimeSpan.FromSeconds(2), new FrameTimeStatistics(), 0, 0, 60_000_000, 0, workersDown, stoppedBy, "8c4f");
+
+    [TestCase(0, "jobs ran:        in-process\n")]
+    [TestCase(1, "jobs ran:        1 worker process\n")]
+    [TestCase(2, "jobs ran:        2 worker processes\n")]
+    public void JobsRan_CountsWorkerProcesses_InTheRightNumber(int workers, string expected) =>
+        Assert.That(Write(Summary(workers)), Does.Contain(expected));
+
+    [Test]
+    public void StoppedBy_NamesWhatEndedTheRun_JustBeforeTheChecksum()
+    {
+        var text = Write(Summary(2, stoppedBy: "Ctrl-C (SIGINT)"));
+
+        Assert.That(text, Does.EndWith("stopped by:      Ctrl-C (SIGINT)\nchecksum: 8c4f\n"));
+    }
+
+    [Test]
+    public void WorkersDown_ShowsHowManySinceWhichFrame_AndThatJobsRanInProcess_WhenAllAre()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Write(Summary(2, (2, 812))), Does.Contain("workers down:    2 of 2 since frame 812 (jobs ran in-process)\n"));
+            Assert.That(Write(Summary(2, (1, 40))), Does.Contain("workers down:    1 of 2 since frame 40\n"));
+            Assert.That(Write(Summary(2)), Does.Not.Contain("workers down"), "no line while every slot is up");
+        });
+    }
+}

@@ -1,0 +1,95 @@
+using SimHost.Host.Cli;
+using SimHost.Host.Running;
+
+namespace SimHost.Tests.Host.Running;
+
+/// <summary>The run command in-process: what it says when it is stopped or fails, and where the stack trace goes.</summary>
+[NonParallelizable]
+public sealed class ScenarioRunTests
+{
+    private string _folder = null!;
+
+    [SetUp]
+    public void SetUp() => _folder = Directory.CreateTempSubdirectory("simhost-run-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public async Task StopReason_IsNamedInTheSummary()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 0), new RunConsole(output, error, IsTerminal: false), startWorkers: null, stopped.Token, () => "SIGTERM");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
+            Assert.That(output.ToString(), Does.Contain("stopped by:      SIGTERM"));
+            Assert.That(error.ToString(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task FramesDone_IsNamedInTheSummary()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 0) with { Frames = 3 }, new RunConsole(output, error, IsTerminal: false), startWorkers: null, CancellationToken.None);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
+        Assert.That(output.ToString(), Does.Contain("frames:          3").And.Contain("stopped by:      frames done"));
+    }
+
+    [Test]
+    public async Task RunFailure_IsOneLineOnStderr_AndTheStackTraceGoesToTheLogFile()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var logFile = Path.Combine(_folder, "run.log");
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 1) with { LogFile = logFile },
+            new RunConsole(output, error, IsTerminal: false),
+            (_, _, _, _, _) => throw Broken(),
+            CancellationToken.None);
+
+        var lines = error.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        var log = await File.ReadAllTextAsync(logFile);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+            Assert.That(lines, Has.Length.EqualTo(1), error.ToString());
+            Assert.That(lines[0], Is.EqualTo($"simhost: the run failed: the pump broke (details and the stack trace in {logFile})"));
+            Assert.That(log, Does.Contain("InvalidOperationException").And.Contain(" at "), "the stack trace is in the log file");
+            Assert.That(HostLogging.ConsoleTemplate, Does.Not.Contain("{Exception}"), "the console log never prints a stack trace");
+        });
+    }
+
+    private static InvalidOperationException Broken()
+    {
+        try
+        {
+            throw new InvalidOperationException("the pump broke");
+        }
+        catch (InvalidOperationException exception)
+        {
+            return exception;
+        }
+    }
+
+    private RunSettings Settings(int workers) => new()
+    {
+        Workers = workers,
+        Entities = 1000,
+        Frames = 0,
+        RunDirectoryRoot = _folder,
+        LogLevel = Serilog.Events.LogEventLevel.Warning,
+    };
+}
