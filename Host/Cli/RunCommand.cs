@@ -16,7 +16,7 @@ public sealed class RunCommand
 
     private readonly Option<int> _workers = WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
     private readonly Option<int> _entities = Entities();
-    private readonly Option<long> _frames = WholeNumber64("--frames", "Frames to run; 0 runs until Ctrl-C", s_defaults.Frames, min: 0);
+    private readonly Option<long> _frames = WholeNumber64("--frames", "Frames to run; 0 runs until Ctrl-C or SIGTERM", s_defaults.Frames, min: 0);
     private readonly Option<double> _dt = PositiveSeconds("--dt", "Simulated seconds per frame", s_defaults.DtSeconds);
     private readonly Option<int> _ticksPerFrame = WholeNumber("--ticks-per-frame", "Physics ticks of --dt per frame, run back to back by each worker; a frame advances N × dt", s_defaults.TicksPerFrame, min: 1, max: 1024);
     private readonly Option<ulong> _seed = Seed();

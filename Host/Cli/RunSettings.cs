@@ -12,7 +12,7 @@ public sealed record RunSettings
     /// <summary>Particles in the physics scenario.</summary>
     public int Entities { get; init; } = 100_000;
 
-    /// <summary>Frames to run; 0 runs until Ctrl-C.</summary>
+    /// <summary>Frames to run; 0 runs until Ctrl-C or SIGTERM.</summary>
     public long Frames { get; init; } = 600;
 
     /// <summary>Simulated seconds per tick (per frame with one tick); the default 1/64 is exact in binary floating point.</summary>

@@ -1,7 +1,7 @@
 namespace SimHost.Host.Offload;
 
 /// <summary>
-/// Some ranges of an offloaded system failed on every retry, the in-process fallback included; their rows kept their
+/// Some ranges of an offloaded system failed on every retry and fallback the failure policy allows; their rows kept their
 /// previous values. The system is reported failed for the frame.
 /// </summary>
 public sealed class OffloadFailedException : Exception
@@ -20,7 +20,7 @@ public sealed class OffloadFailedException : Exception
 
     /// <summary>Creates the exception with a generic message.</summary>
     public OffloadFailedException()
-        : base("An offloaded job failed on every retry.")
+        : base("An offloaded job failed on every retry and fallback the failure policy allows.")
     {
     }
 }

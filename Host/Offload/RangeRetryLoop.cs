@@ -47,8 +47,9 @@ internal sealed class RangeRetryLoop
     /// <summary>How many parallel ranges to split into: the executor's slots, or the fallback's when no worker is up.</summary>
     public int ParallelSlots => Math.Max(1, First.ParallelSlots);
 
-    // An executor with no live slot (every worker down) would only fail each range: run in-process at once.
-    private IRangeExecutor First => _executor.ParallelSlots > 0 ? _executor : _fallback;
+    // An executor with no live slot (every worker down) would only fail each range: run in-process at once, unless the
+    // policy forbids in-process runs (fail), in which case the executor's immediate failure is the honest answer.
+    private IRangeExecutor First => _executor.ParallelSlots > 0 || !HasInProcessFallback ? _executor : _fallback;
 
     /// <summary>Runs every range of <see cref="Ranges"/>, retrying failures; fills <see cref="Succeeded"/> and <see cref="Abandoned"/>.</summary>
     /// <returns>Ranges that failed their first run, and range runs retried.</returns>

@@ -3,6 +3,7 @@ using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Host.Scheduling;
 using SimHost.Host.SharedStorage;
+using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using SimHost.Physics.Jobs;
@@ -159,7 +160,8 @@ public sealed class SimulationBuilder
         var schedule = scheduleBuilder.Build();
         var ownedRunDirectory = _runDirectory is null && HasOffloaded() ? RunDirectory.Create() : null;
         var runDirectory = _runDirectory ?? ownedRunDirectory;
-        var executor = _executor ?? new InProcessRangeExecutor(catalog);
+        // A pool of no workers (WorkerCount = 0) means in-process, as --workers 0 does: run there without a detour.
+        var executor = _executor is null or WorkerPool { SlotCount: 0 } ? new InProcessRangeExecutor(catalog) : _executor;
         var fallback = new InProcessRangeExecutor(catalog);
         var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);
         var segments = new List<IDisposable>();
