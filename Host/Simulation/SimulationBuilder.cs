@@ -124,6 +124,7 @@ public sealed class SimulationBuilder
     /// <exception cref="SimulationBuildException">A system has no or two kinds of work, names an unknown job, or misdeclares its components.</exception>
     /// <exception cref="ScheduleValidationException">Duplicate names, unknown stages or systems, or ordering cycles.</exception>
     /// <exception cref="SharedMemoryLimitException">A segment of the allowed size cannot hold even 64 rows.</exception>
+    /// <exception cref="JobUnavailableException">The executor cannot run an offloaded job (a worker could not load it).</exception>
     public SimulationRunner Build(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -138,6 +139,9 @@ public sealed class SimulationBuilder
         {
             throw new SimulationBuildException(string.Join(Environment.NewLine, problems));
         }
+
+        // Before anything is allocated: a job a worker cannot load is refused here, once, not failed every frame.
+        _executor?.EnsureJobsAvailable(OffloadedJobNames());
 
         var tickLock = new Lock();
         var states = new Dictionary<string, SystemState>(StringComparer.Ordinal);
@@ -367,6 +371,20 @@ public sealed class SimulationBuilder
         }
 
         return components;
+    }
+
+    private List<string> OffloadedJobNames()
+    {
+        var names = new List<string>();
+        foreach (var system in _systems)
+        {
+            if (system.JobName is { } name && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
     }
 
     private bool HasOffloaded()
