@@ -171,7 +171,9 @@ public sealed class JobCatalog
             }
             catch (Exception exception) when (exception is FileNotFoundException or FileLoadException or BadImageFormatException or IOException)
             {
-                var detail = $"its dependency '{reference.FullName}' cannot be loaded ({exception.GetType().Name}: {FirstLine(exception.Message)})";
+                var detail = exception is FileNotFoundException
+                    ? $"its dependency '{reference.FullName}' is not in its folder or its .deps.json, and this process does not carry it"
+                    : $"its dependency '{reference.FullName}' cannot be loaded ({exception.GetType().Name}: {FirstLine(exception.Message)})";
                 throw Failure(
                     JobLoadError.DependencyMissing,
                     jobAssemblyPath,
