@@ -12,7 +12,10 @@ public static class WorkerExitCodes
     /// <summary>The command line or the token on standard input was malformed.</summary>
     public const int BadArguments = 2;
 
-    /// <summary>A job assembly could not be loaded.</summary>
+    /// <summary>
+    /// A job assembly could not be loaded. Not used since protocol version 4: the worker reports load failures to the
+    /// host in its JobCatalog message and keeps running; the value stays reserved.
+    /// </summary>
     public const int CatalogFailed = 3;
 
     /// <summary>The host broke the protocol (a malformed frame, a wrong handshake or an unexpected message).</summary>

@@ -41,15 +41,12 @@ internal static class WorkerSession
             Environment.Exit(WorkerExitCodes.HostGone);
         });
 
-        JobCatalog catalog;
-        try
+        // What cannot be loaded is reported to the host in JobCatalog (which decides whether the run can go on),
+        // not a reason to exit: a worker that dies at start looks to the host like a crash, with no reason attached.
+        var catalog = JobCatalog.LoadEach([typeof(PhysicsStepJob).Assembly], arguments.JobAssemblies);
+        foreach (var failure in catalog.LoadFailures)
         {
-            catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], arguments.JobAssemblies);
-        }
-        catch (JobCatalogException exception)
-        {
-            logger.Fatal("Cannot load the job catalog: {Reason}", exception.Message);
-            return WorkerExitCodes.CatalogFailed;
+            logger.Warning("Could not load {AssemblyPath} ({Error}): {Detail}", failure.AssemblyPath, failure.Error, failure.Detail);
         }
 
         Mailbox? mailbox = null;
@@ -119,6 +116,7 @@ internal static class WorkerSession
         var hello = new HelloMessage(
             arguments.WorkerId, Environment.ProcessId, ProtocolConstants.Version, token, ImmutableArray.Create(hashes));
         await writer.WriteAsync(hello, 0).ConfigureAwait(false);
+        await writer.WriteAsync(JobCatalogMessage.FromCatalog(catalog), 0).ConfigureAwait(false);
         var frame = await reader.ReadAsync().ConfigureAwait(false);
         return frame is { Sequence: 0, Message: WelcomeMessage welcome } && welcome.WorkerId == arguments.WorkerId ? welcome : null;
     }

@@ -9,6 +9,9 @@ public static class ExitCodes
     /// <summary>The run started but failed (a system failed under <c>--on-worker-failure fail</c>, an I/O error, ...).</summary>
     public const int RunFailed = 1;
 
-    /// <summary>The command line was wrong: a flag's value, an unknown flag, an unreadable job assembly.</summary>
+    /// <summary>
+    /// The command line was wrong: a flag's value, an unknown flag, an unreadable job assembly, or a job assembly a
+    /// worker cannot load (its dependencies are not beside it).
+    /// </summary>
     public const int UsageError = 2;
 }

@@ -14,4 +14,15 @@ public interface IRangeExecutor
     /// <param name="cancellationToken">Cancelled when the run stops.</param>
     /// <returns>Success with rows changed, or the failure's one-line reason.</returns>
     ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks that every job in <paramref name="jobNames"/> can run wherever this executor runs ranges, and keeps
+    /// requiring them of workers started later. Called once by <c>SimulationBuilder.Build</c>; the default does
+    /// nothing (an in-process executor runs the host's own catalog, which the builder checks).
+    /// </summary>
+    /// <param name="jobNames">The jobs the simulation offloads.</param>
+    /// <exception cref="JobUnavailableException">A job cannot run; the message names the job, the worker, why and the fix.</exception>
+    void EnsureJobsAvailable(IReadOnlyCollection<string> jobNames)
+    {
+    }
 }

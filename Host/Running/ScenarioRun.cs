@@ -101,6 +101,10 @@ public static class ScenarioRun
                 }
 
                 (pool, status) = await startWorkers(settings, catalog, runDirectory, logger, stop.Token);
+
+                // Every job of every --job-assembly, not only the scenario's: the flag asks every worker to load the
+                // assembly, so a worker that cannot is a misconfiguration to fix before the first frame.
+                EnsureJobsAvailable(pool, catalog.Names);
             }
 
             return await RunFramesAsync(settings, console, catalog, runDirectory, pool, status, logger, stop);
@@ -157,6 +161,10 @@ public static class ScenarioRun
         catch (SharedMemoryLimitException exception)
         {
             throw new UsageException(exception.Message, exception);
+        }
+        catch (JobUnavailableException exception)
+        {
+            throw new UsageException($"--job-assembly: {exception.Message}", exception);
         }
 
         using (simulation)
@@ -294,6 +302,19 @@ public static class ScenarioRun
                     throw new UsageException(limit.Message, limit);
                 }
             }
+        }
+    }
+
+    /// <summary>A job the workers cannot run is the job assembly's build to fix: exit 2, one line naming the job.</summary>
+    private static void EnsureJobsAvailable(IRangeExecutor pool, IReadOnlyList<string> jobNames)
+    {
+        try
+        {
+            pool.EnsureJobsAvailable([.. jobNames]);
+        }
+        catch (JobUnavailableException exception)
+        {
+            throw new UsageException($"--job-assembly: {exception.Message}", exception);
         }
     }
 

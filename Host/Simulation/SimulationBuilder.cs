@@ -126,6 +126,7 @@ public sealed class SimulationBuilder
     /// <exception cref="SimulationBuildException">A system has no or two kinds of work, names an unknown job, or misdeclares its components.</exception>
     /// <exception cref="ScheduleValidationException">Duplicate names, unknown stages or systems, or ordering cycles.</exception>
     /// <exception cref="SharedMemoryLimitException">A segment of the allowed size cannot hold even 64 rows.</exception>
+    /// <exception cref="JobUnavailableException">The executor cannot run an offloaded job (a worker could not load it).</exception>
     public SimulationRunner Build(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -140,6 +141,9 @@ public sealed class SimulationBuilder
         {
             throw new SimulationBuildException(string.Join(Environment.NewLine, problems));
         }
+
+        // Before anything is allocated: a job a worker cannot load is refused here, once, not failed every frame.
+        _executor?.EnsureJobsAvailable(OffloadedJobNames());
 
         // Queries first: a Changed filter is a read the scheduler must know about, and decides the system's storage path.
         var queries = new Dictionary<string, Query>(StringComparer.Ordinal);
@@ -408,6 +412,20 @@ public sealed class SimulationBuilder
     // Shared storage runs a job over whole archetypes in place; a Changed filter picks scattered rows, which only a
     // snapshot can hand a job as contiguous ranges.
     private static bool RunsInPlace(Query query) => query.ChangedIds.IsEmpty;
+
+    private List<string> OffloadedJobNames()
+    {
+        var names = new List<string>();
+        foreach (var system in _systems)
+        {
+            if (system.JobName is { } name && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
 
     private bool HasOffloaded()
     {

@@ -36,12 +36,13 @@ internal sealed class WorkerConnection : IAsyncDisposable
     private string? _brokenReason;
 
     private WorkerConnection(
-        NamedPipeServerStream pipe, FrameReader reader, FrameWriter writer, HelloMessage hello, MailboxChannel? mailbox, ILogger logger)
+        NamedPipeServerStream pipe, FrameReader reader, FrameWriter writer, HelloMessage hello, JobCatalogMessage catalog, MailboxChannel? mailbox, ILogger logger)
     {
         _pipe = pipe;
         _reader = reader;
         _writer = writer;
         Hello = hello;
+        Catalog = catalog;
         _logger = logger;
         if (mailbox is not null)
         {
@@ -58,6 +59,9 @@ internal sealed class WorkerConnection : IAsyncDisposable
 
     /// <summary>The worker's accepted Hello.</summary>
     public HelloMessage Hello { get; }
+
+    /// <summary>The jobs the worker loaded and what it could not load, from its JobCatalog.</summary>
+    public JobCatalogMessage Catalog { get; }
 
     /// <summary>Completes when the connection breaks or is disposed.</summary>
     public Task Closed => _closed.Task;
@@ -78,7 +82,7 @@ internal sealed class WorkerConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Listens on <paramref name="pipePath"/> until a peer sends an acceptable Hello, then answers Welcome. A peer
+    /// Listens on <paramref name="pipePath"/> until a peer sends an acceptable Hello and JobCatalog, then answers Welcome. A peer
     /// without the token is dropped and listening goes on; our own worker with a wrong id, pid, version or layouts
     /// ends the attempt. On success the connection owns <paramref name="mailbox"/>; otherwise the caller still does.
     /// </summary>
@@ -106,11 +110,18 @@ internal sealed class WorkerConnection : IAsyncDisposable
                     refusal = new HandshakeRefusal(true, $"unreadable first frame: {exception.Message}");
                 }
 
+                JobCatalogMessage? catalog = null;
+                if (refusal is null)
+                {
+                    // The token matched: from here on the peer is our worker, and a bad frame refuses it.
+                    (catalog, refusal) = await ReadCatalogAsync(reader, handshake, (HelloMessage)first!.Value.Message, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (refusal is null)
                 {
                     var writer = new FrameWriter(server);
                     await writer.WriteAsync(welcome, 0, cancellationToken).ConfigureAwait(false);
-                    var connection = new WorkerConnection(server, reader, writer, (HelloMessage)first!.Value.Message, mailbox, logger);
+                    var connection = new WorkerConnection(server, reader, writer, (HelloMessage)first!.Value.Message, catalog!, mailbox, logger);
                     server = null;
                     return connection;
                 }
@@ -135,6 +146,25 @@ internal sealed class WorkerConnection : IAsyncDisposable
             {
                 await server.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private static async Task<(JobCatalogMessage? Catalog, HandshakeRefusal? Refusal)> ReadCatalogAsync(
+        FrameReader reader, WorkerHandshake handshake, HelloMessage hello, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var frame = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (frame is not { } second)
+            {
+                return (null, new HandshakeRefusal(false, "the worker closed the pipe before JobCatalog"));
+            }
+
+            return (second.Message as JobCatalogMessage, handshake.CheckCatalog(hello, second));
+        }
+        catch (Exception exception) when (exception is ProtocolException or IOException)
+        {
+            return (null, new HandshakeRefusal(false, $"unreadable JobCatalog: {exception.Message}"));
         }
     }
 

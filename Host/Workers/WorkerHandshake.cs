@@ -9,7 +9,7 @@ namespace SimHost.Host.Workers;
 /// <param name="LayoutHashes">The host catalog's component layout hashes; the worker must know exactly these.</param>
 internal sealed record WorkerHandshake(uint WorkerId, int? ProcessId, AuthToken Token, IReadOnlySet<ulong> LayoutHashes)
 {
-    /// <summary>Checks the first frame of a connection; null when it is an acceptable Hello.</summary>
+    /// <summary>Checks the first frame of a connection; null when it is an acceptable Hello (its layouts are checked with <see cref="CheckCatalog"/>).</summary>
     public HandshakeRefusal? Check(Frame frame)
     {
         if (frame.Message is not HelloMessage hello)
@@ -43,10 +43,30 @@ internal sealed record WorkerHandshake(uint WorkerId, int? ProcessId, AuthToken 
             return new HandshakeRefusal(false, $"process id {hello.ProcessId}, expected {pid}");
         }
 
-        return CheckLayouts(hello);
+        return null;
     }
 
-    private HandshakeRefusal? CheckLayouts(HelloMessage hello)
+    /// <summary>
+    /// Checks the second frame, the worker's JobCatalog, against its accepted Hello; null when acceptable. Layouts the
+    /// worker lacks are accepted when it reports load failures (the jobs that declare them are missing, and
+    /// <see cref="WorkerPool.EnsureJobsAvailable"/> names them); a layout the host does not know never is.
+    /// </summary>
+    public HandshakeRefusal? CheckCatalog(HelloMessage hello, Frame frame)
+    {
+        if (frame.Message is not JobCatalogMessage catalog)
+        {
+            return new HandshakeRefusal(false, $"the frame after Hello is {frame.Type}, not JobCatalog");
+        }
+
+        if (frame.Sequence != 0)
+        {
+            return new HandshakeRefusal(false, $"JobCatalog has sequence number {frame.Sequence}, expected 0");
+        }
+
+        return CheckLayouts(hello, catalog.Failures.Length > 0);
+    }
+
+    private HandshakeRefusal? CheckLayouts(HelloMessage hello, bool hasLoadFailures)
     {
         var unknown = new List<string>();
         var workerHashes = new HashSet<ulong>();
@@ -68,7 +88,7 @@ internal sealed record WorkerHandshake(uint WorkerId, int? ProcessId, AuthToken 
             }
         }
 
-        return unknown.Count == 0 && missing.Count == 0
+        return unknown.Count == 0 && (missing.Count == 0 || hasLoadFailures)
             ? null
             : new HandshakeRefusal(
                 false,

@@ -32,12 +32,16 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     private long _restarts;
     private int _isDisposed;
 
-    private WorkerPool(WorkerPoolOptions options, WorkerLauncher launcher, IReadOnlySet<ulong> layoutHashes, ILogger logger)
+    private readonly WorkerPoolContext _context;
+    private readonly Lock _requiredJobsGate = new();
+
+    private WorkerPool(WorkerPoolOptions options, WorkerLauncher launcher, IReadOnlySet<ulong> layoutHashes, JobCatalog hostCatalog, ILogger logger)
     {
         _logger = logger;
         var runId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         var context = new WorkerPoolContext(
-            options, launcher, AuthToken.CreateRandom(), runId, layoutHashes, logger, Enqueue, OnSlotDown, () => Interlocked.Increment(ref _restarts), _shutdown.Token);
+            options, launcher, AuthToken.CreateRandom(), runId, layoutHashes, hostCatalog, logger, Enqueue, OnSlotDown, () => Interlocked.Increment(ref _restarts), _shutdown.Token);
+        _context = context;
         var pipeSuffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         _slots = new WorkerSlot[options.WorkerCount];
         for (var i = 0; i < _slots.Length; i++)
@@ -166,7 +170,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
 
         var launcher = options.WorkerCount == 0 ? WorkerLauncher.None : WorkerLauncher.Locate(options.WorkerDirectory);
-        var pool = new WorkerPool(options, launcher, hashes, logger);
+        var pool = new WorkerPool(options, launcher, hashes, catalog, logger);
         try
         {
             var firstStarts = new Task<bool>[pool._slots.Length];
@@ -235,6 +239,43 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             }
 
             return outcome;
+        }
+    }
+
+    /// <summary>
+    /// Checks that every live worker loaded every job in <paramref name="jobNames"/> (from the JobCatalog it sent at
+    /// handshake), and requires them of every worker started from now on: a replacement that cannot load one is
+    /// treated as a worker that failed to start.
+    /// </summary>
+    /// <param name="jobNames">The jobs the simulation offloads.</param>
+    /// <exception cref="JobUnavailableException">
+    /// A live worker cannot run a job; the message names the job, the worker, the worker's reason and the fix.
+    /// </exception>
+    public void EnsureJobsAvailable(IReadOnlyCollection<string> jobNames)
+    {
+        ArgumentNullException.ThrowIfNull(jobNames);
+        lock (_requiredJobsGate)
+        {
+            // Set first: a worker that connects while the live ones are checked is checked by its slot instead.
+            var required = new List<string>(_context.RequiredJobs);
+            foreach (var name in jobNames)
+            {
+                if (!required.Contains(name, StringComparer.Ordinal))
+                {
+                    required.Add(name);
+                }
+            }
+
+            _context.RequiredJobs = required;
+        }
+
+        foreach (var slot in _slots)
+        {
+            if (slot.Catalog is { } catalog && JobAvailability.FindMissing(jobNames, slot.WorkerId, catalog, _context.HostCatalog) is { } missing)
+            {
+                _logger.Error("{Reason}", missing.Message);
+                throw missing;
+            }
         }
     }
 

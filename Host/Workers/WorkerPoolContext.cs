@@ -1,4 +1,5 @@
 using Serilog;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Host.Workers;
@@ -10,6 +11,7 @@ internal sealed class WorkerPoolContext(
     AuthToken token,
     ulong runId,
     IReadOnlySet<ulong> layoutHashes,
+    JobCatalog hostCatalog,
     ILogger logger,
     Action<WorkerSlot> onSlotReady,
     Action onSlotDown,
@@ -27,6 +29,21 @@ internal sealed class WorkerPoolContext(
     public IReadOnlySet<ulong> LayoutHashes { get; } = layoutHashes;
 
     public ILogger Logger { get; } = logger;
+
+    /// <summary>The host's own catalog of the pool's job assemblies: where each job came from, to explain a worker's gap.</summary>
+    public JobCatalog HostCatalog { get; } = hostCatalog;
+
+    /// <summary>
+    /// The jobs every worker must be able to run, once a simulation said which it uses
+    /// (<see cref="WorkerPool.EnsureJobsAvailable"/>); a worker started later without one of them counts as a failed start.
+    /// </summary>
+    public IReadOnlyList<string> RequiredJobs
+    {
+        get => Volatile.Read(ref _requiredJobs);
+        set => Volatile.Write(ref _requiredJobs, value);
+    }
+
+    private IReadOnlyList<string> _requiredJobs = [];
 
     public CancellationToken Shutdown { get; } = shutdown;
 

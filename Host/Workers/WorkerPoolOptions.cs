@@ -21,7 +21,10 @@ public sealed record WorkerPoolOptions
     /// <summary>How long <see cref="WorkerPool.DisposeAsync"/> waits for workers to exit after Shutdown before killing them.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Extra job assemblies, loaded by the host (to check layouts) and by every worker.</summary>
+    /// <summary>
+    /// Extra job assemblies, loaded by the host (to check layouts) and by every worker, each with the dependencies its
+    /// .deps.json names: give paths in the assemblies' build or publish output folders.
+    /// </summary>
     public IReadOnlyList<string> JobAssemblies { get; init; } = [];
 
     /// <summary>The least severe event a worker logs (sent in Welcome); worker lines are forwarded into the host's log.</summary>

@@ -55,6 +55,9 @@ internal sealed class WorkerSlot
     /// <summary>Whether a worker is connected and its connection has not broken.</summary>
     public bool IsAlive => Volatile.Read(ref _current) is { Connection.IsOpen: true };
 
+    /// <summary>The current live worker's reported catalog, or null when none is connected.</summary>
+    public JobCatalogMessage? Catalog => Volatile.Read(ref _current) is { Connection.IsOpen: true } current ? current.Connection.Catalog : null;
+
     /// <summary>Whether the restart policy gave this slot up.</summary>
     public bool IsDown { get; private set; }
 
@@ -433,6 +436,17 @@ internal sealed class WorkerSlot
         try
         {
             var connection = await WorkerConnection.AcceptAsync(PipePath, handshake, welcome, mailbox, _logger, attempt.Token).ConfigureAwait(false);
+            if (JobAvailability.FindMissing(_context.RequiredJobs, WorkerId, connection.Catalog, _context.HostCatalog) is { } missing)
+            {
+                // A replacement that cannot run what the simulation uses is a failed start: the restart policy
+                // backs off and in time gives the slot up, and the reason is logged once per start, not per range.
+                _logger.Error("Worker {WorkerId} cannot run the simulation's jobs, counted as a failed start: {Reason}", WorkerId, missing.Message);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                KillProcess(process);
+                await WaitForExitAsync(process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                return null;
+            }
+
             Volatile.Write(ref _current, new WorkerInstance(process, connection));
             _logger.Information("Worker {WorkerId} ready (pid {ProcessId})", WorkerId, process.Id);
             return connection;

@@ -13,10 +13,11 @@ public sealed class JobCatalog
 {
     private readonly Dictionary<string, IJob> _jobs;
 
-    private JobCatalog(Dictionary<string, IJob> jobs, IReadOnlyList<ComponentLayout> layouts)
+    private JobCatalog(Dictionary<string, IJob> jobs, IReadOnlyList<ComponentLayout> layouts, IReadOnlyList<JobLoadFailure> failures)
     {
         _jobs = jobs;
         ComponentLayouts = layouts;
+        LoadFailures = failures;
     }
 
     /// <summary>Every job name, sorted.</summary>
@@ -24,6 +25,9 @@ public sealed class JobCatalog
 
     /// <summary>The layouts of every component the jobs declare, without repeats.</summary>
     public IReadOnlyList<ComponentLayout> ComponentLayouts { get; }
+
+    /// <summary>What <see cref="LoadEach"/> could not load (empty for a catalog built any other way, which throws instead).</summary>
+    public IReadOnlyList<JobLoadFailure> LoadFailures { get; }
 
     /// <summary>Finds a job by name.</summary>
     /// <param name="name">The job name.</param>
@@ -35,125 +39,287 @@ public sealed class JobCatalog
     /// <exception cref="JobCatalogException">A job cannot be created, or two jobs share a name.</exception>
     public static JobCatalog FromAssemblies(IEnumerable<Assembly> assemblies)
     {
-        var types = new List<Type>();
+        var builder = new Builder(isStrict: true);
         foreach (var assembly in assemblies.Distinct())
         {
-            types.AddRange(ExportedTypes(assembly));
+            builder.AddAssembly(assembly, assembly.GetName().Name ?? assembly.FullName ?? "?");
         }
 
-        return FromTypes(types);
+        return builder.Build();
     }
 
     /// <summary>Builds a catalog from candidate types; those that are not creatable jobs are passed over.</summary>
     internal static JobCatalog FromTypes(IEnumerable<Type> types)
     {
-        var jobs = new Dictionary<string, IJob>(StringComparer.Ordinal);
-        var origins = new Dictionary<string, string>(StringComparer.Ordinal);
-        var layouts = new Dictionary<ulong, ComponentLayout>();
-        foreach (var type in types)
-        {
-            if (!type.IsClass || type.IsAbstract || !typeof(IJob).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
-            {
-                continue;
-            }
-
-            var job = Create(type);
-            var origin = $"{type.FullName} ({type.Assembly.GetName().Name})";
-            if (origins.TryGetValue(job.Name, out var first))
-            {
-                throw new JobCatalogException($"Two jobs are named '{job.Name}': {first} and {origin}; rename one.");
-            }
-
-            jobs.Add(job.Name, job);
-            origins.Add(job.Name, origin);
-            foreach (var componentType in job.ComponentTypes)
-            {
-                var layout = LayoutOf(job, componentType);
-                layouts.TryAdd(layout.Hash, layout);
-            }
-        }
-
-        return new JobCatalog(jobs, [.. layouts.Values]);
+        var builder = new Builder(isStrict: true);
+        builder.AddTypes(types, "test types");
+        return builder.Build();
     }
 
     /// <summary>Builds a catalog from built-in assemblies plus job assemblies given by path.</summary>
     /// <param name="builtIn">Assemblies already loaded (e.g. the physics jobs).</param>
-    /// <param name="assemblyPaths">Paths of further job assemblies.</param>
+    /// <param name="assemblyPaths">Paths of further job assemblies, each loaded with its dependencies (<see cref="LoadAssembly"/>).</param>
     /// <exception cref="JobCatalogException">A path cannot be loaded, or <see cref="FromAssemblies"/> fails.</exception>
-    public static JobCatalog Load(IEnumerable<Assembly> builtIn, IEnumerable<string> assemblyPaths)
-    {
-        var assemblies = new List<Assembly>(builtIn);
-        foreach (var path in assemblyPaths)
-        {
-            assemblies.Add(LoadAssembly(path));
-        }
+    public static JobCatalog Load(IEnumerable<Assembly> builtIn, IEnumerable<string> assemblyPaths) => LoadCatalog(builtIn, assemblyPaths, isStrict: true);
 
-        return FromAssemblies(assemblies);
-    }
+    /// <summary>
+    /// Like <see cref="Load"/>, but a job assembly or job that cannot be loaded is recorded in <see cref="LoadFailures"/>
+    /// and left out instead of failing the whole catalog: a worker reports what it could not load rather than dying.
+    /// The first of two jobs with one name is kept.
+    /// </summary>
+    /// <param name="builtIn">Assemblies already loaded (e.g. the physics jobs).</param>
+    /// <param name="assemblyPaths">Paths of further job assemblies.</param>
+    /// <returns>The jobs that loaded, and the failures.</returns>
+    public static JobCatalog LoadEach(IEnumerable<Assembly> builtIn, IEnumerable<string> assemblyPaths) => LoadCatalog(builtIn, assemblyPaths, isStrict: false);
 
-    /// <summary>Loads one job assembly by path into the default load context, so its components are the host's types.</summary>
-    /// <exception cref="JobCatalogException">The file is missing, unreadable or not a .NET assembly.</exception>
+    /// <summary>
+    /// Loads one job assembly by path into its own load context (one per path, so loading it twice gives the same
+    /// assembly): its dependencies resolve through its <c>.deps.json</c> and the files beside it, while assemblies the
+    /// process already carries (SimHost.Layout, shared components, the framework) are shared, so types keep one identity.
+    /// Every assembly it references is loaded at once, so a missing dependency fails here rather than in the first job.
+    /// </summary>
+    /// <exception cref="JobCatalogException">The file is missing, unreadable, not a .NET assembly, or a dependency cannot be loaded.</exception>
     public static Assembly LoadAssembly(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw Failure(JobLoadError.AssemblyMissing, fullPath, string.Empty, $"Job assembly '{path}' could not be loaded (FileNotFoundException: the file does not exist); give the path of a .NET assembly built against SimHost.Layout.", $"the file '{fullPath}' does not exist");
+        }
+
+        Assembly assembly;
         try
         {
-            return AssemblyLoadContext.Default.LoadFromAssemblyPath(fullPath);
+            assembly = AlreadyInDefaultContext(fullPath) ?? JobAssemblyLoadContext.For(fullPath).LoadFromAssemblyPath(fullPath);
         }
-        catch (Exception exception) when (exception is FileNotFoundException or FileLoadException or BadImageFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception exception) when (exception is FileNotFoundException or FileLoadException or BadImageFormatException or IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            throw new JobCatalogException($"Job assembly '{path}' could not be loaded ({exception.GetType().Name}: {FirstLine(exception.Message)}); give the path of a .NET assembly built against SimHost.Layout.", exception);
+            var detail = $"{exception.GetType().Name}: {FirstLine(exception.Message)}";
+            throw Failure(JobLoadError.AssemblyInvalid, fullPath, string.Empty, $"Job assembly '{path}' could not be loaded ({detail}); give the path of a .NET assembly built against SimHost.Layout.", detail, exception);
         }
+
+        LoadReferences(assembly, fullPath, new HashSet<string>(StringComparer.OrdinalIgnoreCase));
+        return assembly;
     }
 
-    private static Type[] ExportedTypes(Assembly assembly)
+    private static JobCatalog LoadCatalog(IEnumerable<Assembly> builtIn, IEnumerable<string> assemblyPaths, bool isStrict)
     {
-        try
+        ArgumentNullException.ThrowIfNull(builtIn);
+        ArgumentNullException.ThrowIfNull(assemblyPaths);
+        var builder = new Builder(isStrict);
+        var added = new HashSet<Assembly>();
+        foreach (var assembly in builtIn)
         {
-            return assembly.GetExportedTypes();
+            if (added.Add(assembly))
+            {
+                builder.AddAssembly(assembly, assembly.GetName().Name ?? "?");
+            }
         }
-        catch (Exception exception) when (exception is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
+
+        foreach (var path in assemblyPaths)
         {
-            throw new JobCatalogException($"Job assembly '{assembly.GetName().Name}' references something that cannot be loaded ({FirstLine(exception.Message)}); put its dependencies next to it.", exception);
+            Assembly assembly;
+            try
+            {
+                assembly = LoadAssembly(path);
+            }
+            catch (JobCatalogException exception) when (!isStrict && exception.Failure is { } failure)
+            {
+                builder.Record(failure);
+                continue;
+            }
+
+            if (added.Add(assembly))
+            {
+                builder.AddAssembly(assembly, Path.GetFullPath(path));
+            }
         }
+
+        return builder.Build();
     }
 
-    private static IJob Create(Type type)
+    /// <summary>An assembly the default context already loaded from this very file (a host that references its job assembly).</summary>
+    private static Assembly? AlreadyInDefaultContext(string fullPath)
     {
-        IJob job;
-        try
+        foreach (var assembly in AssemblyLoadContext.Default.Assemblies)
         {
-            job = (IJob)Activator.CreateInstance(type)!;
-        }
-        catch (TargetInvocationException exception)
-        {
-            var cause = exception.InnerException ?? exception;
-            throw new JobCatalogException($"Job {type.FullName} threw from its constructor ({cause.GetType().Name}: {FirstLine(cause.Message)}).", cause);
+            if (!assembly.IsDynamic && string.Equals(assembly.Location, fullPath, StringComparison.Ordinal))
+            {
+                return assembly;
+            }
         }
 
-        if (string.IsNullOrWhiteSpace(job.Name))
-        {
-            throw new JobCatalogException($"Job {type.FullName} has an empty name; give it a unique name such as 'mygame.step'.");
-        }
-
-        return job;
+        return null;
     }
 
-    private static ComponentLayout LayoutOf(IJob job, Type componentType)
+    /// <summary>Loads every assembly <paramref name="assembly"/> references, and theirs when they are the job's own.</summary>
+    private static void LoadReferences(Assembly assembly, string jobAssemblyPath, HashSet<string> seen)
     {
-        try
+        var context = AssemblyLoadContext.GetLoadContext(assembly);
+        foreach (var reference in assembly.GetReferencedAssemblies())
         {
-            return ComponentLayout.Of(componentType);
-        }
-        catch (ComponentLayoutException exception)
-        {
-            throw new JobCatalogException($"Job '{job.Name}' declares a component that cannot be shared: {exception.Message}", exception);
+            if (reference.Name is null || !seen.Add(reference.Name))
+            {
+                continue;
+            }
+
+            Assembly dependency;
+            try
+            {
+                dependency = context is null ? Assembly.Load(reference) : context.LoadFromAssemblyName(reference);
+            }
+            catch (Exception exception) when (exception is FileNotFoundException or FileLoadException or BadImageFormatException or IOException)
+            {
+                var detail = exception is FileNotFoundException
+                    ? $"its dependency '{reference.FullName}' is not in its folder or its .deps.json, and this process does not carry it"
+                    : $"its dependency '{reference.FullName}' cannot be loaded ({exception.GetType().Name}: {FirstLine(exception.Message)})";
+                throw Failure(
+                    JobLoadError.DependencyMissing,
+                    jobAssemblyPath,
+                    string.Empty,
+                    $"Job assembly '{jobAssemblyPath}' could not be loaded: {detail}; build it with its dependencies (dotnet build or publish) and give the path in that output folder.",
+                    detail,
+                    exception);
+            }
+
+            // Only the job's own dependencies are walked further: the process's assemblies load their own references.
+            if (context is not null && context != AssemblyLoadContext.Default && AssemblyLoadContext.GetLoadContext(dependency) == context)
+            {
+                LoadReferences(dependency, jobAssemblyPath, seen);
+            }
         }
     }
+
+    private static JobCatalogException Failure(JobLoadError error, string assemblyPath, string jobName, string message, string detail, Exception? cause = null) =>
+        new(new JobLoadFailure(error, assemblyPath, jobName, detail), message, cause);
 
     private static string FirstLine(string text)
     {
         var end = text.IndexOfAny(['\r', '\n']);
         return end < 0 ? text : text[..end];
+    }
+
+    /// <summary>Collects jobs, their layouts and the failures; strict mode throws at the first failure instead.</summary>
+    private sealed class Builder(bool isStrict)
+    {
+        private readonly Dictionary<string, IJob> _jobs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _origins = new(StringComparer.Ordinal);
+        private readonly Dictionary<ulong, ComponentLayout> _layouts = [];
+        private readonly List<JobLoadFailure> _failures = [];
+
+        public void Record(JobLoadFailure failure) => _failures.Add(failure);
+
+        public void AddAssembly(Assembly assembly, string assemblyPath)
+        {
+            Type[] types;
+            try
+            {
+                types = assembly.GetExportedTypes();
+            }
+            catch (Exception exception) when (exception is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
+            {
+                var detail = FirstLine(exception.Message);
+                Fail(
+                    new JobLoadFailure(JobLoadError.TypeLoadFailed, assemblyPath, string.Empty, $"its types cannot be loaded ({detail})"),
+                    $"Job assembly '{assembly.GetName().Name}' references something that cannot be loaded ({detail}); put its dependencies next to it.",
+                    exception);
+                return;
+            }
+
+            AddTypes(types, assemblyPath);
+        }
+
+        public void AddTypes(IEnumerable<Type> types, string assemblyPath)
+        {
+            foreach (var type in types)
+            {
+                if (!type.IsClass || type.IsAbstract || !typeof(IJob).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
+                {
+                    continue;
+                }
+
+                if (Create(type, assemblyPath) is { } job)
+                {
+                    Add(job, type, assemblyPath);
+                }
+            }
+        }
+
+        public JobCatalog Build() => new(_jobs, [.. _layouts.Values], [.. _failures]);
+
+        private void Add(IJob job, Type type, string assemblyPath)
+        {
+            var origin = $"{type.FullName} ({type.Assembly.GetName().Name})";
+            if (_origins.TryGetValue(job.Name, out var first))
+            {
+                Fail(
+                    new JobLoadFailure(JobLoadError.DuplicateName, assemblyPath, job.Name, $"{origin} has the name of {first}"),
+                    $"Two jobs are named '{job.Name}': {first} and {origin}; rename one.",
+                    null);
+                return;
+            }
+
+            var layouts = new List<ComponentLayout>();
+            foreach (var componentType in job.ComponentTypes)
+            {
+                try
+                {
+                    layouts.Add(ComponentLayout.Of(componentType));
+                }
+                catch (ComponentLayoutException exception)
+                {
+                    Fail(
+                        new JobLoadFailure(JobLoadError.ComponentInvalid, assemblyPath, job.Name, FirstLine(exception.Message)),
+                        $"Job '{job.Name}' declares a component that cannot be shared: {exception.Message}",
+                        exception);
+                    return;
+                }
+            }
+
+            _jobs.Add(job.Name, job);
+            _origins.Add(job.Name, origin);
+            foreach (var layout in layouts)
+            {
+                _layouts.TryAdd(layout.Hash, layout);
+            }
+        }
+
+        private IJob? Create(Type type, string assemblyPath)
+        {
+            IJob job;
+            try
+            {
+                job = (IJob)Activator.CreateInstance(type)!;
+            }
+            catch (TargetInvocationException exception)
+            {
+                var cause = exception.InnerException ?? exception;
+                var detail = $"{type.FullName} threw from its constructor ({cause.GetType().Name}: {FirstLine(cause.Message)})";
+                Fail(new JobLoadFailure(JobLoadError.JobCreationFailed, assemblyPath, string.Empty, detail), $"Job {detail}.", cause);
+                return null;
+            }
+
+            if (string.IsNullOrWhiteSpace(job.Name))
+            {
+                Fail(
+                    new JobLoadFailure(JobLoadError.JobCreationFailed, assemblyPath, string.Empty, $"{type.FullName} has an empty name"),
+                    $"Job {type.FullName} has an empty name; give it a unique name such as 'mygame.step'.",
+                    null);
+                return null;
+            }
+
+            return job;
+        }
+
+        private void Fail(JobLoadFailure failure, string message, Exception? cause)
+        {
+            if (isStrict)
+            {
+                throw new JobCatalogException(failure, message, cause);
+            }
+
+            _failures.Add(failure);
+        }
     }
 }

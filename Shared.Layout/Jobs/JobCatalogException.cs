@@ -20,4 +20,13 @@ public sealed class JobCatalogException : Exception
         : base("The job catalog could not be built.")
     {
     }
+
+    internal JobCatalogException(JobLoadFailure failure, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Failure = failure;
+    }
+
+    /// <summary>The failure as a code, path and detail, for a worker to report; null when thrown by user code.</summary>
+    internal JobLoadFailure? Failure { get; }
 }

@@ -46,6 +46,8 @@ public static class FrameDecoder
                 return JobDoneMessage.ReadBody(ref reader);
             case MessageType.JobFailed:
                 return JobFailedMessage.ReadBody(ref reader);
+            case MessageType.JobCatalog:
+                return JobCatalogMessage.ReadBody(ref reader);
             case MessageType.Ping:
                 reader.EnsureEnd();
                 return PingMessage.Instance;

@@ -29,4 +29,7 @@ public enum MessageType : ushort
 
     /// <summary>Host to worker: finish and exit; no answer is sent.</summary>
     Shutdown = 8,
+
+    /// <summary>Worker to host, after <see cref="Hello"/> and before <see cref="Welcome"/>: the jobs it loaded and what failed to load.</summary>
+    JobCatalog = 9,
 }

@@ -8,9 +8,9 @@ public static class ProtocolConstants
 {
     /// <summary>
     /// The protocol version written in every frame header and in <see cref="HelloMessage"/>. Version 2 added the tick
-    /// count to JobStart, version 3 its live-columns mask.
+    /// count to JobStart, version 3 its live-columns mask, version 4 the JobCatalog message.
     /// </summary>
-    public const ushort Version = 3;
+    public const ushort Version = 4;
 
     /// <summary>Size of the length field that starts every frame.</summary>
     public const int LengthFieldBytes = 4;
@@ -44,4 +44,13 @@ public static class ProtocolConstants
 
     /// <summary>Cap on the number of entries in <see cref="HelloMessage.KnownLayoutHashes"/>.</summary>
     public const int MaxKnownLayoutHashes = 256;
+
+    /// <summary>Cap on the number of entries in <see cref="JobCatalogMessage.JobNames"/>.</summary>
+    public const int MaxCatalogJobs = 192;
+
+    /// <summary>Cap on the number of entries in <see cref="JobCatalogMessage.Failures"/>; a worker reports its first ones.</summary>
+    public const int MaxCatalogFailures = 8;
+
+    /// <summary>Cap on the UTF-8 byte length of a job assembly path in <see cref="JobCatalogMessage.Failures"/>; longer ones are truncated.</summary>
+    public const int MaxAssemblyPathBytes = 512;
 }

@@ -1,4 +1,5 @@
 using SimHost.Tests.EndToEnd.Support;
+using SimHost.Tests.JobsWithDependency;
 
 namespace SimHost.Tests.EndToEnd.Cli;
 
@@ -48,6 +49,31 @@ public sealed class UsageErrorTests
     [Test]
     public async Task JobAssemblyThatDoesNotExist_ExitsWithUsageError() =>
         await AssertUsageErrorAsync("--job-assembly", ["--job-assembly", Path.Combine(_folder.Path, "missing.dll")]);
+
+    [Test]
+    public async Task JobAssemblyTheWorkersCannotLoad_ExitsWithUsageErrorNamingTheJobAndTheReason()
+    {
+        // simhost carries System.IO.Hashing and simhost-worker does not: without its copy beside the job assembly
+        // the host loads the assembly and every worker fails to, which must stop the run before its first frame.
+        using var copy = DependencyJobsFolder.CopyWithout(DependencyJobNames.HostOnlyDependencyFileName);
+
+        var line = await AssertUsageErrorAsync("--job-assembly", ["--workers", "1", "--job-assembly", copy.AssemblyPath]);
+
+        Assert.That(line, Does.Contain($"job '{DependencyJobNames.HashingJitter}' cannot run on worker 0: could not load assembly '{copy.AssemblyPath}'")
+            .And.Contain("System.IO.Hashing"));
+    }
+
+    [Test]
+    public async Task JobAssemblyWithItsDependencies_Runs()
+    {
+        string[] arguments = ["--workers", "1", "--job-assembly", DependencyJobsFolder.BuiltAssemblyPath, "--entities", "2000", "--frames", "2", "--run-dir", _folder.RunRoot];
+
+        var (exitCode, process) = await SimHostProcess.RunAsync(arguments);
+        using (process)
+        {
+            Assert.That(exitCode, Is.Zero, $"stderr:\n{string.Join('\n', process.ErrorLines)}");
+        }
+    }
 
     [Test]
     public async Task RunDirectoryUnderARegularFile_ExitsWithUsageError()

@@ -20,12 +20,17 @@ internal sealed class PoolEnvironment : IAsyncDisposable
     /// <summary>A folder of the test for the crash-once markers.</summary>
     public string MarkerDirectory => _folder.Subfolder("markers");
 
-    public async Task<WorkerPool> StartPoolAsync(int workers, TimeSpan jobTimeout, RestartPolicy? restartPolicy = null)
+    public async Task<WorkerPool> StartPoolAsync(int workers, TimeSpan jobTimeout, RestartPolicy? restartPolicy = null, IReadOnlyList<string>? jobAssemblies = null)
     {
         var options = ParticleRun.PoolOptions(workers, RunDirectory, jobTimeout);
         if (restartPolicy is not null)
         {
             options = options with { RestartPolicy = restartPolicy };
+        }
+
+        if (jobAssemblies is not null)
+        {
+            options = options with { JobAssemblies = jobAssemblies };
         }
 
         Pool = await HangGuard.Within(

@@ -49,6 +49,7 @@ internal sealed class FakeWorker : IAsyncDisposable
             using (var writer = new FrameWriter(pipe))
             {
                 await writer.WriteAsync(new HelloMessage(WorkerId, Environment.ProcessId, ProtocolConstants.Version, token, s_layouts), 0, cancellationToken);
+                await writer.WriteAsync(new JobCatalogMessage(["physics.step"], []), 0, cancellationToken);
             }
 
             await new FrameReader(pipe).ReadAsync(cancellationToken);

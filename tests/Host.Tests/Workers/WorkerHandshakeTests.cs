@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.IO.Pipes;
 using Serilog;
 using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Tests.Host.Workers;
@@ -68,6 +69,38 @@ public sealed class WorkerHandshakeTests
         });
     }
 
+    [Test]
+    public async Task MissingLayouts_AreAccepted_WhenTheWorkerReportsLoadFailures()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var accepting = AcceptAsync(cancel.Token);
+        var failure = new JobLoadFailure(JobLoadError.DependencyMissing, "/jobs/a.dll", "", "its dependency 'B' cannot be loaded");
+
+        var reply = await SendHelloAsync(Hello(s_token, layouts: [0x1111]), keepOpenUntil: accepting, catalog: Catalog(failure));
+        await using var connection = await WorkerTestEnvironment.Within(accepting, "accepting a worker that reports a load failure");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply, Is.InstanceOf<WelcomeMessage>());
+            Assert.That(connection.Catalog.Failures, Is.EqualTo(new[] { failure }));
+        });
+    }
+
+    [Test]
+    public async Task AFrameOtherThanJobCatalogAfterHello_IsRefused()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var accepting = AcceptAsync(cancel.Token);
+        await using var client = new NamedPipeClientStream(".", _pipePath, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+        await client.ConnectAsync(cancel.Token);
+        using var writer = new FrameWriter(client);
+        await writer.WriteAsync(Hello(s_token), 0, cancel.Token);
+        await writer.WriteAsync(PongMessage.Instance, 0, cancel.Token);
+
+        var refusal = Assert.ThrowsAsync<WorkerStartException>(async () => await WorkerTestEnvironment.Within(accepting, "refusing a Pong instead of JobCatalog"));
+        Assert.That(refusal!.Message, Does.Contain("not JobCatalog"));
+    }
+
     [TestCase(7u, ProtocolConstants.Version, "worker id 7, expected 3")]
     [TestCase(3u, (ushort)2, "protocol version 2")]
     public async Task WrongIdentity_WithTheRightToken_IsRefused(uint workerId, ushort version, string reason)
@@ -91,6 +124,7 @@ public sealed class WorkerHandshakeTests
         using var writer = new FrameWriter(client);
         var reader = new FrameReader(client);
         await writer.WriteAsync(Hello(s_token), 0, cancel.Token);
+        await writer.WriteAsync(Catalog(), 0, cancel.Token);
         await reader.ReadAsync(cancel.Token);
         await using var connection = await WorkerTestEnvironment.Within(accepting, "handshake");
 
@@ -119,6 +153,7 @@ public sealed class WorkerHandshakeTests
         using var writer = new FrameWriter(client);
         var reader = new FrameReader(client);
         await writer.WriteAsync(Hello(s_token), 0, cancel.Token);
+        await writer.WriteAsync(Catalog(), 0, cancel.Token);
         await reader.ReadAsync(cancel.Token);
         await using var connection = await WorkerTestEnvironment.Within(accepting, "handshake");
 
@@ -144,14 +179,25 @@ public sealed class WorkerHandshakeTests
         return WorkerConnection.AcceptAsync(_pipePath, handshake, welcome, null, _logger, cancellationToken);
     }
 
-    /// <summary>Connects, sends <paramref name="hello"/> and returns the host's answer, or null when it hung up.</summary>
-    private async Task<ProtocolMessage?> SendHelloAsync(HelloMessage hello, Task? keepOpenUntil = null)
+    private static JobCatalogMessage Catalog(params JobLoadFailure[] failures) => new(["physics.step"], [.. failures]);
+
+    /// <summary>Connects, sends <paramref name="hello"/> and a JobCatalog, and returns the host's answer, or null when it hung up.</summary>
+    private async Task<ProtocolMessage?> SendHelloAsync(HelloMessage hello, Task? keepOpenUntil = null, JobCatalogMessage? catalog = null)
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var client = new NamedPipeClientStream(".", _pipePath, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
         await client.ConnectAsync(cancel.Token);
         using var writer = new FrameWriter(client);
         await writer.WriteAsync(hello, 0, cancel.Token);
+        try
+        {
+            await writer.WriteAsync(catalog ?? Catalog(), 0, cancel.Token);
+        }
+        catch (IOException)
+        {
+            // A stranger is hung up on after Hello.
+        }
+
         Frame? reply;
         try
         {

@@ -261,9 +261,9 @@ public sealed class WorkerPoolTests
         // WorkerCount = 0 in the library means what --workers 0 means on the command line.
         var pool = await _environment.StartPoolAsync(workers: 0);
         var catalog = Contract.ContractWorld.LoadCatalog();
-        var reference = await Contract.ContractWorld.RunAsync(Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, executor: null, catalog, _environment.Logger);
+        var reference = await Contract.ContractWorld.RunAsync(SimHost.Tests.Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, executor: null, catalog, _environment.Logger);
 
-        var run = await Contract.ContractWorld.RunAsync(Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, pool, catalog, _environment.Logger);
+        var run = await Contract.ContractWorld.RunAsync(SimHost.Tests.Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, pool, catalog, _environment.Logger);
 
         Assert.Multiple(() =>
         {

@@ -37,7 +37,7 @@ public sealed class FrameCodecRoundTripTests
     {
         var frame = SampleMessages.Encode(PingMessage.Instance, sequence: 0x0102030405060708UL);
 
-        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 3, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
+        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 4, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
     }
 
     [Test]

@@ -13,7 +13,7 @@ public sealed class FrameDecoderRejectionTests
     private const int HelloHashCountOffset = 42;
 
     [TestCase((ushort)0)]
-    [TestCase((ushort)9)]
+    [TestCase((ushort)10)]
     [TestCase(ushort.MaxValue)]
     public void Decode_RejectsUnknownMessageType(ushort type)
     {
@@ -25,7 +25,8 @@ public sealed class FrameDecoderRejectionTests
     [TestCase((ushort)0)]
     [TestCase((ushort)1)]
     [TestCase((ushort)2)]
-    [TestCase((ushort)4)]
+    [TestCase((ushort)3)]
+    [TestCase((ushort)5)]
     public void Decode_RejectsWrongVersion(ushort version)
     {
         var frame = SampleMessages.RawFrame(MessageType.Ping, [], version);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Tests.SharedLayout.Protocol;
@@ -33,6 +34,14 @@ internal static class SampleMessages
 
     public static JobFailedMessage JobFailed() => new("System.InvalidOperationException: gravity is négative ✗");
 
+    public static JobCatalogMessage JobCatalog() =>
+        new(
+            ["physics.step", "deps.mathnet-drift", "gravité ✓"],
+            [
+                new(JobLoadError.DependencyMissing, "/jobs/bin/Jobs.dll", "", "its dependency 'MathNet.Numerics, Version=5.0.0.0' cannot be loaded"),
+                new(JobLoadError.DuplicateName, "/jobs/bin/Other.dll", "physics.step", "Other.Step has the name of SimHost.Physics.Jobs.PhysicsStepJob"),
+            ]);
+
     /// <summary>Every message type once, for round-trip and fuzz seeds.</summary>
     public static IEnumerable<ProtocolMessage> All()
     {
@@ -44,6 +53,7 @@ internal static class SampleMessages
         yield return PingMessage.Instance;
         yield return PongMessage.Instance;
         yield return ShutdownMessage.Instance;
+        yield return JobCatalog();
     }
 
     public static byte[] Encode(ProtocolMessage message, ulong sequence = 7)
