@@ -14,11 +14,13 @@ public static class Program
     /// <returns>An exit code from <see cref="WorkerExitCodes"/>.</returns>
     public static int Main(string[] args)
     {
-        // Ctrl-C in a terminal signals the whole process group, workers included; a worker is the host's to stop
-        // (Shutdown, its pipe closing, or its parent dying), so it ignores the keyboard's SIGINT and SIGQUIT. Held
+        // Ctrl-C in a terminal signals the whole process group, and a service manager's stop (systemd's control group,
+        // kill -TERM -pgid) SIGTERMs every process of it, workers included; a worker is the host's to stop (Shutdown,
+        // its pipe closing, or its parent dying), so it ignores SIGINT, SIGQUIT and SIGTERM (SIGKILL still ends it). Held
         // for the life of the process: disposing a registration restores the default, which ends the process.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, IgnoreSignal);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, IgnoreSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, IgnoreSignal);
 
         if (!WorkerArguments.TryParse(args, out var arguments, out var error))
         {

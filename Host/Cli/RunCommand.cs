@@ -126,7 +126,7 @@ public sealed class RunCommand
         {
             Description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Particles in the physics scenario, 1 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB)"),
+                $"Particles in the physics scenario, 1 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB; the world must also fit --max-shared-memory, checked at start)"),
             HelpName = "N",
             DefaultValueFactory = _ => s_defaults.Entities,
             CustomParser = result =>

@@ -29,7 +29,7 @@ public sealed partial class World
 
         Column<T> column = _archetypeById[record.ArchetypeId].GetColumn<T>();
         column.Values[record.Row] = value;
-        column.MarkChanged(record.Row, _changeTick);
+        column.MarkChanged(record.Row, ChangeTick);
     }
 
     /// <summary>
@@ -75,7 +75,7 @@ public sealed partial class World
 
         Column column = _archetypeById[record.ArchetypeId].GetColumn(componentId);
         column.WriteBytes(record.Row, value);
-        column.MarkChanged(record.Row, _changeTick);
+        column.MarkChanged(record.Row, ChangeTick);
     }
 
     /// <summary>Overwrites a component given as raw bytes and marks it changed (command playback).</summary>
@@ -89,7 +89,7 @@ public sealed partial class World
 
         Column column = _archetypeById[record.ArchetypeId].GetColumn(componentId);
         column.WriteBytes(record.Row, value);
-        column.MarkChanged(record.Row, _changeTick);
+        column.MarkChanged(record.Row, ChangeTick);
     }
 
     internal Archetype ArchetypeWith(Archetype archetype, int componentId)

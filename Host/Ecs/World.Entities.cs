@@ -114,7 +114,7 @@ public sealed partial class World
         for (int i = 0; i < columns.Length; i++)
         {
             columns[i].Fill(firstRow, count, blueprint.DefaultBytes(i));
-            columns[i].MarkChanged(firstRow, count, _changeTick);
+            columns[i].MarkChanged(firstRow, count, ChangeTick);
         }
 
         // Reuse free slots first, then take fresh indices in one block. Each handle goes to the caller's span and the
@@ -224,6 +224,6 @@ public sealed partial class World
     {
         Column<T> column = archetype.GetColumn<T>();
         column.Values[row] = value;
-        column.MarkChanged(row, _changeTick);
+        column.MarkChanged(row, ChangeTick);
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class World
     /// The tick that writes stamp on the rows they change. Advanced by <see cref="AdvanceTick"/> (per frame or per
     /// system run) and by every query with a change filter when it starts iterating.
     /// </summary>
-    public uint ChangeTick => _changeTick;
+    public uint ChangeTick => Volatile.Read(ref _changeTick);
 
     /// <summary>Every archetype created so far, in creation order; archetypes are never removed.</summary>
     public ReadOnlySpan<Archetype> Archetypes => CollectionsMarshal.AsSpan(_archetypes);
@@ -80,7 +80,7 @@ public sealed partial class World
 
     /// <summary>Advances the change tick, so later writes are newer than everything a reader saw before.</summary>
     /// <returns>The new tick.</returns>
-    public uint AdvanceTick() => ++_changeTick;
+    public uint AdvanceTick() => Interlocked.Increment(ref _changeTick);
 
     /// <summary>
     /// Registers component <typeparamref name="T"/> with the value new rows get when no value is given (by
@@ -167,7 +167,7 @@ public sealed partial class World
         ref EntityRecord record = ref RecordOf(entity);
         Column<T> column = ColumnOf<T>(entity, _archetypeById[record.ArchetypeId]);
         column.Values[record.Row] = value;
-        column.MarkChanged(record.Row, _changeTick);
+        column.MarkChanged(record.Row, ChangeTick);
     }
 
     /// <summary>Marks the entity's component changed at the current tick, after a write through <see cref="Get{T}"/>.</summary>
@@ -176,7 +176,7 @@ public sealed partial class World
         where T : unmanaged
     {
         ref EntityRecord record = ref RecordOf(entity);
-        ColumnOf<T>(entity, _archetypeById[record.ArchetypeId]).MarkChanged(record.Row, _changeTick);
+        ColumnOf<T>(entity, _archetypeById[record.ArchetypeId]).MarkChanged(record.Row, ChangeTick);
     }
 
     /// <summary>Test hook: gives a live entity's slot another generation and returns the entity's new handle.</summary>

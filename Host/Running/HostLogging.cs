@@ -14,6 +14,12 @@ public static class HostLogging
     /// </summary>
     public const string ConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}]{WorkerTag} {Message:lj}{NewLine}";
 
+    /// <summary>
+    /// A property that keeps an event out of the console: the run's failure, which the user already reads as the one
+    /// <c>simhost:</c> line on stderr, is written to the log file alone (with its stack trace).
+    /// </summary>
+    public const string FileOnlyProperty = "FileOnly";
+
     /// <summary>Creates the logger; the caller disposes it at the end of the run so the file is flushed.</summary>
     /// <param name="level">The least severe event written.</param>
     /// <param name="logFile">A compact-JSON log file, or null.</param>
@@ -23,6 +29,7 @@ public static class HostLogging
             .MinimumLevel.Is(level)
             // The worker tag only shapes console lines; the JSON file keeps the structured WorkerId alone.
             .WriteTo.Logger(console => console
+                .Filter.ByExcluding(e => e.Properties.ContainsKey(FileOnlyProperty))
                 .Enrich.With<WorkerTagEnricher>()
                 .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         if (logFile is not null)

@@ -9,7 +9,7 @@ namespace SimHost.Host.Running;
 /// <param name="Wall">Wall time of the frame loop.</param>
 /// <param name="FrameTimes">The frame times.</param>
 /// <param name="WorkerRestarts">Worker processes replaced after a failure.</param>
-/// <param name="RangesFailed">Job ranges that failed and were run again.</param>
+/// <param name="RangesReRun">Runs of job ranges that had failed before (on a fresh worker or in-process).</param>
 /// <param name="RowsCommitted">Rows written back to the world over the run.</param>
 /// <param name="FailedFrames">Frames in which a system failed.</param>
 /// <param name="WorkersDown">Worker slots down at the end and the frame since which that many were, or null when none is.</param>
@@ -22,7 +22,7 @@ public sealed record RunSummary(
     TimeSpan Wall,
     FrameTimeStatistics FrameTimes,
     long WorkerRestarts,
-    long RangesFailed,
+    long RangesReRun,
     long RowsCommitted,
     long FailedFrames,
     (int Down, long SinceFrame)? WorkersDown,
@@ -51,7 +51,7 @@ public sealed record RunSummary(
             CultureInfo.InvariantCulture,
             $"frame time:      p50 {FrameTimes.PercentileMs(50):0.000} ms, p90 {FrameTimes.PercentileMs(90):0.000} ms, p99 {FrameTimes.PercentileMs(99):0.000} ms, max {FrameTimes.PercentileMs(100):0.000} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker restarts: {WorkerRestarts}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranges re-run:   {RangesFailed}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranges re-run:   {RangesReRun}"));
         if (WorkersDown is { } down)
         {
             var inProcess = down.Down >= Workers ? " (jobs ran in-process)" : string.Empty;

@@ -73,8 +73,8 @@ public static class ScenarioRun
             }
             catch (Exception exception)
             {
-                // The stack trace goes to the log file only: the console sink leaves exceptions out (HostLogging).
-                logger.Fatal(exception, "The run failed: {Reason}", exception.Message);
+                // The stack trace goes to the log file only, and the console shows the failure once: as the line below.
+                logger.ForContext(HostLogging.FileOnlyProperty, true).Fatal(exception, "The run failed: {Reason}", exception.Message);
                 await console.Error.WriteLineAsync($"simhost: the run failed: {OneLine(exception.Message)}{SeeTheLog(settings)}");
                 return ExitCodes.RunFailed;
             }
@@ -181,7 +181,7 @@ public static class ScenarioRun
             var frameTimes = new FrameTimeStatistics();
             var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
             var workersDown = new WorkersDownWatch(status, logger);
-            long rangesFailed = 0, rowsCommitted = 0, failedFrames = 0;
+            long rangesReRun = 0, rowsCommitted = 0, failedFrames = 0;
             string? failure = null;
             var started = Stopwatch.GetTimestamp();
             long frame = 0;
@@ -193,7 +193,7 @@ public static class ScenarioRun
                 var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.TicksPerFrame * settings.DtSeconds, CancellationToken.None);
                 frame++;
                 frameTimes.Add(stats.Elapsed);
-                rangesFailed += stats.RangesFailed;
+                rangesReRun += stats.RangesRetried;
                 rowsCommitted += stats.RowsCommitted;
                 if (stats.HasFailures)
                 {
@@ -221,7 +221,7 @@ public static class ScenarioRun
                 }
 
                 workersDown.Check(frame + 1);
-                progress.Report(frame, frameTimes, rangesFailed, status);
+                progress.Report(frame, frameTimes, rangesReRun, status);
             }
 
             var wall = Stopwatch.GetElapsedTime(started);
@@ -237,7 +237,7 @@ public static class ScenarioRun
                 wall,
                 frameTimes,
                 status?.Restarts ?? 0,
-                rangesFailed,
+                rangesReRun,
                 rowsCommitted,
                 failedFrames,
                 workersDown.Current,

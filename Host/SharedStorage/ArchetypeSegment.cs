@@ -170,7 +170,8 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
     /// Copies the flagged rows of pair <paramref name="pair"/>'s scratch over its live column for rows
     /// [start, +count) and stamps them at <paramref name="tick"/>: the commit of one range when a swap is not valid.
     /// </summary>
-    public void CommitFlagged(int pair, int start, int count, uint tick)
+    /// <returns>How many rows were flagged and committed.</returns>
+    public int CommitFlagged(int pair, int start, int count, uint tick)
     {
         var segment = Current();
         var size = _components[pair].SizeBytes;
@@ -178,6 +179,7 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
         var source = segment.ColumnBytes(ScratchColumn(pair));
         var target = segment.ColumnBytes(LiveColumn(pair));
         var end = start + count;
+        var flagged = 0;
         for (var word = start / RowAlignment; word * RowAlignment < end; word++)
         {
             var bits = words[word];
@@ -188,9 +190,11 @@ public sealed class ArchetypeSegment : IColumnMemory, IDisposable
             }
 
             CopyRuns(bits, wordStart, size, source, target);
+            flagged += BitOperations.PopCount(bits);
         }
 
         StampTicks(pair, words, start, count, tick);
+        return flagged;
     }
 
     /// <inheritdoc/>

@@ -243,12 +243,13 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
                     continue;
                 }
 
+                var flagged = 0;
                 foreach (var pair in target.WrittenPairs)
                 {
-                    segment.CommitFlagged(pair, range.RowStart, range.RowCount, tick);
+                    flagged = Math.Max(flagged, segment.CommitFlagged(pair, range.RowStart, range.RowCount, tick));
                 }
 
-                committed += range.RowCount;
+                committed += flagged;
             }
         }
 
@@ -273,7 +274,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
             }
             else if (flagged <= rows / 2)
             {
-                segment.CommitFlagged(pair, 0, rows, tick);
+                _ = segment.CommitFlagged(pair, 0, rows, tick);
             }
             else
             {

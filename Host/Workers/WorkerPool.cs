@@ -273,7 +273,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         {
             if (slot.Catalog is { } catalog && JobAvailability.FindMissing(jobNames, slot.WorkerId, catalog, _context.HostCatalog) is { } missing)
             {
-                _logger.Error("{Reason}", missing.Message);
+                // Thrown, not logged: the caller reports it (the CLI as its one line), so it is said once.
                 throw missing;
             }
         }

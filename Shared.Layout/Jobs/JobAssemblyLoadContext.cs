@@ -10,10 +10,16 @@ namespace SimHost.Layout.Jobs;
 /// process itself carries (SimHost.Layout, the built-in jobs, the framework) comes from the default context, so
 /// <see cref="IJob"/>, <see cref="JobContext"/> and shared component types keep one identity.
 /// </summary>
+/// <remarks>
+/// The process's copy is shared only when its version is at least the one the job was built against: a job built
+/// against a newer version of a package the process happens to carry gets its own copy from its folder instead of
+/// failing to load. (A job built against an older version shares the process's newer copy, as the default context
+/// would.)
+/// </remarks>
 internal sealed class JobAssemblyLoadContext : AssemblyLoadContext
 {
     private static readonly ConcurrentDictionary<string, JobAssemblyLoadContext> s_byPath = new(StringComparer.Ordinal);
-    private static readonly Lazy<HashSet<string>> s_processAssemblies = new(ProcessAssemblyNames);
+    private static readonly Lazy<Dictionary<string, Version?>> s_processAssemblies = new(ProcessAssemblyVersions);
 
     private readonly AssemblyDependencyResolver _resolver;
 
@@ -31,7 +37,10 @@ internal sealed class JobAssemblyLoadContext : AssemblyLoadContext
     /// <exception cref="InvalidOperationException">The resolver cannot read the assembly's .deps.json.</exception>
     public static JobAssemblyLoadContext For(string fullPath) => s_byPath.GetOrAdd(fullPath, static path => new JobAssemblyLoadContext(path));
 
-    /// <summary>Whether the process's own dependency set (its trusted platform assemblies) or the default context has <paramref name="name"/>.</summary>
+    /// <summary>
+    /// Whether the process's own dependency set (its trusted platform assemblies) or the default context has
+    /// <paramref name="name"/> at its version or a newer one.
+    /// </summary>
     public static bool IsProcessAssembly(AssemblyName name)
     {
         if (name.Name is not { } simpleName)
@@ -39,14 +48,15 @@ internal sealed class JobAssemblyLoadContext : AssemblyLoadContext
             return false;
         }
 
-        if (s_processAssemblies.Value.Contains(simpleName))
+        if (s_processAssemblies.Value.TryGetValue(simpleName, out var carried) && Satisfies(carried, name.Version))
         {
             return true;
         }
 
         foreach (var loaded in Default.Assemblies)
         {
-            if (string.Equals(loaded.GetName().Name, simpleName, StringComparison.OrdinalIgnoreCase))
+            var loadedName = loaded.GetName();
+            if (string.Equals(loadedName.Name, simpleName, StringComparison.OrdinalIgnoreCase) && Satisfies(loadedName.Version, name.Version))
             {
                 return true;
             }
@@ -76,17 +86,32 @@ internal sealed class JobAssemblyLoadContext : AssemblyLoadContext
         return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
     }
 
-    private static HashSet<string> ProcessAssemblyNames()
+    private static bool Satisfies(Version? carried, Version? requested) => requested is null || carried is null || carried >= requested;
+
+    private static Dictionary<string, Version?> ProcessAssemblyVersions()
     {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var versions = new Dictionary<string, Version?>(StringComparer.OrdinalIgnoreCase);
         if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string list)
         {
             foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             {
-                names.Add(Path.GetFileNameWithoutExtension(path));
+                versions[Path.GetFileNameWithoutExtension(path)] = VersionOf(path);
             }
         }
 
-        return names;
+        return versions;
+    }
+
+    private static Version? VersionOf(string path)
+    {
+        try
+        {
+            return AssemblyName.GetAssemblyName(path).Version;
+        }
+        catch (Exception exception) when (exception is IOException or BadImageFormatException or UnauthorizedAccessException or ArgumentException)
+        {
+            // Unreadable as an assembly: share it by name only, as before.
+            return null;
+        }
     }
 }

@@ -46,6 +46,10 @@ public sealed class SignalTests
     public async Task Sigterm_ToTheHost_StopsCleanly_LikeCtrlC() =>
         await AssertStopsCleanlyAsync("TERM", wholeGroup: false, @"stopped by:\s+SIGTERM");
 
+    [Test]
+    public async Task Sigterm_ToTheWholeProcessGroup_StopsCleanly_LikeCtrlC() =>
+        await AssertStopsCleanlyAsync("TERM", wholeGroup: true, @"stopped by:\s+SIGTERM");
+
     private async Task AssertStopsCleanlyAsync(string signal, bool wholeGroup, string stoppedBy)
     {
         _simhost = SimHostProcess.StartInOwnProcessGroup(

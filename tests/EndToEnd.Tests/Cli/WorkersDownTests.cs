@@ -87,6 +87,7 @@ public sealed class WorkersDownTests
             Assert.That(errorLines, Has.Length.EqualTo(1), $"one 'simhost:' line; stderr:\n{stderr}");
             Assert.That(errorLines.FirstOrDefault(), Does.Contain("worker 0").And.Contain("--on-worker-failure fail").And.Contain(logFile), "names the worker, the policy and the log");
             Assert.That(_simhost.ErrorLines, Has.None.Match(@"^\s+at "), $"no stack trace on stderr:\n{stderr}");
+            Assert.That(_simhost.ErrorLines.Where(l => l.Contains("run failed", StringComparison.OrdinalIgnoreCase)).ToArray(), Has.Length.EqualTo(1), $"the failure is said once on stderr, not also as a log line:\n{stderr}");
             Assert.That(_simhost.Output, Does.Match(@"stopped by:\s+a failure"), "the summary says a failure stopped the run");
         });
     }

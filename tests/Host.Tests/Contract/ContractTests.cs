@@ -55,16 +55,39 @@ public sealed class ContractTests(ContractExecutor executor, StorageMode storage
         Assert.Multiple(() =>
         {
             Assert.That(run.FrameFailed, Has.None.True);
-            foreach (var entity in run.Initial.Where(run.World.IsAlive))
-            {
-                var position = run.World.Get<Position>(entity);
-                Assert.That(position.X, Is.Not.EqualTo(ContractRules.Scribble), $"{entity}: an unflagged scribble reached the world");
-            }
+            AssertNoScribble(run);
 
             // A flagged row moved by its velocity every tick; an unflagged one kept the world's value. (Entities 72 and
             // 73 are never destroyed or stripped by the churn.)
             Assert.That(run.World.Get<Position>(run.Initial[72]).X, Is.EqualTo(72 + (ContractWorld.Frames * ticks * ((72 % 7) - 3) / 64f)));
             Assert.That(run.World.Get<Position>(run.Initial[73]).X, Is.EqualTo(73f));
+        });
+    }
+
+    [Test]
+    public async Task SharedStorage_DoesNotCommitUnflaggedRows_WhenMostRowsAreFlagged()
+    {
+        // Most rows flagged: shared storage puts the live values of the unflagged rows back before it swaps.
+        var run = await RunAndCompareAsync(ContractCase.FlagMost);
+
+        Assert.Multiple(() =>
+        {
+            AssertNoScribble(run);
+            Assert.That(run.World.Get<Position>(run.Initial[72]).X, Is.EqualTo(72 + (ContractWorld.Frames * ticks * ((72 % 7) - 3) / 64f)), "flagged");
+            Assert.That(run.World.Get<Position>(run.Initial[73]).X, Is.EqualTo(73f), "unflagged");
+        });
+    }
+
+    [Test]
+    public async Task SharedStorage_DoesNotCommitTheOneUnflaggedRow()
+    {
+        var run = await RunAndCompareAsync(ContractCase.FlagAllButOne);
+
+        Assert.Multiple(() =>
+        {
+            AssertNoScribble(run);
+            Assert.That(run.World.Get<Position>(run.Initial[ContractWorld.OddOneOut]).X, Is.EqualTo((float)ContractWorld.OddOneOut), "the one unflagged row");
+            Assert.That(run.World.Get<Position>(run.Initial[106]).X, Is.EqualTo(106 + (ContractWorld.Frames * ticks * ((106 % 7) - 3) / 64f)), "a flagged row");
         });
     }
 
@@ -132,7 +155,12 @@ public sealed class ContractTests(ContractExecutor executor, StorageMode storage
     {
         var run = await RunAndCompareAsync(ContractCase.FailOnce);
 
-        Assert.That(run.FrameFailed, Has.None.True, "every range succeeded on its retry");
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.FrameFailed, Has.None.True, "every range succeeded on its retry");
+            AssertNoScribble(run);
+            Assert.That(run.World.Get<Position>(run.Initial[106]).X, Is.EqualTo(106 + (ContractWorld.Frames * ticks * ((106 % 7) - 3) / 64f)), "moved every tick");
+        });
     }
 
     [Test]
@@ -150,6 +178,15 @@ public sealed class ContractTests(ContractExecutor executor, StorageMode storage
                 Assert.That(run.World.Get<Position>(entity).Z, Is.EqualTo((1 + heated) * ticks), $"{entity} visits");
             }
         });
+    }
+
+    private static void AssertNoScribble(ContractWorld run)
+    {
+        foreach (var entity in run.Initial.Where(run.World.IsAlive))
+        {
+            var position = run.World.Get<Position>(entity);
+            Assert.That(position.X, Is.Not.EqualTo(ContractRules.Scribble), $"{entity}: an unflagged or failed write reached the world");
+        }
     }
 
     private async Task<ContractWorld> RunAndCompareAsync(ContractCase contractCase, bool churn = true)

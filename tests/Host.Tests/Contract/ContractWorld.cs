@@ -23,6 +23,9 @@ internal sealed class ContractWorld
     public const int InitialEntities = 700;
     public const int Frames = 6;
     public const int HeaterPeriod = 5;
+
+    /// <summary>The one initial entity whose Velocity.Z is not zero (never destroyed or stripped by the churn).</summary>
+    public const int OddOneOut = 7;
     private const double Dt = 1.0 / 64;
 
     private readonly StringBuilder _observed = new();
@@ -134,7 +137,7 @@ internal sealed class ContractWorld
         for (var i = 0; i < InitialEntities; i++)
         {
             var position = new Position(i, 0, 0);
-            var velocity = new Velocity((i % 7) - 3, i % 9, 0);
+            var velocity = new Velocity((i % 7) - 3, i % 9, i == OddOneOut ? 1 : 0);
             Initial[i] = i % 3 == 0 ? World.Create(position, velocity, new Marked(1)) : World.Create(position, velocity);
         }
     }

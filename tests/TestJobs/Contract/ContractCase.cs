@@ -9,6 +9,12 @@ public enum ContractCase
     /// <summary>Moves every row and flags every row.</summary>
     FlagAll,
 
+    /// <summary>As <see cref="FlagSubset"/>, but flags most rows (about seven in nine), scribbling over the rest.</summary>
+    FlagMost,
+
+    /// <summary>As <see cref="FlagSubset"/>, but flags every row but one (the entity whose Velocity.Z is not zero).</summary>
+    FlagAllButOne,
+
     /// <summary>Flags some rows without changing them and moves and flags the others.</summary>
     FlagUnchanged,
 

@@ -26,8 +26,8 @@ public sealed class ContractJob : IJob
         var parameters = ContractParameters.FromBytes(context.Parameters);
         switch (parameters.Case)
         {
-            case ContractCase.FlagSubset:
-                MoveSubset(context);
+            case ContractCase.FlagSubset or ContractCase.FlagMost or ContractCase.FlagAllButOne:
+                MoveFlagged(context, parameters.Case);
                 break;
             case ContractCase.FlagAll:
                 MoveAll(context);
@@ -56,7 +56,7 @@ public sealed class ContractJob : IJob
         }
     }
 
-    private static void MoveSubset(JobContext context)
+    private static void MoveFlagged(JobContext context, ContractCase contractCase)
     {
         var written = context.Write<Position>();
         var current = context.Read<Position>();
@@ -64,7 +64,7 @@ public sealed class ContractJob : IJob
         var dt = (float)context.DeltaTime;
         for (var row = 0; row < written.Length; row++)
         {
-            if (ContractRules.IsInSubset(velocity[row]))
+            if (ContractRules.Flags(contractCase, velocity[row]))
             {
                 written[row] = new Position(current[row].X + (velocity[row].X * dt), current[row].Y, current[row].Z);
                 context.MarkChanged<Position>(row);

@@ -16,4 +16,19 @@ public static class ContractRules
     /// snapshot storage (matched rows packed together) and shared storage (rows in place) flag the same entities.
     /// </summary>
     public static bool IsInSubset(in Velocity velocity) => ((int)velocity.Y & 3) == 0;
+
+    /// <summary>Whether <see cref="ContractCase.FlagMost"/> flags a row of this velocity: about seven rows in nine.</summary>
+    public static bool IsInMost(in Velocity velocity) => ((int)velocity.Y & 3) != 1;
+
+    /// <summary>Whether <see cref="ContractCase.FlagAllButOne"/> flags a row of this velocity: all but the one odd entity.</summary>
+    public static bool IsAllButOne(in Velocity velocity) => velocity.Z == 0;
+
+    /// <summary>Whether the case flags a row of this velocity, for the cases that flag by a rule.</summary>
+    public static bool Flags(ContractCase contractCase, in Velocity velocity) => contractCase switch
+    {
+        ContractCase.FlagSubset => IsInSubset(velocity),
+        ContractCase.FlagMost => IsInMost(velocity),
+        ContractCase.FlagAllButOne => IsAllButOne(velocity),
+        _ => throw new ArgumentOutOfRangeException(nameof(contractCase), contractCase, "The case does not flag by a rule."),
+    };
 }
