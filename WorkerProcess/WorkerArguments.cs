@@ -10,7 +10,7 @@ namespace SimHost.Worker;
 /// <param name="PipeName">The host's pipe: a short name or a rooted socket path.</param>
 /// <param name="WorkerId">The id the host gave this worker; echoed in Hello.</param>
 /// <param name="ParentProcessId">The host's process id; the worker exits when it is gone.</param>
-/// <param name="JobAssemblies">Extra job assemblies to load besides the built-in physics jobs.</param>
+/// <param name="JobAssemblies">The job assemblies to load, each with its dependencies: the worker has no jobs of its own.</param>
 public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentProcessId, IReadOnlyList<string> JobAssemblies)
 {
     /// <summary>The shared-memory mailbox JobStart arrives through (docs/signals.md); null when the host uses the pipe only.</summary>

@@ -7,7 +7,6 @@ using Serilog.Events;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 using SimHost.Layout.Signals;
-using SimHost.Physics.Jobs;
 
 namespace SimHost.Worker;
 
@@ -43,7 +42,7 @@ internal static class WorkerSession
 
         // What cannot be loaded is reported to the host in JobCatalog (which decides whether the run can go on),
         // not a reason to exit: a worker that dies at start looks to the host like a crash, with no reason attached.
-        var catalog = JobCatalog.LoadEach([typeof(PhysicsStepJob).Assembly], arguments.JobAssemblies);
+        var catalog = JobCatalog.LoadEach([], arguments.JobAssemblies);
         foreach (var failure in catalog.LoadFailures)
         {
             logger.Warning("Could not load {AssemblyPath} ({Error}): {Detail}", failure.AssemblyPath, failure.Error, failure.Detail);

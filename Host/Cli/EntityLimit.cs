@@ -1,7 +1,7 @@
 using System.Globalization;
 using SimHost.Host.Ecs;
-using SimHost.Host.Scenarios;
 using SimHost.Layout.Segments;
+using SimHost.Physics;
 
 namespace SimHost.Host.Cli;
 
@@ -21,8 +21,8 @@ internal static class EntityLimit
     /// <summary>The scenario's widest component and the most entities its column can hold.</summary>
     public static (ComponentType Widest, int MaxEntities) ForParticleScenario()
     {
-        var widest = ParticleScenario.Components[0];
-        foreach (var component in ParticleScenario.Components)
+        var widest = ParticlesModule.ParticleComponents[0];
+        foreach (var component in ParticlesModule.ParticleComponents)
         {
             if (component.SizeBytes > widest.SizeBytes)
             {

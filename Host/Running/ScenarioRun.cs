@@ -3,11 +3,12 @@ using System.Globalization;
 using Serilog;
 using SimHost.Host.Cli;
 using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
+using SimHost.Physics;
 using SimHost.Physics.Jobs;
 
 namespace SimHost.Host.Running;
@@ -153,10 +154,11 @@ public static class ScenarioRun
         };
 
         var world = new World();
+        var module = new ParticlesModule();
         SimulationRunner simulation;
         try
         {
-            simulation = ParticleScenario.Create(builder, world, settings.Entities, settings.Seed, ticksPerFrame: settings.TicksPerFrame);
+            simulation = module.Build(builder, world, ModuleContext.For(module, settings.Seed, settings.Entities, ticksPerFrame: settings.TicksPerFrame));
         }
         catch (SharedMemoryLimitException exception)
         {
@@ -226,7 +228,7 @@ public static class ScenarioRun
 
             var wall = Stopwatch.GetElapsedTime(started);
             progress.Finish();
-            var checksum = WorldChecksum.Format(WorldChecksum.Compute(world, ParticleScenario.Components));
+            var checksum = WorldChecksum.Format(module.Checksum(world));
             var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
                 : failedFrames > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? "a failure (--on-worker-failure fail)"
                 : RunSummary.FramesDone;

@@ -20,7 +20,7 @@ public static class WorkerPoolStarter
         {
             WorkerCount = settings.Workers,
             JobTimeout = settings.JobTimeout,
-            JobAssemblies = settings.JobAssemblies,
+            JobAssemblies = [.. new SimHost.Physics.ParticlesModule().JobAssemblyPaths(), .. settings.JobAssemblies],
             LogLevel = settings.LogLevel,
             PipeDirectory = runDirectory.Path,
             RestartPolicy = new RestartPolicy { MaxRestarts = settings.MaxRestarts, RestartWindow = settings.RestartWindow },

@@ -6,7 +6,6 @@ using SimHost.Host.SharedStorage;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
-using SimHost.Physics.Jobs;
 
 namespace SimHost.Host.Simulation;
 
@@ -26,7 +25,13 @@ public sealed class SimulationBuilder
     private bool _hasInProcessFallback = true;
     private StorageMode _storage = StorageMode.Shared;
 
-    /// <summary>The jobs offloaded systems may name (default: the built-in physics jobs).</summary>
+    /// <summary>Whether <see cref="WithJobs"/> has been called.</summary>
+    internal bool HasJobs => _catalog is not null;
+
+    /// <summary>
+    /// The jobs offloaded systems may name (default: none; <see cref="Modules.SimulationModule.Build"/> gives the
+    /// module's jobs). A system that offloads a job the catalog does not have is refused at <see cref="Build"/>.
+    /// </summary>
     /// <returns>This builder.</returns>
     public SimulationBuilder WithJobs(JobCatalog catalog)
     {
@@ -130,7 +135,7 @@ public sealed class SimulationBuilder
     public SimulationRunner Build(World world)
     {
         ArgumentNullException.ThrowIfNull(world);
-        var catalog = _catalog ?? JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly]);
+        var catalog = _catalog ?? JobCatalog.FromAssemblies([]);
         var problems = new List<string>();
         foreach (var system in _systems)
         {

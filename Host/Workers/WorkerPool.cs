@@ -5,7 +5,6 @@ using Serilog;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
-using SimHost.Physics.Jobs;
 
 namespace SimHost.Host.Workers;
 
@@ -132,7 +131,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     }
 
     /// <summary>
-    /// Loads the job catalog (the built-in physics jobs plus <see cref="WorkerPoolOptions.JobAssemblies"/>) to learn
+    /// Loads the job catalog (exactly <see cref="WorkerPoolOptions.JobAssemblies"/>) to learn
     /// the component layouts, starts every worker in parallel and waits for each to say Hello or fail.
     /// </summary>
     /// <param name="options">Worker count, timeouts, job assemblies, log level, pipe directory.</param>
@@ -162,7 +161,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WorkerIdleSpinLimit, TimeSpan.Zero, nameof(options));
         options.RestartPolicy.Validate();
 
-        var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], options.JobAssemblies);
+        var catalog = JobCatalog.Load([], options.JobAssemblies);
         var hashes = new HashSet<ulong>();
         foreach (var layout in catalog.ComponentLayouts)
         {

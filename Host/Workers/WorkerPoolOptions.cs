@@ -22,8 +22,9 @@ public sealed record WorkerPoolOptions
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Extra job assemblies, loaded by the host (to check layouts) and by every worker, each with the dependencies its
-    /// .deps.json names: give paths in the assemblies' build or publish output folders.
+    /// The job assemblies, loaded by the host (to check layouts) and by every worker, each with the dependencies its
+    /// .deps.json names: give paths in the assemblies' build or publish output folders. For a module, its
+    /// <see cref="Modules.SimulationModule.JobAssemblyPaths"/> (the module's own dll unless it names others).
     /// </summary>
     public IReadOnlyList<string> JobAssemblies { get; init; } = [];
 

@@ -29,7 +29,9 @@ internal static partial class MarkdownCodeBlocks
                 end++;
             }
 
-            if (string.Equals(info.Split(' ')[0], language, StringComparison.Ordinal))
+            // "csharp excerpt" marks an outline cut from a file the repository compiles anyway: shown, not compiled.
+            var words = info.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length > 0 && string.Equals(words[0], language, StringComparison.Ordinal) && !words.Contains("excerpt", StringComparer.Ordinal))
             {
                 blocks.Add(new MarkdownCodeBlock(info, string.Join('\n', lines[start..end]).Replace("\r", string.Empty, StringComparison.Ordinal), start + 1));
             }

@@ -1,10 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using Serilog.Core;
 using SimHost.Host.Ecs;
-using SimHost.Host.Scenarios;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using SimHost.Physics;
 using SimHost.Physics.Components;
@@ -94,7 +94,7 @@ public class GridForcesBenchmarks
         var runDirectory = RunDirectory.Create();
         _owned.Add(runDirectory);
         // Snapshot storage, as when the figures in docs/benchmarks were measured (the library default is now shared).
-        var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(Logger.None).WithStorage(StorageMode.Snapshot);
+        var builder = new SimulationBuilder().WithJobs(JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly])).WithRunDirectory(runDirectory).WithLogger(Logger.None).WithStorage(StorageMode.Snapshot);
         if (workers > 0)
         {
             var options = new WorkerPoolOptions
@@ -102,6 +102,7 @@ public class GridForcesBenchmarks
                 WorkerCount = workers,
                 PipeDirectory = runDirectory.Path,
                 WorkerDirectory = Path.GetDirectoryName(typeof(WorkerPool).Assembly.Location),
+                JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location],
             };
             var pool = WorkerPool.StartAsync(options, Logger.None).GetAwaiter().GetResult();
             _pools.Add(pool);
@@ -110,7 +111,7 @@ public class GridForcesBenchmarks
 
         // Particles ordered by 10 m cell, so a 64-row tile is a neighbourhood and the pair tests do find neighbours.
         var world = new World();
-        ParticleScenario.Seed(world, Count, seed: 1, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, Count, seed: 1, PhysicsParameters.Default);
         var archetype = world.Query().All<Position, Velocity>().Archetypes[0];
         GridCells.SortByCell(archetype.GetSpan<Position>(), archetype.GetSpan<Velocity>(), 10f);
         return builder

@@ -3,10 +3,11 @@ using Serilog.Core;
 using SimHost.Benchmarks.Baselines;
 using SimHost.Benchmarks.Configuration;
 using SimHost.Host.Ecs;
-using SimHost.Host.Scenarios;
+using SimHost.Host.Modules;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using SimHost.Physics;
 using SimHost.Physics.Components;
@@ -64,10 +65,10 @@ public class OffloadedFrameBenchmarks
     {
         _positions = new Position[Count];
         _velocities = new Velocity[Count];
-        ParticleScenario.Fill(_positions, _velocities, 1, PhysicsParameters.Default);
+        ParticlesModule.Fill(_positions, _velocities, 1, PhysicsParameters.Default);
 
         _runDirectory = RunDirectory.Create();
-        var builder = new SimulationBuilder().WithRunDirectory(_runDirectory).WithStorage(Storage).WithLogger(Logger.None);
+        var builder = new SimulationBuilder().WithJobs(JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly])).WithRunDirectory(_runDirectory).WithStorage(Storage).WithLogger(Logger.None);
         if (Workers > 0)
         {
             var options = new WorkerPoolOptions
@@ -75,6 +76,7 @@ public class OffloadedFrameBenchmarks
                 WorkerCount = Workers,
                 PipeDirectory = _runDirectory.Path,
                 WorkerDirectory = Path.GetDirectoryName(typeof(WorkerPool).Assembly.Location),
+                JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location],
             };
             _pool = WorkerPool.StartAsync(options, Logger.None).GetAwaiter().GetResult();
             builder.WithExecutor(_pool);
@@ -83,11 +85,11 @@ public class OffloadedFrameBenchmarks
         var world = new World();
         if (OffloadedJob == PhysicsStepJob.JobName)
         {
-            _simulation = ParticleScenario.Create(builder, world, Count, seed: 1);
+            _simulation = new ParticlesModule().Build(builder, world, ModuleContext.For(new ParticlesModule(), seed: 1, Count));
         }
         else
         {
-            ParticleScenario.Seed(world, Count, seed: 1, PhysicsParameters.Default);
+            ParticlesModule.Seed(world, Count, seed: 1, PhysicsParameters.Default);
             _simulation = builder
                 .AddSystem("integrate", system => system.Writes<Position>().Reads<Velocity>().Offload(OffloadedJob))
                 .Build(world);

@@ -3,7 +3,6 @@ using BenchmarkDotNet.Attributes;
 using SimHost.Benchmarks.Baselines;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Layout.Segments;
 using SimHost.Physics;
 using SimHost.Physics.Components;
@@ -46,7 +45,7 @@ public class SnapshotCommitBenchmarks
     public void SetupSnapshot()
     {
         var world = new World();
-        ParticleScenario.Seed(world, Count, 42, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, Count, 42, PhysicsParameters.Default);
         _query = world.Query().All<Position, Velocity>();
         var columns = new SnapshotColumns([ComponentType.Of<Position>(), ComponentType.Of<Velocity>()], []);
         _runDirectory = RunDirectory.Create();

@@ -50,7 +50,7 @@ public sealed class WorkerKillerTests
             await HangGuard.Within(killing, "the killer task to stop");
         }
 
-        var checksum = WorldChecksum.Compute(world, Host.Scenarios.ParticleScenario.Components);
+        var checksum = WorldChecksum.Compute(world, SimHost.Physics.ParticlesModule.ParticleComponents);
         var reference = await ParticleRun.ReferenceChecksumAsync(Entities, Seed, Frames);
         var restarts = pool.RestartCount;
         var alive = pool.ParallelSlots;

@@ -44,7 +44,7 @@ public sealed class CrashOnceTests
             rangesFailed = await ParticleRun.RunFramesAsync(simulation, frames, betweenFrames: null);
         }
 
-        var checksum = WorldChecksum.Compute(world, Host.Scenarios.ParticleScenario.Components);
+        var checksum = WorldChecksum.Compute(world, SimHost.Physics.ParticlesModule.ParticleComponents);
         var reference = await ParticleRun.ReferenceChecksumAsync(Entities, Seed, frames);
         var scribbled = CountScribbledRows(world);
         var crashes = Directory.GetFiles(markers, "*" + CrashOnceJobNames.MarkerExtension).Length;

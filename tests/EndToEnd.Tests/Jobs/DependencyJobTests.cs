@@ -1,6 +1,5 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
@@ -55,7 +54,7 @@ public sealed class DependencyJobTests
     private static async Task<(string Checksum, int RangesFailed)> RunAsync(IRangeExecutor? executor, RunDirectory runDirectory, string assembly)
     {
         var world = new World();
-        ParticleScenario.Seed(world, Entities, Seed, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, Entities, Seed, PhysicsParameters.Default);
         var builder = new SimulationBuilder()
             .WithJobs(JobCatalog.Load([typeof(PhysicsStepJob).Assembly], [assembly]))
             .WithRunDirectory(runDirectory)
@@ -74,6 +73,6 @@ public sealed class DependencyJobTests
             rangesFailed = await ParticleRun.RunFramesAsync(simulation, Frames, betweenFrames: null);
         }
 
-        return (WorldChecksum.Format(WorldChecksum.Compute(world, ParticleScenario.Components)), rangesFailed);
+        return (WorldChecksum.Format(WorldChecksum.Compute(world, ParticlesModule.ParticleComponents)), rangesFailed);
     }
 }

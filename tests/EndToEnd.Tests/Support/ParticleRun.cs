@@ -1,6 +1,6 @@
 using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
@@ -25,9 +25,9 @@ internal static class ParticleRun
         using var runDirectory = RunDirectory.Create(Path.GetTempPath());
         var world = new World();
         var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(Serilog.Core.Logger.None);
-        using var simulation = ParticleScenario.Create(builder, world, entities, seed);
+        using var simulation = new ParticlesModule().Build(builder, world, ModuleContext.For(new ParticlesModule(), seed, entities));
         await RunFramesAsync(simulation, frames, betweenFrames: null);
-        return WorldChecksum.Compute(world, ParticleScenario.Components);
+        return WorldChecksum.Compute(world, ParticlesModule.ParticleComponents);
     }
 
     /// <summary>The catalog of the built-in jobs plus the test jobs (loaded by path, as the workers load them).</summary>
@@ -39,7 +39,7 @@ internal static class ParticleRun
     {
         WorkerCount = workers,
         JobTimeout = jobTimeout,
-        JobAssemblies = [TestPaths.TestJobsAssembly],
+        JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location, TestPaths.TestJobsAssembly],
         PipeDirectory = runDirectory.Path,
         LogLevel = Serilog.Events.LogEventLevel.Warning,
     };
@@ -47,13 +47,13 @@ internal static class ParticleRun
     /// <summary>Seeds the scenario's particles and offloads their step to <paramref name="jobName"/> on <paramref name="executor"/>.</summary>
     public static SimulationRunner Create(World world, IRangeExecutor executor, RunDirectory runDirectory, string jobName, ReadOnlyMemory<byte> parameters, int entities, ulong seed)
     {
-        ParticleScenario.Seed(world, entities, seed, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, entities, seed, PhysicsParameters.Default);
         return new SimulationBuilder()
             .WithJobs(CatalogWithTestJobs())
             .WithExecutor(executor)
             .WithRunDirectory(runDirectory)
             .WithLogger(Serilog.Core.Logger.None)
-            .AddSystem(ParticleScenario.SystemName, system => system.Writes<Position>().Writes<Velocity>().Offload(jobName, parameters))
+            .AddSystem(ParticlesModule.SystemName, system => system.Writes<Position>().Writes<Velocity>().Offload(jobName, parameters))
             .Build(world);
     }
 

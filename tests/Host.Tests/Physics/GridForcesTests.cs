@@ -1,6 +1,5 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
@@ -61,7 +60,7 @@ public sealed class GridForcesTests
     public void SortByCell_GroupsParticlesByCell_AndKeepsPairsTogether()
     {
         var world = new World();
-        ParticleScenario.Seed(world, 500, 3, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, 500, 3, PhysicsParameters.Default);
         var archetype = world.Query().All<Position, Velocity>().Archetypes[0];
         var positions = archetype.GetSpan<Position>().ToArray();
         var velocities = archetype.GetSpan<Velocity>().ToArray();
@@ -100,7 +99,7 @@ public sealed class GridForcesTests
     {
         var positions = new Position[Entities];
         var velocities = new Velocity[Entities];
-        ParticleScenario.Fill(positions, velocities, 11, PhysicsParameters.Default);
+        ParticlesModule.Fill(positions, velocities, 11, PhysicsParameters.Default);
         velocities.AsSpan().Clear();
         GridCells.SortByCell(positions, velocities, 10f);
         return (positions, velocities);
@@ -109,7 +108,7 @@ public sealed class GridForcesTests
     private async Task<Result> RunAsync(int slots, int frames, int ticks)
     {
         var world = new World();
-        ParticleScenario.Seed(world, Entities, 11, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, Entities, 11, PhysicsParameters.Default);
         var archetype = world.Query().All<Position, Velocity>().Archetypes[0];
         var (positions, velocities) = SortedSeed();
         positions.CopyTo(archetype.GetSpan<Position>());
@@ -123,7 +122,7 @@ public sealed class GridForcesTests
             Assert.That(stats.HasFailures, Is.False);
         }
 
-        return new Result(WorldChecksum.Compute(world, ParticleScenario.Components), archetype.GetSpan<Velocity>().ToArray());
+        return new Result(WorldChecksum.Compute(world, ParticlesModule.ParticleComponents), archetype.GetSpan<Velocity>().ToArray());
     }
 
     private sealed record Result(UInt128 Checksum, Velocity[] Velocities)

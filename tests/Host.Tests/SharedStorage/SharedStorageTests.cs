@@ -1,9 +1,10 @@
 using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Segments;
+using SimHost.Physics;
 using SimHost.Physics.Components;
 using SimHost.Tests.Host.Offload;
 using SimHost.Tests.Host.Workers;
@@ -46,7 +47,7 @@ public sealed class SharedStorageTests
             builder.WithExecutor(executor);
         }
 
-        var simulation = ParticleScenario.Create(builder, world, Entities, Seed);
+        var simulation = new ParticlesModule().Build(builder, world, ModuleContext.For(new ParticlesModule(), Seed, Entities));
         var entities = world.Query().All<Position, Velocity>().Archetypes[0].Entities.ToArray();
         using (simulation)
         {
@@ -62,7 +63,7 @@ public sealed class SharedStorageTests
         }
 
         // Disposing moved shared columns back into managed memory: the world is still readable.
-        return WorldChecksum.Compute(world, ParticleScenario.Components);
+        return WorldChecksum.Compute(world, ParticlesModule.ParticleComponents);
     }
 
     private static void Churn(World world, Entity[] entities, int frame)

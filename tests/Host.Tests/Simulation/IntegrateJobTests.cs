@@ -1,5 +1,4 @@
 using SimHost.Host.Ecs;
-using SimHost.Host.Scenarios;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
@@ -78,7 +77,7 @@ public sealed class IntegrateJobTests
     private static (World World, Entity[] Particles, Position[] Positions, Velocity[] Velocities) Seeded(int entities)
     {
         var world = new World();
-        var particles = ParticleScenario.Seed(world, entities, seed: 5, PhysicsParameters.Default);
+        var particles = ParticlesModule.Seed(world, entities, seed: 5, PhysicsParameters.Default);
         var positions = particles.Select(p => world.Get<Position>(p)).ToArray();
         var velocities = particles.Select(p => world.Get<Velocity>(p)).ToArray();
         return (world, particles, positions, velocities);

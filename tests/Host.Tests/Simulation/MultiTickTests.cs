@@ -1,10 +1,11 @@
 using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
+using SimHost.Physics;
 using SimHost.Physics.Jobs;
 
 namespace SimHost.Tests.Host.Simulation;
@@ -60,14 +61,14 @@ public sealed class MultiTickTests
         var world = new World();
         var builder = new SimulationBuilder().WithJobs(s_catalog).WithRunDirectory(_directory).WithStorage(storage)
             .WithExecutor(new ParallelExecutor(slots));
-        using var simulation = ParticleScenario.Create(builder, world, Entities, Seed, ticksPerFrame: ticksPerFrame);
+        using var simulation = new ParticlesModule().Build(builder, world, ModuleContext.For(new ParticlesModule(), Seed, Entities, ticksPerFrame: ticksPerFrame));
         for (var frame = 0; frame < frames; frame++)
         {
             var stats = await simulation.RunFrameAsync(Dt, frame * ticksPerFrame * Dt);
             Assert.That(stats.HasFailures, Is.False);
         }
 
-        return WorldChecksum.Compute(world, ParticleScenario.Components);
+        return WorldChecksum.Compute(world, ParticlesModule.ParticleComponents);
     }
 
     /// <summary>Runs ranges in-process on the thread pool, several at once, like a pool of workers.</summary>

@@ -1,6 +1,6 @@
 using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
@@ -47,14 +47,14 @@ public sealed class ParticleScenarioTests
             builder.WithExecutor(executor);
         }
 
-        using var simulation = ParticleScenario.Create(builder, world, Entities, Seed);
+        using var simulation = new ParticlesModule().Build(builder, world, ModuleContext.For(new ParticlesModule(), Seed, Entities));
         for (var frame = 0; frame < Frames; frame++)
         {
             var stats = await simulation.RunFrameAsync(Dt, frame * Dt);
             Assert.That(stats.HasFailures, Is.False);
         }
 
-        return WorldChecksum.Compute(world, ParticleScenario.Components);
+        return WorldChecksum.Compute(world, ParticlesModule.ParticleComponents);
     }
 
     private static UInt128 ReferenceChecksum()
@@ -62,7 +62,7 @@ public sealed class ParticleScenarioTests
         var parameters = PhysicsParameters.Default;
         var positions = new Position[Entities];
         var velocities = new Velocity[Entities];
-        ParticleScenario.Fill(positions, velocities, Seed, parameters);
+        ParticlesModule.Fill(positions, velocities, Seed, parameters);
         var words = new ulong[(Entities + 63) / 64];
         for (var frame = 0; frame < Frames; frame++)
         {
@@ -71,11 +71,11 @@ public sealed class ParticleScenarioTests
 
         // The same entities (same handles) holding the reference's values.
         var world = new World();
-        ParticleScenario.Seed(world, Entities, Seed, parameters);
+        ParticlesModule.Seed(world, Entities, Seed, parameters);
         var archetype = world.Query().All<Position, Velocity>().Archetypes[0];
         positions.CopyTo(archetype.GetSpan<Position>());
         velocities.CopyTo(archetype.GetSpan<Velocity>());
-        return WorldChecksum.Compute(world, ParticleScenario.Components);
+        return WorldChecksum.Compute(world, ParticlesModule.ParticleComponents);
     }
 
     [Test]
@@ -102,10 +102,10 @@ public sealed class ParticleScenarioTests
     {
         var a = new World();
         var b = new World();
-        ParticleScenario.Seed(a, 500, 7, PhysicsParameters.Default);
-        ParticleScenario.Seed(b, 500, 7, PhysicsParameters.Default);
+        ParticlesModule.Seed(a, 500, 7, PhysicsParameters.Default);
+        ParticlesModule.Seed(b, 500, 7, PhysicsParameters.Default);
         var c = new World();
-        ParticleScenario.Seed(c, 500, 8, PhysicsParameters.Default);
+        ParticlesModule.Seed(c, 500, 8, PhysicsParameters.Default);
 
         var positions = a.Query().All<Position>().Archetypes[0].GetSpan<Position>().ToArray();
         Assert.That(WorldChecksum.Compute(a), Is.EqualTo(WorldChecksum.Compute(b)));
@@ -117,7 +117,7 @@ public sealed class ParticleScenarioTests
     public void Checksum_ChangesWhenOneComponentByteChanges()
     {
         var world = new World();
-        var entities = ParticleScenario.Seed(world, 10, 1, PhysicsParameters.Default);
+        var entities = ParticlesModule.Seed(world, 10, 1, PhysicsParameters.Default);
         var before = WorldChecksum.Compute(world);
 
         world.Get<Velocity>(entities[9]).Z += 1f;

@@ -223,4 +223,16 @@ public sealed class SimulationTests
             .AddSystem("b", s => s.After("a").Run(_ => { }))
             .Build(new World()));
     }
+
+    [Test]
+    public void Build_WithoutACatalog_RefusesAnOffloadedJob_TheLibraryBringsNoBuiltInJobs()
+    {
+        var world = new World();
+        OffloadTestSupport.CreateHeated(world, 10, rate: 1);
+        var builder = new SimulationBuilder().WithRunDirectory(_directory).AddSystem("physics", s => s.Writes<Heat>().Offload("physics.step"));
+
+        var error = Assert.Throws<SimulationBuildException>(() => builder.Build(world));
+
+        Assert.That(error!.Message, Is.EqualTo("System 'physics' offloads job 'physics.step', which no loaded job assembly has (known jobs: none)."));
+    }
 }

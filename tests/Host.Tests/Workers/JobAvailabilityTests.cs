@@ -1,6 +1,5 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
@@ -53,7 +52,7 @@ public sealed class JobAvailabilityTests
     public async Task Build_AcceptsASimulationThatDoesNotUseTheJobTheWorkersLack()
     {
         using var copy = DependencyJobsFolder.CopyWithout(DependencyJobNames.HostOnlyDependencyFileName);
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { JobAssemblies = [copy.AssemblyPath] });
+        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location, copy.AssemblyPath] });
         var builder = Builder(pool, copy.AssemblyPath)
             .AddSystem("step", s => s.Writes<Position>().Writes<Velocity>().Offload(PhysicsStepJob.JobName, PhysicsParameters.Default.ToBytes()));
 
@@ -114,7 +113,7 @@ public sealed class JobAvailabilityTests
     private static World SeededWorld()
     {
         var world = new World();
-        ParticleScenario.Seed(world, 256, seed: 1, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, 256, seed: 1, PhysicsParameters.Default);
         return world;
     }
 

@@ -1,6 +1,5 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
-using SimHost.Host.Scenarios;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Physics;
@@ -78,7 +77,7 @@ public sealed class WorkerFailurePolicyTests
     {
         var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], [WorkerTestEnvironment.TestJobsAssemblyPath]);
         var world = new World();
-        ParticleScenario.Seed(world, Entities, Seed, PhysicsParameters.Default);
+        ParticlesModule.Seed(world, Entities, Seed, PhysicsParameters.Default);
         var builder = new SimulationBuilder().WithJobs(catalog).WithRunDirectory(_environment.RunDirectory).WithLogger(_environment.Logger);
         if (executor is not null)
         {
@@ -88,6 +87,6 @@ public sealed class WorkerFailurePolicyTests
         builder = configure(builder).AddSystem("mark", s => s.Writes<Position>().Offload(job, parameters));
         using var simulation = builder.Build(world);
         var stats = await WorkerTestEnvironment.Within(simulation.RunFrameAsync(1.0 / 64.0, 0).AsTask(), $"one frame of {job}");
-        return (stats, WorldChecksum.Compute(world, ParticleScenario.Components));
+        return (stats, WorldChecksum.Compute(world, ParticlesModule.ParticleComponents));
     }
 }

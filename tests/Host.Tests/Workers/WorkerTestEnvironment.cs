@@ -61,7 +61,7 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
         {
             WorkerCount = workers,
             JobTimeout = jobTimeout ?? TimeSpan.FromSeconds(60),
-            JobAssemblies = [TestJobsAssemblyPath],
+            JobAssemblies = [typeof(SimHost.Physics.Jobs.PhysicsStepJob).Assembly.Location, TestJobsAssemblyPath],
             PipeDirectory = RunDirectory.Path,
             LogLevel = Serilog.Events.LogEventLevel.Debug,
 

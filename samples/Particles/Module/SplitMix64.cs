@@ -1,4 +1,4 @@
-namespace SimHost.Host.Scenarios;
+namespace SimHost.Physics;
 
 /// <summary>
 /// The SplitMix64 generator (Steele, Lea and Flood): a fixed, documented algorithm, so a seed gives the same

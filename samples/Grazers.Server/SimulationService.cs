@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
+using SimHost.Host.Simulation;
+using SimHost.Host.Workers;
+
+namespace Grazers.Server;
+
+/// <summary>
+/// Runs the grazers module for the life of the host: starts the worker pool with the module's job assemblies, builds
+/// the simulation, ticks it at a fixed rate, publishes metrics, and at the end logs and prints the checksum.
+/// </summary>
+internal sealed partial class SimulationService(
+    IOptions<ServerOptions> options, SimulationMetrics metrics, ModuleContext context, IHostApplicationLifetime lifetime, ILogger<SimulationService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var module = new GrazersModule();
+
+        // Every worker loads the module's own dll (its jobs) by path, with its packages (MathNet.Numerics).
+        // The pool still logs through Serilog (silent unless configured) until the library moves to ILogger.
+        await using var pool = await WorkerPool.StartAsync(
+            new WorkerPoolOptions { WorkerCount = settings.Workers, JobAssemblies = module.JobAssemblyPaths() }, Serilog.Log.Logger, stoppingToken);
+
+        var world = new World();
+        using var simulation = module.Build(new SimulationBuilder().WithExecutor(pool), world, context);
+        LogStarted(module.Name, world.EntityCount, settings.Workers, settings.Hz);
+
+        var dt = 1.0 / settings.Hz;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(dt));
+        long frame = 0;
+        try
+        {
+            while ((settings.Frames == 0 || frame < settings.Frames) && await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                // A frame is never cancelled halfway: the world stays whole, and Ctrl-C stops before the next one.
+                var stats = await simulation.RunFrameAsync(dt, frame * dt, CancellationToken.None);
+                frame++;
+                metrics.FrameDone(stats.Elapsed, pool.RestartCount);
+                foreach (var (system, exception) in stats.Failures)
+                {
+                    LogSystemFailed(system, frame, exception.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Ctrl-C or SIGTERM: report the world as it is after the last whole frame.
+        }
+
+        var checksum = WorldChecksum.Format(module.Checksum(world));
+        LogFinished(frame, world.EntityCount, pool.RestartCount, checksum);
+        Console.Out.WriteLine($"checksum: {checksum}");
+        lifetime.StopApplication();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Running module {Module}: {Entities} entities, {Workers} workers, {Hz} frames per second")]
+    private partial void LogStarted(string module, int entities, int workers, int hz);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "System {System} failed in frame {Frame}: {Reason}")]
+    private partial void LogSystemFailed(string system, long frame, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped after {Frames} frames: {Entities} entities, {Restarts} worker restarts, checksum {Checksum}")]
+    private partial void LogFinished(long frames, int entities, long restarts, string checksum);
+}

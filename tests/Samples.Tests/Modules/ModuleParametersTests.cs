@@ -1,0 +1,98 @@
+using SimHost.Host.Modules;
+
+namespace SimHost.Tests.Samples.Modules;
+
+public sealed class ModuleParametersTests
+{
+    private static readonly HerdTestModule s_module = new();
+
+    [Test]
+    public void Defaults_AreTheDeclaredDefaults()
+    {
+        var parameters = ModuleParameters.Defaults(s_module);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(parameters.GetInt32("herd"), Is.EqualTo(50_000));
+            Assert.That(parameters.GetDouble("growth"), Is.EqualTo(0.5));
+            Assert.That(parameters.GetBoolean("calving"), Is.True);
+        });
+    }
+
+    [Test]
+    public void Assignments_OverrideTheDefaultsOfTheParametersTheyName()
+    {
+        var parameters = ModuleParameters.Parse(s_module, ["herd=1200", "growth=2.25", "calving=false"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(parameters.GetInt64("herd"), Is.EqualTo(1200));
+            Assert.That(parameters.GetDouble("growth"), Is.EqualTo(2.25));
+            Assert.That(parameters.GetBoolean("calving"), Is.False);
+        });
+    }
+
+    [Test]
+    public void Bounds_AreIncluded() =>
+        Assert.That(ModuleParameters.Parse(s_module, ["herd=10000000", "growth=0"]).GetInt32("herd"), Is.EqualTo(10_000_000));
+
+    [TestCase("hrd=5", "module 'herd-test' has no parameter 'hrd'; it has: herd (whole number, default 50000), growth (number, default 0.5), calving (true/false, default true)")]
+    [TestCase("herd=abc", "--param herd=abc: herd is a whole number from 1 to 10000000")]
+    [TestCase("herd=0", "--param herd=0: herd is a whole number from 1 to 10000000")]
+    [TestCase("herd=10000001", "--param herd=10000001: herd is a whole number from 1 to 10000000")]
+    [TestCase("herd=1.5", "--param herd=1.5: herd is a whole number from 1 to 10000000")]
+    [TestCase("herd=", "--param herd=: herd is a whole number from 1 to 10000000")]
+    [TestCase("growth=fast", "--param growth=fast: growth is a number from 0 to 10")]
+    [TestCase("growth=NaN", "--param growth=NaN: growth is a number from 0 to 10")]
+    [TestCase("growth=-0.1", "--param growth=-0.1: growth is a number from 0 to 10")]
+    [TestCase("calving=yes", "--param calving=yes: calving is true or false")]
+    [TestCase("herd", "--param herd: write NAME=VALUE, e.g. --param herd=50000")]
+    [TestCase("=5", "--param =5: write NAME=VALUE, e.g. --param herd=50000")]
+    public void AnInvalidAssignment_IsOneLineNamingTheParameterAndWhatItAccepts(string assignment, string message)
+    {
+        var error = Assert.Throws<ModuleParameterException>(() => ModuleParameters.Parse(s_module, [assignment]));
+
+        Assert.That(error!.Message, Is.EqualTo(message));
+    }
+
+    [Test]
+    public void AParameterGivenTwice_IsRefused()
+    {
+        var error = Assert.Throws<ModuleParameterException>(() => ModuleParameters.Parse(s_module, ["herd=5", "herd=6"]));
+
+        Assert.That(error!.Message, Is.EqualTo("--param herd is given twice; give each parameter once"));
+    }
+
+    [Test]
+    public void AModuleWithoutParameters_SaysItHasNone()
+    {
+        var error = Assert.Throws<ModuleParameterException>(() => ModuleParameters.Parse(new EmptyModule(), ["x=1"]));
+
+        Assert.That(error!.Message, Is.EqualTo("module 'empty' has no parameter 'x'; it has: none"));
+    }
+
+    [Test]
+    public void ADeclarationWhoseDefaultIsOutOfItsBounds_IsRefused() =>
+        Assert.That(() => ModuleParameter.WholeNumber("herd", 0, 1, 10, "grazers"), Throws.ArgumentException.With.Message.Contains("default 0 must lie in 1..10"));
+
+    [TestCase("Herd")]
+    [TestCase("herd size")]
+    [TestCase("2herd")]
+    [TestCase("")]
+    public void ADeclarationWithABadName_IsRefused(string name) =>
+        Assert.That(() => ModuleParameter.Flag(name, true, "x"), Throws.ArgumentException.With.Message.Contains("lower-case letters, digits and dashes"));
+
+    [Test]
+    public void Context_TakesTheModulesDefaultEntitiesAndParsesItsParameters()
+    {
+        var context = ModuleContext.For(s_module, seed: 7, parameters: ["herd=9"], ticksPerFrame: 2);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(context.Seed, Is.EqualTo(7UL));
+            Assert.That(context.Entities, Is.EqualTo(s_module.DefaultEntities));
+            Assert.That(context.Parameters.GetInt32("herd"), Is.EqualTo(9));
+            Assert.That(context.TicksPerFrame, Is.EqualTo(2));
+        });
+    }
+}
