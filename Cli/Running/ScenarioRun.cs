@@ -137,7 +137,7 @@ public static class ScenarioRun
             .WithJobs(catalog)
             .WithRunDirectory(runDirectory)
             .WithSegmentLimits(new SegmentLimits(settings.SegmentSizeBytes, settings.MaxSharedMemoryBytes))
-            .WithLogger(logger)
+            .WithLogger(HostLogging.ForLibrary(logger))
             .WithStorage(settings.Storage);
         if (pool is not null)
         {

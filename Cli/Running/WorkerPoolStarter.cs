@@ -21,13 +21,14 @@ public static class WorkerPoolStarter
             WorkerCount = settings.Workers,
             JobTimeout = settings.JobTimeout,
             JobAssemblies = settings.JobAssemblies,
-            LogLevel = settings.LogLevel,
+            // Serilog's levels and Microsoft.Extensions.Logging's share their order (Verbose = Trace ... Fatal = Critical).
+            LogLevel = (Microsoft.Extensions.Logging.LogLevel)settings.LogLevel,
             PipeDirectory = runDirectory.Path,
             RestartPolicy = new RestartPolicy { MaxRestarts = settings.MaxRestarts, RestartWindow = settings.RestartWindow },
         };
         try
         {
-            var pool = await WorkerPool.StartAsync(options, logger, cancellationToken);
+            var pool = await WorkerPool.StartAsync(options, HostLogging.ForLibrary(logger), cancellationToken);
             return (pool, new PoolStatus(pool));
         }
         catch (WorkerStartException exception)

@@ -1,4 +1,4 @@
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Host.Scheduling;
@@ -79,7 +79,7 @@ public sealed class SimulationBuilder
         return this;
     }
 
-    /// <summary>Where range failures are logged (default: Serilog's global logger).</summary>
+    /// <summary>Where range failures are logged (default: nowhere, <see cref="Microsoft.Extensions.Logging.Abstractions.NullLogger"/>).</summary>
     /// <returns>This builder.</returns>
     public SimulationBuilder WithLogger(ILogger logger)
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Host.Workers;

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Serilog.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
 using SimHost.Host.Scenarios;
 using SimHost.Host.SharedStorage;
@@ -94,7 +94,7 @@ public class GridForcesBenchmarks
         var runDirectory = RunDirectory.Create();
         _owned.Add(runDirectory);
         // Snapshot storage, as when the figures in docs/benchmarks were measured (the library default is now shared).
-        var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(Logger.None).WithStorage(StorageMode.Snapshot);
+        var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(NullLogger.Instance).WithStorage(StorageMode.Snapshot);
         if (workers > 0)
         {
             var options = new WorkerPoolOptions
@@ -103,7 +103,7 @@ public class GridForcesBenchmarks
                 PipeDirectory = runDirectory.Path,
                 WorkerDirectory = Path.GetDirectoryName(typeof(WorkerPool).Assembly.Location),
             };
-            var pool = WorkerPool.StartAsync(options, Logger.None).GetAwaiter().GetResult();
+            var pool = WorkerPool.StartAsync(options, NullLogger.Instance).GetAwaiter().GetResult();
             _pools.Add(pool);
             builder.WithExecutor(pool);
         }
