@@ -7,7 +7,7 @@ using Serilog.Formatting.Compact;
 namespace SimHost.Host.Running;
 
 /// <summary>The host's Serilog pipeline: readable lines on stderr, and compact JSON in <c>--log-file</c> when given.</summary>
-public static class HostLogging
+internal static class HostLogging
 {
     /// <summary>
     /// The console line format: time, level, worker (when the event has one), message. No exception: a stack trace

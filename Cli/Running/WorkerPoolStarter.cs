@@ -8,7 +8,7 @@ using SimHost.Layout.Segments;
 namespace SimHost.Host.Running;
 
 /// <summary>Starts the worker pool of a <c>simhost run</c> from its settings.</summary>
-public static class WorkerPoolStarter
+internal static class WorkerPoolStarter
 {
     /// <summary>Starts <see cref="RunSettings.Workers"/> workers whose pipes live in the run directory.</summary>
     /// <returns>The pool as the run's executor, and its status for progress and the summary.</returns>

@@ -11,7 +11,7 @@ namespace SimHost.Host.Offload;
 /// failed ranges from a fresh copy of the untouched world (on the executor, then in-process), and commit the ranges
 /// that succeeded. One per offloaded system; one frame at a time.
 /// </summary>
-public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
+internal sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
 {
     private readonly Snapshot _snapshot;
     private readonly IRangeExecutor _executor;

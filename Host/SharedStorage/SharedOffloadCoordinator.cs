@@ -15,7 +15,7 @@ namespace SimHost.Host.SharedStorage;
 /// written component; otherwise the flagged rows of the completed ranges are block-copied. A failed range is re-run
 /// (executor, then in-process) and, if it fails every time, leaves the world untouched.
 /// </summary>
-public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
+internal sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
 {
     private readonly SharedColumnStore _store;
     private readonly IRangeExecutor _executor;

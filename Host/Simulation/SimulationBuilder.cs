@@ -35,9 +35,16 @@ public sealed class SimulationBuilder
         return this;
     }
 
-    /// <summary>Where offloaded ranges run (default: in-process, as <c>--workers 0</c>). The simulation does not dispose it.</summary>
+    /// <summary>
+    /// Runs offloaded ranges on <paramref name="workers"/> (default: in-process, as <c>--workers 0</c>). The simulation
+    /// does not dispose the pool.
+    /// </summary>
     /// <returns>This builder.</returns>
-    public SimulationBuilder WithExecutor(IRangeExecutor executor)
+    public SimulationBuilder WithExecutor(WorkerPool workers) => WithExecutor((IRangeExecutor)workers);
+
+    /// <summary>Where offloaded ranges run (default: in-process). The simulation does not dispose it.</summary>
+    /// <returns>This builder.</returns>
+    internal SimulationBuilder WithExecutor(IRangeExecutor executor)
     {
         ArgumentNullException.ThrowIfNull(executor);
         _executor = executor;

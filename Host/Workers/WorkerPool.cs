@@ -17,7 +17,7 @@ namespace SimHost.Host.Workers;
 /// </summary>
 /// <remarks>
 /// <see cref="ParallelSlots"/> counts live workers and is 0 when none is running (all failed, or every slot given
-/// up by the restart policy): the caller should then run ranges in-process. <see cref="RunAsync"/> on a pool with
+/// up by the restart policy): the caller should then run ranges in-process. Running a range on a pool with
 /// no live worker and no restart pending returns a failed outcome at once.
 /// </remarks>
 public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
@@ -200,6 +200,9 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc cref="IRangeExecutor.RunAsync"/>
+    ValueTask<RangeOutcome> IRangeExecutor.RunAsync(RangeRequest request, CancellationToken cancellationToken) => RunAsync(request, cancellationToken);
+
     /// <summary>
     /// Waits for an idle worker and runs the range on it under the job timeout. Never throws for a worker failure:
     /// a crash, hang, protocol break or job exception comes back as <see cref="RangeOutcome.Failed"/>.
@@ -208,7 +211,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait; a worker cancelled mid-job is killed and replaced.</param>
     /// <returns>The range's outcome.</returns>
     /// <exception cref="OperationCanceledException">The token fired.</exception>
-    public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    internal async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         while (true)
