@@ -11,7 +11,7 @@ frames="${1:-600}"
 entities="${2:-100000}"
 seed="${3:-7}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$repo/Host/bin/Release/net10.0"
+bin="$repo/Cli/bin/Release/net10.0"
 work="$(mktemp -d "${TMPDIR:-/tmp}/simhost-chaos.XXXXXX")"
 simhost_pid=""
 
@@ -23,8 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "chaos: building Host (Release)"
-dotnet build "$repo/Host" -c Release --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+echo "chaos: building Cli (Release)"
+dotnet build "$repo/Cli" -c Release --nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 
 checksum_of() {
     sed -n 's/^checksum: *//p' "$1"

@@ -15,7 +15,7 @@ namespace SimHost.Host.Offload;
 /// when its archetype rows hold exactly the entities the segment rows do (a compare of the handle columns). Then whole set words, and runs of consecutive set bits, are copied as blocks.
 /// Otherwise the world's structure changed under the run, and each flagged row is looked up by its entity handle.
 /// </remarks>
-public static class CommitWriter
+internal static class CommitWriter
 {
     /// <summary>Commits the rows of <paramref name="succeeded"/> ranges of <paramref name="snapshot"/>.</summary>
     /// <param name="snapshot">The snapshot the job ran on.</param>

@@ -3,7 +3,7 @@ using SimHost.Host.Ecs;
 namespace SimHost.Host.Offload;
 
 /// <summary>Runs one offloaded system's frame, whatever the storage: snapshot-and-commit or shared columns.</summary>
-public interface IOffloadCoordinator
+internal interface IOffloadCoordinator
 {
     /// <summary>The job every range runs.</summary>
     string JobName { get; }

@@ -4,7 +4,7 @@ namespace SimHost.Host.Offload;
 /// Runs job ranges: in-process (<c>--workers 0</c>) or on a pool of worker processes. An executor never throws for a
 /// failed range; it reports the failure in the outcome, and the caller (which owns the world) decides what to re-run.
 /// </summary>
-public interface IRangeExecutor
+internal interface IRangeExecutor
 {
     /// <summary>How many ranges a job should be split into right now (live workers; 1 in-process).</summary>
     int ParallelSlots { get; }

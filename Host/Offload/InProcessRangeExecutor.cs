@@ -6,7 +6,7 @@ namespace SimHost.Host.Offload;
 /// Runs ranges on the calling thread over the host's own mapping of the segment: <c>--workers 0</c>, and every
 /// offloaded system's last-resort fallback. A job that throws yields a failed outcome, never an exception.
 /// </summary>
-public sealed class InProcessRangeExecutor : IRangeExecutor
+internal sealed class InProcessRangeExecutor : IRangeExecutor
 {
     private readonly JobCatalog _catalog;
 

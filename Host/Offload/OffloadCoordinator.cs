@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Jobs;
 
@@ -10,7 +11,7 @@ namespace SimHost.Host.Offload;
 /// failed ranges from a fresh copy of the untouched world (on the executor, then in-process), and commit the ranges
 /// that succeeded. One per offloaded system; one frame at a time.
 /// </summary>
-public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
+internal sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
 {
     private readonly Snapshot _snapshot;
     private readonly IRangeExecutor _executor;
@@ -24,7 +25,7 @@ public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
     /// <param name="snapshot">The system's snapshot and segments.</param>
     /// <param name="executor">Runs ranges (workers, or in-process).</param>
     /// <param name="fallback">Runs a range that failed on the executor every time; normally an <see cref="InProcessRangeExecutor"/>.</param>
-    /// <param name="logger">Where range failures are reported; null for the global logger.</param>
+    /// <param name="logger">Where range failures are reported; null logs nothing.</param>
     public OffloadCoordinator(string jobName, ReadOnlyMemory<byte> parameters, Snapshot snapshot, IRangeExecutor executor, IRangeExecutor fallback, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobName);
@@ -36,7 +37,7 @@ public sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
         _snapshot = snapshot;
         _executor = executor;
         _fallback = fallback;
-        _logger = (logger ?? Log.Logger).ForContext<OffloadCoordinator>();
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The job every range runs.</summary>

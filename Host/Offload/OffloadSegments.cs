@@ -10,7 +10,7 @@ namespace SimHost.Host.Offload;
 /// outgrows them. A snapshot larger than one segment (<see cref="SegmentLimits.MaxSegmentSizeBytes"/>) spans
 /// several; every segment then has the same <see cref="RowCapacityPerSegment"/>, a multiple of 64.
 /// </summary>
-public sealed class OffloadSegments : IDisposable
+internal sealed class OffloadSegments : IDisposable
 {
     // Every range starts on a changed-bitset word, so capacities are whole words.
     private const int JobRangeAlignment = SegmentFormat.RowsPerChangedWord;

@@ -6,7 +6,7 @@ namespace SimHost.Host.Offload;
 /// <param name="Elapsed">Time the job took where it ran.</param>
 /// <param name="Failure">Why it failed, one line (null on success).</param>
 /// <param name="WorkerId">The worker that ran it, or null in-process.</param>
-public readonly record struct RangeOutcome(bool Succeeded, int RowsChanged, TimeSpan Elapsed, string? Failure, int? WorkerId)
+internal readonly record struct RangeOutcome(bool Succeeded, int RowsChanged, TimeSpan Elapsed, string? Failure, int? WorkerId)
 {
     /// <summary>A completed range.</summary>
     public static RangeOutcome Success(int rowsChanged, TimeSpan elapsed, int? workerId) => new(true, rowsChanged, elapsed, null, workerId);

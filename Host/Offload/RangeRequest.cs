@@ -8,7 +8,7 @@ namespace SimHost.Host.Offload;
 /// <param name="Segment">The host's mapping of the segment (workers open the same file by <see cref="SharedSegment.Path"/>).</param>
 /// <param name="SegmentGeneration">Changes whenever the segment file is recreated or grown, so workers remap it.</param>
 /// <param name="Range">Rows, writable columns, frame, dt, time and parameters.</param>
-public sealed record RangeRequest(string JobName, SharedSegment Segment, uint SegmentGeneration, JobRange Range)
+internal sealed record RangeRequest(string JobName, SharedSegment Segment, uint SegmentGeneration, JobRange Range)
 {
     /// <summary>
     /// Whether nothing is started after this range on the calling thread (it is the last range of its system's batch,

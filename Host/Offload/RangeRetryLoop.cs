@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Serilog;
+using Microsoft.Extensions.Logging;
 
 namespace SimHost.Host.Offload;
 
@@ -82,9 +82,7 @@ internal sealed class RangeRetryLoop
 
         foreach (var range in Abandoned)
         {
-            _logger.Error(
-                "Offloaded job {Job}: {Range} failed every retry; its rows keep their previous values this frame",
-                jobName, target.Describe(range));
+            OffloadLog.RangeFailedEveryRetry(_logger, jobName, target.Describe(range));
         }
 
         return (failedFirst, retried);
@@ -102,11 +100,11 @@ internal sealed class RangeRetryLoop
         _isInProcessForNoWorker = isInProcessForNoWorker;
         if (isInProcessForNoWorker)
         {
-            _logger.Warning("Offloaded job {Job} runs in-process: no worker is running (restarting or down)", jobName);
+            OffloadLog.JobRunsInProcess(_logger, jobName);
         }
         else
         {
-            _logger.Information("Offloaded job {Job} runs on workers again", jobName);
+            OffloadLog.JobBackOnWorkers(_logger, jobName);
         }
     }
 
@@ -148,9 +146,7 @@ internal sealed class RangeRetryLoop
             }
 
             failed.Add(range);
-            _logger.Warning(
-                "Offloaded job {Job}: {Range} failed on {Where}: {Reason}",
-                jobName, target.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
+            OffloadLog.RangeFailed(_logger, jobName, target.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
         }
 
         cancellationToken.ThrowIfCancellationRequested();

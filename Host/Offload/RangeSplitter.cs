@@ -6,7 +6,7 @@ namespace SimHost.Host.Offload;
 /// Splits a snapshot's rows into ranges for parallel slots: about one range per slot, each starting on a multiple of
 /// 64 rows (no two ranges share a changed-bitset word) and lying inside one segment.
 /// </summary>
-public static class RangeSplitter
+internal static class RangeSplitter
 {
     /// <summary>Splits the rows of each segment (<paramref name="rowsPerSegment"/>) for <paramref name="slots"/> slots.</summary>
     /// <param name="rowsPerSegment">The rows in use in each segment, in order.</param>

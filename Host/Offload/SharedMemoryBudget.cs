@@ -4,7 +4,7 @@ namespace SimHost.Host.Offload;
 /// The shared-memory bytes all offloaded systems of one run have mapped, checked against
 /// <see cref="SegmentLimits.MaxSharedMemoryBytes"/>. Thread-safe: offloaded systems of one level snapshot concurrently.
 /// </summary>
-public sealed class SharedMemoryBudget
+internal sealed class SharedMemoryBudget
 {
     private readonly Lock _lock = new();
     private long _usedBytes;

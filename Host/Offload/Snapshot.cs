@@ -7,7 +7,7 @@ namespace SimHost.Host.Offload;
 /// One offloaded system's snapshot: its segments, how many rows each holds this frame, and the runs that map segment
 /// rows back to archetype rows. Reused frame after frame; it grows but never shrinks, so steady frames allocate nothing.
 /// </summary>
-public sealed class Snapshot
+internal sealed class Snapshot
 {
     private SnapshotRun[] _runs = new SnapshotRun[8];
     private SnapshotRun[] _previousRuns = new SnapshotRun[8];

@@ -9,7 +9,7 @@ namespace SimHost.Host.Offload;
 /// The component columns of an offloaded system's segment: the written components first, so that segment column i
 /// is writable exactly when bit i of <see cref="WritableColumns"/> is set, then the components it only reads.
 /// </summary>
-public sealed class SnapshotColumns
+internal sealed class SnapshotColumns
 {
     /// <summary>The most components one offloaded system may write: the writable mask is one u64.</summary>
     public const int MaxWrittenComponents = 64;

@@ -15,4 +15,4 @@ namespace SimHost.Host.Offload;
 /// The archetype's <see cref="Archetype.StructureVersion"/> when the rows were copied: while it is unchanged, the
 /// archetype rows still hold the entities the segment rows do.
 /// </param>
-public readonly record struct SnapshotRun(Archetype Archetype, int ArchetypeRow, int SegmentIndex, int SegmentRow, int RowCount, int StructureVersion);
+internal readonly record struct SnapshotRun(Archetype Archetype, int ArchetypeRow, int SegmentIndex, int SegmentRow, int RowCount, int StructureVersion);

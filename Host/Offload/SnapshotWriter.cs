@@ -10,7 +10,7 @@ namespace SimHost.Host.Offload;
 /// entity. Clears the written columns' changed bitsets, so whatever a
 /// job flags is what it changed, and records the runs so commit can copy back block-wise.
 /// </summary>
-public static class SnapshotWriter
+internal static class SnapshotWriter
 {
     /// <summary>Takes the snapshot of <paramref name="query"/>'s rows for frame <paramref name="frameId"/>.</summary>
     /// <param name="query">The system's query; it must require every column's component.</param>

@@ -1,7 +1,7 @@
 namespace SimHost.Host.Scheduling;
 
 /// <summary>Where a system's work runs; both kinds take part in conflict detection the same way.</summary>
-public enum ExecutionKind
+internal enum ExecutionKind
 {
     /// <summary>The work runs on the host's thread pool (or inline when it is alone in its level).</summary>
     InProcess,

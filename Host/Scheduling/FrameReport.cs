@@ -1,7 +1,7 @@
 namespace SimHost.Host.Scheduling;
 
 /// <summary>The result of one frame: every system's outcome and time, in schedule order, and the frame's total time.</summary>
-public sealed class FrameReport
+internal sealed class FrameReport
 {
     internal FrameReport(long frameIndex, SystemReport[] systems, TimeSpan elapsed, int failedCount, int skippedCount)
     {

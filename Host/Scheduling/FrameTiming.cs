@@ -4,4 +4,4 @@ namespace SimHost.Host.Scheduling;
 /// <param name="FrameIndex">The frame's sequence number, counted by the caller.</param>
 /// <param name="DeltaSeconds">Simulated seconds since the previous frame.</param>
 /// <param name="TimeSeconds">Simulated seconds since the simulation started.</param>
-public readonly record struct FrameTiming(long FrameIndex, double DeltaSeconds, double TimeSeconds);
+internal readonly record struct FrameTiming(long FrameIndex, double DeltaSeconds, double TimeSeconds);

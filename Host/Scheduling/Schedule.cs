@@ -7,7 +7,7 @@ namespace SimHost.Host.Scheduling;
 /// A validated, immutable order of systems: stages in their configured order, each split into levels of systems
 /// that do not conflict. Run it frame by frame with a <see cref="ScheduleRunner"/>.
 /// </summary>
-public sealed class Schedule
+internal sealed class Schedule
 {
     internal Schedule(ScheduleStage[] stages, ScheduledSystem[] systems)
     {

@@ -4,7 +4,7 @@ namespace SimHost.Host.Scheduling;
 /// Collects systems and builds a validated <see cref="Schedule"/>. All validation happens in <see cref="Build"/>,
 /// never mid-frame: duplicate names, unknown stages, unknown or cross-stage before/after names, and cycles.
 /// </summary>
-public sealed class ScheduleBuilder
+internal sealed class ScheduleBuilder
 {
     private readonly StageDefinition[] _stages;
     private readonly List<SystemDescriptor> _systems = [];

@@ -10,7 +10,7 @@ namespace SimHost.Host.Scheduling;
 /// transitively), which are reported as skipped. Conflict edges only keep accesses apart and do not propagate
 /// skips. Later stages and the stage observer always run. One frame at a time; not for concurrent use.
 /// </summary>
-public sealed class ScheduleRunner
+internal sealed class ScheduleRunner
 {
     private readonly SystemExecution[] _executions;
     private readonly ValueTask[] _pending;

@@ -1,7 +1,7 @@
 namespace SimHost.Host.Scheduling;
 
 /// <summary>One stage of a built schedule: its systems grouped into levels that run one after another.</summary>
-public sealed class ScheduleStage
+internal sealed class ScheduleStage
 {
     internal ScheduleStage(StageDefinition definition, ScheduledSystem[][] levelSystems)
     {

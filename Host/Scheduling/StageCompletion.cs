@@ -5,7 +5,7 @@ namespace SimHost.Host.Scheduling;
 /// <param name="Context">The frame's timing and frame state, as the stage's systems received them.</param>
 /// <param name="FailedCount">How many systems of the stage threw.</param>
 /// <param name="SkippedCount">How many systems of the stage were skipped because a dependency failed.</param>
-public readonly record struct StageCompletion(ScheduleStage Stage, SystemRunContext Context, int FailedCount, int SkippedCount)
+internal readonly record struct StageCompletion(ScheduleStage Stage, SystemRunContext Context, int FailedCount, int SkippedCount)
 {
     /// <summary>True when at least one system of the stage threw.</summary>
     public bool HasFailures => FailedCount > 0;

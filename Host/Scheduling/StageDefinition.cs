@@ -3,7 +3,7 @@ namespace SimHost.Host.Scheduling;
 /// <summary>One configured stage: its name and whether it runs only on the first frame.</summary>
 /// <param name="Name">The stage name systems refer to (ordinal, case-sensitive).</param>
 /// <param name="RunsOnce">True when the stage runs on the first frame only, like <see cref="StageNames.Startup"/>.</param>
-public sealed record StageDefinition(string Name, bool RunsOnce = false)
+internal sealed record StageDefinition(string Name, bool RunsOnce = false)
 {
     /// <summary>The default stage list: Startup (once), then PreUpdate, Update, PostUpdate and Cleanup every frame.</summary>
     public static IReadOnlyList<StageDefinition> Defaults { get; } =

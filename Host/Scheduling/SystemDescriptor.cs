@@ -6,7 +6,7 @@ namespace SimHost.Host.Scheduling;
 /// An immutable description of one schedulable system: its name, stage, explicit ordering, the components and
 /// resources it reads and writes, where it runs, and the work itself. Build one with <see cref="Create"/>.
 /// </summary>
-public sealed class SystemDescriptor
+internal sealed class SystemDescriptor
 {
     internal SystemDescriptor(
         string name,

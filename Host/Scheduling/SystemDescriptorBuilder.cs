@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace SimHost.Host.Scheduling;
 
 /// <summary>Fluent builder of a <see cref="SystemDescriptor"/>; <see cref="Build"/> freezes what was declared.</summary>
-public sealed class SystemDescriptorBuilder
+internal sealed class SystemDescriptorBuilder
 {
     private readonly string _name;
     private readonly List<string> _before = [];

@@ -10,7 +10,7 @@ namespace SimHost.Host.Scheduling;
 /// When <paramref name="Outcome"/> is <see cref="SystemOutcome.Skipped"/>, the name of the failed system whose
 /// failure the skip traces back to.
 /// </param>
-public readonly record struct SystemReport(
+internal readonly record struct SystemReport(
     string Name,
     string Stage,
     SystemOutcome Outcome,

@@ -3,7 +3,7 @@ namespace SimHost.Host.Scheduling;
 /// <summary>What a system's work receives when it runs: the frame clock and the integration layer's frame state.</summary>
 /// <param name="Timing">The frame index, delta time and simulation time of the running frame.</param>
 /// <param name="FrameState">An opaque object the integration layer passes through (world, command buffers); the scheduler never reads it.</param>
-public readonly record struct SystemRunContext(FrameTiming Timing, object? FrameState)
+internal readonly record struct SystemRunContext(FrameTiming Timing, object? FrameState)
 {
     /// <summary>
     /// Whether nothing else of the level is started after this system on the calling thread, so its work may hold that

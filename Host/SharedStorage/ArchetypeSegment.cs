@@ -20,7 +20,7 @@ namespace SimHost.Host.SharedStorage;
 /// type and tells them apart by its writable mask. The segment is recreated under a new generation when the
 /// archetype outgrows it.
 /// </remarks>
-public sealed class ArchetypeSegment : IColumnMemory, IDisposable
+internal sealed class ArchetypeSegment : IColumnMemory, IDisposable
 {
     /// <summary>Set on the component id of the second column of each pair.</summary>
     public const uint ScratchIdFlag = 0x8000_0000;

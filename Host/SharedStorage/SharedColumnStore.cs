@@ -9,7 +9,7 @@ namespace SimHost.Host.SharedStorage;
 /// components gets an <see cref="ArchetypeSegment"/> in the run directory, and those components' columns move into
 /// it. Disposing moves them back into managed arrays, so the world stays usable after the run.
 /// </summary>
-public sealed class SharedColumnStore : IColumnAllocator, IDisposable
+internal sealed class SharedColumnStore : IColumnAllocator, IDisposable
 {
     private readonly RunDirectory _runDirectory;
     private readonly SharedMemoryBudget _budget;

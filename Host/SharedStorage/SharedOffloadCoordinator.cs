@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
@@ -14,7 +15,7 @@ namespace SimHost.Host.SharedStorage;
 /// written component; otherwise the flagged rows of the completed ranges are block-copied. A failed range is re-run
 /// (executor, then in-process) and, if it fails every time, leaves the world untouched.
 /// </summary>
-public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
+internal sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
 {
     private readonly SharedColumnStore _store;
     private readonly IRangeExecutor _executor;
@@ -36,7 +37,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
     /// <param name="store">The world's shared columns.</param>
     /// <param name="executor">Runs ranges (workers, or in-process).</param>
     /// <param name="fallback">Runs a range that failed on the executor every time.</param>
-    /// <param name="logger">Where range failures are reported; null for the global logger.</param>
+    /// <param name="logger">Where range failures are reported; null logs nothing.</param>
     public SharedOffloadCoordinator(
         string jobName,
         bool writesEveryRow,
@@ -60,7 +61,7 @@ public sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
         _store = store;
         _executor = executor;
         _fallback = fallback;
-        _logger = (logger ?? Log.Logger).ForContext<SharedOffloadCoordinator>();
+        _logger = logger ?? NullLogger.Instance;
         _writes = [.. writes];
         var accessed = new List<ComponentType>(writes);
         foreach (var read in reads)

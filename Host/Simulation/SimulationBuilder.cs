@@ -1,4 +1,4 @@
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Host.Scheduling;
@@ -40,9 +40,16 @@ public sealed class SimulationBuilder
         return this;
     }
 
-    /// <summary>Where offloaded ranges run (default: in-process, as <c>--workers 0</c>). The simulation does not dispose it.</summary>
+    /// <summary>
+    /// Runs offloaded ranges on <paramref name="workers"/> (default: in-process, as <c>--workers 0</c>). The simulation
+    /// does not dispose the pool.
+    /// </summary>
     /// <returns>This builder.</returns>
-    public SimulationBuilder WithExecutor(IRangeExecutor executor)
+    public SimulationBuilder WithExecutor(WorkerPool workers) => WithExecutor((IRangeExecutor)workers);
+
+    /// <summary>Where offloaded ranges run (default: in-process). The simulation does not dispose it.</summary>
+    /// <returns>This builder.</returns>
+    internal SimulationBuilder WithExecutor(IRangeExecutor executor)
     {
         ArgumentNullException.ThrowIfNull(executor);
         _executor = executor;
@@ -84,7 +91,7 @@ public sealed class SimulationBuilder
         return this;
     }
 
-    /// <summary>Where range failures are logged (default: Serilog's global logger).</summary>
+    /// <summary>Where range failures are logged (default: nowhere, <see cref="Microsoft.Extensions.Logging.Abstractions.NullLogger"/>).</summary>
     /// <returns>This builder.</returns>
     public SimulationBuilder WithLogger(ILogger logger)
     {

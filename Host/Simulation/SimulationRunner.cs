@@ -33,7 +33,7 @@ public sealed class SimulationRunner : IDisposable
     public World World { get; }
 
     /// <summary>The ordered stages and levels of the systems.</summary>
-    public Schedule Schedule { get; }
+    internal Schedule Schedule { get; }
 
     /// <summary>How many frames have run; the index of the next frame.</summary>
     public long FrameCount { get; private set; }

@@ -1,5 +1,5 @@
 using System.IO.Pipes;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Layout.Protocol;
 using SimHost.Layout.Signals;
 
@@ -128,11 +128,11 @@ internal sealed class WorkerConnection : IAsyncDisposable
 
                 if (!refusal.Value.IsStranger)
                 {
-                    logger.Error("Worker {WorkerId} refused at handshake: {Reason}", handshake.WorkerId, refusal.Value.Reason);
+                    WorkerLog.HandshakeRefused(logger, handshake.WorkerId, refusal.Value.Reason);
                     throw new WorkerStartException($"Worker {handshake.WorkerId} refused at handshake: {refusal.Value.Reason}.");
                 }
 
-                logger.Warning("Refused a connection on worker {WorkerId}'s pipe: {Reason}", handshake.WorkerId, refusal.Value.Reason);
+                WorkerLog.ConnectionRefused(logger, handshake.WorkerId, refusal.Value.Reason);
 
                 // Open the next instance before closing this one so the socket file never disappears in between.
                 var next = CreateServer(pipePath);
@@ -392,9 +392,7 @@ internal sealed class WorkerConnection : IAsyncDisposable
 
                 if (outstanding is null)
                 {
-                    _logger.Warning(
-                        "Dropped {MessageType} #{Sequence} from worker {WorkerId}: no such request is outstanding",
-                        received.Type, received.Sequence, Hello.WorkerId);
+                    WorkerLog.ReplyDropped(_logger, received.Type, received.Sequence, Hello.WorkerId);
                     continue;
                 }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Host.Workers;
@@ -37,7 +37,7 @@ internal sealed class WorkerLauncher
         var assemblyPath = Path.Combine(directory, WorkerAssemblyFileName);
         if (!File.Exists(assemblyPath))
         {
-            throw new WorkerStartException($"The worker {assemblyPath} is missing; build the Host project (it copies simhost-worker next to simhost).");
+            throw new WorkerStartException($"The worker {assemblyPath} is missing; reference the SimHost.Host package or the Host project, which copy simhost-worker beside the application.");
         }
 
         var appHost = Path.Combine(directory, OperatingSystem.IsWindows() ? WorkerAppHostName + ".exe" : WorkerAppHostName);

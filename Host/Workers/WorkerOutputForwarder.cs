@@ -1,5 +1,4 @@
-using Serilog;
-using Serilog.Events;
+using Microsoft.Extensions.Logging;
 
 namespace SimHost.Host.Workers;
 
@@ -10,8 +9,6 @@ namespace SimHost.Host.Workers;
 /// </summary>
 internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
 {
-    private readonly ILogger _logger = logger.ForContext("WorkerId", workerId);
-
     /// <summary>Forwards one line; null (end of stream) is ignored.</summary>
     public void Forward(string? line)
     {
@@ -21,23 +18,23 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
         }
 
         var (level, text) = Split(line);
-        // The WorkerId property (and the console's worker tag) says whose line it is.
-        _logger.Write(level, "{WorkerLine:l}", text);
+        // The WorkerId property (and the console's worker tag) says whose line it is; ":l" renders the text unquoted.
+        WorkerLog.Tagged(logger, level, workerId, "WorkerLine", text, "{WorkerLine:l}");
     }
 
     /// <summary>The level a worker line was logged at, and the line without its level.</summary>
-    public static (LogEventLevel Level, string Text) Split(string line)
+    public static (LogLevel Level, string Text) Split(string line)
     {
-        LogEventLevel? level = line.Length >= 4 && line[3] == ' ' ? line[..3] switch
+        LogLevel? level = line.Length >= 4 && line[3] == ' ' ? line[..3] switch
         {
-            "VRB" => LogEventLevel.Verbose,
-            "DBG" => LogEventLevel.Debug,
-            "INF" => LogEventLevel.Information,
-            "WRN" => LogEventLevel.Warning,
-            "ERR" => LogEventLevel.Error,
-            "FTL" => LogEventLevel.Fatal,
+            "VRB" => LogLevel.Trace,
+            "DBG" => LogLevel.Debug,
+            "INF" => LogLevel.Information,
+            "WRN" => LogLevel.Warning,
+            "ERR" => LogLevel.Error,
+            "FTL" => LogLevel.Critical,
             _ => null,
         } : null;
-        return level is { } known ? (known, line[4..]) : (LogEventLevel.Warning, line);
+        return level is { } known ? (known, line[4..]) : (LogLevel.Warning, line);
     }
 }

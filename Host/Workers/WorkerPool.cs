@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
@@ -15,7 +16,7 @@ namespace SimHost.Host.Workers;
 /// </summary>
 /// <remarks>
 /// <see cref="ParallelSlots"/> counts live workers and is 0 when none is running (all failed, or every slot given
-/// up by the restart policy): the caller should then run ranges in-process. <see cref="RunAsync"/> on a pool with
+/// up by the restart policy): the caller should then run ranges in-process. Running a range on a pool with
 /// no live worker and no restart pending returns a failed outcome at once.
 /// </remarks>
 public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
@@ -135,16 +136,16 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// the component layouts, starts every worker in parallel and waits for each to say Hello or fail.
     /// </summary>
     /// <param name="options">Worker count, timeouts, job assemblies, log level, pipe directory.</param>
-    /// <param name="logger">The host's log; every pool event carries a WorkerId property.</param>
+    /// <param name="logger">The host's log (default: none); every worker event carries a WorkerId property.</param>
     /// <param name="cancellationToken">Cancels the start; the workers started so far are stopped.</param>
     /// <returns>The pool; check <see cref="ParallelSlots"/> (workers that failed to start are retried in the background).</returns>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     /// <exception cref="JobCatalogException">A job assembly cannot be loaded.</exception>
     /// <exception cref="WorkerStartException">simhost-worker is not next to the host.</exception>
-    public static async Task<WorkerPool> StartAsync(WorkerPoolOptions options, ILogger logger, CancellationToken cancellationToken = default)
+    public static async Task<WorkerPool> StartAsync(WorkerPoolOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(logger);
+        logger ??= NullLogger.Instance;
         ArgumentOutOfRangeException.ThrowIfNegative(options.WorkerCount, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.JobTimeout, TimeSpan.FromMilliseconds(1), nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.HandshakeTimeout, TimeSpan.Zero, nameof(options));
@@ -182,11 +183,11 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             await Task.WhenAll(firstStarts).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (pool._slots.Length == 0)
             {
-                logger.Information("Worker pool started with no workers: every job runs in-process");
+                WorkerLog.PoolStartedEmpty(logger);
             }
             else
             {
-                logger.Information("Worker pool started: {Alive} of {Count} workers running", pool.ParallelSlots, pool._slots.Length);
+                WorkerLog.PoolStarted(logger, pool.ParallelSlots, pool._slots.Length);
             }
 
             return pool;
@@ -198,6 +199,9 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
     }
 
+    /// <inheritdoc cref="IRangeExecutor.RunAsync"/>
+    ValueTask<RangeOutcome> IRangeExecutor.RunAsync(RangeRequest request, CancellationToken cancellationToken) => RunAsync(request, cancellationToken);
+
     /// <summary>
     /// Waits for an idle worker and runs the range on it under the job timeout. Never throws for a worker failure:
     /// a crash, hang, protocol break or job exception comes back as <see cref="RangeOutcome.Failed"/>.
@@ -206,7 +210,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait; a worker cancelled mid-job is killed and replaced.</param>
     /// <returns>The range's outcome.</returns>
     /// <exception cref="OperationCanceledException">The token fired.</exception>
-    public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    internal async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         while (true)
@@ -308,7 +312,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
 
         _shutdown.Dispose();
-        _logger.Information("Worker pool stopped after {Restarts} restarts", RestartCount);
+        WorkerLog.PoolStopped(_logger, RestartCount);
     }
 
     private static string PipePath(string? directory, int workerId, string suffix)
@@ -351,7 +355,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         if (Interlocked.Increment(ref _slotsDown) == _slots.Length)
         {
             // Said once per run by whoever owns the frame loop (it knows from which frame); see ScenarioRun.
-            _logger.Debug("Every worker slot is down; ranges must run in-process");
+            WorkerLog.EverySlotDown(_logger);
             _idle.Writer.TryComplete();
         }
     }

@@ -1,4 +1,4 @@
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 

@@ -1,4 +1,4 @@
-using Serilog.Events;
+using Microsoft.Extensions.Logging;
 using SimHost.Layout.Signals;
 
 namespace SimHost.Host.Workers;
@@ -29,7 +29,7 @@ public sealed record WorkerPoolOptions
     public IReadOnlyList<string> JobAssemblies { get; init; } = [];
 
     /// <summary>The least severe event a worker logs (sent in Welcome); worker lines are forwarded into the host's log.</summary>
-    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     /// <summary>
     /// Where the pipes' sockets go: normally the run directory (private to the user, removed with it). Null puts them

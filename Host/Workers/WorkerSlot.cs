@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Offload;
 using SimHost.Layout.Protocol;
 using SimHost.Layout.Signals;
@@ -44,7 +44,7 @@ internal sealed class WorkerSlot
         WorkerId = workerId;
         PipePath = pipePath;
         _context = context;
-        _logger = context.Logger.ForContext(nameof(WorkerId), workerId);
+        _logger = context.Logger;
         _restarts = new RestartTracker(context.Options.RestartPolicy);
     }
 
@@ -144,7 +144,7 @@ internal sealed class WorkerSlot
                     return Kill(current, $"worker {id} rejected the segment of {what}: {failed.ErrorText}; killed");
                 case JobFailedMessage failed:
                     Volatile.Write(ref _lastFailure, $"{what} failed in worker {id}: {failed.ErrorText}");
-                    _logger.Warning("Job {What} failed in worker {WorkerId}: {Reason}", what, id, failed.ErrorText);
+                    WorkerLog.JobFailed(_logger, what, id, failed.ErrorText);
                     return RangeOutcome.Failed($"{what} failed in worker {id}: {failed.ErrorText}", id);
                 default:
                     return Kill(current, $"protocol break: worker {id} answered {what} with {reply.Type}");
@@ -255,12 +255,12 @@ internal sealed class WorkerSlot
                 // A restart is counted when a replacement is started, not when the policy gives the slot up instead.
                 if (decision.ShouldRestart)
                 {
-                    _logger.Warning("Worker {WorkerId} lost ({Reason}); starting a replacement", WorkerId, lostReason);
+                    WorkerLog.WorkerLostReplacing(_logger, WorkerId, lostReason);
                     _context.OnRestart();
                 }
                 else
                 {
-                    _logger.Warning("Worker {WorkerId} lost ({Reason})", WorkerId, lostReason);
+                    WorkerLog.WorkerLost(_logger, WorkerId, lostReason);
                 }
 
                 lostReason = null;
@@ -268,7 +268,7 @@ internal sealed class WorkerSlot
 
             if (!decision.ShouldRestart)
             {
-                _logger.Error("Worker slot {WorkerId} stays down, the pool runs with fewer workers: {Reason}", WorkerId, decision.GiveUpReason);
+                WorkerLog.SlotStaysDown(_logger, WorkerId, decision.GiveUpReason);
                 DownReason = $"slot {WorkerId}: {decision.GiveUpReason}{(LastFailure is { } failure ? $" after {failure}" : string.Empty)}";
                 IsDown = true;
                 _context.OnSlotDown();
@@ -363,7 +363,7 @@ internal sealed class WorkerSlot
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            _logger.Error("Worker {WorkerId}'s mailbox {Path} could not be created: {Reason}", WorkerId, MailboxPath, exception.Message);
+            WorkerLog.MailboxFailed(_logger, WorkerId, MailboxPath, exception.Message);
             return null;
         }
 
@@ -423,7 +423,7 @@ internal sealed class WorkerSlot
         }
         catch (WorkerStartException exception)
         {
-            _logger.Error("Worker {WorkerId} could not start: {Reason}", WorkerId, exception.Message);
+            WorkerLog.StartFailed(_logger, WorkerId, exception.Message);
             return null;
         }
 
@@ -432,7 +432,7 @@ internal sealed class WorkerSlot
         attempt.CancelAfter(_context.Options.HandshakeTimeout);
         using var onExit = CancelOnExit(process, attempt);
         var handshake = new WorkerHandshake(WorkerId, process.Id, _context.Token, _context.LayoutHashes);
-        var welcome = new WelcomeMessage(WorkerId, _context.RunId, _context.Options.JobTimeout, (WorkerLogLevel)_context.Options.LogLevel);
+        var welcome = new WelcomeMessage(WorkerId, _context.RunId, _context.Options.JobTimeout, (WorkerLogLevel)Math.Min((int)_context.Options.LogLevel, (int)WorkerLogLevel.Fatal));
         try
         {
             var connection = await WorkerConnection.AcceptAsync(PipePath, handshake, welcome, mailbox, _logger, attempt.Token).ConfigureAwait(false);
@@ -440,7 +440,7 @@ internal sealed class WorkerSlot
             {
                 // A replacement that cannot run what the simulation uses is a failed start: the restart policy
                 // backs off and in time gives the slot up, and the reason is logged once per start, not per range.
-                _logger.Error("Worker {WorkerId} cannot run the simulation's jobs, counted as a failed start: {Reason}", WorkerId, missing.Message);
+                WorkerLog.JobsMissing(_logger, WorkerId, missing.Message);
                 await connection.DisposeAsync().ConfigureAwait(false);
                 KillProcess(process);
                 await WaitForExitAsync(process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -448,7 +448,7 @@ internal sealed class WorkerSlot
             }
 
             Volatile.Write(ref _current, new WorkerInstance(process, connection));
-            _logger.Information("Worker {WorkerId} ready (pid {ProcessId})", WorkerId, process.Id);
+            WorkerLog.WorkerReady(_logger, WorkerId, process.Id);
             return connection;
         }
         catch (WorkerStartException)
@@ -460,7 +460,7 @@ internal sealed class WorkerSlot
             if (!shutdown.IsCancellationRequested)
             {
                 var why = process.HasExited ? $"it exited{DescribeExit(process)}" : $"no Hello within {_context.Options.HandshakeTimeout}";
-                _logger.Error("Worker {WorkerId} did not connect: {Reason}", WorkerId, why);
+                WorkerLog.DidNotConnect(_logger, WorkerId, why);
             }
         }
 
@@ -484,7 +484,7 @@ internal sealed class WorkerSlot
     private RangeOutcome Kill(WorkerInstance instance, string reason)
     {
         Volatile.Write(ref _lastFailure, reason);
-        _logger.Warning("{Reason}", reason);
+        WorkerLog.Tagged(_logger, LogLevel.Warning, WorkerId, "Reason", reason, "{Reason}");
         instance.Connection.Break(reason);
         KillProcess(instance.Process);
 

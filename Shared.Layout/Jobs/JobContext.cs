@@ -28,7 +28,7 @@ public sealed class JobContext
 
     /// <summary>Creates the view of <paramref name="range"/> over <paramref name="segment"/>.</summary>
     /// <exception cref="ArgumentException">The range is not 64-aligned or lies outside the segment's rows.</exception>
-    public JobContext(SharedSegment segment, in JobRange range)
+    internal JobContext(SharedSegment segment, in JobRange range)
     {
         if (range.RowStart < 0 || range.RowCount < 0 || range.RowStart % JobRange.RowAlignment != 0)
         {

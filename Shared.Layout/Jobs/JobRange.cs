@@ -16,7 +16,7 @@ namespace SimHost.Layout.Jobs;
 /// Bit i set: segment column i holds the current values of a component the job accesses (shared storage, where each
 /// component has a live and a scratch column); 0 when each component has one column.
 /// </param>
-public readonly record struct JobRange(
+internal readonly record struct JobRange(
     int RowStart,
     int RowCount,
     ulong WritableColumns,

@@ -5,7 +5,7 @@ using SimHost.Layout.Segments;
 namespace SimHost.Layout.Jobs;
 
 /// <summary>Runs one job over one range of a segment, the same way in the host and in a worker.</summary>
-public static class JobRunner
+internal static class JobRunner
 {
     /// <summary>
     /// Runs <paramref name="job"/> over <paramref name="range"/>, <see cref="JobRange.Ticks"/> times back to back. The

@@ -10,7 +10,7 @@ namespace SimHost.Layout.Protocol;
 /// Equality runs in constant time so a rogue peer learns nothing from how fast a wrong token is refused, and
 /// <see cref="ToString"/> never reveals the secret (it would otherwise leak into structured logs).
 /// </remarks>
-public readonly struct AuthToken : IEquatable<AuthToken>
+internal readonly struct AuthToken : IEquatable<AuthToken>
 {
     /// <summary>Size of a token on the wire.</summary>
     public const int SizeBytes = 32;

@@ -5,7 +5,7 @@ namespace SimHost.Layout.Protocol;
 /// </summary>
 /// <param name="Sequence">The frame's sequence number (see docs/protocol.md for who assigns it).</param>
 /// <param name="Message">The decoded message.</param>
-public readonly record struct Frame(ulong Sequence, ProtocolMessage Message)
+internal readonly record struct Frame(ulong Sequence, ProtocolMessage Message)
 {
     /// <summary>The message's wire type.</summary>
     public MessageType Type => Message.Type;

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Protocol;
 /// Decodes one complete frame from untrusted bytes; any input either yields a message or throws
 /// <see cref="ProtocolException"/>.
 /// </summary>
-public static class FrameDecoder
+internal static class FrameDecoder
 {
     /// <summary>Decodes <paramref name="frame"/>, which must hold exactly one frame and nothing after it.</summary>
     /// <param name="frame">The frame bytes, header included.</param>

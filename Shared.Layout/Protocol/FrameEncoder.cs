@@ -7,7 +7,7 @@ namespace SimHost.Layout.Protocol;
 /// Every message's caps are enforced by its constructor and the largest possible message is far below
 /// <see cref="ProtocolConstants.MaxFrameBytes"/>, so encoding cannot produce a frame the decoder would refuse.
 /// </remarks>
-public static class FrameEncoder
+internal static class FrameEncoder
 {
     /// <summary>The exact number of bytes <see cref="Encode"/> writes for <paramref name="message"/>.</summary>
     /// <param name="message">The message to measure.</param>

@@ -9,7 +9,7 @@ namespace SimHost.Layout.Protocol;
 /// The reader does not own the stream; the caller disposes it. Transport failures (a reset socket) surface as the
 /// stream's own <see cref="IOException"/>; everything wrong with the bytes is a <see cref="ProtocolException"/>.
 /// </remarks>
-public sealed class FrameReader
+internal sealed class FrameReader
 {
     private readonly Stream _stream;
 

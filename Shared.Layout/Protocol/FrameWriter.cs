@@ -8,7 +8,7 @@ namespace SimHost.Layout.Protocol;
 /// The writer does not own the stream; the caller disposes it. A write that fails or is cancelled may leave part of a
 /// frame on the stream, so the writer then refuses further writes: the connection must be closed and replaced.
 /// </remarks>
-public sealed class FrameWriter : IDisposable
+internal sealed class FrameWriter : IDisposable
 {
     private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[ProtocolConstants.MaxFrameBytes];

@@ -11,7 +11,7 @@ namespace SimHost.Layout.Protocol;
 /// Body layout (little-endian): worker id u32, process id i32, protocol version u16, auth token 32 bytes,
 /// layout hash count u16, then that many u64 hashes. See docs/protocol.md.
 /// </remarks>
-public sealed record HelloMessage : ProtocolMessage
+internal sealed record HelloMessage : ProtocolMessage
 {
     private const int FixedBodyBytes = sizeof(uint) + sizeof(int) + sizeof(ushort) + AuthToken.SizeBytes + sizeof(ushort);
 

@@ -13,7 +13,7 @@ namespace SimHost.Layout.Protocol;
 /// then per failure: error code u8 (<see cref="JobLoadError"/>), assembly path, job name (may be empty) and detail,
 /// each a u16 length + UTF-8. See docs/protocol.md.
 /// </remarks>
-public sealed record JobCatalogMessage : ProtocolMessage
+internal sealed record JobCatalogMessage : ProtocolMessage
 {
     /// <summary>Creates a JobCatalog; failure paths, names and details longer than their caps are truncated, never rejected.</summary>
     /// <param name="jobNames">The jobs the worker can run: at most <see cref="ProtocolConstants.MaxCatalogJobs"/>, each 1 to <see cref="ProtocolConstants.MaxJobNameBytes"/> UTF-8 bytes.</param>

@@ -8,7 +8,7 @@ namespace SimHost.Layout.Protocol;
 /// Body layout (little-endian): row start u32, row count u32, rows changed u32, elapsed u64 nanoseconds.
 /// See docs/protocol.md.
 /// </remarks>
-public sealed record JobDoneMessage : ProtocolMessage
+internal sealed record JobDoneMessage : ProtocolMessage
 {
     private const int BodyBytes = (3 * sizeof(uint)) + sizeof(ulong);
     private const long NanosecondsPerTick = 100;

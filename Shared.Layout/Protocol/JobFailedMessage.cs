@@ -9,7 +9,7 @@ namespace SimHost.Layout.Protocol;
 /// Body layout (little-endian): error text (u16 length + UTF-8, at most <see cref="ProtocolConstants.MaxErrorTextBytes"/>).
 /// See docs/protocol.md.
 /// </remarks>
-public sealed record JobFailedMessage : ProtocolMessage
+internal sealed record JobFailedMessage : ProtocolMessage
 {
     /// <summary>Creates a JobFailed; text longer than the cap is truncated at a character boundary, never rejected.</summary>
     /// <param name="errorText">What went wrong, typically the exception's type and message.</param>

@@ -13,7 +13,7 @@ namespace SimHost.Layout.Protocol;
 /// job name (u16 length + UTF-8), segment path (u16 length + UTF-8), parameters (u32 length + bytes).
 /// See docs/protocol.md.
 /// </remarks>
-public sealed record JobStartMessage : ProtocolMessage
+internal sealed record JobStartMessage : ProtocolMessage
 {
     private const int FixedBodyBytes =
         (3 * sizeof(ulong)) + (4 * sizeof(uint)) + (2 * sizeof(double)) + (2 * sizeof(ushort)) + sizeof(uint);

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Protocol;
 /// The kind of a protocol message, carried as a little-endian u16 in every frame header.
 /// </summary>
 /// <remarks>Values are part of the wire format: never renumber, only append.</remarks>
-public enum MessageType : ushort
+internal enum MessageType : ushort
 {
     /// <summary>Worker to host, first frame on a connection: identity, authentication and known layouts.</summary>
     Hello = 1,

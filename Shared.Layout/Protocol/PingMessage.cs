@@ -3,7 +3,7 @@ namespace SimHost.Layout.Protocol;
 /// <summary>
 /// Host to worker liveness probe with an empty body; the worker answers <see cref="PongMessage"/> with the same sequence number.
 /// </summary>
-public sealed record PingMessage : ProtocolMessage
+internal sealed record PingMessage : ProtocolMessage
 {
     private PingMessage()
     {

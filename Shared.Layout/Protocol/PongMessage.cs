@@ -3,7 +3,7 @@ namespace SimHost.Layout.Protocol;
 /// <summary>
 /// Worker to host answer to <see cref="PingMessage"/>, with an empty body and the ping's sequence number.
 /// </summary>
-public sealed record PongMessage : ProtocolMessage
+internal sealed record PongMessage : ProtocolMessage
 {
     private PongMessage()
     {

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Protocol;
 /// Fixed numbers of the pipe protocol: version, frame geometry and the caps on every variable-length field.
 /// </summary>
 /// <remarks>See docs/protocol.md for the byte layout these constants describe.</remarks>
-public static class ProtocolConstants
+internal static class ProtocolConstants
 {
     /// <summary>
     /// The protocol version written in every frame header and in <see cref="HelloMessage"/>. Version 2 added the tick

@@ -3,7 +3,7 @@ namespace SimHost.Layout.Protocol;
 /// <summary>
 /// Why a frame was rejected; carried by <see cref="ProtocolException.Error"/> so callers can count and log by cause.
 /// </summary>
-public enum ProtocolError
+internal enum ProtocolError
 {
     /// <summary>The input holds fewer bytes than the header, or fewer than the length field announces.</summary>
     TruncatedFrame = 1,

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Protocol;
 /// The one exception the decoder and <see cref="FrameReader"/> throw for bad input: a cause code and a one-line message.
 /// </summary>
 /// <remarks>A peer that sends a frame causing this exception has broken the protocol; the host kills and replaces it.</remarks>
-public sealed class ProtocolException : Exception
+internal sealed class ProtocolException : Exception
 {
     /// <summary>Creates an exception for <paramref name="error"/> with a one-line <paramref name="message"/>.</summary>
     /// <param name="error">The cause code.</param>

@@ -8,7 +8,7 @@ namespace SimHost.Layout.Protocol;
 /// <see cref="FrameDecoder"/> cover every message there is. The sequence number is not part of the message: it lives
 /// in the frame header (see <see cref="Frame"/>).
 /// </remarks>
-public abstract record ProtocolMessage
+internal abstract record ProtocolMessage
 {
     private protected ProtocolMessage()
     {

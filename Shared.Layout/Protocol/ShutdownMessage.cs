@@ -3,7 +3,7 @@ namespace SimHost.Layout.Protocol;
 /// <summary>
 /// Host to worker request to finish and exit, with an empty body; the worker sends no answer and closes the pipe.
 /// </summary>
-public sealed record ShutdownMessage : ProtocolMessage
+internal sealed record ShutdownMessage : ProtocolMessage
 {
     private ShutdownMessage()
     {

@@ -7,7 +7,7 @@ namespace SimHost.Layout.Protocol;
 /// Body layout (little-endian): worker id u32, run id u64, job timeout u32 milliseconds (non-zero), log level u8.
 /// See docs/protocol.md.
 /// </remarks>
-public sealed record WelcomeMessage : ProtocolMessage
+internal sealed record WelcomeMessage : ProtocolMessage
 {
     private const int BodyBytes = sizeof(uint) + sizeof(ulong) + sizeof(uint) + sizeof(byte);
 

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Protocol;
 /// The minimum log level the host asks a worker to log at, sent in <see cref="WelcomeMessage"/> as one byte.
 /// </summary>
 /// <remarks>The values follow Serilog's LogEventLevel order, without making Shared.Layout depend on Serilog.</remarks>
-public enum WorkerLogLevel : byte
+internal enum WorkerLogLevel : byte
 {
     /// <summary>Everything, including per-job tracing.</summary>
     Verbose = 0,

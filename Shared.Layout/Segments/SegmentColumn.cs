@@ -11,7 +11,7 @@ namespace SimHost.Layout.Segments;
 /// <param name="ColumnLengthBytes">The length of the column data in bytes.</param>
 /// <param name="ChangedOffset">The byte offset of the changed bitset (one bit a row, u64 words).</param>
 /// <param name="ChangedLengthBytes">The length of the changed bitset in bytes.</param>
-public readonly record struct SegmentColumn(
+internal readonly record struct SegmentColumn(
     uint ComponentId,
     ulong LayoutHash,
     int ElementSizeBytes,

@@ -4,4 +4,4 @@ namespace SimHost.Layout.Segments;
 /// <param name="ComponentId">The component's id, unique within a segment.</param>
 /// <param name="LayoutHash">The hash of the component's field layout; host and worker must agree on it.</param>
 /// <param name="ElementSizeBytes">The size of one component struct in bytes.</param>
-public readonly record struct SegmentColumnSpec(uint ComponentId, ulong LayoutHash, int ElementSizeBytes);
+internal readonly record struct SegmentColumnSpec(uint ComponentId, ulong LayoutHash, int ElementSizeBytes);

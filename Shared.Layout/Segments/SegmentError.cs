@@ -1,7 +1,7 @@
 namespace SimHost.Layout.Segments;
 
 /// <summary>Why a segment file was rejected; each value names one validation rule of format v1.</summary>
-public enum SegmentError
+internal enum SegmentError
 {
     /// <summary>The file could not be opened, read or mapped.</summary>
     Unreadable = 1,

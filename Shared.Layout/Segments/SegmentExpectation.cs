@@ -4,7 +4,7 @@ namespace SimHost.Layout.Segments;
 /// The columns a reader requires of a segment: for each component id, the layout hash and element size it was
 /// compiled against. A segment may hold more columns than expected, never fewer or different ones.
 /// </summary>
-public sealed class SegmentExpectation
+internal sealed class SegmentExpectation
 {
     private readonly SegmentColumnSpec[] _columns;
 

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Segments;
 /// The constants of segment file format v1: sizes, alignment, limits and the byte offset of every header and
 /// column-table field. The authoritative description is <c>docs/segment-format.md</c>.
 /// </summary>
-public static class SegmentFormat
+internal static class SegmentFormat
 {
     /// <summary>The magic number in the first 8 bytes: ASCII <c>SIMHSEG1</c> read as a little-endian u64.</summary>
     public const ulong Magic = 0x3147_4553_484D_4953UL;

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Segments;
 /// Thrown when a segment file is unreadable, corrupt or not the layout the caller expects; the only exception
 /// <see cref="SharedSegment.Open"/> lets escape.
 /// </summary>
-public sealed class SegmentFormatException : Exception
+internal sealed class SegmentFormatException : Exception
 {
     /// <summary>Creates the exception for a rule violated by the segment at <paramref name="segmentPath"/>.</summary>
     /// <param name="error">The rule that was violated.</param>

@@ -4,7 +4,7 @@ namespace SimHost.Layout.Segments;
 /// Computes where everything lies in a segment from its column specs and row capacity: header, column table, entity
 /// column, then each component column followed by its changed bitset, every region on a 64-byte boundary.
 /// </summary>
-public static class SegmentLayoutPlanner
+internal static class SegmentLayoutPlanner
 {
     /// <summary>Plans a segment for <paramref name="columns"/> with room for <paramref name="rowCapacity"/> rows.</summary>
     /// <param name="columns">The component columns in table order; component ids must be unique.</param>

@@ -5,7 +5,7 @@ namespace SimHost.Layout.Segments;
 /// changed bitset, and the total file size. Built by <see cref="SegmentLayoutPlanner"/> for writers and rebuilt from
 /// a validated file for readers, so both sides address the file through the same numbers.
 /// </summary>
-public sealed class SegmentPlan
+internal sealed class SegmentPlan
 {
     private readonly SegmentColumn[] _columns;
     private readonly IReadOnlyList<SegmentColumn> _readOnlyColumns;

@@ -7,7 +7,7 @@ namespace SimHost.Layout.Segments;
 /// the same bytes. Every span is bounds-checked against the plan; a reader's plan comes only from validated bytes.
 /// </summary>
 /// <remarks>Disposing unmaps the file; spans obtained earlier must not be used afterwards.</remarks>
-public sealed class SharedSegment : IDisposable
+internal sealed class SharedSegment : IDisposable
 {
     private readonly MappedRegion _region;
     private readonly SegmentPlan _plan;

@@ -6,7 +6,7 @@ namespace SimHost.Layout.Signals;
 /// The Linux futex syscall on a 32-bit word in shared memory: sleep while the word holds an expected value, and wake
 /// sleepers after changing it. Shared (not private) futexes, because the two sides are different processes.
 /// </summary>
-public static unsafe partial class Futex
+internal static unsafe partial class Futex
 {
     private const int FutexWaitOperation = 0;
     private const int FutexWakeOperation = 1;

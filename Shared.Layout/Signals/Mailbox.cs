@@ -16,7 +16,7 @@ namespace SimHost.Layout.Signals;
 /// Bodies are untrusted: the reader copies them out and decodes them with <see cref="FrameDecoder"/>, exactly as
 /// from the pipe. Layout and memory ordering: docs/signals.md.
 /// </remarks>
-public sealed class Mailbox : IDisposable
+internal sealed class Mailbox : IDisposable
 {
     private readonly MappedRegion _region;
     private readonly byte[] _scratch = new byte[MailboxLayout.RequestBodyBytes];

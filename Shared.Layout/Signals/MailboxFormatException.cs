@@ -1,7 +1,7 @@
 namespace SimHost.Layout.Signals;
 
 /// <summary>A mailbox file is not one this build can use: wrong size, magic, version or worker id.</summary>
-public sealed class MailboxFormatException : Exception
+internal sealed class MailboxFormatException : Exception
 {
     /// <summary>Creates the exception with a one-line reason.</summary>
     public MailboxFormatException()

@@ -21,13 +21,13 @@ internal sealed partial class SimulationService(
         var settings = options.Value;
         var module = new GrazersModule();
 
-        // Every worker loads the module's own dll (its jobs) by path, with its packages (MathNet.Numerics).
-        // The pool still logs through Serilog (silent unless configured) until the library moves to ILogger.
+        // Every worker loads the module's own dll (its jobs) by path, with its packages (MathNet.Numerics); the pool logs
+        // through this host's logging like everything else.
         await using var pool = await WorkerPool.StartAsync(
-            new WorkerPoolOptions { WorkerCount = settings.Workers, JobAssemblies = module.JobAssemblyPaths() }, Serilog.Log.Logger, stoppingToken);
+            new WorkerPoolOptions { WorkerCount = settings.Workers, JobAssemblies = module.JobAssemblyPaths() }, logger, stoppingToken);
 
         var world = new World();
-        using var simulation = module.Build(new SimulationBuilder().WithExecutor(pool), world, context);
+        using var simulation = module.Build(new SimulationBuilder().WithExecutor(pool).WithLogger(logger), world, context);
         LogStarted(module.Name, world.EntityCount, settings.Workers, settings.Hz);
 
         var dt = 1.0 / settings.Hz;

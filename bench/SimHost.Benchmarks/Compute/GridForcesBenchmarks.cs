@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Serilog.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
@@ -94,7 +94,7 @@ public class GridForcesBenchmarks
         var runDirectory = RunDirectory.Create();
         _owned.Add(runDirectory);
         // Snapshot storage, as when the figures in docs/benchmarks were measured (the library default is now shared).
-        var builder = new SimulationBuilder().WithJobs(JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly])).WithRunDirectory(runDirectory).WithLogger(Logger.None).WithStorage(StorageMode.Snapshot);
+        var builder = new SimulationBuilder().WithJobs(JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly])).WithRunDirectory(runDirectory).WithLogger(NullLogger.Instance).WithStorage(StorageMode.Snapshot);
         if (workers > 0)
         {
             var options = new WorkerPoolOptions
@@ -104,7 +104,7 @@ public class GridForcesBenchmarks
                 WorkerDirectory = Path.GetDirectoryName(typeof(WorkerPool).Assembly.Location),
                 JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location],
             };
-            var pool = WorkerPool.StartAsync(options, Logger.None).GetAwaiter().GetResult();
+            var pool = WorkerPool.StartAsync(options, NullLogger.Instance).GetAwaiter().GetResult();
             _pools.Add(pool);
             builder.WithExecutor(pool);
         }

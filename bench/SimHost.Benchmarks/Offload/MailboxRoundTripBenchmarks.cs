@@ -57,7 +57,7 @@ public class MailboxRoundTripBenchmarks
             SignalPath = MailboxSpin < 0 ? SignalPath.Pipe : SignalPath.Mailbox,
             MailboxSpinCount = Math.Max(0, MailboxSpin),
         };
-        _pool = WorkerPool.StartAsync(options, Serilog.Core.Logger.None).GetAwaiter().GetResult();
+        _pool = WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).GetAwaiter().GetResult();
         if (_pool.ParallelSlots != 1)
         {
             throw new InvalidOperationException("The worker did not start; there is no round trip to measure.");

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Serilog.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Benchmarks.Baselines;
 using SimHost.Benchmarks.Configuration;
 using SimHost.Host.Ecs;
@@ -68,7 +68,7 @@ public class OffloadedFrameBenchmarks
         ParticlesModule.Fill(_positions, _velocities, 1, PhysicsParameters.Default);
 
         _runDirectory = RunDirectory.Create();
-        var builder = new SimulationBuilder().WithJobs(JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly])).WithRunDirectory(_runDirectory).WithStorage(Storage).WithLogger(Logger.None);
+        var builder = new SimulationBuilder().WithJobs(JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly])).WithRunDirectory(_runDirectory).WithStorage(Storage).WithLogger(NullLogger.Instance);
         if (Workers > 0)
         {
             var options = new WorkerPoolOptions
@@ -78,7 +78,7 @@ public class OffloadedFrameBenchmarks
                 WorkerDirectory = Path.GetDirectoryName(typeof(WorkerPool).Assembly.Location),
                 JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location],
             };
-            _pool = WorkerPool.StartAsync(options, Logger.None).GetAwaiter().GetResult();
+            _pool = WorkerPool.StartAsync(options, NullLogger.Instance).GetAwaiter().GetResult();
             builder.WithExecutor(_pool);
         }
 

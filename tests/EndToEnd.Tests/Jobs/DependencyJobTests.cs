@@ -58,7 +58,7 @@ public sealed class DependencyJobTests
         var builder = new SimulationBuilder()
             .WithJobs(JobCatalog.Load([typeof(PhysicsStepJob).Assembly], [assembly]))
             .WithRunDirectory(runDirectory)
-            .WithLogger(Serilog.Core.Logger.None)
+            .WithLogger(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
             .WithInProcessFallback(executor is null)
             .AddSystem("drift", s => s.Writes<Position>().Reads<Velocity>().Offload(DependencyJobNames.MathNetDrift))
             .AddSystem("jitter", s => s.After("drift").Writes<Position>().Offload(DependencyJobNames.HashingJitter));

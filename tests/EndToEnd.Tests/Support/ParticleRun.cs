@@ -24,7 +24,7 @@ internal static class ParticleRun
     {
         using var runDirectory = RunDirectory.Create(Path.GetTempPath());
         var world = new World();
-        var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(Serilog.Core.Logger.None);
+        var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithLogger(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         using var simulation = new ParticlesModule().Build(builder, world, ModuleContext.For(new ParticlesModule(), seed, entities));
         await RunFramesAsync(simulation, frames, betweenFrames: null);
         return WorldChecksum.Compute(world, ParticlesModule.ParticleComponents);
@@ -41,7 +41,7 @@ internal static class ParticleRun
         JobTimeout = jobTimeout,
         JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location, TestPaths.TestJobsAssembly],
         PipeDirectory = runDirectory.Path,
-        LogLevel = Serilog.Events.LogEventLevel.Warning,
+        LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
     };
 
     /// <summary>Seeds the scenario's particles and offloads their step to <paramref name="jobName"/> on <paramref name="executor"/>.</summary>
@@ -52,7 +52,7 @@ internal static class ParticleRun
             .WithJobs(CatalogWithTestJobs())
             .WithExecutor(executor)
             .WithRunDirectory(runDirectory)
-            .WithLogger(Serilog.Core.Logger.None)
+            .WithLogger(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
             .AddSystem(ParticlesModule.SystemName, system => system.Writes<Position>().Writes<Velocity>().Offload(jobName, parameters))
             .Build(world);
     }

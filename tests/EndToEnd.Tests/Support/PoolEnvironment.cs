@@ -34,7 +34,7 @@ internal sealed class PoolEnvironment : IAsyncDisposable
         }
 
         Pool = await HangGuard.Within(
-            WorkerPool.StartAsync(options, Serilog.Core.Logger.None),
+            WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance),
             $"starting {workers} workers");
         return Pool;
     }

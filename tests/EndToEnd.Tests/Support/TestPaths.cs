@@ -3,7 +3,7 @@ namespace SimHost.Tests.EndToEnd.Support;
 /// <summary>Where the built executables and the test job assembly are.</summary>
 internal static class TestPaths
 {
-    /// <summary>simhost.dll, copied next to the tests because they reference Host.</summary>
+    /// <summary>simhost.dll, the Cli's output, copied next to the tests because they reference the Cli project.</summary>
     public static string SimHostDll => Existing(Path.Combine(AppContext.BaseDirectory, "simhost.dll"));
 
     /// <summary>simhost-worker.dll, copied next to simhost by Host's CopyWorkerProcess target.</summary>

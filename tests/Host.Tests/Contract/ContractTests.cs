@@ -1,4 +1,5 @@
-using Serilog;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Offload;
 using SimHost.Host.SharedStorage;
 using SimHost.Layout.Jobs;
@@ -27,7 +28,7 @@ namespace SimHost.Tests.Host.Contract;
 [TestFixture(ContractExecutor.TwoWorkers, StorageMode.Shared, 3)]
 public sealed class ContractTests(ContractExecutor executor, StorageMode storage, int ticks)
 {
-    private static readonly ILogger s_silent = Serilog.Core.Logger.None;
+    private static readonly ILogger s_silent = NullLogger.Instance;
     private static readonly Dictionary<(ContractCase, int, bool), string> s_references = [];
     private static JobCatalog? s_catalog;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Host.SharedStorage;

@@ -151,8 +151,8 @@ public sealed class SharedStorageTests
     {
         var world = new World();
         var entities = OffloadTestSupport.CreateHeated(world, 100, rate: 2);
-        var sink = new CollectingSink();
-        using var logger = new Serilog.LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        var sink = new CollectingLogger();
+        var logger = sink;
         using var simulation = new SimulationBuilder().WithJobs(OffloadTestSupport.Catalog).WithRunDirectory(_directory)
             .WithStorage(storage).WithExecutorRetries(0).WithInProcessFallback(false).WithLogger(logger)
             .AddSystem("heat", system => system.Writes<Heat>().Reads<Rate>().Offload(WritesItsInputJob.JobName))

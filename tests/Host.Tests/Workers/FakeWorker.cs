@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.IO.Pipes;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Workers;
 using SimHost.Layout.Protocol;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Serilog;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
@@ -23,8 +22,7 @@ public sealed class HostDecoderFuzzTests
     public async Task RandomAndMutatedFrames_OnlyBreakTheConnection_AndTheHostGoesOn()
     {
         var random = new Random(20240611);
-        var sink = new CollectingSink();
-        await using var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        var logger = new CollectingLogger();
         var seeds = SeedFrames();
         var stopwatch = Stopwatch.StartNew();
         int connections = 0, frames = 0, broken = 0;

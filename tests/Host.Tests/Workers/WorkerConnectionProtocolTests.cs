@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Workers;
 using SimHost.Layout.Protocol;
 
@@ -9,15 +9,15 @@ namespace SimHost.Tests.Host.Workers;
 [TestFixture]
 public sealed class WorkerConnectionProtocolTests
 {
-    private readonly CollectingSink _sink = new();
-    private Serilog.Core.Logger _logger = null!;
+    private readonly CollectingLogger _sink = new();
+    private ILogger _logger = null!;
     private CancellationTokenSource _cancel = null!;
     private FakeWorker _worker = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _logger = new LoggerConfiguration().WriteTo.Sink(_sink).CreateLogger();
+        _logger = _sink;
         _cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         _worker = await WorkerTestEnvironment.Within(FakeWorker.ConnectAsync(_logger, _cancel.Token), "the fake worker's handshake");
     }
@@ -27,7 +27,6 @@ public sealed class WorkerConnectionProtocolTests
     {
         await _worker.DisposeAsync();
         _cancel.Dispose();
-        await _logger.DisposeAsync();
     }
 
     [Test]

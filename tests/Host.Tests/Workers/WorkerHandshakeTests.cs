@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.IO.Pipes;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
@@ -14,21 +14,20 @@ public sealed class WorkerHandshakeTests
     private const uint WorkerId = 3;
     private static readonly ImmutableArray<ulong> s_layouts = [0x1111, 0x2222];
     private static readonly AuthToken s_token = AuthToken.CreateRandom();
-    private readonly CollectingSink _sink = new();
+    private readonly CollectingLogger _sink = new();
     private string _pipePath = null!;
-    private Serilog.Core.Logger _logger = null!;
+    private ILogger _logger = null!;
 
     [SetUp]
     public void SetUp()
     {
         _pipePath = Path.Combine(Path.GetTempPath(), $"simhost-test-{Guid.NewGuid():N}"[..32] + ".pipe");
-        _logger = new LoggerConfiguration().WriteTo.Sink(_sink).CreateLogger();
+        _logger = _sink;
     }
 
     [TearDown]
     public void TearDown()
     {
-        _logger.Dispose();
         File.Delete(_pipePath);
         Assert.That(File.Exists(_pipePath), Is.False);
     }

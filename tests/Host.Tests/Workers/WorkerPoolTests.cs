@@ -279,7 +279,7 @@ public sealed class WorkerPoolTests
     {
         var options = new WorkerPoolOptions { WorkerCount = -1, PipeDirectory = _environment.RunDirectory.Path };
 
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Serilog.Core.Logger.None));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
     }
 
     [Test]
@@ -287,8 +287,8 @@ public sealed class WorkerPoolTests
     {
         var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path };
 
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { ReplySpinLimit = TimeSpan.FromTicks(-1) }, Serilog.Core.Logger.None));
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { WorkerIdleSpinLimit = TimeSpan.FromTicks(-1) }, Serilog.Core.Logger.None));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { ReplySpinLimit = TimeSpan.FromTicks(-1) }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { WorkerIdleSpinLimit = TimeSpan.FromTicks(-1) }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
         Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty, "a refused pool starts no worker");
     }
 

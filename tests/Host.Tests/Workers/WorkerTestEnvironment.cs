@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Serilog;
+using Microsoft.Extensions.Logging;
 using SimHost.Host.Workers;
 using SimHost.Layout.Segments;
 
@@ -16,12 +16,12 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
     public WorkerTestEnvironment()
     {
         RunDirectory = RunDirectory.Create();
-        Logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(Sink).CreateLogger();
+        Logger = Sink;
     }
 
     public RunDirectory RunDirectory { get; }
 
-    public CollectingSink Sink { get; } = new();
+    public CollectingLogger Sink { get; } = new(LogLevel.Debug);
 
     public ILogger Logger { get; }
 
@@ -63,7 +63,7 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
             JobTimeout = jobTimeout ?? TimeSpan.FromSeconds(60),
             JobAssemblies = [typeof(SimHost.Physics.Jobs.PhysicsStepJob).Assembly.Location, TestJobsAssemblyPath],
             PipeDirectory = RunDirectory.Path,
-            LogLevel = Serilog.Events.LogEventLevel.Debug,
+            LogLevel = LogLevel.Debug,
 
             // Generous: a loaded CI machine must not make an idle worker miss its Pong (the Ping tests set their own).
             PingTimeout = TimeSpan.FromSeconds(20),

@@ -26,7 +26,7 @@ internal static class ModuleRun
         WorkerPool? pool = null;
         try
         {
-            var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithStorage(storage).WithLogger(Serilog.Core.Logger.None);
+            var builder = new SimulationBuilder().WithRunDirectory(runDirectory).WithStorage(storage).WithLogger(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             if (workers > 0)
             {
                 var options = new WorkerPoolOptions
@@ -37,7 +37,7 @@ internal static class ModuleRun
                     JobTimeout = TimeSpan.FromSeconds(60),
                     PingTimeout = TimeSpan.FromSeconds(20),
                 };
-                pool = await WorkerPool.StartAsync(options, Serilog.Core.Logger.None).WaitAsync(s_hangGuard);
+                pool = await WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).WaitAsync(s_hangGuard);
                 Assert.That(pool.ParallelSlots, Is.EqualTo(workers), "every worker started");
                 builder.WithExecutor(pool).WithExecutorRetries(0).WithInProcessFallback(false);
             }

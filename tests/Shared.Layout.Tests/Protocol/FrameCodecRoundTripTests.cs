@@ -8,11 +8,13 @@ namespace SimHost.Tests.SharedLayout.Protocol;
 [TestFixture]
 public sealed class FrameCodecRoundTripTests
 {
-    private static IEnumerable<ProtocolMessage> AllMessages() => SampleMessages.All();
+    // object, not ProtocolMessage: the protocol types are internal and NUnit calls only public test methods.
+    private static IEnumerable<object> AllMessages() => SampleMessages.All();
 
     [TestCaseSource(nameof(AllMessages))]
-    public void Decode_ReturnsTheEncodedMessageAndSequence(ProtocolMessage message)
+    public void Decode_ReturnsTheEncodedMessageAndSequence(object testCase)
     {
+        var message = (ProtocolMessage)testCase;
         var frame = SampleMessages.Encode(message, sequence: 0xFEED_0000_0000_0001UL);
 
         var decoded = FrameDecoder.Decode(frame);
@@ -23,8 +25,9 @@ public sealed class FrameCodecRoundTripTests
     }
 
     [TestCaseSource(nameof(AllMessages))]
-    public void Encode_WritesExactlyGetFrameSizeBytes(ProtocolMessage message)
+    public void Encode_WritesExactlyGetFrameSizeBytes(object testCase)
     {
+        var message = (ProtocolMessage)testCase;
         var buffer = new byte[ProtocolConstants.MaxFrameBytes];
 
         var written = FrameEncoder.Encode(message, 1, buffer);

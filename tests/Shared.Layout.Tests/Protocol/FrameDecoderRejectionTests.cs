@@ -110,12 +110,13 @@ public sealed class FrameDecoderRejectionTests
         AssertRejected(SampleMessages.RawFrame(MessageType.JobDone, body), ProtocolError.TrailingBytes);
     }
 
-    [TestCase(MessageType.Ping)]
-    [TestCase(MessageType.Pong)]
-    [TestCase(MessageType.Shutdown)]
-    public void Decode_RejectsAnyBodyOnAnEmptyMessage(MessageType type)
+    // The message type as its byte: MessageType is internal, and NUnit calls only public test methods.
+    [TestCase((byte)MessageType.Ping)]
+    [TestCase((byte)MessageType.Pong)]
+    [TestCase((byte)MessageType.Shutdown)]
+    public void Decode_RejectsAnyBodyOnAnEmptyMessage(byte type)
     {
-        AssertRejected(SampleMessages.RawFrame(type, [0]), ProtocolError.TrailingBytes);
+        AssertRejected(SampleMessages.RawFrame((MessageType)type, [0]), ProtocolError.TrailingBytes);
     }
 
     [Test]

@@ -9,7 +9,7 @@ namespace SimHost.Host.Running;
 /// frame, elapsed time, an ETA when the run has a frame count, the frame rate and times, the workers (and any slots
 /// that are down) and the ranges re-run.
 /// </summary>
-public sealed class ProgressReporter
+internal sealed class ProgressReporter
 {
     private static readonly TimeSpan s_terminalInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_logInterval = TimeSpan.FromSeconds(5);

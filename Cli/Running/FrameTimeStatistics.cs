@@ -9,7 +9,7 @@ namespace SimHost.Host.Running;
 /// Recording is constant time and allocates nothing, and a percentile costs the same after ten frames or ten
 /// million, so an unbounded run stays as fast and as small as a short one.
 /// </summary>
-public sealed class FrameTimeStatistics
+internal sealed class FrameTimeStatistics
 {
     /// <summary>The longest frame time recorded as itself; longer frames count as this long in the percentiles (the maximum stays exact).</summary>
     public static readonly TimeSpan HighestTrackable = TimeSpan.FromHours(1);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SimHost.Host.Cli;
 
 /// <summary>Parses and prints byte sizes such as <c>64MiB</c>, <c>512 KiB</c>, <c>2GiB</c> or a plain byte count.</summary>
-public static class ByteSize
+internal static class ByteSize
 {
     private const long KiB = 1024;
     private const long MiB = 1024 * KiB;

@@ -1,7 +1,7 @@
 namespace SimHost.Host.Cli;
 
 /// <summary>The process exit codes of <c>simhost</c>, as documented in the README.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>The run completed.</summary>
     public const int Success = 0;

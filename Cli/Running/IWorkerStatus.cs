@@ -1,7 +1,7 @@
 namespace SimHost.Host.Running;
 
 /// <summary>What the progress line and the summary show of the worker processes.</summary>
-public interface IWorkerStatus
+internal interface IWorkerStatus
 {
     /// <summary>Worker slots the run asked for.</summary>
     int WorkerSlots { get; }

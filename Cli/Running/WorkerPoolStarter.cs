@@ -8,7 +8,7 @@ using SimHost.Layout.Segments;
 namespace SimHost.Host.Running;
 
 /// <summary>Starts the worker pool of a <c>simhost run</c> from its settings.</summary>
-public static class WorkerPoolStarter
+internal static class WorkerPoolStarter
 {
     /// <summary>Starts <see cref="RunSettings.Workers"/> workers whose pipes live in the run directory.</summary>
     /// <returns>The pool as the run's executor, and its status for progress and the summary.</returns>
@@ -21,13 +21,14 @@ public static class WorkerPoolStarter
             WorkerCount = settings.Workers,
             JobTimeout = settings.JobTimeout,
             JobAssemblies = [.. new SimHost.Physics.ParticlesModule().JobAssemblyPaths(), .. settings.JobAssemblies],
-            LogLevel = settings.LogLevel,
+            // Serilog's levels and Microsoft.Extensions.Logging's share their order (Verbose = Trace ... Fatal = Critical).
+            LogLevel = (Microsoft.Extensions.Logging.LogLevel)settings.LogLevel,
             PipeDirectory = runDirectory.Path,
             RestartPolicy = new RestartPolicy { MaxRestarts = settings.MaxRestarts, RestartWindow = settings.RestartWindow },
         };
         try
         {
-            var pool = await WorkerPool.StartAsync(options, logger, cancellationToken);
+            var pool = await WorkerPool.StartAsync(options, HostLogging.ForLibrary(logger), cancellationToken);
             return (pool, new PoolStatus(pool));
         }
         catch (WorkerStartException exception)

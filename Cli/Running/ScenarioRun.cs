@@ -20,7 +20,7 @@ namespace SimHost.Host.Running;
 /// names what stopped the run. A failure is one <c>simhost:</c> line on stderr; its stack trace goes only to the log
 /// file (<c>--log-file</c>), never to the terminal.
 /// </summary>
-public static class ScenarioRun
+internal static class ScenarioRun
 {
     /// <summary>Starts the worker processes for a run; supplied by the worker supervisor.</summary>
     /// <param name="settings">The validated settings.</param>
@@ -138,7 +138,7 @@ public static class ScenarioRun
             .WithJobs(catalog)
             .WithRunDirectory(runDirectory)
             .WithSegmentLimits(new SegmentLimits(settings.SegmentSizeBytes, settings.MaxSharedMemoryBytes))
-            .WithLogger(logger)
+            .WithLogger(HostLogging.ForLibrary(logger))
             .WithStorage(settings.Storage);
         if (pool is not null)
         {

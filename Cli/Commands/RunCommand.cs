@@ -10,7 +10,7 @@ namespace SimHost.Host.Cli;
 /// The <c>simhost run</c> command: its flags, their defaults and validation. Every bad value becomes one parse
 /// error that names the flag and what it accepts; <see cref="SimHostCommandLine"/> prints it and exits 2.
 /// </summary>
-public sealed class RunCommand
+internal sealed class RunCommand
 {
     private static readonly RunSettings s_defaults = new();
 

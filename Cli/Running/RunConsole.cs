@@ -4,7 +4,7 @@ namespace SimHost.Host.Running;
 /// <param name="Output">Standard output: the summary only, so scripts can read the checksum.</param>
 /// <param name="Error">Standard error: the live progress line, log lines and one-line errors.</param>
 /// <param name="IsTerminal">Whether <see cref="Error"/> is an interactive terminal (live line) or not (periodic log lines).</param>
-public sealed record RunConsole(TextWriter Output, TextWriter Error, bool IsTerminal)
+internal sealed record RunConsole(TextWriter Output, TextWriter Error, bool IsTerminal)
 {
     /// <summary>The process's own console.</summary>
     public static RunConsole System { get; } = new(Console.Out, Console.Error, !Console.IsErrorRedirected);

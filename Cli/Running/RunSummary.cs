@@ -15,7 +15,7 @@ namespace SimHost.Host.Running;
 /// <param name="WorkersDown">Worker slots down at the end and the frame since which that many were, or null when none is.</param>
 /// <param name="StoppedBy">What ended the run: <c>frames done</c>, <c>Ctrl-C (SIGINT)</c>, <c>SIGTERM</c>, or a failure.</param>
 /// <param name="Checksum">The final world checksum, as hex.</param>
-public sealed record RunSummary(
+internal sealed record RunSummary(
     long Frames,
     int Entities,
     int Workers,

@@ -4,7 +4,7 @@ namespace SimHost.Host.Running;
 /// A problem the user fixes by changing the command line (an unwritable run directory, an unloadable job assembly,
 /// a world that does not fit the shared-memory cap): printed as one line, exit code 2, no stack trace.
 /// </summary>
-public sealed class UsageException : Exception
+internal sealed class UsageException : Exception
 {
     /// <summary>Creates the exception with its one-line message, which names the flag and the fix.</summary>
     public UsageException(string message)

@@ -4,7 +4,7 @@ using SimHost.Host.Running;
 namespace SimHost.Host;
 
 /// <summary>The simhost entry point.</summary>
-public static class Program
+internal static class Program
 {
     /// <summary>Runs the simhost command line; see <see cref="SimHostCommandLine"/>.</summary>
     public static async Task<int> Main(string[] args)

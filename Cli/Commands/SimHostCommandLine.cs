@@ -6,7 +6,7 @@ namespace SimHost.Host.Cli;
 /// The <c>simhost</c> root command. Parse errors are user errors: one line on stderr that names the flag and what
 /// it accepts, exit code 2, never a stack trace.
 /// </summary>
-public static class SimHostCommandLine
+internal static class SimHostCommandLine
 {
     /// <summary>Parses <paramref name="args"/> and runs the chosen command.</summary>
     /// <param name="args">The process arguments.</param>

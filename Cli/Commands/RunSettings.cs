@@ -4,7 +4,7 @@ using SimHost.Host.SharedStorage;
 namespace SimHost.Host.Cli;
 
 /// <summary>Everything <c>simhost run</c> was asked to do, validated; the defaults are the ones <c>--help</c> shows.</summary>
-public sealed record RunSettings
+internal sealed record RunSettings
 {
     /// <summary>Worker processes to start; 0 runs every job in-process through the same snapshot and commit path.</summary>
     public int Workers { get; init; } = 2;

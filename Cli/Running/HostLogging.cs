@@ -1,12 +1,13 @@
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
 
 namespace SimHost.Host.Running;
 
 /// <summary>The host's Serilog pipeline: readable lines on stderr, and compact JSON in <c>--log-file</c> when given.</summary>
-public static class HostLogging
+internal static class HostLogging
 {
     /// <summary>
     /// The console line format: time, level, worker (when the event has one), message. No exception: a stack trace
@@ -41,6 +42,19 @@ public static class HostLogging
     }
 
     /// <summary>Adds <c>WorkerTag</c> (" worker 3") to events that carry a <c>WorkerId</c>, for the console template.</summary>
+    /// <summary>
+    /// <paramref name="logger"/> as the Microsoft.Extensions.Logging logger the host library logs through: every event
+    /// the library writes (worker lines at their own level included) reaches the same console and file sinks.
+    /// </summary>
+    /// <returns>A logger writing to <paramref name="logger"/> under the category <c>SimHost</c>.</returns>
+    public static Microsoft.Extensions.Logging.ILogger ForLibrary(ILogger logger)
+    {
+        // The factory only wraps the Serilog logger (dispose: false): disposing it would release nothing.
+#pragma warning disable CA2000
+        return new SerilogLoggerFactory(logger, dispose: false).CreateLogger("SimHost");
+#pragma warning restore CA2000
+    }
+
     private sealed class WorkerTagEnricher : ILogEventEnricher
     {
         public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)

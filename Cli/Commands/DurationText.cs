@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SimHost.Host.Cli;
 
 /// <summary>Parses durations such as <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>1m</c> or <c>00:00:05</c>.</summary>
-public static class DurationText
+internal static class DurationText
 {
     /// <summary>The forms <see cref="TryParse"/> accepts, for error messages.</summary>
     public const string AcceptedForms = "a duration such as 250ms, 2s, 1.5s, 1m or 00:00:05";

@@ -1,7 +1,7 @@
 namespace SimHost.Host.Cli;
 
 /// <summary>What the host does with a job range whose worker crashed, hung or broke the protocol.</summary>
-public enum WorkerFailurePolicy
+internal enum WorkerFailurePolicy
 {
     /// <summary>Run the range again on a fresh worker; when the slot's restart budget is spent, run it in-process.</summary>
     Retry,

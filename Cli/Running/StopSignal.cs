@@ -7,7 +7,7 @@ namespace SimHost.Host.Running;
 /// shut down, the run directory is removed and the summary is printed, naming the signal. A second Ctrl-C ends the
 /// process at once. The workers ignore the SIGINT a terminal sends the whole process group; the host stops them.
 /// </summary>
-public sealed class StopSignal : IDisposable
+internal sealed class StopSignal : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration _interrupt;

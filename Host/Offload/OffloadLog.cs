@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace SimHost.Host.Offload;
+
+/// <summary>The offload path's log events: failed ranges and jobs moving between workers and the host.</summary>
+internal static partial class OffloadLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Offloaded job {Job}: {Range} failed every retry; its rows keep their previous values this frame")]
+    public static partial void RangeFailedEveryRetry(ILogger logger, string job, string range);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} runs in-process: no worker is running (restarting or down)")]
+    public static partial void JobRunsInProcess(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Offloaded job {Job} runs on workers again")]
+    public static partial void JobBackOnWorkers(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job}: {Range} failed on {Where}: {Reason}")]
+    public static partial void RangeFailed(ILogger logger, string job, string range, string where, string? reason);
+}
