@@ -1,4 +1,3 @@
-using System.Globalization;
 using SimHost.Tests.EndToEnd.Support;
 
 namespace SimHost.Tests.EndToEnd.Cli;
@@ -10,34 +9,9 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class SignalTests
+public sealed class SignalTests : RunningSimHostFixture
 {
     private const string Workers = "2";
-    private PrivateFolder _folder = null!;
-    private SimHostProcess? _simhost;
-
-    [SetUp]
-    public void SetUp() => _folder = new PrivateFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            if (_simhost is not null)
-            {
-                ProcessCensus.Kill(ProcessCensus.FindWorkers(WorkerMarker(_simhost)));
-                _simhost.Dispose();
-            }
-
-            _folder.AssertClean();
-        }
-        finally
-        {
-            _folder.Dispose();
-        }
-    }
-
     [Test]
     public async Task CtrlC_ToTheWholeProcessGroup_StopsCleanly_WithNoWorkerRestartOrReRun() =>
         await AssertStopsCleanlyAsync("INT", wholeGroup: true, @"stopped by:\s+Ctrl-C \(SIGINT\)");
@@ -52,30 +26,27 @@ public sealed class SignalTests
 
     private async Task AssertStopsCleanlyAsync(string signal, bool wholeGroup, string stoppedBy)
     {
-        _simhost = SimHostProcess.StartInOwnProcessGroup(
-            "--workers", Workers, "--entities", "20000", "--frames", "0", "--run-dir", _folder.RunRoot);
+        SimHost = SimHostProcess.StartInOwnProcessGroup(
+            "--workers", Workers, "--entities", "20000", "--frames", "0", "--run-dir", Folder.RunRoot);
 
         // Not a redirected terminal: progress comes as a log line every few seconds, after some frames have run.
-        await _simhost.WaitForErrorLineAsync(line => line.Contains("Progress: frame", StringComparison.Ordinal), "a progress line");
-        var workers = ProcessCensus.FindWorkers(WorkerMarker(_simhost));
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("Progress: frame", StringComparison.Ordinal), "a progress line");
+        var workers = ProcessCensus.FindWorkers(WorkerMarker(SimHost));
         Assert.That(workers, Has.Count.EqualTo(2), "both workers are running before the signal");
 
-        await _simhost.SignalAsync(signal, wholeGroup);
-        var exitCode = await _simhost.WaitForExitAsync($"simhost after SIG{signal}");
+        await SimHost.SignalAsync(signal, wholeGroup);
+        var exitCode = await SimHost.WaitForExitAsync($"simhost after SIG{signal}");
 
-        var stderr = string.Join('\n', _simhost.ErrorLines);
+        var stderr = string.Join('\n', SimHost.ErrorLines);
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.Zero, $"exit code after SIG{signal}; stderr:\n{stderr}");
-            Assert.That(_simhost.Output, Does.Match(@"worker restarts: 0\n"), $"no worker died of the signal; stderr:\n{stderr}");
-            Assert.That(_simhost.Output, Does.Match(@"ranges re-run:\s+0\n"), "no range was re-run");
-            Assert.That(_simhost.Output, Does.Match(stoppedBy), "the summary names what stopped the run");
-            Assert.That(_simhost.Output, Does.Contain("checksum:"), "the summary is printed");
-            Assert.That(ProcessCensus.FindWorkers(WorkerMarker(_simhost)), Is.Empty, "no worker outlives the host");
-            Assert.That(Directory.GetFileSystemEntries(_folder.RunRoot), Is.Empty, "the run directory is removed");
+            Assert.That(SimHost.Output, Does.Match(@"worker restarts: 0\n"), $"no worker died of the signal; stderr:\n{stderr}");
+            Assert.That(SimHost.Output, Does.Match(@"ranges re-run:\s+0\n"), "no range was re-run");
+            Assert.That(SimHost.Output, Does.Match(stoppedBy), "the summary names what stopped the run");
+            Assert.That(SimHost.Output, Does.Contain("checksum:"), "the summary is printed");
+            Assert.That(ProcessCensus.FindWorkers(WorkerMarker(SimHost)), Is.Empty, "no worker outlives the host");
+            Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed");
         });
     }
-
-    // Worker pipes are named simhost-<host pid>-..., whichever folder they end up in.
-    private static string WorkerMarker(SimHostProcess simhost) => $"simhost-{simhost.ProcessId.ToString(CultureInfo.InvariantCulture)}-";
 }

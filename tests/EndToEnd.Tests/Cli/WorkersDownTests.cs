@@ -1,4 +1,3 @@
-using System.Globalization;
 using SimHost.Tests.EndToEnd.Support;
 
 namespace SimHost.Tests.EndToEnd.Cli;
@@ -10,87 +9,60 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class WorkersDownTests
+public sealed class WorkersDownTests : RunningSimHostFixture
 {
-    private PrivateFolder _folder = null!;
-    private SimHostProcess? _simhost;
-
-    [SetUp]
-    public void SetUp() => _folder = new PrivateFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            if (_simhost is not null)
-            {
-                ProcessCensus.Kill(ProcessCensus.FindWorkers(WorkerMarker(_simhost)));
-                _simhost.Dispose();
-            }
-
-            _folder.AssertClean();
-        }
-        finally
-        {
-            _folder.Dispose();
-        }
-    }
-
     [Test]
     public async Task EveryWorkerKilled_WithNoRestartAllowed_IsLoggedOnce_AndShownInTheSummary()
     {
-        _simhost = SimHostProcess.Start(
-            "--workers", "2", "--max-restarts", "0", "--entities", "20000", "--frames", "0", "--run-dir", _folder.RunRoot);
-        await _simhost.WaitForErrorLineAsync(line => line.Contains("Progress: frame", StringComparison.Ordinal), "a progress line");
+        SimHost = SimHostProcess.Start(
+            "--workers", "2", "--max-restarts", "0", "--entities", "20000", "--frames", "0", "--run-dir", Folder.RunRoot);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("Progress: frame", StringComparison.Ordinal), "a progress line");
 
-        var workers = ProcessCensus.FindWorkers(WorkerMarker(_simhost));
+        var workers = ProcessCensus.FindWorkers(WorkerMarker(SimHost));
         Assert.That(workers, Has.Count.EqualTo(2), "both workers are running");
         ProcessCensus.Kill(workers);
-        await _simhost.WaitForErrorLineAsync(line => line.Contains("All worker slots are down", StringComparison.Ordinal), "the all-slots-down line");
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("All worker slots are down", StringComparison.Ordinal), "the all-slots-down line");
 
         // A later progress line shows it too, and proves frames go on in-process meanwhile.
-        await _simhost.WaitForErrorLineAsync(line => line.Contains("(2 down, jobs in-process)", StringComparison.Ordinal), "a progress line showing the slots down");
-        await _simhost.SignalAsync("TERM", wholeGroup: false);
-        var exitCode = await _simhost.WaitForExitAsync("simhost after SIGTERM");
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("(2 down, jobs in-process)", StringComparison.Ordinal), "a progress line showing the slots down");
+        await SimHost.SignalAsync("TERM", wholeGroup: false);
+        var exitCode = await SimHost.WaitForExitAsync("simhost after SIGTERM");
 
-        var stderr = string.Join('\n', _simhost.ErrorLines);
-        var allDown = _simhost.ErrorLines.Where(l => l.Contains("All worker slots are down", StringComparison.Ordinal)).ToArray();
-        var inProcess = _simhost.ErrorLines.Where(l => l.Contains("runs in-process", StringComparison.Ordinal)).ToArray();
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        var allDown = SimHost.ErrorLines.Where(l => l.Contains("All worker slots are down", StringComparison.Ordinal)).ToArray();
+        var inProcess = SimHost.ErrorLines.Where(l => l.Contains("runs in-process", StringComparison.Ordinal)).ToArray();
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.Zero, $"exit code; stderr:\n{stderr}");
             Assert.That(allDown, Has.Length.EqualTo(1), $"said once; stderr:\n{stderr}");
             Assert.That(allDown.FirstOrDefault(), Does.Contain("slot 0:").And.Contain("slot 1:").And.Match("in-process from frame [0-9]+"), "with each slot's reason and the frame");
             Assert.That(inProcess, Has.Length.EqualTo(1), $"the job's move in-process is said once, not per range or frame; stderr:\n{stderr}");
-            Assert.That(_simhost.Output, Does.Match(@"workers down:\s+2 of 2 since frame [0-9]+ \(jobs ran in-process\)"), "the summary shows it");
-            Assert.That(_simhost.Output, Does.Match(@"stopped by:\s+SIGTERM"));
+            Assert.That(SimHost.Output, Does.Match(@"workers down:\s+2 of 2 since frame [0-9]+ \(jobs ran in-process\)"), "the summary shows it");
+            Assert.That(SimHost.Output, Does.Match(@"stopped by:\s+SIGTERM"));
         });
     }
 
     [Test]
     public async Task WorkerKilled_UnderFail_EndsTheRunWithExitOne_AndOneLineWithoutStackTrace()
     {
-        var logFile = Path.Combine(_folder.Path, "run.log");
-        _simhost = SimHostProcess.Start(
-            "--workers", "1", "--on-worker-failure", "fail", "--entities", "20000", "--frames", "0", "--run-dir", _folder.RunRoot, "--log-file", logFile);
-        await _simhost.WaitForErrorLineAsync(line => line.Contains("Progress: frame", StringComparison.Ordinal), "a progress line");
+        var logFile = Path.Combine(Folder.Path, "run.log");
+        SimHost = SimHostProcess.Start(
+            "--workers", "1", "--on-worker-failure", "fail", "--entities", "20000", "--frames", "0", "--run-dir", Folder.RunRoot, "--log-file", logFile);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("Progress: frame", StringComparison.Ordinal), "a progress line");
 
-        ProcessCensus.Kill(ProcessCensus.FindWorkers(WorkerMarker(_simhost)));
-        var exitCode = await _simhost.WaitForExitAsync("simhost after its worker was killed under --on-worker-failure fail");
+        ProcessCensus.Kill(ProcessCensus.FindWorkers(WorkerMarker(SimHost)));
+        var exitCode = await SimHost.WaitForExitAsync("simhost after its worker was killed under --on-worker-failure fail");
 
-        var stderr = string.Join('\n', _simhost.ErrorLines);
-        var errorLines = _simhost.ErrorLines.Where(l => l.StartsWith("simhost:", StringComparison.Ordinal)).ToArray();
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        var errorLines = SimHost.ErrorLines.Where(l => l.StartsWith("simhost:", StringComparison.Ordinal)).ToArray();
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.EqualTo(1), $"exit code; stderr:\n{stderr}");
             Assert.That(errorLines, Has.Length.EqualTo(1), $"one 'simhost:' line; stderr:\n{stderr}");
             Assert.That(errorLines.FirstOrDefault(), Does.Contain("worker 0").And.Contain("--on-worker-failure fail").And.Contain(logFile), "names the worker, the policy and the log");
-            Assert.That(_simhost.ErrorLines, Has.None.Match(@"^\s+at "), $"no stack trace on stderr:\n{stderr}");
-            Assert.That(_simhost.ErrorLines.Where(l => l.Contains("run failed", StringComparison.OrdinalIgnoreCase)).ToArray(), Has.Length.EqualTo(1), $"the failure is said once on stderr, not also as a log line:\n{stderr}");
-            Assert.That(_simhost.Output, Does.Match(@"stopped by:\s+a failure"), "the summary says a failure stopped the run");
+            Assert.That(SimHost.ErrorLines, Has.None.Match(@"^\s+at "), $"no stack trace on stderr:\n{stderr}");
+            Assert.That(SimHost.ErrorLines.Where(l => l.Contains("run failed", StringComparison.OrdinalIgnoreCase)).ToArray(), Has.Length.EqualTo(1), $"the failure is said once on stderr, not also as a log line:\n{stderr}");
+            Assert.That(SimHost.Output, Does.Match(@"stopped by:\s+a failure"), "the summary says a failure stopped the run");
         });
     }
-
-    private static string WorkerMarker(SimHostProcess simhost) => $"simhost-{simhost.ProcessId.ToString(CultureInfo.InvariantCulture)}-";
 }
