@@ -82,13 +82,14 @@ internal static class ScenarioRun
 
     private static async Task<int> RunAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, ILogger logger, StopCause stop)
     {
+        // The module and its parameters first: a bad --module or --param is one line, before anything is created.
+        var module = ModuleSelection.Load(settings.ModulePath);
+        var context = ModuleSelection.Context(module, settings.Seed, settings.Entities, settings.Parameters, settings.TicksPerFrame);
         var root = settings.RunDirectoryRoot ?? RunDirectory.DefaultRoot;
         RemoveStaleRunDirectories(root, logger);
         using var runDirectory = CreateRunDirectory(root);
         logger.Information("Run directory {RunDirectory}", runDirectory.Path);
 
-        var module = ModuleSelection.Load(settings.ModulePath);
-        var context = ModuleSelection.Context(module, settings.Seed, settings.Entities, settings.Parameters, settings.TicksPerFrame);
         var catalog = LoadJobs(module, settings);
         IRangeExecutor? pool = null;
         IWorkerStatus? status = null;
