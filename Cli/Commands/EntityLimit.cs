@@ -6,7 +6,7 @@ using SimHost.Physics;
 namespace SimHost.Host.Cli;
 
 /// <summary>
-/// The most particles the built-in scenario can hold: every component column of an archetype is one span of bytes
+/// The most entities a module's world can hold: every component column of an archetype is one span of bytes
 /// (a managed column hands its rows out as a <see cref="Span{T}"/> of bytes, and a segment column must stay below
 /// 2 GiB, see <see cref="SegmentLayoutPlanner"/>), so the widest component bounds the rows, rounded down to the
 /// 64-row alignment of ranges and shared segments.
@@ -18,11 +18,26 @@ internal static class EntityLimit
 
     private const int RowAlignment = SegmentFormat.RowsPerChangedWord;
 
-    /// <summary>The scenario's widest component and the most entities its column can hold.</summary>
+    /// <summary>The particles module's widest component and the most entities its column can hold.</summary>
     public static (ComponentType Widest, int MaxEntities) ForParticleScenario()
     {
-        var widest = ParticlesModule.ParticleComponents[0];
-        foreach (var component in ParticlesModule.ParticleComponents)
+        var (widest, max) = For(ParticlesModule.ParticleComponents);
+        return (widest!, max);
+    }
+
+    /// <summary>
+    /// The widest of <paramref name="components"/> (a module's checksum components: the ones every entity it seeds
+    /// has) and the most entities its column can hold.
+    /// </summary>
+    public static (ComponentType? Widest, int MaxEntities) For(IReadOnlyList<ComponentType> components)
+    {
+        if (components.Count == 0)
+        {
+            return (null, MaxRows(SegmentFormat.EntityHandleSizeBytes));
+        }
+
+        var widest = components[0];
+        foreach (var component in components)
         {
             if (component.SizeBytes > widest.SizeBytes)
             {
@@ -41,12 +56,20 @@ internal static class EntityLimit
     }
 
     /// <summary>The one-line reason <paramref name="entities"/> do not fit, or null when they do.</summary>
-    public static string? Problem(long entities)
+    public static string? Problem(long entities) => Problem(entities, ParticlesModule.ParticleComponents);
+
+    /// <summary>The one-line reason <paramref name="entities"/> with <paramref name="components"/> do not fit, or null when they do.</summary>
+    public static string? Problem(long entities, IReadOnlyList<ComponentType> components)
     {
-        var (widest, max) = ForParticleScenario();
+        var (widest, max) = For(components);
         if (entities <= max)
         {
             return null;
+        }
+
+        if (widest is null)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"--entities {entities} is too many for one entity column; give at most {max}.");
         }
 
         return string.Create(

@@ -15,7 +15,9 @@ internal sealed class RunCommand
     private static readonly RunSettings s_defaults = new();
 
     private readonly Option<int> _workers = WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
-    private readonly Option<int> _entities = Entities();
+    private readonly Option<string?> _module = ModuleOption();
+    private readonly Option<string[]> _parameters = ParameterOption();
+    private readonly Option<int?> _entities = Entities();
     private readonly Option<long> _frames = WholeNumber64("--frames", "Frames to run; 0 runs until Ctrl-C or SIGTERM", s_defaults.Frames, min: 0);
     private readonly Option<double> _dt = PositiveSeconds("--dt", "Simulated seconds per frame", s_defaults.DtSeconds);
     private readonly Option<int> _ticksPerFrame = WholeNumber("--ticks-per-frame", "Physics ticks of --dt per frame, run back to back by each worker; a frame advances N × dt", s_defaults.TicksPerFrame, min: 1, max: 1024);
@@ -35,9 +37,9 @@ internal sealed class RunCommand
     /// <summary>Builds the command; <paramref name="run"/> is invoked with the validated settings.</summary>
     public RunCommand(Func<RunSettings, CancellationToken, Task<int>> run)
     {
-        Command = new Command("run", "Run the built-in physics scenario (particles in a box) and print a summary with its checksum.")
+        Command = new Command("run", "Run a module (--module PATH, else the built-in particles in a box) and print a summary with its checksum.")
         {
-            _workers, _entities, _frames, _dt, _ticksPerFrame, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
+            _module, _parameters, _workers, _entities, _frames, _dt, _ticksPerFrame, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
             _logLevel, _logFile, _runDir, _onWorkerFailure, _maxRestarts, _restartWindow, _storage,
         };
         Command.SetAction(async (parseResult, cancellationToken) =>
@@ -60,6 +62,8 @@ internal sealed class RunCommand
     /// <summary>Reads the validated settings out of a successful parse.</summary>
     public RunSettings ToSettings(ParseResult parseResult) => new()
     {
+        ModulePath = parseResult.GetValue(_module),
+        Parameters = parseResult.GetValue(_parameters) ?? [],
         Workers = parseResult.GetValue(_workers),
         Entities = parseResult.GetValue(_entities),
         Frames = parseResult.GetValue(_frames),
@@ -94,6 +98,17 @@ internal sealed class RunCommand
             return $"--segment-size ({ByteSize.Format(settings.SegmentSizeBytes)}) is larger than --max-shared-memory ({ByteSize.Format(settings.MaxSharedMemoryBytes)}); lower the first or raise the second.";
         }
 
+        // The particles' bound is known before the run; a --module's is checked once it is loaded (ModuleSelection).
+        if (settings.ModulePath is null && settings.Entities is { } entities && EntityLimit.Problem(entities) is { } tooMany)
+        {
+            return tooMany;
+        }
+
+        if (settings.ModulePath is not null && string.IsNullOrWhiteSpace(settings.ModulePath))
+        {
+            return "--module needs the path of a module .dll, e.g. --module bin/Release/net10.0/Grazers.dll.";
+        }
+
         if (settings.LogFile is not null && string.IsNullOrWhiteSpace(settings.LogFile))
         {
             return "--log-file needs a file path, e.g. --log-file simhost.log.";
@@ -119,35 +134,52 @@ internal sealed class RunCommand
         },
     };
 
-    private static Option<int> Entities()
+    private static Option<int?> Entities()
     {
         var (widest, max) = EntityLimit.ForParticleScenario();
         return new("--entities")
         {
             Description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Particles in the physics scenario, 1 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB; the world must also fit --max-shared-memory, checked at start)"),
+                $"Entities to seed [default: the module's]; particles: 1 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB; the world must also fit --max-shared-memory, checked at start)"),
             HelpName = "N",
-            DefaultValueFactory = _ => s_defaults.Entities,
             CustomParser = result =>
             {
+                if (result.Tokens.Count == 0)
+                {
+                    return null;
+                }
+
                 var text = SingleToken(result);
-                if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1)
+                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1)
                 {
-                    result.AddError($"--entities accepts a whole number from 1 to {max}, not '{text}'.");
-                    return 0;
+                    result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var large) && large > int.MaxValue
+                        ? EntityLimit.Problem(large) ?? $"--entities accepts a whole number from 1 to {int.MaxValue}, not '{text}'."
+                        : $"--entities accepts a whole number from 1 to {max}, not '{text}'.");
+                    return null;
                 }
 
-                if (EntityLimit.Problem(value) is { } problem)
-                {
-                    result.AddError(problem);
-                    return 0;
-                }
-
-                return (int)value;
+                return value;
             },
         };
     }
+
+    /// <summary><c>--module PATH</c>: the module dll to run; shared with <c>simhost describe</c>.</summary>
+    public static Option<string?> ModuleOption() => new("--module")
+    {
+        Description = "A module dll (a SimulationModule in its build output folder) to run instead of the built-in particles",
+        HelpName = "PATH",
+    };
+
+    /// <summary><c>--param NAME=VALUE</c>, repeatable: the module's parameters, checked by the module; shared with <c>simhost describe</c>.</summary>
+    public static Option<string[]> ParameterOption() => new("--param")
+    {
+        Description = "Set a module parameter, e.g. --param herd=50000 (repeatable; 'simhost describe' lists them)",
+        HelpName = "NAME=VALUE",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
 
     private static string LogLevelName(LogEventLevel level) => level.ToString().ToLowerInvariant();
 

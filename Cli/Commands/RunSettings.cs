@@ -9,8 +9,14 @@ internal sealed record RunSettings
     /// <summary>Worker processes to start; 0 runs every job in-process through the same snapshot and commit path.</summary>
     public int Workers { get; init; } = 2;
 
-    /// <summary>Particles in the physics scenario.</summary>
-    public int Entities { get; init; } = 100_000;
+    /// <summary>The module dll to run (<c>--module</c>), or null for the built-in particles module.</summary>
+    public string? ModulePath { get; init; }
+
+    /// <summary>The module's parameter assignments, each <c>NAME=VALUE</c> (<c>--param</c>), checked by the module.</summary>
+    public IReadOnlyList<string> Parameters { get; init; } = [];
+
+    /// <summary>Entities to seed (<c>ModuleContext.Entities</c>), or null for the module's <c>DefaultEntities</c>.</summary>
+    public int? Entities { get; init; }
 
     /// <summary>Frames to run; 0 runs until Ctrl-C or SIGTERM.</summary>
     public long Frames { get; init; } = 600;

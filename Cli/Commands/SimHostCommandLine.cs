@@ -25,6 +25,7 @@ internal static class SimHostCommandLine
         var root = new RootCommand("simhost: an ECS world in one process, its heavy jobs in crash-isolated worker processes.")
         {
             runCommand.Command,
+            new DescribeCommand().Command,
         };
 
         var parseResult = root.Parse(args);

@@ -8,13 +8,11 @@ using SimHost.Host.Offload;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
-using SimHost.Physics;
-using SimHost.Physics.Jobs;
 
 namespace SimHost.Host.Running;
 
 /// <summary>
-/// <c>simhost run</c>: sets up logging, the run directory, the jobs and where they run, seeds the particle scenario,
+/// <c>simhost run</c>: sets up logging, the run directory, the jobs and where they run, seeds the module (<c>--module</c>, else particles),
 /// runs its frames with live progress, and prints the summary ending in <c>checksum: HEX</c>. Ctrl-C or SIGTERM
 /// finishes the current frame, shuts the workers down, removes the run directory and still prints the summary, which
 /// names what stopped the run. A failure is one <c>simhost:</c> line on stderr; its stack trace goes only to the log
@@ -24,13 +22,13 @@ internal static class ScenarioRun
 {
     /// <summary>Starts the worker processes for a run; supplied by the worker supervisor.</summary>
     /// <param name="settings">The validated settings.</param>
-    /// <param name="catalog">The jobs every worker must know.</param>
+    /// <param name="moduleJobAssemblies">The module's job assembly paths, which every worker loads.</param>
     /// <param name="runDirectory">The run's directory.</param>
     /// <param name="logger">The run's logger.</param>
     /// <param name="cancellationToken">Cancelled on Ctrl-C during start-up.</param>
     /// <returns>The executor (disposed at the end of the run) and its status.</returns>
     public delegate Task<(IRangeExecutor Executor, IWorkerStatus Status)> WorkerPoolFactory(
-        RunSettings settings, JobCatalog catalog, RunDirectory runDirectory, ILogger logger, CancellationToken cancellationToken);
+        RunSettings settings, IReadOnlyList<string> moduleJobAssemblies, RunDirectory runDirectory, ILogger logger, CancellationToken cancellationToken);
 
     /// <summary>Runs the scenario as <paramref name="settings"/> say.</summary>
     /// <param name="settings">The validated flags.</param>
@@ -84,12 +82,15 @@ internal static class ScenarioRun
 
     private static async Task<int> RunAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, ILogger logger, StopCause stop)
     {
+        // The module and its parameters first: a bad --module or --param is one line, before anything is created.
+        var module = ModuleSelection.Load(settings.ModulePath);
+        var context = ModuleSelection.Context(module, settings.Seed, settings.Entities, settings.Parameters, settings.TicksPerFrame);
         var root = settings.RunDirectoryRoot ?? RunDirectory.DefaultRoot;
         RemoveStaleRunDirectories(root, logger);
         using var runDirectory = CreateRunDirectory(root);
         logger.Information("Run directory {RunDirectory}", runDirectory.Path);
 
-        var catalog = LoadJobs(settings);
+        var catalog = LoadJobs(module, settings);
         IRangeExecutor? pool = null;
         IWorkerStatus? status = null;
         try
@@ -101,14 +102,14 @@ internal static class ScenarioRun
                     throw new UsageException("--workers above 0 needs the worker supervisor, which this build does not include; use --workers 0.");
                 }
 
-                (pool, status) = await startWorkers(settings, catalog, runDirectory, logger, stop.Token);
+                (pool, status) = await startWorkers(settings, JobAssemblyPaths(module), runDirectory, logger, stop.Token);
 
                 // Every job of every --job-assembly, not only the scenario's: the flag asks every worker to load the
                 // assembly, so a worker that cannot is a misconfiguration to fix before the first frame.
                 EnsureJobsAvailable(pool, catalog.Names);
             }
 
-            return await RunFramesAsync(settings, console, catalog, runDirectory, pool, status, logger, stop);
+            return await RunFramesAsync(settings, module, context, console, catalog, runDirectory, pool, status, logger, stop);
         }
         finally
         {
@@ -126,6 +127,8 @@ internal static class ScenarioRun
 
     private static async Task<int> RunFramesAsync(
         RunSettings settings,
+        SimulationModule module,
+        ModuleContext context,
         RunConsole console,
         JobCatalog catalog,
         RunDirectory runDirectory,
@@ -154,11 +157,10 @@ internal static class ScenarioRun
         };
 
         var world = new World();
-        var module = new ParticlesModule();
         SimulationRunner simulation;
         try
         {
-            simulation = module.Build(builder, world, ModuleContext.For(module, settings.Seed, settings.Entities, ticksPerFrame: settings.TicksPerFrame));
+            simulation = module.Build(builder, world, context);
         }
         catch (SharedMemoryLimitException exception)
         {
@@ -172,8 +174,9 @@ internal static class ScenarioRun
         using (simulation)
         {
             logger.Information(
-                "Simulating {Entities} particles for {Frames} frames of {Ticks} ticks (seed {Seed}, dt {Dt} s) {Where}",
-                settings.Entities,
+                "Simulating {Module} ({Entities} entities) for {Frames} frames of {Ticks} ticks (seed {Seed}, dt {Dt} s) {Where}",
+                module.Name,
+                world.EntityCount,
                 settings.Frames == 0 ? "unbounded" : settings.Frames,
                 settings.TicksPerFrame,
                 settings.Seed,
@@ -352,11 +355,23 @@ internal static class ScenarioRun
         }
     }
 
-    private static JobCatalog LoadJobs(RunSettings settings)
+    private static IReadOnlyList<string> JobAssemblyPaths(SimulationModule module)
     {
         try
         {
-            return JobCatalog.Load([typeof(PhysicsStepJob).Assembly], settings.JobAssemblies);
+            return module.JobAssemblyPaths();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new UsageException($"--module: {exception.Message}", exception);
+        }
+    }
+
+    private static JobCatalog LoadJobs(SimulationModule module, RunSettings settings)
+    {
+        try
+        {
+            return JobCatalog.Load([.. module.JobAssemblies], settings.JobAssemblies);
         }
         catch (JobCatalogException exception)
         {

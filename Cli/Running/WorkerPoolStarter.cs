@@ -11,16 +11,21 @@ namespace SimHost.Host.Running;
 internal static class WorkerPoolStarter
 {
     /// <summary>Starts <see cref="RunSettings.Workers"/> workers whose pipes live in the run directory.</summary>
+    /// <param name="settings">The validated settings.</param>
+    /// <param name="moduleJobAssemblies">The module's job assembly paths (<c>JobAssemblyPaths()</c>), loaded by every worker before any <c>--job-assembly</c>.</param>
+    /// <param name="runDirectory">The run's directory, where the pipes live.</param>
+    /// <param name="logger">The run's logger.</param>
+    /// <param name="cancellationToken">Cancelled on Ctrl-C during start-up.</param>
     /// <returns>The pool as the run's executor, and its status for progress and the summary.</returns>
     /// <exception cref="UsageException">The worker executable is missing or a job assembly cannot be loaded.</exception>
     public static async Task<(IRangeExecutor Executor, IWorkerStatus Status)> StartAsync(
-        RunSettings settings, JobCatalog catalog, RunDirectory runDirectory, ILogger logger, CancellationToken cancellationToken)
+        RunSettings settings, IReadOnlyList<string> moduleJobAssemblies, RunDirectory runDirectory, ILogger logger, CancellationToken cancellationToken)
     {
         var options = new WorkerPoolOptions
         {
             WorkerCount = settings.Workers,
             JobTimeout = settings.JobTimeout,
-            JobAssemblies = [.. new SimHost.Physics.ParticlesModule().JobAssemblyPaths(), .. settings.JobAssemblies],
+            JobAssemblies = [.. moduleJobAssemblies, .. settings.JobAssemblies],
             // Serilog's levels and Microsoft.Extensions.Logging's share their order (Verbose = Trace ... Fatal = Critical).
             LogLevel = (Microsoft.Extensions.Logging.LogLevel)settings.LogLevel,
             PipeDirectory = runDirectory.Path,

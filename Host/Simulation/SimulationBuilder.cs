@@ -28,6 +28,9 @@ public sealed class SimulationBuilder
     /// <summary>Whether <see cref="WithJobs"/> has been called.</summary>
     internal bool HasJobs => _catalog is not null;
 
+    /// <summary>The systems added so far, in order (for <c>simhost describe</c>: each one's job or in-process work).</summary>
+    internal IReadOnlyList<SystemBuilder> Systems => _systems;
+
     /// <summary>
     /// The jobs offloaded systems may name (default: none; <see cref="Modules.SimulationModule.Build"/> gives the
     /// module's jobs). A system that offloads a job the catalog does not have is refused at <see cref="Build"/>.

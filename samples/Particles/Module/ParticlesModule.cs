@@ -12,8 +12,8 @@ namespace SimHost.Physics;
 /// <see cref="PhysicsStepJob"/>. The same seed and frames give the same checksum with any executor and worker count.
 /// </summary>
 /// <remarks>
-/// Its jobs live in the SimHost.Physics assembly, which references only SimHost.Layout, so workers load the jobs
-/// without the host library: <see cref="JobAssemblies"/> names it.
+/// The module, its components and its jobs share the SimHost.Physics assembly (the default
+/// <see cref="SimulationModule.JobAssemblies"/>): simhost references it, and workers load it by path.
 /// </remarks>
 public sealed class ParticlesModule : SimulationModule
 {
@@ -41,9 +41,6 @@ public sealed class ParticlesModule : SimulationModule
 
     /// <inheritdoc/>
     public override IReadOnlyList<ModuleParameter> Parameters => s_parameters;
-
-    /// <inheritdoc/>
-    public override IReadOnlyList<System.Reflection.Assembly> JobAssemblies => [typeof(PhysicsStepJob).Assembly];
 
     /// <inheritdoc/>
     public override IReadOnlyList<ComponentType> ChecksumComponents => ParticleComponents;
@@ -91,10 +88,16 @@ public sealed class ParticlesModule : SimulationModule
         var blueprint = world.Blueprint().With<Position>().With<Velocity>();
         var created = world.CreateMany(entities, blueprint);
 
-        // CreateMany puts the particles in consecutive rows at the end of one archetype: fill those columns directly.
-        var archetype = blueprint.Archetype;
-        var first = archetype.Count - entities;
-        Fill(archetype.GetSpan<Position>().Slice(first, entities), archetype.GetSpan<Velocity>().Slice(first, entities), seed, parameters);
+        // Particle i gets the i-th values of the seed's sequence, whatever rows CreateMany gave it.
+        var positions = new Position[entities];
+        var velocities = new Velocity[entities];
+        Fill(positions, velocities, seed, parameters);
+        for (var i = 0; i < created.Length; i++)
+        {
+            world.Set(created[i], positions[i]);
+            world.Set(created[i], velocities[i]);
+        }
+
         return created;
     }
 

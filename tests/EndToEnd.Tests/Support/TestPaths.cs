@@ -21,6 +21,21 @@ internal static class TestPaths
         }
     }
 
+    /// <summary>samples/Grazers/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/Grazers.dll, a module loaded by path.</summary>
+    public static string GrazersAssembly
+    {
+        get
+        {
+            var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            var configuration = targetFramework.Parent!;
+            var repository = configuration.Parent!.Parent!.Parent!.Parent!;
+            return Existing(Path.Combine(repository.FullName, "samples", "Grazers", "bin", configuration.Name, targetFramework.Name, "Grazers.dll"));
+        }
+    }
+
+    /// <summary>SimHost.Physics.dll (the particles module), copied next to simhost because the Cli references it.</summary>
+    public static string ParticlesAssembly => Existing(Path.Combine(AppContext.BaseDirectory, "SimHost.Physics.dll"));
+
     private static string Existing(string path) =>
         File.Exists(path) ? path : throw new FileNotFoundException($"'{path}' was not built; build the test project first.", path);
 }

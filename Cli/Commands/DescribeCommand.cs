@@ -1,0 +1,42 @@
+using System.CommandLine;
+using SimHost.Host.Running;
+
+namespace SimHost.Host.Cli;
+
+/// <summary>
+/// The <c>simhost describe</c> command: prints a module's parameters, components with their layouts, systems by
+/// stage and level, and where each job runs (<see cref="ModuleDescription"/>). A bad module or parameter is one line, exit 2.
+/// </summary>
+internal sealed class DescribeCommand
+{
+    private readonly Option<string?> _module = RunCommand.ModuleOption();
+    private readonly Option<string[]> _parameters = RunCommand.ParameterOption();
+
+    /// <summary>Builds the command.</summary>
+    public DescribeCommand()
+    {
+        Command = new Command("describe", "Describe a module (--module PATH, else the built-in particles): parameters, components and their layouts, systems by stage and level, jobs.")
+        {
+            _module, _parameters,
+        };
+        Command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var configuration = parseResult.InvocationConfiguration;
+            try
+            {
+                var module = ModuleSelection.Load(parseResult.GetValue(_module));
+                var context = ModuleSelection.Context(module, seed: 1, entities: null, parseResult.GetValue(_parameters) ?? [], ticksPerFrame: 1);
+                await configuration.Output.WriteAsync(ModuleDescription.Describe(module, context).AsMemory(), cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            catch (UsageException exception)
+            {
+                await configuration.Error.WriteLineAsync($"simhost: {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.UsageError;
+            }
+        });
+    }
+
+    /// <summary>The System.CommandLine command to add to the root command.</summary>
+    public Command Command { get; }
+}
