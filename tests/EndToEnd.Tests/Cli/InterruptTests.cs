@@ -5,26 +5,8 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// <summary>Ctrl-C (SIGINT) ends an unbounded run cleanly: exit 0, the summary with its checksum, nothing left behind.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class InterruptTests
+public sealed class InterruptTests : RunningSimHostFixture
 {
-    private PrivateFolder _folder = null!;
-
-    [SetUp]
-    public void SetUp() => _folder = new PrivateFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            _folder.AssertClean();
-        }
-        finally
-        {
-            _folder.Dispose();
-        }
-    }
-
     [TestCase(0)]
     [TestCase(2)]
     public async Task Interrupt_FinishesTheFrame_PrintsTheChecksum_AndRemovesTheRunDirectory(int workers)
@@ -33,7 +15,7 @@ public sealed class InterruptTests
             "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--entities", "20000",
             "--frames", "0",
-            "--run-dir", _folder.RunRoot);
+            "--run-dir", Folder.RunRoot);
         await simhost.WaitForErrorLineAsync(line => line.Contains("Simulating", StringComparison.Ordinal), "the 'Simulating' log line");
 
         await simhost.InterruptAsync();
@@ -43,7 +25,7 @@ public sealed class InterruptTests
         {
             Assert.That(exitCode, Is.Zero, $"exit code after SIGINT; stderr:\n{string.Join('\n', simhost.ErrorLines)}");
             Assert.That(simhost.Output, Does.Contain("checksum:"), "the summary is printed");
-            Assert.That(Directory.GetFileSystemEntries(_folder.RunRoot), Is.Empty, "the run directory is removed");
+            Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed");
         });
     }
 }

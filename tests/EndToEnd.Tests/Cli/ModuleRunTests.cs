@@ -9,26 +9,9 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ModuleRunTests
+public sealed class ModuleRunTests : RunningSimHostFixture
 {
     private const string Frames = "5";
-    private PrivateFolder _folder = null!;
-
-    [SetUp]
-    public void SetUp() => _folder = new PrivateFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            _folder.AssertClean();
-        }
-        finally
-        {
-            _folder.Dispose();
-        }
-    }
 
     [Test]
     public async Task GrazersModule_HasOneChecksum_InProcessOnOneAndTwoWorkers_WithEitherStorage()
@@ -64,7 +47,7 @@ public sealed class ModuleRunTests
     public async Task BadParameter_IsOneLineAndExitCode2()
     {
         var (exitCode, process) = await SimHostProcess.RunAsync(
-            "--module", TestPaths.GrazersAssembly, "--param", "herd=abc", "--workers", "0", "--run-dir", _folder.RunRoot);
+            "--module", TestPaths.GrazersAssembly, "--param", "herd=abc", "--workers", "0", "--run-dir", Folder.RunRoot);
         using (process)
         {
             Assert.Multiple(() =>
@@ -82,13 +65,13 @@ public sealed class ModuleRunTests
         [
             "--workers", workers.ToString(CultureInfo.InvariantCulture),
             "--frames", Frames,
-            "--run-dir", _folder.RunRoot,
+            "--run-dir", Folder.RunRoot,
             .. extra,
         ]);
         using (process)
         {
             Assert.That(exitCode, Is.Zero, $"--workers {workers} {string.Join(' ', extra)}; stderr:\n{string.Join('\n', process.ErrorLines)}");
-            Assert.That(_folder.Leftovers().Entries, Is.Empty, "files left in the run directory root");
+            Assert.That(Folder.Leftovers().Entries, Is.Empty, "files left in the run directory root");
             return process.Checksum();
         }
     }

@@ -5,27 +5,10 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// <summary>The real simhost executable: the checksum depends on the seed, never on the number of worker processes.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class RunChecksumTests
+public sealed class RunChecksumTests : RunningSimHostFixture
 {
     private const string Entities = "20000";
     private const string Frames = "30";
-    private PrivateFolder _folder = null!;
-
-    [SetUp]
-    public void SetUp() => _folder = new PrivateFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            _folder.AssertClean();
-        }
-        finally
-        {
-            _folder.Dispose();
-        }
-    }
 
     [Test]
     public async Task Checksum_IsTheSameForZeroOneAndThreeWorkers()
@@ -70,13 +53,13 @@ public sealed class RunChecksumTests
             "--entities", Entities,
             "--frames", frames,
             "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--run-dir", _folder.RunRoot,
+            "--run-dir", Folder.RunRoot,
             .. extra,
         ]);
         using (process)
         {
             Assert.That(exitCode, Is.Zero, $"--workers {workers} exit code; stderr:\n{string.Join('\n', process.ErrorLines)}");
-            var leftovers = _folder.Leftovers();
+            var leftovers = Folder.Leftovers();
             Assert.That(leftovers.Entries, Is.Empty, $"files left in the run directory root after --workers {workers}");
             return process.Checksum();
         }

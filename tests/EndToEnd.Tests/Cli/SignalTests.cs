@@ -12,6 +12,7 @@ namespace SimHost.Tests.EndToEnd.Cli;
 public sealed class SignalTests : RunningSimHostFixture
 {
     private const string Workers = "2";
+
     [Test]
     public async Task CtrlC_ToTheWholeProcessGroup_StopsCleanly_WithNoWorkerRestartOrReRun() =>
         await AssertStopsCleanlyAsync("INT", wholeGroup: true, @"stopped by:\s+Ctrl-C \(SIGINT\)");

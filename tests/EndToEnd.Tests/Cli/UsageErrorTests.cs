@@ -9,26 +9,8 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class UsageErrorTests
+public sealed class UsageErrorTests : RunningSimHostFixture
 {
-    private PrivateFolder _folder = null!;
-
-    [SetUp]
-    public void SetUp() => _folder = new PrivateFolder();
-
-    [TearDown]
-    public void TearDown()
-    {
-        try
-        {
-            _folder.AssertClean();
-        }
-        finally
-        {
-            _folder.Dispose();
-        }
-    }
-
     [Test]
     public async Task WorkersThatAreNotANumber_ExitWithUsageError() =>
         await AssertUsageErrorAsync("--workers", ["--workers", "abc"]);
@@ -40,7 +22,7 @@ public sealed class UsageErrorTests
     [Test]
     public async Task JobAssemblyThatIsNotAnAssembly_ExitsWithUsageError()
     {
-        var notAnAssembly = Path.Combine(_folder.Subfolder("jobs"), "jobs.dll");
+        var notAnAssembly = Path.Combine(Folder.Subfolder("jobs"), "jobs.dll");
         await File.WriteAllTextAsync(notAnAssembly, "not a .NET assembly");
 
         await AssertUsageErrorAsync("--job-assembly", ["--job-assembly", notAnAssembly]);
@@ -48,7 +30,7 @@ public sealed class UsageErrorTests
 
     [Test]
     public async Task JobAssemblyThatDoesNotExist_ExitsWithUsageError() =>
-        await AssertUsageErrorAsync("--job-assembly", ["--job-assembly", Path.Combine(_folder.Path, "missing.dll")]);
+        await AssertUsageErrorAsync("--job-assembly", ["--job-assembly", Path.Combine(Folder.Path, "missing.dll")]);
 
     [Test]
     public async Task JobAssemblyTheWorkersCannotLoad_ExitsWithUsageErrorNamingTheJobAndTheReason()
@@ -66,7 +48,7 @@ public sealed class UsageErrorTests
     [Test]
     public async Task JobAssemblyWithItsDependencies_Runs()
     {
-        string[] arguments = ["--workers", "1", "--job-assembly", DependencyJobsFolder.BuiltAssemblyPath, "--entities", "2000", "--frames", "2", "--run-dir", _folder.RunRoot];
+        string[] arguments = ["--workers", "1", "--job-assembly", DependencyJobsFolder.BuiltAssemblyPath, "--entities", "2000", "--frames", "2", "--run-dir", Folder.RunRoot];
 
         var (exitCode, process) = await SimHostProcess.RunAsync(arguments);
         using (process)
@@ -79,7 +61,7 @@ public sealed class UsageErrorTests
     public async Task RunDirectoryUnderARegularFile_ExitsWithUsageError()
     {
         // Tests run as root, which may write into a mode-0500 folder: a path under a regular file fails for everyone.
-        var file = Path.Combine(_folder.Path, "a-file");
+        var file = Path.Combine(Folder.Path, "a-file");
         await File.WriteAllTextAsync(file, "");
 
         await AssertUsageErrorAsync("--run-dir", ["--run-dir", Path.Combine(file, "runs")], runDirectory: null);
@@ -116,7 +98,7 @@ public sealed class UsageErrorTests
     private string[] RunDirectoryArguments(string? runDirectory) => runDirectory switch
     {
         null => [],
-        "" => ["--run-dir", _folder.RunRoot],
+        "" => ["--run-dir", Folder.RunRoot],
         _ => ["--run-dir", runDirectory],
     };
 }
