@@ -4,32 +4,42 @@ using SimHost.Tests.EndToEnd.Support;
 namespace SimHost.Tests.EndToEnd.Cli;
 
 /// <summary>
-/// <c>simhost run --module PATH</c> with the real executable: a module loaded by path gives one checksum in-process,
-/// on one or two workers and with either storage, and the particles module by path matches the default run.
+/// <c>simhost run --module PATH</c> with the real executable: each sample module loaded by path gives one checksum
+/// in-process, on one or two workers and with either storage, and the particles module by path matches the default run.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class ModuleRunTests : RunningSimHostFixture
 {
     private const string Frames = "5";
+    private static readonly int[] s_workerCounts = [0, 1, 2];
+    private static readonly string[] s_storageModes = ["shared", "snapshot"];
 
-    [Test]
-    public async Task GrazersModule_HasOneChecksum_InProcessOnOneAndTwoWorkers_WithEitherStorage()
+    [TestCase("grazers")]
+    [TestCase("particles")]
+    public async Task SampleModule_HasOneChecksum_InProcessOnOneAndTwoWorkers_WithEitherStorage(string sample)
     {
-        string[] grazers = ["--module", TestPaths.GrazersAssembly, "--param", "herd=2000", "--param", "field=64"];
-        var inProcess = await RunAsync(workers: 0, [.. grazers, "--storage", "shared"]);
-        var inProcessSnapshot = await RunAsync(workers: 0, [.. grazers, "--storage", "snapshot"]);
-        var oneWorker = await RunAsync(workers: 1, [.. grazers, "--storage", "shared"]);
-        var twoWorkersShared = await RunAsync(workers: 2, [.. grazers, "--storage", "shared"]);
-        var twoWorkersSnapshot = await RunAsync(workers: 2, [.. grazers, "--storage", "snapshot"]);
+        string[] module = sample == "grazers"
+            ? ["--module", TestPaths.GrazersAssembly, "--param", "herd=2000", "--param", "field=64"]
+            : ["--module", TestPaths.ParticlesAssembly, "--entities", "5000"];
+        var reference = await RunAsync(workers: 0, [.. module, "--storage", "shared"]);
+        Assert.That(reference, Does.Match("^[0-9a-f]{32}$"));
 
-        Assert.Multiple(() =>
+        await Assert.MultipleAsync(async () =>
         {
-            Assert.That(inProcess, Does.Match("^[0-9a-f]{32}$"));
-            Assert.That(inProcessSnapshot, Is.EqualTo(inProcess), "--workers 0 --storage snapshot");
-            Assert.That(oneWorker, Is.EqualTo(inProcess), "--workers 1");
-            Assert.That(twoWorkersShared, Is.EqualTo(inProcess), "--workers 2 --storage shared");
-            Assert.That(twoWorkersSnapshot, Is.EqualTo(inProcess), "--workers 2 --storage snapshot");
+            foreach (var workers in s_workerCounts)
+            {
+                foreach (var storage in s_storageModes)
+                {
+                    if (workers == 0 && storage == "shared")
+                    {
+                        continue;
+                    }
+
+                    var checksum = await RunAsync(workers, [.. module, "--storage", storage]);
+                    Assert.That(checksum, Is.EqualTo(reference), $"{sample}: --workers {workers} --storage {storage}");
+                }
+            }
         });
     }
 
