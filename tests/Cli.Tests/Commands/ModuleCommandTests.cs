@@ -7,22 +7,8 @@ public sealed class ModuleCommandTests
 {
     private static readonly string[] s_grazerParameters = ["herd=50000", "field=64"];
 
-    private static async Task<(int ExitCode, RunSettings? Settings, string Output, string Error)> InvokeAsync(params string[] args)
-    {
-        RunSettings? seen = null;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await SimHostCommandLine.InvokeAsync(
-            args,
-            (settings, _) =>
-            {
-                seen = settings;
-                return Task.FromResult(ExitCodes.Success);
-            },
-            output,
-            error);
-        return (exitCode, seen, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, RunSettings? Settings, string Output, string Error)> InvokeAsync(params string[] args) =>
+        CommandLineRun.InvokeAsync(args);
 
     private static void AssertOneLineUsageError(int exitCode, string error, string expected)
     {

@@ -4,22 +4,8 @@ namespace SimHost.Tests.Host.Cli;
 
 public sealed class RunCommandTests
 {
-    private static async Task<(int ExitCode, RunSettings? Settings, string Output, string Error)> InvokeAsync(params string[] args)
-    {
-        RunSettings? seen = null;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await SimHostCommandLine.InvokeAsync(
-            args,
-            (settings, _) =>
-            {
-                seen = settings;
-                return Task.FromResult(ExitCodes.Success);
-            },
-            output,
-            error);
-        return (exitCode, seen, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, RunSettings? Settings, string Output, string Error)> InvokeAsync(params string[] args) =>
+        CommandLineRun.InvokeAsync(args);
 
     [Test]
     public async Task Run_WithoutFlags_UsesTheDocumentedDefaults()
