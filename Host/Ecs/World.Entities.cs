@@ -79,47 +79,104 @@ public sealed partial class World
         return entity;
     }
 
-    /// <summary>Creates <paramref name="count"/> entities from a blueprint and returns their handles.</summary>
+    /// <summary>
+    /// Makes room for <paramref name="count"/> more entities of the blueprint's component set (its archetype's rows
+    /// and the world's entity slots) in one growth, so creating them one by one or in bulk allocates nothing more.
+    /// Entities created with <c>Create&lt;T1, ...&gt;</c> of the same components land in the same archetype.
+    /// </summary>
     /// <exception cref="InvalidOperationException">A query is iterating, or the blueprint belongs to another world.</exception>
-    public Entity[] CreateMany(int count, Blueprint blueprint)
+    public void EnsureCapacity(Blueprint blueprint, int count)
     {
+        ArgumentNullException.ThrowIfNull(blueprint);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var entities = GC.AllocateUninitializedArray<Entity>(count);
-        CreateMany(entities, blueprint);
-        return entities;
+        EnsureNotIterating("reserve entities");
+        EnsureOwnBlueprint(blueprint);
+        blueprint.Archetype.EnsureCapacity(blueprint.Archetype.Count + count);
+        int fresh = Math.Max(0, count - _freeCount);
+        if (_slotCount + fresh > _records.Length)
+        {
+            // Exactly what was asked for: a reservation is a promise of the final size, not a guess to double.
+            ResizeRecords(_slotCount + fresh);
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="count"/> entities from a blueprint. Returns the new rows as a chunk: their handles
+    /// (<see cref="Chunk.Entities"/>) and component spans (<see cref="Chunk.Span{T}"/>) to write per-entity values in
+    /// the same pass. The rows are already marked changed; the chunk is valid until the next structural change.
+    /// </summary>
+    /// <returns>The new rows, in creation order.</returns>
+    /// <exception cref="InvalidOperationException">A query is iterating, or the blueprint belongs to another world.</exception>
+    public Chunk CreateMany(int count, Blueprint blueprint)
+    {
+        ArgumentNullException.ThrowIfNull(blueprint);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        EnsureNotIterating("create entities");
+        EnsureOwnBlueprint(blueprint);
+        Archetype archetype = blueprint.Archetype;
+        int firstRow = AddRows(archetype, count, blueprint);
+        AssignSlots(archetype, firstRow, count, handles: []);
+        return new Chunk(archetype, firstRow, count);
     }
 
     /// <summary>
     /// Creates one entity per element of <paramref name="entities"/> from a blueprint and writes their handles there.
-    /// Rows are reserved once and each column is filled with one span operation.
+    /// Rows are reserved once and each column is filled with one span operation. Returns the new rows as a chunk, as
+    /// <see cref="CreateMany(int, Blueprint)"/> does.
     /// </summary>
+    /// <returns>The new rows, in the order of <paramref name="entities"/>.</returns>
     /// <exception cref="InvalidOperationException">A query is iterating, or the blueprint belongs to another world.</exception>
-    public void CreateMany(Span<Entity> entities, Blueprint blueprint)
+    public Chunk CreateMany(Span<Entity> entities, Blueprint blueprint)
     {
+        ArgumentNullException.ThrowIfNull(blueprint);
         EnsureNotIterating("create entities");
+        EnsureOwnBlueprint(blueprint);
+        Archetype archetype = blueprint.Archetype;
+        int count = entities.Length;
+        int firstRow = AddRows(archetype, count, blueprint);
+        AssignSlots(archetype, firstRow, count, entities);
+        return new Chunk(archetype, firstRow, count);
+    }
+
+    private void EnsureOwnBlueprint(Blueprint blueprint)
+    {
         if (blueprint.World != this)
         {
-            throw new InvalidOperationException("The blueprint was built for another world.");
+            throw new InvalidOperationException("The blueprint was built for another world; create it with this world's Blueprint().");
+        }
+    }
+
+    // Reserves the rows in one growth and fills each column with the blueprint's value, stamped at the current tick.
+    private int AddRows(Archetype archetype, int count, Blueprint blueprint)
+    {
+        if (count == 0)
+        {
+            return archetype.Count;
         }
 
-        int count = entities.Length;
+        int firstRow = archetype.AddRows(count);
+        Column[] columns = archetype.Columns;
+        uint tick = ChangeTick;
+        for (int i = 0; i < columns.Length; i++)
+        {
+            columns[i].Fill(firstRow, count, blueprint.DefaultBytes(i));
+            columns[i].MarkChanged(firstRow, count, tick);
+        }
+
+        return firstRow;
+    }
+
+    // Gives rows [firstRow, +count) entity slots (free ones first, then fresh indices in one block), writing each handle
+    // to the entity column and, when given, the caller's span in the same pass.
+    private void AssignSlots(Archetype archetype, int firstRow, int count, Span<Entity> handles)
+    {
         if (count == 0)
         {
             return;
         }
 
-        Archetype archetype = blueprint.Archetype;
-        int firstRow = archetype.AddRows(count);
-        Column[] columns = archetype.Columns;
-        for (int i = 0; i < columns.Length; i++)
-        {
-            columns[i].Fill(firstRow, count, blueprint.DefaultBytes(i));
-            columns[i].MarkChanged(firstRow, count, ChangeTick);
-        }
-
-        // Reuse free slots first, then take fresh indices in one block. Each handle goes to the caller's span and the
-        // entity column in the same pass (one pass over the rows instead of a second copy).
         Span<Entity> rowEntities = archetype.EntityArray.AsSpan(firstRow, count);
+        bool hasHandles = !handles.IsEmpty;
         int reused = Math.Min(_freeCount, count);
         for (int i = 0; i < reused; i++)
         {
@@ -128,8 +185,11 @@ public sealed partial class World
             record.ArchetypeId = archetype.Id;
             record.Row = firstRow + i;
             var entity = new Entity(index, record.Generation);
-            entities[i] = entity;
             rowEntities[i] = entity;
+            if (hasHandles)
+            {
+                handles[i] = entity;
+            }
         }
 
         int fresh = count - reused;
@@ -137,21 +197,22 @@ public sealed partial class World
         Span<EntityRecord> records = _records.AsSpan(_slotCount, fresh);
         int firstIndex = _slotCount;
         int rowBase = firstRow + reused;
-        Span<Entity> freshEntities = entities.Slice(reused, fresh);
         Span<Entity> freshRowEntities = rowEntities.Slice(reused, fresh);
         int archetypeId = archetype.Id;
         for (int i = 0; i < records.Length; i++)
         {
             records[i] = new EntityRecord { ArchetypeId = archetypeId, Row = rowBase + i, Generation = 1 };
-            var entity = new Entity(firstIndex + i, 1);
-            freshEntities[i] = entity;
-            freshRowEntities[i] = entity;
+            freshRowEntities[i] = new Entity(firstIndex + i, 1);
+        }
+
+        if (hasHandles)
+        {
+            freshRowEntities.CopyTo(handles[reused..]);
         }
 
         _slotCount += fresh;
         EntityCount += count;
     }
-
     /// <summary>
     /// Destroys a live entity. Its slot is reused with a higher generation, so the old handle is never alive again;
     /// a slot whose generation would wrap is retired instead.
@@ -211,11 +272,16 @@ public sealed partial class World
     {
         if (required > _records.Length)
         {
-            // Slots at or past _slotCount are written in full before they are read, so skip zeroing.
-            EntityRecord[] records = GC.AllocateUninitializedArray<EntityRecord>(Math.Max(required, _records.Length * 2));
-            _records.AsSpan(0, _slotCount).CopyTo(records);
-            _records = records;
+            ResizeRecords(Math.Max(required, _records.Length * 2));
         }
+    }
+
+    private void ResizeRecords(int capacity)
+    {
+        // Slots at or past _slotCount are written in full before they are read, so skip zeroing.
+        EntityRecord[] records = GC.AllocateUninitializedArray<EntityRecord>(capacity);
+        _records.AsSpan(0, _slotCount).CopyTo(records);
+        _records = records;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,6 +21,7 @@ public sealed partial class World
     private int _slotCount;
     private byte[]?[] _defaultValues = new byte[]?[16];
     private uint _changeTick = 1;
+    private QueryThreads? _threads;
 
     /// <summary>Creates an empty world whose change tick starts at one.</summary>
     public World()
@@ -75,6 +76,20 @@ public sealed partial class World
         foreach (var archetype in _archetypes)
         {
             allocator.Adopt(archetype);
+        }
+    }
+
+    /// <summary>
+    /// The threads <see cref="Query.ParallelForEachChunk{TCallback}"/> splits this world's rows over:
+    /// <see cref="QueryThreads.Shared"/> (one per processor) unless set. The world does not dispose them.
+    /// </summary>
+    public QueryThreads Threads
+    {
+        get => _threads ?? QueryThreads.Shared;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _threads = value;
         }
     }
 

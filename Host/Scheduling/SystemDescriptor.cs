@@ -18,7 +18,8 @@ internal sealed class SystemDescriptor
         FrozenSet<string> resourceReads,
         FrozenSet<string> resourceWrites,
         ExecutionKind executionKind,
-        Func<SystemRunContext, CancellationToken, ValueTask> work)
+        Func<SystemRunContext, CancellationToken, ValueTask> work,
+        bool usesAllThreads = false)
     {
         Name = name;
         Stage = stage;
@@ -30,6 +31,7 @@ internal sealed class SystemDescriptor
         ResourceWrites = resourceWrites;
         ExecutionKind = executionKind;
         Work = work;
+        UsesAllThreads = usesAllThreads;
     }
 
     /// <summary>The system's name, unique within a schedule.</summary>
@@ -59,6 +61,12 @@ internal sealed class SystemDescriptor
     /// <summary>Whether the work runs in-process or dispatches to workers.</summary>
     public ExecutionKind ExecutionKind { get; }
 
+    /// <summary>
+    /// Whether the in-process work splits itself over every host thread (a parallel query): no other in-process system
+    /// may run beside it, so it conflicts with each of them.
+    /// </summary>
+    public bool UsesAllThreads { get; }
+
     /// <summary>The work the scheduler runs once per frame of the system's stage.</summary>
     public Func<SystemRunContext, CancellationToken, ValueTask> Work { get; }
 
@@ -67,12 +75,16 @@ internal sealed class SystemDescriptor
 
     /// <summary>
     /// True when the two systems may not run at the same time: one writes a component or resource the other reads
-    /// or writes. Reading the same thing is free. A system never conflicts with itself by this rule alone.
+    /// or writes, or one uses all threads and the other runs in-process too. Reading the same thing is free. A system
+    /// never conflicts with itself by this rule alone.
     /// </summary>
     public bool ConflictsWith(SystemDescriptor other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return WritesAnyOf(ComponentWrites, other.ComponentReads, other.ComponentWrites)
+        var sharesThreads = ExecutionKind == ExecutionKind.InProcess && other.ExecutionKind == ExecutionKind.InProcess
+            && (UsesAllThreads || other.UsesAllThreads);
+        return sharesThreads
+            || WritesAnyOf(ComponentWrites, other.ComponentReads, other.ComponentWrites)
             || WritesAnyOf(other.ComponentWrites, ComponentReads, ComponentWrites)
             || WritesAnyOf(ResourceWrites, other.ResourceReads, other.ResourceWrites)
             || WritesAnyOf(other.ResourceWrites, ResourceReads, ResourceWrites);

@@ -15,6 +15,7 @@ internal sealed class SystemDescriptorBuilder
     private string _stage = StageNames.Update;
     private ExecutionKind _executionKind = ExecutionKind.InProcess;
     private Func<SystemRunContext, CancellationToken, ValueTask>? _work;
+    private bool _usesAllThreads;
 
     /// <summary>Starts describing a system named <paramref name="name"/>.</summary>
     public SystemDescriptorBuilder(string name)
@@ -100,6 +101,13 @@ internal sealed class SystemDescriptorBuilder
         return this;
     }
 
+    /// <summary>Marks in-process work that splits itself over every host thread: it runs beside no other in-process system.</summary>
+    public SystemDescriptorBuilder UsesAllThreads()
+    {
+        _usesAllThreads = true;
+        return this;
+    }
+
     /// <summary>Sets the asynchronous work run once per frame.</summary>
     public SystemDescriptorBuilder Runs(Func<SystemRunContext, CancellationToken, ValueTask> work)
     {
@@ -138,6 +146,7 @@ internal sealed class SystemDescriptorBuilder
             _resourceReads.ToFrozenSet(StringComparer.Ordinal),
             _resourceWrites.ToFrozenSet(StringComparer.Ordinal),
             _executionKind,
-            _work);
+            _work,
+            _usesAllThreads);
     }
 }

@@ -24,6 +24,21 @@ public sealed class SimulationBuilder
     private int _maxExecutorRetries = 1;
     private bool _hasInProcessFallback = true;
     private StorageMode _storage = StorageMode.Shared;
+    private int? _threadCount;
+
+    /// <summary>
+    /// How many threads the host's own work may use (default: one per processor): the ranges of offloaded jobs run
+    /// in-process (<c>--workers 0</c> and fallbacks) at most this many at once, and the world's parallel queries are
+    /// split over this many threads (<see cref="World.Threads"/>, owned and stopped by the simulation). 1 runs every
+    /// in-process range on the frame's thread, one after another.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public SimulationBuilder WithThreads(int threadCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
+        _threadCount = threadCount;
+        return this;
+    }
 
     /// <summary>Whether <see cref="WithJobs"/> has been called.</summary>
     internal bool HasJobs => _catalog is not null;
@@ -180,12 +195,20 @@ public sealed class SimulationBuilder
         var ownedRunDirectory = _runDirectory is null && HasOffloaded() ? RunDirectory.Create() : null;
         var runDirectory = _runDirectory ?? ownedRunDirectory;
         // A pool of no workers (WorkerCount = 0) means in-process, as --workers 0 does: run there without a detour.
-        var executor = _executor is null or WorkerPool { SlotCount: 0 } ? new InProcessRangeExecutor(catalog) : _executor;
-        var fallback = new InProcessRangeExecutor(catalog);
+        var threadCount = _threadCount ?? Environment.ProcessorCount;
+        var executor = _executor is null or WorkerPool { SlotCount: 0 } ? new InProcessRangeExecutor(catalog, threadCount) : _executor;
+        var fallback = new InProcessRangeExecutor(catalog, threadCount);
         var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);
         var segments = new List<IDisposable>();
         try
         {
+            if (_threadCount is { } ownThreads)
+            {
+                var threads = new QueryThreads(ownThreads);
+                segments.Add(threads);
+                world.Threads = threads;
+            }
+
             SharedColumnStore? store = null;
             var sharedComponents = SharedComponents(queries);
             if (sharedComponents.Count > 0)
@@ -318,6 +341,11 @@ public sealed class SimulationBuilder
             }
         }
 
+        if (system.UsesAllThreadsDeclared)
+        {
+            descriptor.UsesAllThreads();
+        }
+
         var name = system.Name;
         return descriptor
             .WithExecutionKind(system.JobName is null ? ExecutionKind.InProcess : ExecutionKind.Offloaded)
@@ -336,6 +364,11 @@ public sealed class SimulationBuilder
         {
             problems.Add($"System '{system.Name}' both runs in-process and offloads job '{system.JobName}'; choose one.");
             return;
+        }
+
+        if (system.JobName is not null && system.UsesAllThreadsDeclared)
+        {
+            problems.Add($"System '{system.Name}' offloads job '{system.JobName}' but declares UsesAllThreads(), which is for in-process work; drop UsesAllThreads() (an offloaded job's ranges are split over the workers or host threads already).");
         }
 
         if (system.JobName is not { } jobName)

@@ -43,6 +43,8 @@ public sealed class SystemBuilder
 
     internal int JobTicks { get; private set; } = 1;
 
+    internal bool UsesAllThreadsDeclared { get; private set; }
+
     /// <summary>Places the system in <paramref name="stage"/> (default <see cref="StageNames.Update"/>).</summary>
     /// <returns>This builder.</returns>
     public SystemBuilder InStage(string stage)
@@ -106,6 +108,18 @@ public sealed class SystemBuilder
     {
         ArgumentNullException.ThrowIfNull(work);
         Work = work;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares that the in-process work splits its query over the world's threads
+    /// (<see cref="Ecs.Query.ParallelForEachChunk{TCallback}"/>): the scheduler then runs no other in-process system
+    /// beside it, so the threads are its own.
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public SystemBuilder UsesAllThreads()
+    {
+        UsesAllThreadsDeclared = true;
         return this;
     }
 

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace SimHost.Host.Ecs;
 
 /// <summary>
-/// A contiguous run of rows of one archetype matched by a query: the whole table, or with a change filter the runs
-/// of rows that changed. Spans over it are free; writes through them are not marked changed unless you call
+/// A contiguous run of rows of one archetype: as a query yields them (the whole table, a change filter's run of
+/// changed rows, or a parallel query's share of a table), or the rows <see cref="World.CreateMany(int, Blueprint)"/>
+/// just created. Spans over it are free; writes through them are not marked changed unless you call
 /// <see cref="MarkChanged{T}"/>.
 /// </summary>
 public readonly struct Chunk

@@ -18,7 +18,8 @@ public sealed partial class Query
         foreach (Chunk chunk in Chunks())
         {
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
-            for (int i = 0; i < chunk.Length; i++)
+            // nint: the address arithmetic needs no sign extension per row.
+            for (nint i = 0; i < chunk.Length; i++)
             {
                 action(ref Unsafe.Add(ref c1, i));
             }
@@ -37,7 +38,8 @@ public sealed partial class Query
         {
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
-            for (int i = 0; i < chunk.Length; i++)
+            // nint: the address arithmetic needs no sign extension per row.
+            for (nint i = 0; i < chunk.Length; i++)
             {
                 action(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
@@ -59,7 +61,8 @@ public sealed partial class Query
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
-            for (int i = 0; i < chunk.Length; i++)
+            // nint: the address arithmetic needs no sign extension per row.
+            for (nint i = 0; i < chunk.Length; i++)
             {
                 action(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
             }
@@ -75,10 +78,11 @@ public sealed partial class Query
         foreach (Chunk chunk in Chunks())
         {
             ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref Entity e0 = ref MemoryMarshal.GetReference(entities);
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
-            for (int i = 0; i < entities.Length; i++)
+            for (nint i = 0; i < entities.Length; i++)
             {
-                action(entities[i], ref Unsafe.Add(ref c1, i));
+                action(Unsafe.Add(ref e0, i), ref Unsafe.Add(ref c1, i));
             }
         }
     }
@@ -94,11 +98,12 @@ public sealed partial class Query
         foreach (Chunk chunk in Chunks())
         {
             ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref Entity e0 = ref MemoryMarshal.GetReference(entities);
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
-            for (int i = 0; i < entities.Length; i++)
+            for (nint i = 0; i < entities.Length; i++)
             {
-                action(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                action(Unsafe.Add(ref e0, i), ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
         }
     }
@@ -115,10 +120,13 @@ public sealed partial class Query
             // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
             // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
             TCallback local = callback;
-            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
-            for (int i = 0; i < chunk.Length; i++)
+            Span<T1> span1 = chunk.Span<T1>();
+            ref T1 c1 = ref MemoryMarshal.GetReference(span1);
+            ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
+            while (Unsafe.IsAddressLessThan(ref c1, ref end))
             {
-                local.Execute(ref Unsafe.Add(ref c1, i));
+                local.Execute(ref c1);
+                c1 = ref Unsafe.Add(ref c1, 1);
             }
 
             callback = local;
@@ -139,11 +147,15 @@ public sealed partial class Query
             // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
             // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
             TCallback local = callback;
-            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            Span<T1> span1 = chunk.Span<T1>();
+            ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
-            for (int i = 0; i < chunk.Length; i++)
+            ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
+            while (Unsafe.IsAddressLessThan(ref c1, ref end))
             {
-                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                local.Execute(ref c1, ref c2);
+                c1 = ref Unsafe.Add(ref c1, 1);
+                c2 = ref Unsafe.Add(ref c2, 1);
             }
 
             callback = local;
@@ -166,12 +178,17 @@ public sealed partial class Query
             // A per-chunk local copy keeps the callback's fields in registers: through the ref, every component
             // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
             TCallback local = callback;
-            ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
+            Span<T1> span1 = chunk.Span<T1>();
+            ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
-            for (int i = 0; i < chunk.Length; i++)
+            ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
+            while (Unsafe.IsAddressLessThan(ref c1, ref end))
             {
-                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
+                local.Execute(ref c1, ref c2, ref c3);
+                c1 = ref Unsafe.Add(ref c1, 1);
+                c2 = ref Unsafe.Add(ref c2, 1);
+                c3 = ref Unsafe.Add(ref c3, 1);
             }
 
             callback = local;
@@ -191,10 +208,11 @@ public sealed partial class Query
             // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
             TCallback local = callback;
             ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref Entity e0 = ref MemoryMarshal.GetReference(entities);
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
-            for (int i = 0; i < entities.Length; i++)
+            for (nint i = 0; i < entities.Length; i++)
             {
-                local.Execute(entities[i], ref Unsafe.Add(ref c1, i));
+                local.Execute(Unsafe.Add(ref e0, i), ref Unsafe.Add(ref c1, i));
             }
 
             callback = local;
@@ -216,11 +234,12 @@ public sealed partial class Query
             // store could alias them, and a local that outlives the foreach's try block is kept on the stack.
             TCallback local = callback;
             ReadOnlySpan<Entity> entities = chunk.Entities;
+            ref Entity e0 = ref MemoryMarshal.GetReference(entities);
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
-            for (int i = 0; i < entities.Length; i++)
+            for (nint i = 0; i < entities.Length; i++)
             {
-                local.Execute(entities[i], ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                local.Execute(Unsafe.Add(ref e0, i), ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
 
             callback = local;

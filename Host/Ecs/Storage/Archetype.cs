@@ -166,6 +166,15 @@ public sealed class Archetype
         return first;
     }
 
+    /// <summary>Grows the columns to exactly <paramref name="capacity"/> rows if they hold fewer (a reservation).</summary>
+    internal void EnsureCapacity(int capacity)
+    {
+        if (capacity > _entities.Length)
+        {
+            Resize(Math.Max(MinCapacity, capacity));
+        }
+    }
+
     /// <summary>
     /// Removes a row by moving the last row into it (value and changed tick: a move is not a change) and returns the
     /// entity that now occupies <paramref name="row"/>, or <see cref="Entity.Null"/> if the removed row was last.
@@ -214,7 +223,11 @@ public sealed class Archetype
 
     private void Grow(int required)
     {
-        int capacity = Math.Max(MinCapacity, Math.Max(required, _entities.Length * 2));
+        Resize(Math.Max(MinCapacity, Math.Max(required, _entities.Length * 2)));
+    }
+
+    private void Resize(int capacity)
+    {
         Entity[] entities = GC.AllocateUninitializedArray<Entity>(capacity);
         _entities.AsSpan(0, Count).CopyTo(entities);
         _entities = entities;

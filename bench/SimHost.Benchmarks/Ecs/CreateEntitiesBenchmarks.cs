@@ -40,9 +40,9 @@ public class CreateEntitiesBenchmarks
     }
 
     /// <summary>All entities in one call from a blueprint: one row reservation, one span fill per column.</summary>
-    /// <returns>The created entities.</returns>
+    /// <returns>The created rows.</returns>
     [Benchmark(OperationsPerInvoke = EntityCount)]
-    public Entity[] CreateMany() =>
+    public Chunk CreateMany() =>
         _world.CreateMany(Count, _world.Blueprint().With(s_position).With(s_velocity));
 
     /// <summary>One <c>Create&lt;T1, T2&gt;</c> call per entity.</summary>

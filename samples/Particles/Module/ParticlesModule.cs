@@ -86,7 +86,8 @@ public sealed class ParticlesModule : SimulationModule
         world.Register<Position>();
         world.Register<Velocity>();
         var blueprint = world.Blueprint().With<Position>().With<Velocity>();
-        var created = world.CreateMany(entities, blueprint);
+        var created = new Entity[entities];
+        world.CreateMany(created, blueprint);
 
         // Particle i gets the i-th values of the seed's sequence, whatever rows CreateMany gave it.
         var positions = new Position[entities];

@@ -11,7 +11,7 @@ public class BlueprintTests
         world.Register(new Health(7));
         Blueprint blueprint = world.Blueprint().With(new Position(1, 2)).With<Health>();
 
-        Entity[] entities = world.CreateMany(1000, blueprint);
+        Entity[] entities = world.CreateMany(1000, blueprint).Entities.ToArray();
 
         Assert.That(world.EntityCount, Is.EqualTo(1000));
         Assert.That(entities.Distinct().Count(), Is.EqualTo(1000));
@@ -26,7 +26,7 @@ public class BlueprintTests
     public void CreateMany_ReusesFreedSlotsFirst()
     {
         var world = new World();
-        Entity[] first = world.CreateMany(10, world.Blueprint().With(new Health(1)));
+        Entity[] first = world.CreateMany(10, world.Blueprint().With(new Health(1))).Entities.ToArray();
         world.Destroy(first[3]);
         world.Destroy(first[7]);
 
@@ -45,7 +45,7 @@ public class BlueprintTests
         var world = new World();
         Entity single = world.Create(new Health(1), new Mass(1));
 
-        Entity[] many = world.CreateMany(3, world.Blueprint().With(new Mass(2)).With(new Health(2)));
+        Entity[] many = world.CreateMany(3, world.Blueprint().With(new Mass(2)).With(new Health(2))).Entities.ToArray();
 
         Assert.That(world.Query().All<Health, Mass>().Archetypes.Length, Is.EqualTo(1));
         Assert.That(world.Get<Health>(single).Value, Is.EqualTo(1));

@@ -39,7 +39,7 @@ public class ChangeTrackingTests
     public void Changed_IsCorrectAcrossFrames()
     {
         var world = new World();
-        Entity[] entities = world.CreateMany(10, world.Blueprint().With(new Health(0)));
+        Entity[] entities = world.CreateMany(10, world.Blueprint().With(new Health(0))).Entities.ToArray();
         Query query = world.Query().Changed<Health>();
         Changed(query);
 
@@ -128,7 +128,7 @@ public class ChangeTrackingTests
     public void ChangedFilter_YieldsOnlyRunsOfChangedRows()
     {
         var world = new World();
-        Entity[] entities = world.CreateMany(6, world.Blueprint().With(new Health(0)));
+        Entity[] entities = world.CreateMany(6, world.Blueprint().With(new Health(0))).Entities.ToArray();
         Query query = world.Query().Changed<Health>();
         Changed(query);
         world.Set(entities[1], new Health(1));

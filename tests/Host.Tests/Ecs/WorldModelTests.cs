@@ -119,7 +119,7 @@ public class WorldModelTests
                 blueprint.With(new Position(b, -b));
             }
 
-            foreach (Entity entity in _world.CreateMany(a % 5, blueprint))
+            foreach (Entity entity in _world.CreateMany(a % 5, blueprint).Entities.ToArray())
             {
                 var components = new Dictionary<Type, object> { [typeof(Health)] = new Health(b) };
                 if (a % 2 == 0)
