@@ -3,7 +3,8 @@ namespace SimHost.Layout.Jobs;
 /// <summary>
 /// A unit of work that runs over a range of snapshot rows, the same code in-process and in a worker process.
 /// Implementations are public, non-abstract classes with a public parameterless constructor; one instance may
-/// run many ranges, one at a time per process, so keep per-range state in locals.
+/// run many ranges, one at a time (a host running ranges in-process on several threads gives each range running at
+/// once an instance of its own), so keep per-range state in locals and share nothing through statics.
 /// </summary>
 public interface IJob
 {

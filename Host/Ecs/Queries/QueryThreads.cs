@@ -63,7 +63,11 @@ public sealed class QueryThreads : IDisposable
         }
 
         _isDisposed = true;
-        _start.Release(_helpers.Length);
+        if (_helpers.Length > 0)
+        {
+            _start.Release(_helpers.Length);
+        }
+
         foreach (Thread helper in _helpers)
         {
             helper.Join();

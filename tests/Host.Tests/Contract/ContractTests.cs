@@ -16,12 +16,16 @@ namespace SimHost.Tests.Host.Contract;
 /// </summary>
 [TestFixture(ContractExecutor.InProcess, StorageMode.Snapshot, 1)]
 [TestFixture(ContractExecutor.InProcess, StorageMode.Shared, 1)]
+[TestFixture(ContractExecutor.InProcessTwoThreads, StorageMode.Snapshot, 1)]
+[TestFixture(ContractExecutor.InProcessTwoThreads, StorageMode.Shared, 1)]
 [TestFixture(ContractExecutor.OneWorker, StorageMode.Snapshot, 1)]
 [TestFixture(ContractExecutor.OneWorker, StorageMode.Shared, 1)]
 [TestFixture(ContractExecutor.TwoWorkers, StorageMode.Snapshot, 1)]
 [TestFixture(ContractExecutor.TwoWorkers, StorageMode.Shared, 1)]
 [TestFixture(ContractExecutor.InProcess, StorageMode.Snapshot, 3)]
 [TestFixture(ContractExecutor.InProcess, StorageMode.Shared, 3)]
+[TestFixture(ContractExecutor.InProcessTwoThreads, StorageMode.Snapshot, 3)]
+[TestFixture(ContractExecutor.InProcessTwoThreads, StorageMode.Shared, 3)]
 [TestFixture(ContractExecutor.OneWorker, StorageMode.Snapshot, 3)]
 [TestFixture(ContractExecutor.OneWorker, StorageMode.Shared, 3)]
 [TestFixture(ContractExecutor.TwoWorkers, StorageMode.Snapshot, 3)]
@@ -195,12 +199,19 @@ public sealed class ContractTests(ContractExecutor executor, StorageMode storage
         var reference = await ReferenceAsync(contractCase, churn);
         IRangeExecutor? rangeExecutor = executor switch
         {
-            ContractExecutor.InProcess => null,
+            ContractExecutor.InProcess or ContractExecutor.InProcessTwoThreads => null,
             ContractExecutor.OneWorker => await _environment!.StartPoolAsync(1),
             _ => await _environment!.StartPoolAsync(2),
         };
 
-        var run = await ContractWorld.RunAsync(contractCase, storage, ticks, rangeExecutor, Catalog, _environment!.Logger, churn);
+        // One host thread for the serial in-process run, two for the parallel one; workers keep the default.
+        int? threads = executor switch
+        {
+            ContractExecutor.InProcess => 1,
+            ContractExecutor.InProcessTwoThreads => 2,
+            _ => null,
+        };
+        var run = await ContractWorld.RunAsync(contractCase, storage, ticks, rangeExecutor, Catalog, _environment!.Logger, churn, threads);
         Assert.That(run.Dump(), Is.EqualTo(reference), $"{executor}, {storage} storage, {ticks} ticks differs from the in-process snapshot run");
         return run;
     }
@@ -210,7 +221,7 @@ public sealed class ContractTests(ContractExecutor executor, StorageMode storage
     {
         if (!s_references.TryGetValue((contractCase, ticks, churn), out var dump))
         {
-            var reference = await ContractWorld.RunAsync(contractCase, StorageMode.Snapshot, ticks, executor: null, Catalog, s_silent, churn);
+            var reference = await ContractWorld.RunAsync(contractCase, StorageMode.Snapshot, ticks, executor: null, Catalog, s_silent, churn, threads: 1);
             dump = reference.Dump();
             s_references[(contractCase, ticks, churn)] = dump;
         }

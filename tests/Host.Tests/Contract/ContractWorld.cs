@@ -48,9 +48,12 @@ internal sealed class ContractWorld
 
     public static JobCatalog LoadCatalog() => JobCatalog.Load([], [Workers.WorkerTestEnvironment.TestJobsAssemblyPath]);
 
-    /// <summary>Runs the scenario for <see cref="Frames"/> frames on <paramref name="executor"/> (null: in-process).</summary>
+    /// <summary>
+    /// Runs the scenario for <see cref="Frames"/> frames on <paramref name="executor"/> (null: in-process, on
+    /// <paramref name="threads"/> host threads; null: the default, one per processor).
+    /// </summary>
     public static async Task<ContractWorld> RunAsync(
-        ContractCase contractCase, StorageMode storage, int ticks, IRangeExecutor? executor, JobCatalog catalog, ILogger logger, bool churn = true)
+        ContractCase contractCase, StorageMode storage, int ticks, IRangeExecutor? executor, JobCatalog catalog, ILogger logger, bool churn = true, int? threads = null)
     {
         var world = new ContractWorld(new Entity[InitialEntities]);
         world.Seed();
@@ -62,6 +65,11 @@ internal sealed class ContractWorld
             if (executor is not null)
             {
                 builder.WithExecutor(executor);
+            }
+
+            if (threads is { } threadCount)
+            {
+                builder.WithThreads(threadCount);
             }
 
             if (churn)
