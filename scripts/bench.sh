@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and prints one line per figure as "name: ratio", the ratio being to the baseline of the
 # same class and parameters, followed by nanoseconds per entity, or microseconds per operation for classes without an
-# entity count (the round trip).
+# entity count (the round trip), then, where the class allocates, the bytes allocated per operation (per entity for
+# the creation classes, whose operation is one entity) and the gen-2 collections per 1000 operations.
 #
 #   scripts/bench.sh                    # quick: the performance targets only, in under a minute once built
 #   scripts/bench.sh '*Integrate*'      # the short in-process job over every parameter of the matching classes
@@ -20,7 +21,8 @@ if [[ "${BENCH_FULL:-0}" == "1" ]]; then
   fi
 elif [[ ${#filters[@]} -eq 0 ]]; then
   job=(--quick)
-  filters=('*OffloadedFrameBenchmarks*' '*MailboxRoundTripBenchmarks*' '*GridForcesBenchmarks*' '*SnapshotCommitBenchmarks*')
+  filters=('*OffloadedFrameBenchmarks*' '*MailboxRoundTripBenchmarks*' '*GridForcesBenchmarks*' '*SnapshotCommitBenchmarks*'
+    '*ParallelQueryBenchmarks*' '*IntegrateBenchmarks*' '*ReservedCreateBenchmarks*' '*InProcessFrameBenchmarks*')
 else
   job=(--short)
 fi
@@ -62,6 +64,8 @@ for report in "${reports[@]}"; do
         else if (h == "Ratio") ratio = i
         else if (h == "ns/entity") perEntity = i
         else if (h == "Mean [ns]") mean = i
+        else if (h == "Allocated [B]") allocated = i
+        else if (h == "Gen2") gen2 = i
       }
       next
     }
@@ -77,6 +81,12 @@ for report in "${reports[@]}"; do
         # The mean is printed with thousands separators; without them it is a number again.
         m = unquote($mean); gsub(/,/, "", m)
         line = line "  (" sprintf("%.1f", m / 1000) " us/op)"
+      }
+      if (allocated && unquote($allocated) != "-" && unquote($allocated) != "") {
+        a = unquote($allocated); gsub(/,/, "", a)
+        line = line "  [allocated " a " B/op"
+        if (gen2 && unquote($gen2) != "-" && unquote($gen2) != "") line = line ", gen2 " unquote($gen2) "/1k ops"
+        line = line "]"
       }
       print line
     }

@@ -34,7 +34,7 @@ public static class SuiteConfig
         // Plain numbers (no unit suffix, invariant culture) keep the CSV trivially parseable with awk.
         SummaryStyle style = SummaryStyle.Default
             .WithTimeUnit(TimeUnit.Nanosecond)
-            .WithSizeUnit(SizeUnit.KB)
+            .WithSizeUnit(SizeUnit.B)
             .WithCultureInfo(System.Globalization.CultureInfo.InvariantCulture);
         style = new SummaryStyle(
             style.CultureInfo,
