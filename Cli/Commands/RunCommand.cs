@@ -15,6 +15,7 @@ internal sealed class RunCommand
     private static readonly RunSettings s_defaults = new();
 
     private readonly Option<int> _workers = WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
+    private readonly Option<int> _threads = WholeNumber("--threads", "Host threads for in-process work: job ranges run in-process (--workers 0, fallbacks) and parallel queries [default: one per processor]", s_defaults.Threads, min: 1, max: 1024);
     private readonly Option<string?> _module = ModuleOption();
     private readonly Option<string[]> _parameters = ParameterOption();
     private readonly Option<int?> _entities = Entities();
@@ -39,7 +40,7 @@ internal sealed class RunCommand
     {
         Command = new Command("run", "Run a module (--module PATH, else the built-in particles in a box) and print a summary with its checksum.")
         {
-            _module, _parameters, _workers, _entities, _frames, _dt, _ticksPerFrame, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
+            _module, _parameters, _workers, _threads, _entities, _frames, _dt, _ticksPerFrame, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
             _logLevel, _logFile, _runDir, _onWorkerFailure, _maxRestarts, _restartWindow, _storage,
         };
         Command.SetAction(async (parseResult, cancellationToken) =>
@@ -65,6 +66,7 @@ internal sealed class RunCommand
         ModulePath = parseResult.GetValue(_module),
         Parameters = parseResult.GetValue(_parameters) ?? [],
         Workers = parseResult.GetValue(_workers),
+        Threads = parseResult.GetValue(_threads),
         Entities = parseResult.GetValue(_entities),
         Frames = parseResult.GetValue(_frames),
         DtSeconds = parseResult.GetValue(_dt),

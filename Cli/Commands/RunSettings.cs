@@ -9,6 +9,9 @@ internal sealed record RunSettings
     /// <summary>Worker processes to start; 0 runs every job in-process through the same snapshot and commit path.</summary>
     public int Workers { get; init; } = 2;
 
+    /// <summary>Host threads for in-process work: in-process job ranges (--workers 0, fallbacks) and parallel queries.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>The module dll to run (<c>--module</c>), or null for the built-in particles module.</summary>
     public string? ModulePath { get; init; }
 

@@ -142,7 +142,8 @@ internal static class ScenarioRun
             .WithRunDirectory(runDirectory)
             .WithSegmentLimits(new SegmentLimits(settings.SegmentSizeBytes, settings.MaxSharedMemoryBytes))
             .WithLogger(HostLogging.ForLibrary(logger))
-            .WithStorage(settings.Storage);
+            .WithStorage(settings.Storage)
+            .WithThreads(settings.Threads);
         if (pool is not null)
         {
             builder = builder.WithExecutor(pool);

@@ -21,7 +21,7 @@ public sealed class RunCommandTests
     {
         var assembly = typeof(RunCommandTests).Assembly.Location;
         var (exitCode, settings, _, error) = await InvokeAsync(
-            "run", "--workers", "3", "--entities", "5000", "--frames", "0", "--dt", "0.01", "--ticks-per-frame", "4", "--seed", "42",
+            "run", "--workers", "3", "--threads", "2", "--entities", "5000", "--frames", "0", "--dt", "0.01", "--ticks-per-frame", "4", "--seed", "42",
             "--segment-size", "16MiB", "--max-shared-memory", "1GiB", "--job-timeout", "250ms",
             "--job-assembly", assembly, "--job-assembly", assembly, "--log-level", "debug", "--log-file", "run.log",
             "--run-dir", "/tmp/x", "--on-worker-failure", "fallback", "--max-restarts", "7", "--restart-window", "1m", "--storage", "shared");
@@ -32,6 +32,7 @@ public sealed class RunCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(settings!.Workers, Is.EqualTo(3));
+            Assert.That(settings.Threads, Is.EqualTo(2));
             Assert.That(settings.Entities, Is.EqualTo(5000));
             Assert.That(settings.Frames, Is.Zero);
             Assert.That(settings.DtSeconds, Is.EqualTo(0.01));
@@ -57,6 +58,7 @@ public sealed class RunCommandTests
     [TestCase("--entities", "0")]
     [TestCase("--entities", "many")]
     [TestCase("--frames", "-3")]
+    [TestCase("--threads", "0")]
     [TestCase("--ticks-per-frame", "0")]
     [TestCase("--ticks-per-frame", "1025")]
     [TestCase("--ticks-per-frame", "two")]
@@ -151,7 +153,7 @@ public sealed class RunCommandTests
         var (exitCode, _, output, _) = await InvokeAsync("run", "--help");
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
-        foreach (var flag in new[] { "--workers", "--entities", "--frames", "--dt", "--seed", "--segment-size", "--max-shared-memory", "--job-timeout", "--job-assembly", "--log-level", "--log-file", "--run-dir", "--on-worker-failure", "--max-restarts", "--restart-window", "--storage", "--ticks-per-frame" })
+        foreach (var flag in new[] { "--workers", "--entities", "--frames", "--dt", "--seed", "--segment-size", "--max-shared-memory", "--job-timeout", "--job-assembly", "--log-level", "--log-file", "--run-dir", "--on-worker-failure", "--max-restarts", "--restart-window", "--storage", "--ticks-per-frame", "--threads" })
         {
             Assert.That(output, Does.Contain(flag));
         }
