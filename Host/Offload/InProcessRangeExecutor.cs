@@ -114,8 +114,9 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
         return end < 0 ? text : text[..end];
     }
 
-    // The catalog's instance is the first one handed out; ranges that run at the same time get instances of their own
-    // (the catalog only holds classes with a public parameterless constructor), kept for the next frame.
+    // Ranges that run at the same time get instances of their own (the catalog only holds classes with a public
+    // parameterless constructor), kept for the next frame. The catalog's own instance is never used here: another
+    // executor over the same catalog (the fallback) may be running it.
     private IJob RentJob(string name, IJob prototype)
     {
         lock (_gate)
@@ -123,7 +124,6 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
             if (!_idleJobs.TryGetValue(name, out var idle))
             {
                 idle = new Stack<IJob>();
-                idle.Push(prototype);
                 _idleJobs.Add(name, idle);
             }
 

@@ -32,7 +32,7 @@ public sealed class InProcessRangeExecutorTests
         {
             Assert.That(executor.ParallelSlots, Is.EqualTo(2));
             Assert.That(result.RangesFailed, Is.Zero, "each range met the other at the rendezvous (a serial run would have timed out)");
-            Assert.That(RendezvousJob.Instances, Is.EqualTo(2), "one job instance per range running at once");
+            Assert.That(RendezvousJob.Instances, Is.EqualTo(2), "one job instance of the executor's own per range running at once");
             Assert.That(HeatOf(world, entities), Is.EqualTo(Enumerable.Range(0, 1000).Select(i => i + 3)));
         });
     }
@@ -90,7 +90,7 @@ public sealed class RendezvousJob : IJob
         Interlocked.Increment(ref s_instances);
     }
 
-    /// <summary>Instances created since the last reset (the catalog's own included).</summary>
+    /// <summary>Instances created since the last reset.</summary>
     public static int Instances => Volatile.Read(ref s_instances);
 
     /// <inheritdoc/>
@@ -99,12 +99,12 @@ public sealed class RendezvousJob : IJob
     /// <inheritdoc/>
     public IReadOnlyList<Type> ComponentTypes { get; } = [typeof(Heat), typeof(Rate)];
 
-    /// <summary>Starts a run where <paramref name="parties"/> ranges must meet; the catalog's instance counts as one.</summary>
+    /// <summary>Starts a run where <paramref name="parties"/> ranges must meet, counting instances from zero.</summary>
     public static void Reset(int parties)
     {
         s_barrier.Dispose();
         s_barrier = new Barrier(parties);
-        Volatile.Write(ref s_instances, 1);
+        Volatile.Write(ref s_instances, 0);
     }
 
     /// <inheritdoc/>
