@@ -326,7 +326,8 @@ internal static class CheckpointFiles
                 }
 
                 return CheckpointSegment.Write(stream, hash, frame, archetype.Entities.AsSpan(0, archetype.Rows), columns);
-            }));
+            }
+            ));
         }
 
         return files;
