@@ -49,6 +49,7 @@ internal sealed class BackgroundCheckpointWriter
 
         ThrowIfFailed();
         var content = capture();
+        CheckpointLog.Started(_logger, frame);
         _inFlight = Task.Run(() =>
         {
             var path = _store.Write(frame, content);

@@ -10,4 +10,7 @@ internal static partial class CheckpointLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint of frame {Frame} written to {Checkpoint}")]
     public static partial void Written(ILogger logger, long frame, string checkpoint);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Checkpoint of frame {Frame} started: the world was copied, the writing goes on beside the frames")]
+    public static partial void Started(ILogger logger, long frame);
 }
