@@ -64,6 +64,31 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         });
     }
 
+    [TestCase(0, "shared")]
+    [TestCase(2, "snapshot")]
+    public async Task Grazers_StoppedAndResumed_EndWithTheUninterruptedChecksum(int workers, string storage)
+    {
+        // Grazers are born and die every frame and a system filters on changed rows: the entity table, the free list,
+        // the changed ticks and the systems' cursors all decide the answer.
+        var checkpoints = Folder.Subfolder("checkpoints");
+        string[] Grazers(int frames, int runWorkers, string runStorage) =>
+        [
+            "--module", TestPaths.GrazersAssembly, "--workers", runWorkers.ToString(CultureInfo.InvariantCulture), "--storage", runStorage,
+            "--frames", frames.ToString(CultureInfo.InvariantCulture), "--run-dir", Folder.RunRoot,
+        ];
+
+        var (referenceExit, reference) = await SimHostProcess.RunAsync(Grazers(40, 0, "snapshot"));
+        var (firstExit, first) = await SimHostProcess.RunAsync([.. Grazers(15, workers, storage), "--checkpoint-every", "15", "--checkpoint-dir", checkpoints]);
+        var (resumedExit, resumed) = await SimHostProcess.RunAsync([.. Grazers(40, workers, storage), "--resume", checkpoints]);
+        using (reference)
+        using (first)
+        using (resumed)
+        {
+            Assert.That((referenceExit, firstExit, resumedExit), Is.EqualTo((0, 0, 0)), string.Join('\n', resumed.ErrorLines));
+            Assert.That(resumed.Checksum(), Is.EqualTo(reference.Checksum()));
+        }
+    }
+
     [Test]
     public async Task Resume_WithAnotherSeed_IsRefusedInOneLine_Exit2()
     {
