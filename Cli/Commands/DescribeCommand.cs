@@ -9,8 +9,8 @@ namespace SimHost.Host.Cli;
 /// </summary>
 internal sealed class DescribeCommand
 {
-    private readonly Option<string?> _module = RunCommand.ModuleOption();
-    private readonly Option<string[]> _parameters = RunCommand.ParameterOption();
+    private readonly Option<string?> _module = RunOptions.ModuleOption();
+    private readonly Option<string[]> _parameters = RunOptions.ParameterOption();
 
     /// <summary>Builds the command.</summary>
     public DescribeCommand()

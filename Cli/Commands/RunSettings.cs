@@ -65,4 +65,16 @@ internal sealed record RunSettings
 
     /// <summary>Where offloaded components' columns live; shared (zero-copy) by default, snapshot on request.</summary>
     public StorageMode Storage { get; init; } = StorageMode.Shared;
+
+    /// <summary>Frames between checkpoints (<c>--checkpoint-every</c>); 0 writes none.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Where checkpoints are written (<c>--checkpoint-dir</c>); defaults to <see cref="ResumeDirectory"/> when resuming.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>How many complete checkpoints are kept (<c>--checkpoints-kept</c>).</summary>
+    public int CheckpointsKept { get; init; } = 3;
+
+    /// <summary>The checkpoint directory whose newest checkpoint the run continues from (<c>--resume</c>), or null.</summary>
+    public string? ResumeDirectory { get; init; }
 }

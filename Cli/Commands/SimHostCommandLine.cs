@@ -26,6 +26,7 @@ internal static class SimHostCommandLine
         {
             runCommand.Command,
             new DescribeCommand().Command,
+            new InspectCommand().Command,
         };
 
         var parseResult = root.Parse(args);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Serilog;
 using SimHost.Host.Cli;
 using SimHost.Host.Ecs;
@@ -157,11 +155,13 @@ internal static class ScenarioRun
             _ => builder,
         };
 
+        var identity = RunCheckpoints.Identity(module, context, settings);
+        var resume = settings.ResumeDirectory is { } resumeDirectory ? RunCheckpoints.ReadForResume(resumeDirectory, identity) : null;
         var world = new World();
         SimulationRunner simulation;
         try
         {
-            simulation = module.Build(builder, world, context);
+            simulation = resume is null ? module.Build(builder, world, context) : RunCheckpoints.BuildResumed(module, builder, world, context, resume);
         }
         catch (SharedMemoryLimitException exception)
         {
@@ -184,131 +184,24 @@ internal static class ScenarioRun
                 settings.DtSeconds,
                 settings.Workers switch { 0 => "in-process", 1 => "on 1 worker process", _ => $"on {settings.Workers} worker processes" });
 
-            var frameTimes = new FrameTimeStatistics();
-            var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
-            var workersDown = new WorkersDownWatch(status, logger);
-            long rangesReRun = 0, rowsCommitted = 0, failedFrames = 0;
-            string? failure = null;
-            var started = Stopwatch.GetTimestamp();
-            long frame = 0;
-            workersDown.Check(1);
-            while ((settings.Frames == 0 || frame < settings.Frames) && !stop.Token.IsCancellationRequested)
-            {
-                // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole. The physics
-                // system runs TicksPerFrame ticks of dt each, so a frame advances TicksPerFrame × dt.
-                var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.TicksPerFrame * settings.DtSeconds, CancellationToken.None);
-                frame++;
-                frameTimes.Add(stats.Elapsed);
-                rangesReRun += stats.RangesRetried;
-                rowsCommitted += stats.RowsCommitted;
-                if (stats.HasFailures)
-                {
-                    ThrowIfTheWorldDoesNotFit(stats);
-                    failedFrames++;
-                    foreach (var (system, exception) in stats.Failures)
-                    {
-                        logger.Error(exception, "System {System} failed in frame {Frame}: {Reason}", system, frame, exception.Message);
-                        failure ??= string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {OneLine(exception.Message)}");
-                    }
-                }
-
-                if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && WorkerFailureIn(stats, status) is { } workerFailure)
-                {
-                    // fail: a worker failure ends the run; nothing may quietly run in-process instead.
-                    logger.Error("Frame {Frame}: {Failure}; --on-worker-failure is fail", frame, workerFailure);
-                    failedFrames += stats.HasFailures ? 0 : 1;
-                    failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {OneLine(workerFailure)} (--on-worker-failure fail)");
-                    break;
-                }
-
-                if (stats.HasFailures && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
-                {
-                    break;
-                }
-
-                workersDown.Check(frame + 1);
-                progress.Report(frame, frameTimes, rangesReRun, status);
-            }
-
-            var wall = Stopwatch.GetElapsedTime(started);
-            progress.Finish();
-            var checksum = WorldChecksum.Format(module.Checksum(world));
-            var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
-                : failedFrames > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? "a failure (--on-worker-failure fail)"
-                : RunSummary.FramesDone;
-            var summary = new RunSummary(
-                frame,
-                world.EntityCount,
-                settings.Workers,
-                wall,
-                frameTimes,
-                status?.Restarts ?? 0,
-                rangesReRun,
-                rowsCommitted,
-                failedFrames,
-                workersDown.Current,
-                stoppedBy,
-                checksum);
-            summary.WriteTo(console.Output);
-            if (failedFrames > 0)
-            {
-                var more = failedFrames > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({failedFrames} frames failed; the first in the log)") : string.Empty;
-                await console.Error.WriteLineAsync($"simhost: the run failed in {failure}{more}{SeeTheLog(settings)}");
-            }
-
-            return failedFrames > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
+            var writer = RunCheckpoints.Writer(settings, HostLogging.ForLibrary(logger));
+            var run = new FrameLoop(settings, module, world, simulation, console, status, logger, stop, writer, identity);
+            return await run.RunAsync();
         }
     }
 
-    /// <summary>
-    /// What a worker did wrong this frame, or null: a range that failed on a worker, a worker lost and replaced, or a
-    /// slot down for good (its jobs would otherwise run in-process without a word).
-    /// </summary>
-    private static string? WorkerFailureIn(FrameStats stats, IWorkerStatus? status)
-    {
-        if (status is null)
-        {
-            return stats.RangesFailed > 0 ? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed") : null;
-        }
+    internal static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-        if (stats.RangesFailed > 0 || status.Restarts > 0 || status.SlotsDown > 0)
-        {
-            return status.LastFailure ?? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed on workers");
-        }
-
-        return null;
-    }
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
-
-    private static string SeeTheLog(RunSettings settings) => settings.LogFile is { } file
+    internal static string SeeTheLog(RunSettings settings) => settings.LogFile is { } file
         ? $" (details and the stack trace in {file})"
         : " (run with --log-file PATH for the stack trace)";
 
     /// <summary>The run's cancellation and the name of what cancelled it.</summary>
-    private sealed class StopCause(Func<string?>? reason, CancellationToken token)
+    internal sealed class StopCause(Func<string?>? reason, CancellationToken token)
     {
         public CancellationToken Token => token;
 
         public string Describe() => reason?.Invoke() ?? "Ctrl-C (SIGINT)";
-    }
-
-    /// <summary>
-    /// Segments are sized at the first snapshot, so a world too big for <c>--max-shared-memory</c> or
-    /// <c>--segment-size</c> shows up as the first frame's failure: it is the user's flag to fix, not a crash.
-    /// </summary>
-    private static void ThrowIfTheWorldDoesNotFit(FrameStats stats)
-    {
-        foreach (var (_, exception) in stats.Failures)
-        {
-            for (var cause = exception; cause is not null; cause = cause.InnerException)
-            {
-                if (cause is SharedMemoryLimitException limit)
-                {
-                    throw new UsageException(limit.Message, limit);
-                }
-            }
-        }
     }
 
     /// <summary>A job the workers cannot run is the job assembly's build to fix: exit 2, one line naming the job.</summary>

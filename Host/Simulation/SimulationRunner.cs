@@ -11,7 +11,7 @@ namespace SimHost.Host.Simulation;
 /// runs every stage: in-process systems in the host, offloaded systems through snapshot, job ranges and commit;
 /// command buffers are played back at the end of each stage. One frame at a time.
 /// </summary>
-public sealed class SimulationRunner : IDisposable
+public sealed partial class SimulationRunner : IDisposable
 {
     private readonly ScheduleRunner _runner;
     private readonly SystemState[] _systemsInScheduleOrder;

@@ -1,0 +1,289 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Serilog.Events;
+using SimHost.Host.SharedStorage;
+
+namespace SimHost.Host.Cli;
+
+/// <summary>
+/// The option factories of <c>simhost run</c>: each builds one flag with its help text, default and a parser whose
+/// error names the flag and what it accepts.
+/// </summary>
+internal static class RunOptions
+{
+    private static readonly RunSettings s_defaults = new();
+
+    /// <summary>A description followed by the default as a user types it.</summary>
+    internal static string Default(string description, string defaultText) => $"{description} [default: {defaultText}]";
+
+    internal static Option<int> WholeNumber(string name, string description, int defaultValue, int min, int max) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                result.AddError($"{name} accepts a whole number from {min} to {max}, not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    internal static Option<int?> Entities()
+    {
+        var (widest, max) = EntityLimit.ForParticleScenario();
+        return new("--entities")
+        {
+            Description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Entities to seed [default: the module's]; particles: 1 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB; the world must also fit --max-shared-memory, checked at start)"),
+            HelpName = "N",
+            CustomParser = result =>
+            {
+                if (result.Tokens.Count == 0)
+                {
+                    return null;
+                }
+
+                var text = SingleToken(result);
+                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1)
+                {
+                    result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var large) && large > int.MaxValue
+                        ? EntityLimit.Problem(large) ?? $"--entities accepts a whole number from 1 to {int.MaxValue}, not '{text}'."
+                        : $"--entities accepts a whole number from 1 to {max}, not '{text}'.");
+                    return null;
+                }
+
+                return value;
+            },
+        };
+    }
+
+    /// <summary><c>--module PATH</c>: the module dll to run; shared with <c>simhost describe</c>.</summary>
+    public static Option<string?> ModuleOption() => new("--module")
+    {
+        Description = "A module dll (a SimulationModule in its build output folder) to run instead of the built-in particles",
+        HelpName = "PATH",
+    };
+
+    /// <summary><c>--param NAME=VALUE</c>, repeatable: the module's parameters, checked by the module; shared with <c>simhost describe</c>.</summary>
+    public static Option<string[]> ParameterOption() => new("--param")
+    {
+        Description = "Set a module parameter, e.g. --param herd=50000 (repeatable; 'simhost describe' lists them)",
+        HelpName = "NAME=VALUE",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
+    };
+
+    internal static string LogLevelName(LogEventLevel level) => level.ToString().ToLowerInvariant();
+
+    internal static Option<long> WholeNumber64(string name, string description, long defaultValue, long min) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min)
+            {
+                result.AddError($"{name} accepts a whole number of at least {min}, not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    internal static Option<double> PositiveSeconds(string name, string description, double defaultValue) => new(name)
+    {
+        Description = description,
+        HelpName = "SECONDS",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value <= 0 || value > 3600)
+            {
+                result.AddError($"{name} accepts a number of seconds above 0 and at most 3600 (e.g. 0.016), not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    internal static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Seed of the initial state; the same seed and flags give the same checksum",
+        HelpName = "N",
+        DefaultValueFactory = _ => s_defaults.Seed,
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"--seed accepts a whole number from 0 to {ulong.MaxValue}, not '{text}'.");
+            }
+
+            return value;
+        },
+    };
+
+    internal static Option<long> Size(string name, string description, long defaultValue) => new(name)
+    {
+        Description = Default(description, ByteSize.Format(defaultValue)),
+        HelpName = "SIZE",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return defaultValue;
+            }
+
+            var text = SingleToken(result);
+            if (!ByteSize.TryParse(text, out var bytes) || bytes <= 0)
+            {
+                result.AddError($"{name} accepts {ByteSize.AcceptedForms} above zero, not '{text}'.");
+            }
+
+            return bytes;
+        },
+    };
+
+    internal static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, bool allowZero = false) => new(name)
+    {
+        Description = Default(description, DurationText.Format(defaultValue)),
+        HelpName = "DURATION",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return defaultValue;
+            }
+
+            var text = SingleToken(result);
+            if (!DurationText.TryParse(text, out var duration) || (!allowZero && duration <= TimeSpan.Zero))
+            {
+                result.AddError($"{name} accepts {DurationText.AcceptedForms}{(allowZero ? string.Empty : " above zero")}, not '{text}'.");
+            }
+
+            return duration;
+        },
+    };
+
+    internal static Option<string[]> JobAssemblies()
+    {
+        var option = new Option<string[]>("--job-assembly")
+        {
+            Description = "An assembly of IJob types to load in the host and every worker (repeatable)",
+            HelpName = "PATH",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => [],
+        };
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                var path = token.Value;
+                if (!File.Exists(path))
+                {
+                    result.AddError($"--job-assembly '{path}' does not exist; give the path of a built .dll that holds IJob types.");
+                    return;
+                }
+
+                try
+                {
+                    using var stream = File.OpenRead(path);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    result.AddError($"--job-assembly '{path}' cannot be read ({exception.Message}); check its permissions.");
+                    return;
+                }
+            }
+        });
+        return option;
+    }
+
+    internal static Option<LogEventLevel> LogLevel() => new("--log-level")
+    {
+        Description = Default("Least severe log event written: verbose, debug, information, warning, error, fatal", s_defaults.LogLevel.ToString().ToLowerInvariant()),
+        HelpName = "LEVEL",
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            switch (text.ToUpperInvariant())
+            {
+                case "VERBOSE" or "TRACE":
+                    return LogEventLevel.Verbose;
+                case "DEBUG":
+                    return LogEventLevel.Debug;
+                case "INFORMATION" or "INFO":
+                    return LogEventLevel.Information;
+                case "WARNING" or "WARN":
+                    return LogEventLevel.Warning;
+                case "ERROR":
+                    return LogEventLevel.Error;
+                case "FATAL":
+                    return LogEventLevel.Fatal;
+                default:
+                    result.AddError($"--log-level accepts verbose, debug, information, warning, error or fatal, not '{text}'.");
+                    return LogEventLevel.Information;
+            }
+        },
+    };
+
+    internal static Option<WorkerFailurePolicy> FailurePolicy() => new("--on-worker-failure")
+    {
+        Description = Default(
+            "What to do with the range of a failed worker: retry (on a fresh worker, then in-process), fallback (in-process at once), fail (end the run, exit 1)",
+            s_defaults.OnWorkerFailure.ToString().ToLowerInvariant()),
+        HelpName = "retry|fallback|fail",
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            switch (text.ToUpperInvariant())
+            {
+                case "RETRY":
+                    return WorkerFailurePolicy.Retry;
+                case "FALLBACK":
+                    return WorkerFailurePolicy.Fallback;
+                case "FAIL":
+                    return WorkerFailurePolicy.Fail;
+                default:
+                    result.AddError($"--on-worker-failure accepts retry, fallback or fail, not '{text}'.");
+                    return WorkerFailurePolicy.Retry;
+            }
+        },
+    };
+
+    internal static Option<StorageMode> Storage() => new("--storage")
+    {
+        Description = Default(
+            "Where offloaded components' columns live: snapshot (copied into segments every frame) or shared (in the segments themselves)",
+            s_defaults.Storage.ToString().ToLowerInvariant()),
+        HelpName = "snapshot|shared",
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            switch (text.ToUpperInvariant())
+            {
+                case "SNAPSHOT":
+                    return StorageMode.Snapshot;
+                case "SHARED":
+                    return StorageMode.Shared;
+                default:
+                    result.AddError($"--storage accepts snapshot or shared, not '{text}'.");
+                    return StorageMode.Snapshot;
+            }
+        },
+    };
+
+    internal static string SingleToken(ArgumentResult result) => result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using Serilog;
+using SimHost.Host.Cli;
+using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
+using SimHost.Host.Offload;
+using SimHost.Host.Persistence;
+using SimHost.Host.Simulation;
+
+namespace SimHost.Host.Running;
+
+/// <summary>
+/// The frames of one <c>simhost run</c>: runs them with live progress until <c>--frames</c> or a stop, counts
+/// failures, starts a checkpoint every <c>--checkpoint-every</c> frames, and prints the summary with the checksum.
+/// A resumed simulation starts at its checkpoint's frame and runs to the same <c>--frames</c>.
+/// </summary>
+internal sealed class FrameLoop(
+    RunSettings settings,
+    SimulationModule module,
+    World world,
+    SimulationRunner simulation,
+    RunConsole console,
+    IWorkerStatus? status,
+    ILogger logger,
+    ScenarioRun.StopCause stop,
+    BackgroundCheckpointWriter? writer,
+    IReadOnlyDictionary<string, string> identity)
+{
+    /// <summary>Runs the frames and prints the summary.</summary>
+    /// <returns>The exit code: 0 done, 1 a frame failed.</returns>
+    public async Task<int> RunAsync()
+    {
+        var frameTimes = new FrameTimeStatistics();
+        var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
+        var workersDown = new WorkersDownWatch(status, logger);
+        long rangesReRun = 0, rowsCommitted = 0, failedFrames = 0;
+        string? failure = null;
+        var started = Stopwatch.GetTimestamp();
+        long frame = simulation.FrameCount;
+        if (frame > 0)
+        {
+            logger.Information("Resumed at frame {Frame} from {Checkpoint}", frame, settings.ResumeDirectory);
+        }
+
+        workersDown.Check(1);
+        while ((settings.Frames == 0 || frame < settings.Frames) && !stop.Token.IsCancellationRequested)
+        {
+            // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole. The physics
+            // system runs TicksPerFrame ticks of dt each, so a frame advances TicksPerFrame × dt.
+            var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.TicksPerFrame * settings.DtSeconds, CancellationToken.None);
+            frame++;
+
+            // The frame thread only copies the world for a checkpoint (timed as part of the frame); the writing
+            // happens beside the next frames.
+            frameTimes.Add(stats.Elapsed + Checkpoint(frame));
+            rangesReRun += stats.RangesRetried;
+            rowsCommitted += stats.RowsCommitted;
+            if (stats.HasFailures)
+            {
+                ThrowIfTheWorldDoesNotFit(stats);
+                failedFrames++;
+                foreach (var (system, exception) in stats.Failures)
+                {
+                    logger.Error(exception, "System {System} failed in frame {Frame}: {Reason}", system, frame, exception.Message);
+                    failure ??= string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(exception.Message)}");
+                }
+            }
+
+            if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && WorkerFailureIn(stats, status) is { } workerFailure)
+            {
+                // fail: a worker failure ends the run; nothing may quietly run in-process instead.
+                logger.Error("Frame {Frame}: {Failure}; --on-worker-failure is fail", frame, workerFailure);
+                failedFrames += stats.HasFailures ? 0 : 1;
+                failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(workerFailure)} (--on-worker-failure fail)");
+                break;
+            }
+
+            if (stats.HasFailures && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
+            {
+                break;
+            }
+
+            workersDown.Check(frame + 1);
+            progress.Report(frame, frameTimes, rangesReRun, status);
+        }
+
+        if (writer is not null)
+        {
+            await writer.DrainAsync();
+            logger.Information("{Written} checkpoints written, {Skipped} skipped (the previous one was still being written)", writer.Written, writer.Skipped);
+        }
+
+        var wall = Stopwatch.GetElapsedTime(started);
+        progress.Finish();
+        var checksum = WorldChecksum.Format(module.Checksum(world));
+        var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
+            : failedFrames > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? "a failure (--on-worker-failure fail)"
+            : RunSummary.FramesDone;
+        var summary = new RunSummary(
+            frame,
+            world.EntityCount,
+            settings.Workers,
+            wall,
+            frameTimes,
+            status?.Restarts ?? 0,
+            rangesReRun,
+            rowsCommitted,
+            failedFrames,
+            workersDown.Current,
+            stoppedBy,
+            checksum);
+        summary.WriteTo(console.Output);
+        if (failedFrames > 0)
+        {
+            var more = failedFrames > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({failedFrames} frames failed; the first in the log)") : string.Empty;
+            await console.Error.WriteLineAsync($"simhost: the run failed in {failure}{more}{ScenarioRun.SeeTheLog(settings)}");
+        }
+
+        return failedFrames > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
+    }
+
+    /// <summary>Starts the checkpoint due after <paramref name="frame"/> frames, if any, and returns the time the copy took.</summary>
+    private TimeSpan Checkpoint(long frame)
+    {
+        if (writer is null || frame % settings.CheckpointEvery != 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        writer.TryStart(frame, () => new CheckpointContent(world.CaptureImage(), simulation.CaptureImage(frame * settings.TicksPerFrame * settings.DtSeconds), identity));
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// What a worker did wrong this frame, or null: a range that failed on a worker, a worker lost and replaced, or a
+    /// slot down for good (its jobs would otherwise run in-process without a word).
+    /// </summary>
+    private static string? WorkerFailureIn(FrameStats stats, IWorkerStatus? status)
+    {
+        if (status is null)
+        {
+            return stats.RangesFailed > 0 ? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed") : null;
+        }
+
+        if (stats.RangesFailed > 0 || status.Restarts > 0 || status.SlotsDown > 0)
+        {
+            return status.LastFailure ?? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed on workers");
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Segments are sized at the first snapshot, so a world too big for <c>--max-shared-memory</c> or
+    /// <c>--segment-size</c> shows up as the first frame's failure: it is the user's flag to fix, not a crash.
+    /// </summary>
+    private static void ThrowIfTheWorldDoesNotFit(FrameStats stats)
+    {
+        foreach (var (_, exception) in stats.Failures)
+        {
+            for (var cause = exception; cause is not null; cause = cause.InnerException)
+            {
+                if (cause is SharedMemoryLimitException limit)
+                {
+                    throw new UsageException(limit.Message, limit);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using SimHost.Host.Cli;
+using SimHost.Host.Modules;
+using SimHost.Host.Persistence;
+
+namespace SimHost.Host.Running;
+
+/// <summary>
+/// The checkpoint side of <c>simhost run</c>: the run's identity a checkpoint records (module, seed, entities,
+/// parameters, dt, ticks per frame: whatever changes the answer; not workers or storage, which never do), reading the
+/// newest checkpoint for <c>--resume</c> and refusing one that differs, and the background writer for
+/// <c>--checkpoint-every</c>.
+/// </summary>
+internal static class RunCheckpoints
+{
+    /// <summary>The name/value pairs a resumed run must match, in the order a refusal names them.</summary>
+    public static IReadOnlyDictionary<string, string> Identity(SimulationModule module, ModuleContext context, RunSettings settings)
+    {
+        var identity = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["module"] = module.Name,
+            ["module-type"] = module.GetType().FullName ?? module.Name,
+            ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
+            ["entities"] = context.Entities.ToString(CultureInfo.InvariantCulture),
+            ["dt"] = settings.DtSeconds.ToString("R", CultureInfo.InvariantCulture),
+            ["ticks-per-frame"] = settings.TicksPerFrame.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (name, value) in context.Parameters.Values.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            identity["param " + name] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        return identity;
+    }
+
+    /// <summary>
+    /// Reads the newest complete checkpoint of <paramref name="directory"/> and checks it was written by this run's
+    /// module, flags and format: a difference is a usage error (exit 2) naming it; a damaged checkpoint fails the run.
+    /// </summary>
+    public static CheckpointContent ReadForResume(string directory, IReadOnlyDictionary<string, string> identity)
+    {
+        var newest = CheckpointStore.Newest(directory)
+            ?? throw new UsageException($"--resume '{directory}' holds no complete checkpoint (checkpoint-NNNNNNNNNNNN with a manifest); give the --checkpoint-dir of a run that wrote one.");
+        CheckpointContent content;
+        try
+        {
+            content = CheckpointFiles.ReadDirectory(newest);
+        }
+        catch (CheckpointException exception) when (exception.Error == CheckpointError.UnsupportedVersion)
+        {
+            throw new UsageException($"--resume: {exception.Message}; it was written by another version of simhost.", exception);
+        }
+
+        if (content.Simulation is null)
+        {
+            throw new UsageException($"--resume: {newest} is a world checkpoint without a simulation's state (saved by WorldCheckpoint.Save); simhost run resumes only its own checkpoints.");
+        }
+
+        foreach (var (name, value) in identity)
+        {
+            var stored = content.Run.GetValueOrDefault(name);
+            if (!string.Equals(stored, value, StringComparison.Ordinal))
+            {
+                throw new UsageException($"--resume: the checkpoint in {newest} was written with {name} {stored ?? "(unset)"}, this run has {name} {value}; run with the same module and flags, or without --resume.");
+            }
+        }
+
+        return content;
+    }
+
+    /// <summary>Loads the checkpoint's world; a component missing or laid out differently in this build is a usage error.</summary>
+    public static void LoadWorld(Ecs.World world, CheckpointContent content)
+    {
+        try
+        {
+            WorldCheckpoint.LoadInto(world, content.World);
+        }
+        catch (CheckpointException exception) when (exception.Error is CheckpointError.UnknownComponent or CheckpointError.LayoutMismatch)
+        {
+            throw new UsageException($"--resume: {exception.Message}; the module was changed since the checkpoint was written.", exception);
+        }
+    }
+
+    /// <summary>The background writer for <c>--checkpoint-every</c>, or null when the run writes none.</summary>
+    public static BackgroundCheckpointWriter? Writer(RunSettings settings, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (settings.CheckpointEvery == 0 || settings.CheckpointDirectory is not { } directory)
+        {
+            return null;
+        }
+
+        try
+        {
+            var store = new CheckpointStore(directory, settings.CheckpointsKept);
+            Directory.CreateDirectory(store.Directory);
+            store.RemoveUnfinished();
+            return new BackgroundCheckpointWriter(store, logger);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"--checkpoint-dir '{directory}' is not a writable directory ({exception.Message}); give a folder you can write.", exception);
+        }
+    }
+
+    /// <summary>
+    /// Builds the module's simulation on the checkpoint's world instead of a seeded one: systems first (they register
+    /// the components the checkpoint names), then the world, then the frame count and the systems' change cursors.
+    /// </summary>
+    public static Simulation.SimulationRunner BuildResumed(SimulationModule module, Simulation.SimulationBuilder builder, Ecs.World world, ModuleContext context, CheckpointContent content)
+    {
+        if (!builder.HasJobs)
+        {
+            builder.WithJobs(module.LoadJobs());
+        }
+
+        module.AddSystems(builder, context);
+        _ = module.ChecksumComponents;
+        LoadWorld(world, content);
+        var simulation = builder.Build(world);
+        try
+        {
+            simulation.RestoreImage(content.Simulation!);
+        }
+        catch (CheckpointException exception)
+        {
+            simulation.Dispose();
+            throw new UsageException($"--resume: {exception.Message}; the module's systems changed since the checkpoint was written.", exception);
+        }
+
+        return simulation;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Runtime.InteropServices;
+using SimHost.Host.Persistence;
+
+namespace SimHost.Host.Ecs;
+
+/// <summary>Copying a world's whole state out for a checkpoint, and putting it back into an empty world.</summary>
+public sealed partial class World
+{
+    /// <summary>
+    /// Copies everything the next frame depends on: archetypes in creation order with their rows, entity handles,
+    /// column bytes and changed ticks; the entity table; the free list; the change tick; registered defaults. Call it
+    /// between frames, on the frame thread: it only copies, and the copy shares nothing with the world.
+    /// </summary>
+    internal WorldImage CaptureImage()
+    {
+        EnsureNotIterating("checkpoint the world");
+        var componentIndexById = new Dictionary<int, int>();
+        var components = new List<ComponentImage>();
+        int IndexOf(int id)
+        {
+            if (!componentIndexById.TryGetValue(id, out var index))
+            {
+                index = components.Count;
+                componentIndexById.Add(id, index);
+                var registered = id < _defaultValues.Length ? _defaultValues[id] : null;
+                components.Add(ComponentDescription.Of(ComponentType.FromId(id), registered is null ? null : [.. registered]));
+            }
+
+            return index;
+        }
+
+        var archetypes = new ArchetypeImage[_archetypes.Count];
+        for (var a = 0; a < archetypes.Length; a++)
+        {
+            var archetype = _archetypes[a];
+            var rows = archetype.Count;
+            var columns = archetype.Columns;
+            var indexes = new int[columns.Length];
+            var bytes = new byte[columns.Length][];
+            var ticks = new uint[columns.Length][];
+            var last = new uint[columns.Length];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                indexes[c] = IndexOf(columns[c].ComponentId);
+                bytes[c] = columns[c].AsBytes(rows).ToArray();
+
+                // Reading the ticks applies a deferred commit stamp first, so the copy holds the ticks readers see.
+                ticks[c] = columns[c].ChangedTicks.AsSpan(0, rows).ToArray();
+                last[c] = columns[c].LastChangedTick;
+            }
+
+            archetypes[a] = new ArchetypeImage
+            {
+                Components = indexes,
+                Rows = rows,
+                Entities = MemoryMarshal.Cast<Entity, ulong>(archetype.Entities).ToArray(),
+                Columns = bytes,
+                ChangedTicks = ticks,
+                LastChangedTicks = last,
+            };
+        }
+
+        for (var id = 0; id < _defaultValues.Length; id++)
+        {
+            if (_defaultValues[id] is not null)
+            {
+                IndexOf(id);
+            }
+        }
+
+        var generations = new uint[_slotCount];
+        for (var slot = 0; slot < generations.Length; slot++)
+        {
+            generations[slot] = _records[slot].Generation;
+        }
+
+        return new WorldImage
+        {
+            ChangeTick = ChangeTick,
+            Generations = generations,
+            FreeSlots = _freeSlots.AsSpan(0, _freeCount).ToArray(),
+            Components = [.. components],
+            Archetypes = archetypes,
+        };
+    }
+
+    /// <summary>
+    /// Makes this empty world the world <paramref name="image"/> was taken from. <paramref name="types"/>[i] is this
+    /// process's type for <c>image.Components[i]</c>. The image must have passed <see cref="WorldImageCheck"/>.
+    /// </summary>
+    internal void RestoreImage(WorldImage image, ComponentType[] types)
+    {
+        EnsureNotIterating("load a checkpoint into the world");
+        for (var a = 1; a < image.Archetypes.Length; a++)
+        {
+            var mask = default(ComponentMask);
+            foreach (var component in image.Archetypes[a].Components)
+            {
+                mask = mask.With(types[component].Id);
+            }
+
+            var archetype = GetOrCreateArchetype(mask);
+            if (archetype.Id != a)
+            {
+                throw new CheckpointException(CheckpointError.InconsistentWorld, "manifest", $"archetype {a} has the same components as archetype {archetype.Id}");
+            }
+        }
+
+        EnsureSlotCapacity(image.Generations.Length);
+        for (var slot = 0; slot < image.Generations.Length; slot++)
+        {
+            _records[slot] = new EntityRecord { ArchetypeId = 0, Row = -1, Generation = image.Generations[slot] };
+        }
+
+        var entityCount = 0;
+        for (var a = 0; a < image.Archetypes.Length; a++)
+        {
+            var source = image.Archetypes[a];
+            var archetype = _archetypes[a];
+            if (source.Rows == 0)
+            {
+                continue;
+            }
+
+            var first = archetype.AddRows(source.Rows);
+            var entities = MemoryMarshal.Cast<ulong, Entity>(source.Entities.AsSpan(0, source.Rows));
+            entities.CopyTo(archetype.EntityArray.AsSpan(first));
+            for (var row = 0; row < entities.Length; row++)
+            {
+                ref var record = ref _records[entities[row].Index];
+                record.ArchetypeId = a;
+                record.Row = first + row;
+            }
+
+            for (var c = 0; c < source.Components.Length; c++)
+            {
+                var column = archetype.GetColumn(types[source.Components[c]].Id);
+                source.Columns[c].CopyTo(column.AsBytes(source.Rows));
+                source.ChangedTicks[c].AsSpan(0, source.Rows).CopyTo(column.ChangedTicks);
+                column.LastChangedTick = source.LastChangedTicks[c];
+            }
+
+            entityCount += source.Rows;
+        }
+
+        _slotCount = image.Generations.Length;
+        if (_freeSlots.Length < image.FreeSlots.Length)
+        {
+            _freeSlots = new int[image.FreeSlots.Length];
+        }
+
+        image.FreeSlots.CopyTo(_freeSlots, 0);
+        _freeCount = image.FreeSlots.Length;
+        EntityCount = entityCount;
+        for (var i = 0; i < types.Length; i++)
+        {
+            if (image.Components[i].DefaultValue is { } value)
+            {
+                DefaultBytes(types[i].Id);
+                _defaultValues[types[i].Id] = [.. value];
+            }
+        }
+
+        Volatile.Write(ref _changeTick, image.ChangeTick);
+    }
+
+    /// <summary>Whether the world is as <c>new World()</c> left it: no entity, no archetype but the empty one.</summary>
+    internal bool IsPristine => EntityCount == 0 && _slotCount == 0 && _archetypes.Count == 1;
+}

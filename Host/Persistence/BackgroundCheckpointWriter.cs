@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SimHost.Host.Persistence;
+
+/// <summary>
+/// Writes checkpoints beside the frames: the frame thread only copies the world (<see cref="TryStart"/>), a pool
+/// thread writes the copy. At most one checkpoint is in flight: one that falls due while the previous is still being
+/// written is skipped (counted in <see cref="Skipped"/> and logged), so memory stays bounded by one copy of the world
+/// and a slow disk never stalls the frame loop. A failed write fails the run at the next <see cref="TryStart"/> or
+/// <see cref="DrainAsync"/>.
+/// </summary>
+internal sealed class BackgroundCheckpointWriter
+{
+    private readonly CheckpointStore _store;
+    private readonly ILogger _logger;
+    private Task? _inFlight;
+
+    public BackgroundCheckpointWriter(CheckpointStore store, ILogger? logger = null)
+    {
+        _store = store;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Checkpoints written completely.</summary>
+    public int Written { get; private set; }
+
+    /// <summary>Checkpoints skipped because the previous one was still being written.</summary>
+    public int Skipped { get; private set; }
+
+    /// <summary>The newest checkpoint written completely, or null.</summary>
+    public string? Newest { get; private set; }
+
+    /// <summary>
+    /// Starts the checkpoint of frame <paramref name="frame"/>: <paramref name="capture"/> runs now, on the caller's
+    /// thread (it copies the state), and the copy is written in the background. Skipped if a write is in flight.
+    /// </summary>
+    /// <returns>Whether the checkpoint was started.</returns>
+    /// <exception cref="CheckpointException">The previous checkpoint failed to write.</exception>
+    public bool TryStart(long frame, Func<CheckpointContent> capture)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        if (_inFlight is { IsCompleted: false })
+        {
+            Skipped++;
+            CheckpointLog.Skipped(_logger, frame);
+            return false;
+        }
+
+        ThrowIfFailed();
+        var content = capture();
+        CheckpointLog.Started(_logger, frame);
+        _inFlight = Task.Run(() =>
+        {
+            var path = _store.Write(frame, content);
+            Newest = path;
+            Written++;
+            CheckpointLog.Written(_logger, frame, path);
+        });
+        return true;
+    }
+
+    /// <summary>Waits for the checkpoint in flight, if any.</summary>
+    /// <exception cref="CheckpointException">It failed to write.</exception>
+    public async Task DrainAsync()
+    {
+        if (_inFlight is { } task)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            finally
+            {
+                _inFlight = null;
+            }
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_inFlight is { IsFaulted: true } failed)
+        {
+            _inFlight = null;
+            failed.GetAwaiter().GetResult();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using SimHost.Layout.Segments;
+
+namespace SimHost.Host.Persistence;
+
+/// <summary>
+/// Writes and reads the segment files of a checkpoint: segment format v1 (docs/segment-format.md) with row capacity =
+/// row count, written sequentially through a stream while its XxHash128 is computed, and read back through the same
+/// validator the host and workers use before a mapping.
+/// </summary>
+/// <remarks>
+/// An archetype's file holds component column <c>c</c> as component id <c>c</c> (the manifest names the component) and
+/// its per-row changed ticks as a 4-byte column with id <c>0x80000000 | c</c> and layout hash
+/// <see cref="TickColumnLayoutHash"/>. Changed bitsets are present, as the format requires, and zero.
+/// </remarks>
+internal static class CheckpointSegment
+{
+    /// <summary>The layout hash of a changed-tick column: ASCII <c>TICK_u32</c> read as a little-endian u64.</summary>
+    public const ulong TickColumnLayoutHash = 0x3233_755F_4B43_4954UL;
+
+    /// <summary>The id bit that marks a changed-tick column.</summary>
+    public const uint TickColumnFlag = 0x8000_0000u;
+
+    private static readonly byte[] s_zeros = new byte[64 * 1024];
+
+    /// <summary>Writes one segment of <paramref name="entities"/>.Length rows and returns its length in bytes.</summary>
+    public static long Write(Stream destination, XxHash128 hash, ulong frameId, ReadOnlySpan<ulong> entities, IReadOnlyList<SegmentColumnData> columns)
+    {
+        var specs = new SegmentColumnSpec[columns.Count];
+        for (var i = 0; i < specs.Length; i++)
+        {
+            specs[i] = new SegmentColumnSpec(columns[i].Id, columns[i].LayoutHash, columns[i].ElementSizeBytes);
+        }
+
+        var plan = SegmentLayoutPlanner.Plan(specs, entities.Length);
+        var head = new byte[plan.EntityColumnOffset];
+        (SegmentHeader.For(plan) with { RowCount = (uint)entities.Length, FrameId = frameId }).Write(head);
+        for (var i = 0; i < plan.ColumnCount; i++)
+        {
+            SegmentColumnEntry.For(plan.Column(i)).Write(head.AsSpan((int)plan.ColumnTableOffset + (i * SegmentFormat.ColumnEntrySizeBytes)));
+        }
+
+        long written = 0;
+        Append(destination, hash, head, ref written);
+        Append(destination, hash, MemoryMarshal.AsBytes(entities), ref written);
+        for (var i = 0; i < plan.ColumnCount; i++)
+        {
+            var column = plan.Column(i);
+            Zeros(destination, hash, column.ColumnOffset - written, ref written);
+            Append(destination, hash, columns[i].Data.Span, ref written);
+            Zeros(destination, hash, column.ChangedOffset - written, ref written);
+            Zeros(destination, hash, column.ChangedLengthBytes, ref written);
+        }
+
+        Zeros(destination, hash, plan.TotalSizeBytes - written, ref written);
+        return written;
+    }
+
+    /// <summary>Validates a segment file's bytes by every rule of the format.</summary>
+    /// <returns>The header and the plan rebuilt from the validated numbers.</returns>
+    /// <exception cref="CheckpointException">A rule is broken (<see cref="CheckpointError.BadSegment"/>).</exception>
+    public static (SegmentHeader Header, SegmentPlan Plan) Read(string fileName, ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            var header = SegmentValidator.ValidateHeader(fileName, bytes.Length, bytes);
+            var table = bytes.Slice((int)header.ColumnTableOffset, (int)header.ColumnCount * SegmentFormat.ColumnEntrySizeBytes);
+            var plan = SegmentValidator.ValidateTable(fileName, header, table, expected: null);
+            return (header, plan);
+        }
+        catch (SegmentFormatException exception)
+        {
+            throw new CheckpointException(CheckpointError.BadSegment, fileName, $"segment rule {exception.Error}: {exception.Message}", exception);
+        }
+    }
+
+    private static void Append(Stream destination, XxHash128 hash, ReadOnlySpan<byte> bytes, ref long written)
+    {
+        hash.Append(bytes);
+        destination.Write(bytes);
+        written += bytes.Length;
+    }
+
+    private static void Zeros(Stream destination, XxHash128 hash, long count, ref long written)
+    {
+        while (count > 0)
+        {
+            var chunk = (int)Math.Min(count, s_zeros.Length);
+            Append(destination, hash, s_zeros.AsSpan(0, chunk), ref written);
+            count -= chunk;
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SimHost.Tests.EndToEnd.Support;
+
+namespace SimHost.Tests.EndToEnd.Cli;
+
+/// <summary>
+/// A real simhost killed with SIGKILL while it checkpoints (right after a checkpoint of a chosen frame started, so
+/// usually while it is being written) and then run again with <c>--resume</c> ends with the checksum of the run that
+/// was never killed: for several seeds and kill frames, 0, 1 and 2 workers and both storage modes. Nothing is left
+/// behind but complete checkpoints in the checkpoint folder.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed partial class CheckpointResumeTests : RunningSimHostFixture
+{
+    private const string Entities = "150000";
+    private const int Frames = 80;
+    private static readonly ConcurrentDictionary<ulong, string> s_reference = new();
+
+    [SetUp]
+    public void ForgetThePreviousTestsHost() => SimHost = null;
+
+    [TestCase(0, "snapshot", 1UL, 4)]
+    [TestCase(1, "shared", 2UL, 6)]
+    [TestCase(2, "snapshot", 3UL, 2)]
+    [TestCase(2, "shared", 4UL, 10)]
+    [TestCase(1, "snapshot", 5UL, 8)]
+    [TestCase(0, "shared", 6UL, 12)]
+    public async Task KilledWhileCheckpointing_ResumesToTheUninterruptedChecksum(int workers, string storage, ulong seed, int killAfterFrame)
+    {
+        var expected = await ReferenceChecksumAsync(seed);
+        var checkpoints = Folder.Subfolder("checkpoints");
+        var common = Arguments(workers, storage, seed);
+
+        // Unbounded, so it is surely still running when the kill lands; a checkpoint that falls due while the previous
+        // one is still being written is skipped, so the first one started at or after the kill frame is awaited.
+        SimHost = SimHostProcess.Start([.. Arguments(workers, storage, seed, frames: 0), "--checkpoint-every", "2", "--checkpoint-dir", checkpoints, "--checkpoints-kept", "2", "--log-level", "debug"]);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains(" written to ", StringComparison.Ordinal), "a first complete checkpoint");
+        await SimHost.WaitForErrorLineAsync(line => StartedFrame(line) >= killAfterFrame, $"a checkpoint of frame {killAfterFrame} or later starting");
+        await SimHost.SignalAsync("KILL", wholeGroup: false);
+        var killedExit = await SimHost.WaitForExitAsync("simhost after SIGKILL");
+        await WaitForWorkersToExitAsync(WorkerMarker(SimHost));
+        Assert.That(killedExit, Is.EqualTo(137), "the host died of SIGKILL before it finished");
+        SimHost.Dispose();
+        SimHost = null;
+        var newest = Directory.GetDirectories(checkpoints, "checkpoint-*").Max() ?? string.Empty;
+        Assume.That(int.Parse(Path.GetFileName(newest)["checkpoint-".Length..], CultureInfo.InvariantCulture), Is.LessThan(Frames), "the killed run had not passed the resumed run's last frame");
+
+        SimHost = SimHostProcess.Start([.. common, "--checkpoint-every", "2", "--checkpoints-kept", "2", "--resume", checkpoints]);
+        var exitCode = await SimHost.WaitForExitAsync("the resumed simhost");
+
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, stderr);
+            Assert.That(SimHost.Checksum(), Is.EqualTo(expected), $"the resumed run's checksum; stderr:\n{stderr}");
+            Assert.That(
+                Directory.GetFileSystemEntries(checkpoints).Select(Path.GetFileName),
+                Is.Not.Empty.And.All.Match(@"^checkpoint-\d{12}$"),
+                "only complete checkpoints are left in the checkpoint folder");
+            Assert.That(Directory.GetFileSystemEntries(checkpoints), Has.Length.LessThanOrEqualTo(2), "--checkpoints-kept 2");
+        });
+    }
+
+    [TestCase(0, "shared")]
+    [TestCase(2, "snapshot")]
+    public async Task Grazers_StoppedAndResumed_EndWithTheUninterruptedChecksum(int workers, string storage)
+    {
+        // Grazers are born and die every frame and a system filters on changed rows: the entity table, the free list,
+        // the changed ticks and the systems' cursors all decide the answer.
+        var checkpoints = Folder.Subfolder("checkpoints");
+        string[] Grazers(int frames, int runWorkers, string runStorage) =>
+        [
+            "--module", TestPaths.GrazersAssembly, "--workers", runWorkers.ToString(CultureInfo.InvariantCulture), "--storage", runStorage,
+            "--frames", frames.ToString(CultureInfo.InvariantCulture), "--run-dir", Folder.RunRoot,
+        ];
+
+        var (referenceExit, reference) = await SimHostProcess.RunAsync(Grazers(40, 0, "snapshot"));
+        var (firstExit, first) = await SimHostProcess.RunAsync([.. Grazers(15, workers, storage), "--checkpoint-every", "15", "--checkpoint-dir", checkpoints]);
+        var (resumedExit, resumed) = await SimHostProcess.RunAsync([.. Grazers(40, workers, storage), "--resume", checkpoints]);
+        using (reference)
+        using (first)
+        using (resumed)
+        {
+            Assert.That((referenceExit, firstExit, resumedExit), Is.EqualTo((0, 0, 0)), string.Join('\n', resumed.ErrorLines));
+            Assert.That(resumed.Checksum(), Is.EqualTo(reference.Checksum()));
+        }
+    }
+
+    [Test]
+    public async Task Resume_WithAnotherSeed_IsRefusedInOneLine_Exit2()
+    {
+        var checkpoints = Folder.Subfolder("checkpoints");
+        var (written, _) = await SimHostProcess.RunAsync([.. Arguments(0, "snapshot", 1, frames: 4), "--checkpoint-every", "2", "--checkpoint-dir", checkpoints]);
+        Assert.That(written, Is.Zero);
+
+        var (exitCode, resumed) = await SimHostProcess.RunAsync([.. Arguments(0, "snapshot", 2, frames: 8), "--resume", checkpoints]);
+        using (resumed)
+        {
+            var errors = resumed.ErrorLines.Where(static l => l.StartsWith("simhost:", StringComparison.Ordinal)).ToArray();
+            Assert.That(exitCode, Is.EqualTo(2));
+            Assert.That(errors, Has.Length.EqualTo(1));
+            Assert.That(errors[0], Does.Contain("seed 1").And.Contain("seed 2"));
+        }
+    }
+
+    private string[] Arguments(int workers, string storage, ulong seed, int frames = Frames) =>
+    [
+        "--workers", workers.ToString(CultureInfo.InvariantCulture), "--storage", storage, "--entities", Entities,
+        "--frames", frames.ToString(CultureInfo.InvariantCulture), "--seed", seed.ToString(CultureInfo.InvariantCulture), "--run-dir", Folder.RunRoot,
+    ];
+
+    private async Task<string> ReferenceChecksumAsync(ulong seed)
+    {
+        if (s_reference.TryGetValue(seed, out var known))
+        {
+            return known;
+        }
+
+        var (exitCode, process) = await SimHostProcess.RunAsync(Arguments(0, "snapshot", seed));
+        using (process)
+        {
+            Assert.That(exitCode, Is.Zero, string.Join('\n', process.ErrorLines));
+            return s_reference[seed] = process.Checksum();
+        }
+    }
+
+    private static async Task WaitForWorkersToExitAsync(string marker)
+    {
+        // A worker whose host died sees its pipe close and exits; give it a generous while, then fail naming it.
+        for (var attempt = 0; attempt < 600 && ProcessCensus.FindWorkers(marker).Count > 0; attempt++)
+        {
+            await Task.Delay(100);
+        }
+
+        var left = ProcessCensus.FindWorkers(marker);
+        ProcessCensus.Kill(left);
+        Assert.That(left, Is.Empty, "workers of the killed host still running 60 s after it died");
+    }
+
+    private static int StartedFrame(string line)
+    {
+        var match = StartedLine().Match(line);
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
+    }
+
+    [GeneratedRegex(@"Checkpoint of frame (\d+) started")]
+    private static partial Regex StartedLine();
+}

@@ -1,0 +1,144 @@
+using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
+using SimHost.Host.Persistence;
+using SimHost.Host.SharedStorage;
+using SimHost.Host.Simulation;
+using SimHost.Layout.Segments;
+using SimHost.Physics;
+
+namespace SimHost.Tests.Host.Persistence;
+
+/// <summary>
+/// A simulation checkpointed after frame k and resumed in a fresh world and simulation ends with the checksum of
+/// the run that never stopped, for every k, both storage modes, and a world that creates, destroys and filters on
+/// changes (so the entity table, free list, changed ticks and system cursors all matter).
+/// </summary>
+public sealed class ResumeTests
+{
+    private const int Frames = 12;
+    private const double Dt = 1.0 / 64;
+    private RunDirectory _runDirectory = null!;
+    private string _checkpoints = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _runDirectory = RunDirectory.Create(Path.GetTempPath());
+        _checkpoints = Path.Combine(Path.GetTempPath(), $"simhost-resume-{Guid.NewGuid():N}");
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _runDirectory.Dispose();
+        if (Directory.Exists(_checkpoints))
+        {
+            Directory.Delete(_checkpoints, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Particles_ResumedAtAnyFrame_EndWithTheUninterruptedChecksum(
+        [Values(StorageMode.Snapshot, StorageMode.Shared)] StorageMode storage, [Values(0, 1, 5, 11)] int killedAfter)
+    {
+        var module = new ParticlesModule();
+        var context = ModuleContext.For(module, seed: 3, entities: 2_000);
+        var expected = await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: -1);
+        var resumed = await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: killedAfter);
+        var final = await RunAsync(module, context, storage, resumeFrom: Path.Combine(_checkpoints, "k"), checkpointAfter: -1);
+
+        Assert.That(resumed, Is.EqualTo(expected), "the checkpointing run itself");
+        Assert.That(final, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task ChurningWorld_ResumedAtAnyFrame_EndsWithTheUninterruptedChecksum(
+        [Values(StorageMode.Snapshot, StorageMode.Shared)] StorageMode storage, [Values(1, 4, 7)] int killedAfter)
+    {
+        var module = new ChurnModule();
+        var context = ModuleContext.For(module, seed: 9, entities: 500);
+        var expected = await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: -1);
+        await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: killedAfter);
+        var final = await RunAsync(module, context, storage, resumeFrom: Path.Combine(_checkpoints, "k"), checkpointAfter: -1);
+
+        Assert.That(final, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void WorldCheckpoint_StreamAndDirectory_RoundTripEveryEntityAndTick()
+    {
+        var world = new World();
+        new ChurnModule().Seed(world, ModuleContext.For(new ChurnModule(), seed: 4, entities: 300));
+        for (var i = 0; i < 300; i += 3)
+        {
+            world.Destroy(new Entity(i, 1));
+        }
+
+        world.AdvanceTick();
+        var expected = WorldChecksum.Compute(world);
+        using var stream = new MemoryStream();
+        WorldCheckpoint.Save(world, stream);
+        WorldCheckpoint.Save(world, _checkpoints);
+        stream.Position = 0;
+        var fromStream = new World();
+        WorldCheckpoint.Load(stream, fromStream);
+        var fromDirectory = new World();
+        WorldCheckpoint.Load(_checkpoints, fromDirectory);
+
+        var tick = world.ChangeTick;
+        var next = world.Create();
+        foreach (var loaded in new[] { fromStream, fromDirectory })
+        {
+            Assert.That(WorldChecksum.Compute(loaded), Is.EqualTo(expected));
+            Assert.That(loaded.ChangeTick, Is.EqualTo(tick));
+            Assert.That(loaded.Create(), Is.EqualTo(next), "the next entity reuses the same free slot");
+        }
+    }
+
+    [Test]
+    public void Load_IntoAWorldWithEntities_IsRefused()
+    {
+        var world = new World();
+        world.Create(new ChurnModule.Energy(1));
+        WorldCheckpoint.Save(world, _checkpoints);
+
+        var exception = Assert.Throws<CheckpointException>(() => WorldCheckpoint.Load(_checkpoints, world));
+        Assert.That(exception!.Error, Is.EqualTo(CheckpointError.WorldNotEmpty));
+    }
+
+    private async Task<string> RunAsync(SimulationModule module, ModuleContext context, StorageMode storage, string? resumeFrom, int checkpointAfter)
+    {
+        var builder = new SimulationBuilder().WithStorage(storage).WithRunDirectory(_runDirectory);
+        var world = new World();
+        SimulationRunner simulation;
+        if (resumeFrom is null)
+        {
+            simulation = module.Build(builder, world, context);
+        }
+        else
+        {
+            var content = CheckpointFiles.ReadDirectory(resumeFrom);
+            builder.WithJobs(module.LoadJobs());
+            module.AddSystems(builder, context);
+            WorldCheckpoint.LoadInto(world, content.World);
+            simulation = builder.Build(world);
+            simulation.RestoreImage(content.Simulation!);
+        }
+
+        using (simulation)
+        {
+            for (var frame = simulation.FrameCount; frame < Frames; frame++)
+            {
+                var stats = await simulation.RunFrameAsync(Dt, frame * Dt);
+                Assert.That(stats.HasFailures, Is.False, string.Join("; ", stats.Failures.Values.Select(e => e.Message)));
+                if (frame == checkpointAfter)
+                {
+                    var image = new CheckpointContent(world.CaptureImage(), simulation.CaptureImage((frame + 1) * Dt), new Dictionary<string, string>());
+                    CheckpointFiles.WriteDirectory(image, Path.Combine(_checkpoints, "k"));
+                }
+            }
+
+            return WorldChecksum.Format(module.Checksum(world));
+        }
+    }
+}
