@@ -36,8 +36,8 @@ public sealed partial class World
             var rows = archetype.Count;
             var columns = archetype.Columns;
             var indexes = new int[columns.Length];
-            var bytes = new byte[columns.Length][];
-            var ticks = new uint[columns.Length][];
+            var bytes = new ReadOnlyMemory<byte>[columns.Length];
+            var ticks = new ReadOnlyMemory<byte>[columns.Length];
             var last = new uint[columns.Length];
             for (var c = 0; c < columns.Length; c++)
             {
@@ -45,7 +45,7 @@ public sealed partial class World
                 bytes[c] = columns[c].AsBytes(rows).ToArray();
 
                 // Reading the ticks applies a deferred commit stamp first, so the copy holds the ticks readers see.
-                ticks[c] = columns[c].ChangedTicks.AsSpan(0, rows).ToArray();
+                ticks[c] = MemoryMarshal.AsBytes(columns[c].ChangedTicks.AsSpan(0, rows)).ToArray();
                 last[c] = columns[c].LastChangedTick;
             }
 
@@ -53,7 +53,7 @@ public sealed partial class World
             {
                 Components = indexes,
                 Rows = rows,
-                Entities = MemoryMarshal.Cast<Entity, ulong>(archetype.Entities).ToArray(),
+                Entities = MemoryMarshal.AsBytes(archetype.Entities).ToArray(),
                 Columns = bytes,
                 ChangedTicks = ticks,
                 LastChangedTicks = last,
@@ -123,7 +123,7 @@ public sealed partial class World
             }
 
             var first = archetype.AddRows(source.Rows);
-            var entities = MemoryMarshal.Cast<ulong, Entity>(source.Entities.AsSpan(0, source.Rows));
+            var entities = MemoryMarshal.Cast<byte, Entity>(source.Entities.Span)[..source.Rows];
             entities.CopyTo(archetype.EntityArray.AsSpan(first));
             for (var row = 0; row < entities.Length; row++)
             {
@@ -135,8 +135,8 @@ public sealed partial class World
             for (var c = 0; c < source.Components.Length; c++)
             {
                 var column = archetype.GetColumn(types[source.Components[c]].Id);
-                source.Columns[c].CopyTo(column.AsBytes(source.Rows));
-                source.ChangedTicks[c].AsSpan(0, source.Rows).CopyTo(column.ChangedTicks);
+                source.Columns[c].Span.CopyTo(column.AsBytes(source.Rows));
+                MemoryMarshal.Cast<byte, uint>(source.ChangedTicks[c].Span)[..source.Rows].CopyTo(column.ChangedTicks);
                 column.LastChangedTick = source.LastChangedTicks[c];
             }
 

@@ -10,91 +10,10 @@ namespace SimHost.Host.Persistence;
 /// order). Reading checks the manifest's own hash, then each file's length and hash, then each segment's header
 /// rules and its agreement with the manifest, then the world's consistency: nothing is returned before all pass.
 /// </summary>
-internal static class CheckpointFiles
+internal static partial class CheckpointFiles
 {
     /// <summary>The first 8 bytes of the stream form: ASCII <c>SIMHCKP1</c>.</summary>
     public static ReadOnlySpan<byte> StreamMagic => "SIMHCKP1"u8;
-
-    /// <summary>Writes <paramref name="content"/> as the checkpoint directory <paramref name="directory"/>, crash-safely.</summary>
-    /// <remarks>
-    /// Every file goes into a hidden temporary directory beside the target and is fsynced; the manifest is written
-    /// last; the temporary directory is fsynced and renamed to its final name in one step (and its parent fsynced), so
-    /// a crash at any point leaves either no checkpoint or a whole one. An existing <paramref name="directory"/> is
-    /// replaced only after the new one is complete.
-    /// </remarks>
-    public static void WriteDirectory(CheckpointContent content, string directory)
-    {
-        var target = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("A checkpoint cannot be the root directory.", nameof(directory));
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(parent);
-            Directory.CreateDirectory(temporary);
-            var files = new List<ManifestFile>();
-            foreach (var (name, write) in FilesOf(content))
-            {
-                using var stream = new FileStream(Path.Combine(temporary, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-                var hash = new XxHash128();
-                var length = write(stream, hash);
-                stream.Flush(flushToDisk: true);
-                files.Add(new ManifestFile(name, length, hash.GetCurrentHashAsUInt128()));
-            }
-
-            using (var manifest = new FileStream(Path.Combine(temporary, CheckpointFileNames.Manifest), FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                manifest.Write(ManifestOf(content, files).Encode());
-                manifest.Flush(flushToDisk: true);
-            }
-
-            DirectorySync.Flush(temporary);
-            string? replaced = null;
-            if (Directory.Exists(target))
-            {
-                replaced = Path.Combine(parent, $".{Path.GetFileName(target)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
-                Directory.Move(target, replaced);
-            }
-
-            Directory.Move(temporary, target);
-            DirectorySync.Flush(parent);
-            if (replaced is not null)
-            {
-                Directory.Delete(replaced, recursive: true);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new CheckpointException(CheckpointError.Unreadable, target, $"cannot be written: {exception.Message}", exception);
-        }
-    }
-
-    /// <summary>Writes <paramref name="content"/> to <paramref name="destination"/> in the stream form.</summary>
-    public static void WriteStream(CheckpointContent content, Stream destination)
-    {
-        // The manifest comes first in a stream, so the files are hashed before they are written (the stream may not seek).
-        var files = new List<ManifestFile>();
-        var writers = FilesOf(content);
-        foreach (var (name, write) in writers)
-        {
-            var hash = new XxHash128();
-            var length = write(Stream.Null, hash);
-            files.Add(new ManifestFile(name, length, hash.GetCurrentHashAsUInt128()));
-        }
-
-        var manifest = ManifestOf(content, files).Encode();
-        Span<byte> prefix = stackalloc byte[16];
-        StreamMagic.CopyTo(prefix);
-        BinaryPrimitives.WriteInt64LittleEndian(prefix[8..], manifest.Length);
-        destination.Write(prefix);
-        destination.Write(manifest);
-        foreach (var (_, write) in writers)
-        {
-            write(destination, new XxHash128());
-        }
-
-        destination.Flush();
-    }
 
     /// <summary>Reads and verifies the checkpoint directory <paramref name="directory"/>.</summary>
     /// <exception cref="CheckpointException">The checkpoint breaks a rule; the message names the file and the rule.</exception>
@@ -252,8 +171,9 @@ internal static class CheckpointFiles
         }
 
         var rows = archetype.Rows;
-        var columns = new byte[count][];
-        var ticks = new uint[count][];
+        // Slices of the file's bytes, not copies: the world copies them once, into its columns.
+        var columns = new ReadOnlyMemory<byte>[count];
+        var ticks = new ReadOnlyMemory<byte>[count];
         for (var c = 0; c < count; c++)
         {
             var component = manifest.Components[archetype.Components[c]];
@@ -265,96 +185,18 @@ internal static class CheckpointFiles
                 throw new CheckpointException(CheckpointError.BadSegment, archetype.File, $"column {c} is not {component.Name} and its ticks as the manifest says");
             }
 
-            columns[c] = bytes.AsSpan((int)data.ColumnOffset, (int)data.ColumnLengthBytes).ToArray();
-            ticks[c] = MemoryMarshal.Cast<byte, uint>(bytes.AsSpan((int)tick.ColumnOffset, (int)tick.ColumnLengthBytes)).ToArray();
+            columns[c] = bytes.AsMemory((int)data.ColumnOffset, (int)data.ColumnLengthBytes);
+            ticks[c] = bytes.AsMemory((int)tick.ColumnOffset, (int)tick.ColumnLengthBytes);
         }
 
         return new ArchetypeImage
         {
             Components = archetype.Components,
             Rows = rows,
-            Entities = MemoryMarshal.Cast<byte, ulong>(bytes.AsSpan((int)plan.EntityColumnOffset, rows * sizeof(ulong))).ToArray(),
+            Entities = bytes.AsMemory((int)plan.EntityColumnOffset, rows * sizeof(ulong)),
             Columns = columns,
             ChangedTicks = ticks,
             LastChangedTicks = archetype.LastChangedTicks,
-        };
-    }
-
-    private static List<(string Name, Func<Stream, XxHash128, long> Write)> FilesOf(CheckpointContent content)
-    {
-        var world = content.World;
-        var frame = (ulong)(content.Simulation?.FrameCount ?? 0);
-        var files = new List<(string, Func<Stream, XxHash128, long>)>
-        {
-            (CheckpointFileNames.EntityTable, (stream, hash) =>
-            {
-                var handles = new ulong[world.Generations.Length];
-                for (var slot = 0; slot < handles.Length; slot++)
-                {
-                    handles[slot] = ((ulong)world.Generations[slot] << 32) | (uint)slot;
-                }
-
-                return CheckpointSegment.Write(stream, hash, frame, handles, []);
-            }),
-            (CheckpointFileNames.FreeSlots, (stream, hash) =>
-            {
-                var handles = new ulong[world.FreeSlots.Length];
-                for (var i = 0; i < handles.Length; i++)
-                {
-                    var slot = world.FreeSlots[i];
-                    handles[i] = ((ulong)world.Generations[slot] << 32) | (uint)slot;
-                }
-
-                return CheckpointSegment.Write(stream, hash, frame, handles, []);
-            }),
-        };
-        for (var a = 0; a < world.Archetypes.Length; a++)
-        {
-            var archetype = world.Archetypes[a];
-            files.Add((CheckpointFileNames.Archetype(a), (stream, hash) =>
-            {
-                var columns = new SegmentColumnData[2 * archetype.Components.Length];
-                for (var c = 0; c < archetype.Components.Length; c++)
-                {
-                    var component = world.Components[archetype.Components[c]];
-                    columns[2 * c] = new SegmentColumnData((uint)c, component.LayoutHash, component.SizeBytes, archetype.Columns[c]);
-                    columns[(2 * c) + 1] = new SegmentColumnData(
-                        CheckpointSegment.TickColumnFlag | (uint)c,
-                        CheckpointSegment.TickColumnLayoutHash,
-                        sizeof(uint),
-                        MemoryMarshal.AsBytes(archetype.ChangedTicks[c].AsSpan(0, archetype.Rows)).ToArray());
-                }
-
-                return CheckpointSegment.Write(stream, hash, frame, archetype.Entities.AsSpan(0, archetype.Rows), columns);
-            }
-            ));
-        }
-
-        return files;
-    }
-
-    private static CheckpointManifest ManifestOf(CheckpointContent content, List<ManifestFile> files)
-    {
-        var world = content.World;
-        var archetypes = new ManifestArchetype[world.Archetypes.Length];
-        for (var a = 0; a < archetypes.Length; a++)
-        {
-            var archetype = world.Archetypes[a];
-            archetypes[a] = new ManifestArchetype(CheckpointFileNames.Archetype(a), archetype.Components, archetype.Rows, archetype.LastChangedTicks);
-        }
-
-        return new CheckpointManifest
-        {
-            Version = CheckpointManifest.FormatVersion,
-            LayoutHash = CheckpointManifest.CombinedLayoutHash(world.Components),
-            ChangeTick = world.ChangeTick,
-            Slots = world.Generations.Length,
-            FreeSlotCount = world.FreeSlots.Length,
-            Components = world.Components,
-            Archetypes = archetypes,
-            Simulation = content.Simulation,
-            Run = content.Run,
-            Files = [.. files],
         };
     }
 
@@ -380,21 +222,6 @@ internal static class CheckpointFiles
         catch (EndOfStreamException)
         {
             return false;
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the hidden temporary directory is removed by the next checkpoint of this directory.
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace SimHost.Host.Persistence;
 
@@ -30,15 +31,21 @@ internal static class WorldImageCheck
                     throw Fail($"archetype {a} lists component {component} twice or out of range");
                 }
 
-                if (archetype.Columns[c].Length != (long)archetype.Rows * image.Components[component].SizeBytes || archetype.ChangedTicks[c].Length < archetype.Rows)
+                if (archetype.Columns[c].Length != (long)archetype.Rows * image.Components[component].SizeBytes || archetype.ChangedTicks[c].Length != (long)archetype.Rows * sizeof(uint))
                 {
                     throw Fail($"archetype {a}: column {c} does not hold {archetype.Rows} rows of {image.Components[component].Name}");
                 }
             }
 
+            var handles = MemoryMarshal.Cast<byte, ulong>(archetype.Entities.Span);
+            if (handles.Length != archetype.Rows)
+            {
+                throw Fail($"archetype {a}: the entity column does not hold {archetype.Rows} rows");
+            }
+
             for (var row = 0; row < archetype.Rows; row++)
             {
-                var handle = archetype.Entities[row];
+                var handle = handles[row];
                 var index = (uint)handle;
                 var generation = (uint)(handle >> 32);
                 if (index >= (uint)slots || live[index] || image.Generations[index] != generation || generation == 0)
