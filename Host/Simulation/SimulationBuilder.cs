@@ -198,7 +198,7 @@ public sealed class SimulationBuilder
             foreach (var system in _systems)
             {
                 var query = queries[system.Name];
-                IOffloadCoordinator? coordinator = null;
+                OffloadCoordinator? coordinator = null;
                 if (system.JobName is { } sharedJob && store is not null && RunsInPlace(query))
                 {
                     // Shared segments are sized per archetype, but a segment size that cannot hold one aligned block
@@ -206,8 +206,8 @@ public sealed class SimulationBuilder
                     OffloadSegments.ComputeMaxRowsPerSegment(
                         system.Name, new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads)), _limits.MaxSegmentSizeBytes);
                     catalog.TryGet(sharedJob, out var job);
-                    coordinator = new SharedOffloadCoordinator(
-                        sharedJob, job!.WritesEveryRow, system.JobParameters, Components(system.ComponentWrites), Components(system.ComponentReads), store, executor, fallback, _logger)
+                    var storage = new SharedColumnStorage(sharedJob, job!.WritesEveryRow, Components(system.ComponentWrites), Components(system.ComponentReads), store);
+                    coordinator = new OffloadCoordinator(sharedJob, system.JobParameters, storage, executor, fallback, _logger)
                     {
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,
@@ -221,7 +221,7 @@ public sealed class SimulationBuilder
                     var columns = new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads));
                     var systemSegments = new OffloadSegments(system.Name, columns, runDirectory!, _limits, budget);
                     segments.Add(systemSegments);
-                    coordinator = new OffloadCoordinator(jobName, system.JobParameters, new Snapshot(world, systemSegments), executor, fallback, _logger)
+                    coordinator = new OffloadCoordinator(jobName, system.JobParameters, new SnapshotStorage(new Snapshot(world, systemSegments)), executor, fallback, _logger)
                     {
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,
