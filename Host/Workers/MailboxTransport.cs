@@ -26,7 +26,7 @@ internal sealed class MailboxTransport : IRequestTransport, IAsyncDisposable
     {
         _connection = connection;
         _mailbox = channel.Mailbox;
-        _spinCount = channel.SpinCount;
+        _spinCount = channel.ReplyIdle.SpinCount;
         _lifetime = lifetime;
         _waiter = new MailboxReplyWaiter(_mailbox, TakeReply, _mailbox.WorkerId);
     }

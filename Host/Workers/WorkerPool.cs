@@ -156,10 +156,8 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
 
         ArgumentNullException.ThrowIfNull(options.RestartPolicy, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReplySpinLimit, TimeSpan.Zero, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.ReplySpinLimit, TimeSpan.FromSeconds(1), nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.WorkerIdleSpinLimit, TimeSpan.FromSeconds(1), nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.WorkerIdleSpinLimit, TimeSpan.Zero, nameof(options));
+        options.ReplyIdle.Validate(nameof(options));
+        options.WorkerIdle.Validate(nameof(options));
         options.RestartPolicy.Validate();
 
         var catalog = JobCatalog.Load([], options.JobAssemblies);

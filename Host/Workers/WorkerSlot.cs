@@ -198,15 +198,15 @@ internal sealed class WorkerSlot
         }
     }
 
-    // The host thread may spin for the reply only when nothing waits behind its caller, a core is left
-    // for it beside every busy worker, and the previous round trip fitted the limit (a long job is slept on).
+    // The host thread may spin for the reply only when nothing waits behind its caller, a core is left for it beside
+    // every busy worker, and the previous round trip fitted the strategy's limit (a long job is slept on).
     private TimeSpan ReplySpinFor(RangeRequest request, int busyWorkers)
     {
-        var limit = _context.Options.ReplySpinLimit;
-        var fits = request.MayBlockCaller && busyWorkers < Environment.ProcessorCount && _lastRoundTrip <= limit;
+        var options = _context.Options;
+        var spin = request.MayBlockCaller && busyWorkers < Environment.ProcessorCount ? options.ReplyIdle.SpinTimeAfter(_lastRoundTrip) : TimeSpan.Zero;
 
         // Never past the job timeout, so a reply the spin sees is never one the timeout would have refused.
-        return fits ? TimeSpan.FromTicks(Math.Min(limit.Ticks, _context.Options.JobTimeout.Ticks)) : TimeSpan.Zero;
+        return spin < options.JobTimeout ? spin : options.JobTimeout;
     }
 
     /// <summary>Asks the current worker to exit, waits up to the grace period, then kills what remains.</summary>

@@ -76,7 +76,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
             return null;
         }
 
-        return new MailboxChannel(Mailbox.Create(MailboxPath, workerId), options.MailboxSpinCount, options.WorkerIdleSpinLimit);
+        return new MailboxChannel(Mailbox.Create(MailboxPath, workerId), options.ReplyIdle, options.WorkerIdle);
     }
 
     private static void TryDelete(string path)
