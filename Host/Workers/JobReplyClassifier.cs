@@ -16,7 +16,7 @@ internal static class JobReplyClassifier
             new JobReply(JobReplyKind.Done, RangeOutcome.Success((int)done.RowsChanged, done.Elapsed, workerId), null),
         JobDoneMessage done =>
             Fault($"protocol break: worker {workerId} answered {what} with rows {done.RowStart}+{done.RowCount}"),
-        JobFailedMessage failed when failed.ErrorText.StartsWith(WorkerSlot.SegmentRejectedPrefix, StringComparison.Ordinal) =>
+        JobFailedMessage { Reason: JobFailureReason.SegmentRejected } failed =>
             Fault($"worker {workerId} rejected the segment of {what}: {failed.ErrorText}; killed"),
         JobFailedMessage failed =>
             new JobReply(JobReplyKind.JobFailed, null, failed.ErrorText),

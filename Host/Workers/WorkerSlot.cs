@@ -14,13 +14,6 @@ namespace SimHost.Host.Workers;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore has no wait handle; see _exclusive.")]
 internal sealed class WorkerSlot
 {
-    /// <summary>
-    /// How simhost-worker's JobFailed begins when its segment reader rejected the segment (a tampered or foreign
-    /// header): that worker's view of shared memory cannot be trusted, so the host treats it as a worker failure.
-    /// Kept equal to SimHost.Worker.JobExecutor.SegmentRejectedPrefix.
-    /// </summary>
-    internal const string SegmentRejectedPrefix = "Segment cannot be used:";
-
     private readonly WorkerPoolContext _context;
     private readonly ILogger _logger;
     private readonly WorkerSupervisor _supervisor;
