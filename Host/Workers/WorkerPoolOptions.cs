@@ -78,4 +78,23 @@ public sealed record WorkerPoolOptions
 
     /// <summary>The measured default for <see cref="WorkerIdle"/>: 1000 tight spins, a yielding spin of up to 1 ms.</summary>
     public static readonly IdleStrategy DefaultWorkerIdle = IdleStrategy.SpinYieldThenPark(1000, TimeSpan.FromMilliseconds(1));
+
+    /// <summary>Throws for a value out of range, before any worker is started.</summary>
+    /// <exception cref="ArgumentException">A count, timeout, interval or idle strategy is out of range.</exception>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(WorkerCount, nameof(WorkerPoolOptions));
+        ArgumentOutOfRangeException.ThrowIfLessThan(JobTimeout, TimeSpan.FromMilliseconds(1), nameof(WorkerPoolOptions));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero, nameof(WorkerPoolOptions));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingTimeout, TimeSpan.Zero, nameof(WorkerPoolOptions));
+        if (PingInterval != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingInterval, TimeSpan.Zero, nameof(WorkerPoolOptions));
+        }
+
+        ArgumentNullException.ThrowIfNull(RestartPolicy, nameof(WorkerPoolOptions));
+        ReplyIdle.Validate(nameof(WorkerPoolOptions));
+        WorkerIdle.Validate(nameof(WorkerPoolOptions));
+        RestartPolicy.Validate();
+    }
 }

@@ -17,8 +17,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
     /// <summary>The last process launched (connected or still in its handshake), or null.</summary>
     public Process? Launched => Volatile.Read(ref _launched);
 
-    /// <summary>The mailbox file: beside the pipe's socket, in the run directory when the pipe is there.</summary>
-    private string MailboxPath => Path.ChangeExtension(pipePath, ".mailbox");
+    private string MailboxPath => WorkerPipePaths.MailboxOf(pipePath);
 
     /// <summary>Starts a worker and returns it connected, or null when the start failed (already logged).</summary>
     public async Task<WorkerInstance?> TryStartAsync(CancellationToken shutdown)
@@ -52,7 +51,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
             // now leaves nothing behind however the worker or the host ends.
             if (mailbox is not null)
             {
-                TryDelete(mailbox.Mailbox.Path);
+                WorkerPipePaths.TryDelete(mailbox.Mailbox.Path);
             }
         }
     }
@@ -77,18 +76,6 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
         }
 
         return new MailboxChannel(Mailbox.Create(MailboxPath, workerId), options.ReplyIdle, options.WorkerIdle);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // The run directory's removal takes it with it.
-        }
     }
 
     private async Task<WorkerInstance?> TryStartWithAsync(MailboxChannel? mailbox, CancellationToken shutdown)
