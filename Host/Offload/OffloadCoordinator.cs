@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
+using SimHost.Host.Scheduling;
 using SimHost.Layout.Jobs;
 
 namespace SimHost.Host.Offload;
@@ -94,17 +95,17 @@ internal sealed class OffloadCoordinator : IRangeTarget
         RangeSplitter.Split(_storage.RowsPerSegment, loop.ParallelSlots, loop.Ranges);
 
         // The world does not move while the ranges run, so a failed range is prepared again from it and re-run.
-        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), mayBlockCaller, cancellationToken);
+        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new FrameTiming((long)frameId, deltaTime, time), mayBlockCaller, cancellationToken);
         var commit = _storage.Commit(loop, failedFirst);
         return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
     }
 
     /// <inheritdoc/>
-    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in RangeTiming timing)
+    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in FrameTiming timing)
     {
         var target = _storage.TargetOf(range.SegmentIndex);
         var jobRange = new JobRange(
-            range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks, target.LiveColumns);
+            range.RowStart, range.RowCount, target.WritableColumns, (ulong)timing.FrameIndex, timing.DeltaSeconds, timing.TimeSeconds, Parameters, Ticks, target.LiveColumns);
         return new RangeRequest(JobName, target.Segment, target.Generation, jobRange);
     }
 
