@@ -12,8 +12,8 @@ namespace SimHost.Worker;
 internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILogger logger)
 {
     /// <summary>
-    /// How a JobFailed begins when the segment was rejected (tampered header, wrong version, layout or sizes); the
-    /// host treats such a reply as a worker failure, not a job failure. Kept equal to the host's WorkerSlot constant.
+    /// How a JobFailed's text begins when the segment was rejected (tampered header, wrong version, layout or sizes),
+    /// for the reader of a log; the host decides by <see cref="JobFailureReason.SegmentRejected"/>, not by this text.
     /// </summary>
     public const string SegmentRejectedPrefix = "Segment cannot be used:";
 
@@ -34,12 +34,12 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
     {
         if (!catalog.TryGet(start.JobName, out var job))
         {
-            return Fail(start, $"Unknown job '{start.JobName}'; this worker knows: {string.Join(", ", catalog.Names)}.");
+            return Fail(start, JobFailureReason.UnknownJob, $"Unknown job '{start.JobName}'; this worker knows: {string.Join(", ", catalog.Names)}.");
         }
 
         if (start.RowStart > int.MaxValue || start.RowCount > int.MaxValue)
         {
-            return Fail(start, $"Row range {start.RowStart}+{start.RowCount} is beyond the largest segment a worker maps.");
+            return Fail(start, JobFailureReason.RowRangeTooLarge, $"Row range {start.RowStart}+{start.RowCount} is beyond the largest segment a worker maps.");
         }
 
         SharedSegment segment;
@@ -49,7 +49,7 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
         }
         catch (SegmentFormatException exception)
         {
-            return Fail(start, $"{SegmentRejectedPrefix} {exception.Message}");
+            return Fail(start, JobFailureReason.SegmentRejected, $"{SegmentRejectedPrefix} {exception.Message}");
         }
 
         var range = new JobRange(
@@ -64,7 +64,7 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
 #pragma warning restore CA1031
         {
             logger.Error(exception, "Job {JobName} rows {RowStart}+{RowCount} threw", start.JobName, start.RowStart, start.RowCount);
-            return new JobFailedMessage($"{exception.GetType().FullName}: {exception.Message}");
+            return new JobFailedMessage($"{exception.GetType().FullName}: {exception.Message}", JobFailureReason.JobThrew);
         }
 
         logger.Verbose(
@@ -73,9 +73,9 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
         return new JobDoneMessage(start.RowStart, start.RowCount, (uint)result.RowsChanged, result.Elapsed);
     }
 
-    private JobFailedMessage Fail(JobStartMessage start, string reason)
+    private JobFailedMessage Fail(JobStartMessage start, JobFailureReason code, string reason)
     {
         logger.Error("Job {JobName} rows {RowStart}+{RowCount} failed: {Reason}", start.JobName, start.RowStart, start.RowCount, reason);
-        return new JobFailedMessage(reason);
+        return new JobFailedMessage(reason, code);
     }
 }

@@ -21,17 +21,17 @@ internal sealed class MailboxServer
     private static readonly TimeSpan s_sleepSlice = TimeSpan.FromMilliseconds(200);
 
     private readonly Mailbox _mailbox;
-    private readonly int _spinCount;
+    private readonly IdleStrategy _idle;
     private readonly Func<JobStartMessage, ProtocolMessage> _execute;
     private readonly FrameWriter _pipeWriter;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<int> _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _isStopping;
 
-    public MailboxServer(Mailbox mailbox, int spinCount, Func<JobStartMessage, ProtocolMessage> execute, FrameWriter pipeWriter, ILogger logger)
+    public MailboxServer(Mailbox mailbox, IdleStrategy idle, Func<JobStartMessage, ProtocolMessage> execute, FrameWriter pipeWriter, ILogger logger)
     {
         _mailbox = mailbox;
-        _spinCount = spinCount;
+        _idle = idle;
         _execute = execute;
         _pipeWriter = pipeWriter;
         _logger = logger;
@@ -39,13 +39,6 @@ internal sealed class MailboxServer
 
     /// <summary>Completes with an exit code when the mailbox loop hit a protocol break.</summary>
     public Task<int> Faulted => _faulted.Task;
-
-    /// <summary>
-    /// The longest the thread spins for the next JobStart after a reply. It spins only while the previous gap between
-    /// a reply and the next request fitted this limit (frames back to back); otherwise it sleeps at once, so a worker
-    /// of a slow or paused simulation burns no core.
-    /// </summary>
-    public TimeSpan IdleSpinLimit { get; init; }
 
     /// <summary>Starts the loop on a background thread, so a stuck job never keeps the process alive after Shutdown.</summary>
     public Thread Start()
@@ -67,20 +60,22 @@ internal sealed class MailboxServer
         // The host creates a zeroed mailbox for every worker it starts, so 0 is "nothing seen yet". Reading the
         // current value here instead would lose a JobStart posted between Welcome and this thread's start.
         var lastSeen = 0UL;
-        var lastGapFitted = false;
+        // Nothing has fitted yet: the first wait parks after its tight spins. The strategy spins on the clock only
+        // while the previous gap between a reply and the next request fitted its limit (frames back to back), so a
+        // worker of a slow or paused simulation burns no core.
+        var lastGap = TimeSpan.MaxValue;
         try
         {
             while (!_isStopping)
             {
                 var idleSince = Stopwatch.GetTimestamp();
-                var spinTime = lastGapFitted ? IdleSpinLimit : TimeSpan.Zero;
-                if (!_mailbox.WaitForRequest(lastSeen, _spinCount, s_sleepSlice, spinTime))
+                if (!_mailbox.WaitForRequest(lastSeen, _idle.SpinCount, s_sleepSlice, _idle.SpinTimeAfter(lastGap)))
                 {
-                    lastGapFitted = false;
+                    lastGap = TimeSpan.MaxValue;
                     continue;
                 }
 
-                lastGapFitted = Stopwatch.GetElapsedTime(idleSince) <= IdleSpinLimit;
+                lastGap = Stopwatch.GetElapsedTime(idleSince);
 
                 var sequence = _mailbox.RequestSequence;
                 lastSeen = sequence;

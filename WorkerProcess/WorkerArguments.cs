@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using SimHost.Layout.Signals;
 
 namespace SimHost.Worker;
 
@@ -16,11 +17,11 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
     /// <summary>The shared-memory mailbox JobStart arrives through (docs/signals.md); null when the host uses the pipe only.</summary>
     public string? MailboxPath { get; init; }
 
-    /// <summary>Spin iterations before the mailbox wait sleeps on the futex.</summary>
-    public int MailboxSpinCount { get; init; }
-
-    /// <summary>The longest the mailbox thread spins for the next JobStart after a reply while frames come back to back.</summary>
-    public TimeSpan MailboxIdleSpin { get; init; }
+    /// <summary>
+    /// How the mailbox thread waits for the next JobStart (<c>--mailbox-spin</c> tight spins, then up to
+    /// <c>--mailbox-idle-spin-us</c> of yielding spin while frames come back to back, then park); the host's choice.
+    /// </summary>
+    public IdleStrategy MailboxIdle { get; init; }
 
     /// <summary>Parses the command line by hand: it is small, fixed and written by the host.</summary>
     /// <param name="args">The arguments.</param>
@@ -90,8 +91,7 @@ public sealed record WorkerArguments(string PipeName, uint WorkerId, int ParentP
         arguments = new WorkerArguments(pipe!, workerId!.Value, parentPid!.Value, assemblies)
         {
             MailboxPath = mailbox,
-            MailboxSpinCount = spin,
-            MailboxIdleSpin = TimeSpan.FromMicroseconds(idleSpinMicroseconds),
+            MailboxIdle = IdleStrategy.SpinYieldThenPark(spin, TimeSpan.FromMicroseconds(idleSpinMicroseconds)),
         };
         return true;
     }

@@ -127,7 +127,7 @@ internal static class WorkerSession
     private static async Task<int> ServeWithMailboxAsync(
         FrameReader reader, FrameWriter writer, JobExecutor executor, Mailbox mailbox, WorkerArguments arguments, ILogger logger)
     {
-        var server = new MailboxServer(mailbox, arguments.MailboxSpinCount, executor.Execute, writer, logger) { IdleSpinLimit = arguments.MailboxIdleSpin };
+        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, writer, logger);
         var thread = server.Start();
         try
         {

@@ -1,3 +1,5 @@
+using SimHost.Host.Scheduling;
+
 namespace SimHost.Host.Offload;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace SimHost.Host.Offload;
 internal interface IRangeTarget
 {
     /// <summary>The request that runs <paramref name="range"/> for the frame of <paramref name="timing"/>.</summary>
-    RangeRequest RequestFor(in RangeSlice range, in RangeTiming timing);
+    RangeRequest RequestFor(in RangeSlice range, in FrameTiming timing);
 
     /// <summary>
     /// Makes a failed range ready to run again from the untouched world: snapshot storage re-copies its rows, shared

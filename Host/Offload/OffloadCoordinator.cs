@@ -2,39 +2,40 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
+using SimHost.Host.Scheduling;
 using SimHost.Layout.Jobs;
 
 namespace SimHost.Host.Offload;
 
 /// <summary>
-/// Runs one offloaded system's frame: snapshot, split into ranges, run them all at once on the executor, re-run
-/// failed ranges from a fresh copy of the untouched world (on the executor, then in-process), and commit the ranges
-/// that succeeded. One per offloaded system; one frame at a time.
+/// Runs one offloaded system's frame, whatever the storage: prepare the rows (<see cref="IOffloadStorage"/>), split
+/// them into ranges, run them all at once on the executor, re-run failed ranges from the untouched world (on the
+/// executor, then in-process) and commit the ranges that succeeded. One per offloaded system; one frame at a time.
 /// </summary>
-internal sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
+internal sealed class OffloadCoordinator : IRangeTarget
 {
-    private readonly Snapshot _snapshot;
+    private readonly IOffloadStorage _storage;
     private readonly IRangeExecutor _executor;
     private readonly IRangeExecutor _fallback;
     private readonly ILogger _logger;
     private RangeRetryLoop? _loop;
 
-    /// <summary>Coordinates the job <paramref name="jobName"/> of the system whose snapshot is <paramref name="snapshot"/>.</summary>
+    /// <summary>Coordinates the job <paramref name="jobName"/> of one system over <paramref name="storage"/>.</summary>
     /// <param name="jobName">The job to run on every range.</param>
     /// <param name="parameters">The system's parameter blob.</param>
-    /// <param name="snapshot">The system's snapshot and segments.</param>
+    /// <param name="storage">Snapshot or shared storage of the system's rows.</param>
     /// <param name="executor">Runs ranges (workers, or in-process).</param>
     /// <param name="fallback">Runs a range that failed on the executor every time; normally an <see cref="InProcessRangeExecutor"/>.</param>
     /// <param name="logger">Where range failures are reported; null logs nothing.</param>
-    public OffloadCoordinator(string jobName, ReadOnlyMemory<byte> parameters, Snapshot snapshot, IRangeExecutor executor, IRangeExecutor fallback, ILogger? logger = null)
+    public OffloadCoordinator(string jobName, ReadOnlyMemory<byte> parameters, IOffloadStorage storage, IRangeExecutor executor, IRangeExecutor fallback, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobName);
-        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(executor);
         ArgumentNullException.ThrowIfNull(fallback);
         JobName = jobName;
         Parameters = parameters;
-        _snapshot = snapshot;
+        _storage = storage;
         _executor = executor;
         _fallback = fallback;
         _logger = logger ?? NullLogger.Instance;
@@ -61,51 +62,56 @@ internal sealed class OffloadCoordinator : IOffloadCoordinator, IRangeTarget
     /// </summary>
     public bool HasInProcessFallback { get; init; } = true;
 
-    /// <summary>The system's snapshot.</summary>
-    public Snapshot Snapshot => _snapshot;
-
-    /// <inheritdoc/>
+    /// <summary>Runs the job over the rows <paramref name="query"/> matches and makes what it changed current.</summary>
+    /// <param name="query">The system's query.</param>
+    /// <param name="frameId">The frame.</param>
+    /// <param name="deltaTime">Seconds the frame advances.</param>
+    /// <param name="time">Simulation time at the start of the frame.</param>
+    /// <param name="cancellationToken">Stops waiting for ranges; nothing is committed then.</param>
+    /// <returns>The frame's figures; <see cref="OffloadResult.RangesAbandoned"/> says whether some rows were not committed.</returns>
     public ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken) =>
         RunAsync(query, frameId, deltaTime, time, mayBlockCaller: false, cancellationToken);
 
-    /// <summary>Runs the job over the rows <paramref name="query"/> matches and commits what it changed.</summary>
+    /// <summary>
+    /// Like <see cref="RunAsync(Query, ulong, double, double, CancellationToken)"/>; when
+    /// <paramref name="mayBlockCaller"/> is true nothing waits behind the calling thread, so the last range's reply may
+    /// be awaited on it (<see cref="RangeRequest.MayBlockCaller"/>).
+    /// </summary>
     /// <param name="query">The system's query.</param>
     /// <param name="frameId">The frame.</param>
     /// <param name="deltaTime">Seconds the frame advances.</param>
     /// <param name="time">Simulation time at the start of the frame.</param>
     /// <param name="mayBlockCaller">Whether the calling thread may be held until the last range's reply.</param>
     /// <param name="cancellationToken">Stops waiting for ranges; nothing is committed then.</param>
-    /// <returns>The frame's figures; <see cref="OffloadResult.RangesAbandoned"/> says whether some rows were not committed.</returns>
+    /// <returns>The frame's figures. In shared storage <see cref="OffloadResult.RowsSnapshotted"/> counts the rows the job ran over; none were copied.</returns>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, bool mayBlockCaller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
+
         // Built at the first frame, once the init-only retry settings are final.
         var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
-        var rows = SnapshotWriter.Write(query, _snapshot, frameId);
-        RangeSplitter.Split(_snapshot.RowsPerSegment, loop.ParallelSlots, loop.Ranges);
+        var rows = _storage.Prepare(query, frameId);
+        RangeSplitter.Split(_storage.RowsPerSegment, loop.ParallelSlots, loop.Ranges);
 
-        // The world does not move while the ranges run, so a failed range is re-copied from it and run again. A job
-        // that fails may have written anywhere in its segment, entity handles included: until every range has
-        // succeeded, the next snapshot copies them again.
-        _snapshot.SetEntitiesTrusted(false);
-        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), mayBlockCaller, cancellationToken);
-        _snapshot.SetEntitiesTrusted(failedFirst == 0);
-        var commit = CommitWriter.Commit(_snapshot, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(loop.Succeeded));
+        // The world does not move while the ranges run, so a failed range is prepared again from it and re-run.
+        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new FrameTiming((long)frameId, deltaTime, time), mayBlockCaller, cancellationToken);
+        var commit = _storage.Commit(loop, failedFirst);
         return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
     }
 
     /// <inheritdoc/>
-    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in RangeTiming timing)
+    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in FrameTiming timing)
     {
-        var segments = _snapshot.Segments;
-        var jobRange = new JobRange(range.RowStart, range.RowCount, segments.Columns.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks);
-        return new RangeRequest(JobName, segments.Segments[range.SegmentIndex], segments.Generation, jobRange);
+        var target = _storage.TargetOf(range.SegmentIndex);
+        var jobRange = new JobRange(
+            range.RowStart, range.RowCount, target.WritableColumns, (ulong)timing.FrameIndex, timing.DeltaSeconds, timing.TimeSeconds, Parameters, Ticks, target.LiveColumns);
+        return new RangeRequest(JobName, target.Segment, target.Generation, jobRange);
     }
 
     /// <inheritdoc/>
-    void IRangeTarget.PrepareRetry(in RangeSlice range) => SnapshotWriter.Recopy(_snapshot, range);
+    void IRangeTarget.PrepareRetry(in RangeSlice range) => _storage.PrepareRetry(range);
 
     /// <inheritdoc/>
-    string IRangeTarget.Describe(in RangeSlice range) =>
-        $"system {_snapshot.Segments.SystemName} range {range.SegmentIndex}:{range.RowStart}+{range.RowCount}";
+    string IRangeTarget.Describe(in RangeSlice range) => _storage.Describe(range);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
+using SimHost.Host.Scheduling;
 
 namespace SimHost.Host.Offload;
 
@@ -55,7 +56,7 @@ internal sealed class RangeRetryLoop
     /// <returns>Ranges that failed their first run, and range runs retried.</returns>
     /// <exception cref="OperationCanceledException">The token fired; nothing may be committed then.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<(int FailedFirst, int Retried)> RunAsync(IRangeTarget target, string jobName, RangeTiming timing, bool mayBlockCaller, CancellationToken cancellationToken)
+    public async ValueTask<(int FailedFirst, int Retried)> RunAsync(IRangeTarget target, string jobName, FrameTiming timing, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         Succeeded.Clear();
         Abandoned.Clear();
@@ -115,7 +116,7 @@ internal sealed class RangeRetryLoop
         string jobName,
         List<RangeSlice> ranges,
         List<RangeSlice> failed,
-        RangeTiming timing,
+        FrameTiming timing,
         bool mayBlockCaller,
         CancellationToken cancellationToken)
     {

@@ -1,6 +1,10 @@
 namespace SimHost.Host.Scheduling;
 
 /// <summary>The result of one frame: every system's outcome and time, in schedule order, and the frame's total time.</summary>
+/// <remarks>
+/// Two types on purpose, not a twin: this is the scheduler's report, which knows nothing of storage or workers;
+/// <see cref="Simulation.FrameStats"/> is the public result built from it, adding each system's offload figures.
+/// </remarks>
 internal sealed class FrameReport
 {
     internal FrameReport(long frameIndex, SystemReport[] systems, TimeSpan elapsed, int failedCount, int skippedCount)

@@ -3,6 +3,10 @@ using System.Collections.Frozen;
 namespace SimHost.Host.Scheduling;
 
 /// <summary>Fluent builder of a <see cref="SystemDescriptor"/>; <see cref="Build"/> freezes what was declared.</summary>
+/// <remarks>
+/// The scheduler's own view of a system (names, stage, component types and resources for conflicts, the work as a
+/// delegate), kept apart from the public <c>Simulation.SystemBuilder</c> so scheduling knows nothing of the ECS.
+/// </remarks>
 internal sealed class SystemDescriptorBuilder
 {
     private readonly string _name;

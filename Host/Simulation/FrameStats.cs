@@ -1,6 +1,10 @@
 namespace SimHost.Host.Simulation;
 
 /// <summary>The result of one simulation frame: per-system outcome, time and offload figures, and their totals.</summary>
+/// <remarks>
+/// Built from the scheduler's internal <c>FrameReport</c> (outcomes and times only; the scheduler knows nothing of
+/// offloading) plus each system's offload figures: the report stays the scheduler's, this is what a user reads.
+/// </remarks>
 public sealed class FrameStats
 {
     private readonly SystemStats[] _systems;

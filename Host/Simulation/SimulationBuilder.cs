@@ -164,7 +164,7 @@ public sealed class SimulationBuilder
         var problems = new List<string>();
         foreach (var system in _systems)
         {
-            Validate(system, catalog, problems);
+            SystemValidation.Validate(system, catalog, problems);
         }
 
         if (problems.Count > 0)
@@ -179,7 +179,7 @@ public sealed class SimulationBuilder
         var queries = new Dictionary<string, Query>(StringComparer.Ordinal);
         foreach (var system in _systems)
         {
-            queries[system.Name] = QueryOf(system, world);
+            queries[system.Name] = SystemWiring.QueryOf(system, world);
         }
 
         var tickLock = new Lock();
@@ -188,11 +188,11 @@ public sealed class SimulationBuilder
         foreach (var system in _systems)
         {
             // Placeholder work: the real state is attached below once the schedule has validated the names.
-            scheduleBuilder.Add(Describe(system, queries[system.Name], states));
+            scheduleBuilder.Add(SystemWiring.Describe(system, queries[system.Name], states));
         }
 
         var schedule = scheduleBuilder.Build();
-        var ownedRunDirectory = _runDirectory is null && HasOffloaded() ? RunDirectory.Create() : null;
+        var ownedRunDirectory = _runDirectory is null && OffloadedJobNames().Count > 0 ? RunDirectory.Create() : null;
         var runDirectory = _runDirectory ?? ownedRunDirectory;
         // A pool of no workers (WorkerCount = 0) means in-process, as --workers 0 does: run there without a detour.
         var threadCount = _threadCount ?? Environment.ProcessorCount;
@@ -210,7 +210,7 @@ public sealed class SimulationBuilder
             }
 
             SharedColumnStore? store = null;
-            var sharedComponents = SharedComponents(queries);
+            var sharedComponents = SystemWiring.SharedComponents(_systems, queries, _storage);
             if (sharedComponents.Count > 0)
             {
                 store = new SharedColumnStore(runDirectory!, sharedComponents, budget);
@@ -221,30 +221,30 @@ public sealed class SimulationBuilder
             foreach (var system in _systems)
             {
                 var query = queries[system.Name];
-                IOffloadCoordinator? coordinator = null;
-                if (system.JobName is { } sharedJob && store is not null && RunsInPlace(query))
+                OffloadCoordinator? coordinator = null;
+                if (system.JobName is { } jobName)
                 {
-                    // Shared segments are sized per archetype, but a segment size that cannot hold one aligned block
-                    // of the system's rows is refused as in snapshot storage: the flag means the same in both modes.
-                    OffloadSegments.ComputeMaxRowsPerSegment(
-                        system.Name, new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads)), _limits.MaxSegmentSizeBytes);
-                    catalog.TryGet(sharedJob, out var job);
-                    coordinator = new SharedOffloadCoordinator(
-                        sharedJob, job!.WritesEveryRow, system.JobParameters, Components(system.ComponentWrites), Components(system.ComponentReads), store, executor, fallback, _logger)
+                    var writes = SystemWiring.Components(system.ComponentWrites);
+                    var reads = SystemWiring.Components(system.ComponentReads);
+                    IOffloadStorage storage;
+                    if (store is not null && SystemWiring.RunsInPlace(query))
                     {
-                        MaxExecutorRetries = _maxExecutorRetries,
-                        HasInProcessFallback = _hasInProcessFallback,
-                        Ticks = system.JobTicks,
-                    };
-                }
-                else if (system.JobName is { } jobName)
-                {
-                    // Snapshot storage, or a Changed-filtered system on shared storage: its matching rows are scattered
-                    // through the archetypes, so they are copied into the system's own segments and committed back.
-                    var columns = new SnapshotColumns(Components(system.ComponentWrites), Components(system.ComponentReads));
-                    var systemSegments = new OffloadSegments(system.Name, columns, runDirectory!, _limits, budget);
-                    segments.Add(systemSegments);
-                    coordinator = new OffloadCoordinator(jobName, system.JobParameters, new Snapshot(world, systemSegments), executor, fallback, _logger)
+                        // Shared segments are sized per archetype, but a segment size that cannot hold one aligned
+                        // block of the system's rows is refused as in snapshot storage: the flag means the same in both.
+                        OffloadSegments.ComputeMaxRowsPerSegment(system.Name, new SnapshotColumns(writes, reads), _limits.MaxSegmentSizeBytes);
+                        catalog.TryGet(jobName, out var job);
+                        storage = new SharedColumnStorage(jobName, job!.WritesEveryRow, writes, reads, store);
+                    }
+                    else
+                    {
+                        // Snapshot storage, or a Changed-filtered system on shared storage: its matching rows are
+                        // scattered through the archetypes, so they are copied into the system's own segments.
+                        var systemSegments = new OffloadSegments(system.Name, new SnapshotColumns(writes, reads), runDirectory!, _limits, budget);
+                        segments.Add(systemSegments);
+                        storage = new SnapshotStorage(new Snapshot(world, systemSegments));
+                    }
+
+                    coordinator = new OffloadCoordinator(jobName, system.JobParameters, storage, executor, fallback, _logger)
                     {
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,
@@ -266,200 +266,9 @@ public sealed class SimulationBuilder
             throw;
         }
 
-        var inScheduleOrder = new SystemState[schedule.Systems.Count];
-        for (var i = 0; i < inScheduleOrder.Length; i++)
-        {
-            inScheduleOrder[i] = states[schedule.Systems[i].Name];
-        }
-
-        var byStage = new Dictionary<string, SystemState[]>(StringComparer.Ordinal);
-        foreach (var stage in schedule.Stages)
-        {
-            var inStage = new List<SystemState>();
-            foreach (var system in _systems)
-            {
-                if (string.Equals(system.Stage, stage.Name, StringComparison.Ordinal))
-                {
-                    inStage.Add(states[system.Name]);
-                }
-            }
-
-            byStage[stage.Name] = [.. inStage];
-        }
-
+        var (inScheduleOrder, byStage) = SystemWiring.Order(schedule, _systems, states);
         return new SimulationRunner(world, schedule, inScheduleOrder, byStage, [.. segments], ownedRunDirectory);
     }
-
-    private static Query QueryOf(SystemBuilder system, World world)
-    {
-        var query = world.Query();
-        foreach (var access in system.ComponentWrites)
-        {
-            access.Require(query);
-        }
-
-        foreach (var access in system.ComponentReads)
-        {
-            access.Require(query);
-        }
-
-        system.ConfigureQuery?.Invoke(query);
-        return query;
-    }
-
-    private static SystemDescriptorBuilder Describe(SystemBuilder system, Query query, Dictionary<string, SystemState> states)
-    {
-        var descriptor = SystemDescriptor.Create(system.Name).InStage(system.Stage);
-        foreach (var before in system.BeforeSystems)
-        {
-            descriptor.Before(before);
-        }
-
-        foreach (var after in system.AfterSystems)
-        {
-            descriptor.After(after);
-        }
-
-        foreach (var read in system.ComponentReads)
-        {
-            descriptor.Reads(read.Component.Type);
-        }
-
-        foreach (var write in system.ComponentWrites)
-        {
-            descriptor.Writes(write.Component.Type);
-        }
-
-        // A Changed filter reads the component's ticks: no system that writes it may run beside this one, which is also
-        // what lets a system's cursor skip everything stamped while it ran (its own writes).
-        foreach (var id in query.ChangedIds)
-        {
-            var filtered = ComponentType.FromId(id);
-            if (!Declares(system, filtered.Type))
-            {
-                descriptor.Reads(filtered.Type);
-            }
-        }
-
-        if (system.UsesAllThreadsDeclared)
-        {
-            descriptor.UsesAllThreads();
-        }
-
-        var name = system.Name;
-        return descriptor
-            .WithExecutionKind(system.JobName is null ? ExecutionKind.InProcess : ExecutionKind.Offloaded)
-            .Runs((context, cancellationToken) => states[name].RunAsync(context, cancellationToken));
-    }
-
-    private static void Validate(SystemBuilder system, JobCatalog catalog, List<string> problems)
-    {
-        if (system.Work is null && system.JobName is null)
-        {
-            problems.Add($"System '{system.Name}' has no work: call Run(...) or Offload(...).");
-            return;
-        }
-
-        if (system.Work is not null && system.JobName is not null)
-        {
-            problems.Add($"System '{system.Name}' both runs in-process and offloads job '{system.JobName}'; choose one.");
-            return;
-        }
-
-        if (system.JobName is not null && system.UsesAllThreadsDeclared)
-        {
-            problems.Add($"System '{system.Name}' offloads job '{system.JobName}' but declares UsesAllThreads(), which is for in-process work; drop UsesAllThreads() (an offloaded job's ranges are split over the workers or host threads already).");
-        }
-
-        if (system.JobName is not { } jobName)
-        {
-            if (system.JobTicks != 1)
-            {
-                problems.Add($"System '{system.Name}' asks for {system.JobTicks} ticks per frame, but only offloaded systems run several ticks; call Offload(...) or drop Ticks(...).");
-            }
-
-            return;
-        }
-
-        if (!catalog.TryGet(jobName, out var job))
-        {
-            var known = catalog.Names.Count == 0 ? "none" : string.Join(", ", catalog.Names);
-            problems.Add($"System '{system.Name}' offloads job '{jobName}', which no loaded job assembly has (known jobs: {known}).");
-            return;
-        }
-
-        if (system.ComponentWrites.Count is 0 or > SnapshotColumns.MaxWrittenComponents)
-        {
-            problems.Add($"Offloaded system '{system.Name}' writes {system.ComponentWrites.Count} components; it must write 1..{SnapshotColumns.MaxWrittenComponents}.");
-        }
-
-        foreach (var type in job.ComponentTypes)
-        {
-            if (!Declares(system, type))
-            {
-                problems.Add($"Offloaded system '{system.Name}' runs job '{jobName}', which uses {type.Name}; declare Reads<{type.Name}>() or Writes<{type.Name}>().");
-            }
-        }
-    }
-
-    private static bool Declares(SystemBuilder system, Type type)
-    {
-        foreach (var access in system.ComponentWrites)
-        {
-            if (access.Component.Type == type)
-            {
-                return true;
-            }
-        }
-
-        foreach (var access in system.ComponentReads)
-        {
-            if (access.Component.Type == type)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static ComponentType[] Components(IReadOnlyList<SystemBuilder.ComponentAccess> accesses)
-    {
-        var components = new ComponentType[accesses.Count];
-        for (var i = 0; i < components.Length; i++)
-        {
-            components[i] = accesses[i].Component;
-        }
-
-        return components;
-    }
-
-    // The components of every offloaded system that runs in place on shared storage.
-    private List<ComponentType> SharedComponents(Dictionary<string, Query> queries)
-    {
-        var components = new List<ComponentType>();
-        if (_storage != StorageMode.Shared)
-        {
-            return components;
-        }
-
-        foreach (var system in _systems)
-        {
-            if (system.JobName is null || !RunsInPlace(queries[system.Name]))
-            {
-                continue;
-            }
-
-            components.AddRange(Components(system.ComponentWrites));
-            components.AddRange(Components(system.ComponentReads));
-        }
-
-        return components;
-    }
-
-    // Shared storage runs a job over whole archetypes in place; a Changed filter picks scattered rows, which only a
-    // snapshot can hand a job as contiguous ranges.
-    private static bool RunsInPlace(Query query) => query.ChangedIds.IsEmpty;
 
     private List<string> OffloadedJobNames()
     {
@@ -473,18 +282,5 @@ public sealed class SimulationBuilder
         }
 
         return names;
-    }
-
-    private bool HasOffloaded()
-    {
-        foreach (var system in _systems)
-        {
-            if (system.JobName is not null)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

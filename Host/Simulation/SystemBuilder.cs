@@ -8,6 +8,11 @@ namespace SimHost.Host.Simulation;
 /// Describes one system of a <see cref="SimulationBuilder"/>: its stage and ordering, the components it reads and
 /// writes, its query, and either in-process work (<see cref="Run"/>) or a named job to offload (<see cref="Offload"/>).
 /// </summary>
+/// <remarks>
+/// Not a twin of the scheduler's internal <c>SystemDescriptorBuilder</c>: this is the user's declaration (typed
+/// components, the query, the work or job); <c>SystemWiring.Describe</c> turns it into a descriptor, which holds only
+/// what ordering needs (names, stage, component types read and written) and keeps the scheduler free of the ECS.
+/// </remarks>
 public sealed class SystemBuilder
 {
     private readonly List<string> _before = [];

@@ -15,7 +15,7 @@ internal sealed class SystemState
     private readonly Lock _tickLock;
     private readonly Action<SystemContext>? _work;
 
-    public SystemState(string name, string stage, World world, Query query, Lock tickLock, Action<SystemContext>? work, IOffloadCoordinator? coordinator)
+    public SystemState(string name, string stage, World world, Query query, Lock tickLock, Action<SystemContext>? work, OffloadCoordinator? coordinator)
     {
         Name = name;
         Stage = stage;
@@ -39,7 +39,7 @@ internal sealed class SystemState
 
     public SystemContext Context { get; }
 
-    public IOffloadCoordinator? Coordinator { get; }
+    public OffloadCoordinator? Coordinator { get; }
 
     public OffloadResult Offload { get; private set; }
 

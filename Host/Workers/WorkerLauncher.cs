@@ -75,9 +75,9 @@ internal sealed class WorkerLauncher
             startInfo.ArgumentList.Add("--mailbox");
             startInfo.ArgumentList.Add(mailbox.Mailbox.Path);
             startInfo.ArgumentList.Add("--mailbox-spin");
-            startInfo.ArgumentList.Add(mailbox.SpinCount.ToString(CultureInfo.InvariantCulture));
+            startInfo.ArgumentList.Add(mailbox.WorkerIdle.SpinCount.ToString(CultureInfo.InvariantCulture));
             startInfo.ArgumentList.Add("--mailbox-idle-spin-us");
-            startInfo.ArgumentList.Add(((long)mailbox.WorkerIdleSpinLimit.TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
+            startInfo.ArgumentList.Add(((long)mailbox.WorkerIdle.SpinLimit.TotalMicroseconds).ToString(CultureInfo.InvariantCulture));
         }
 
         foreach (var assembly in jobAssemblies)

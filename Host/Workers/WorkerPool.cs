@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -21,9 +20,6 @@ namespace SimHost.Host.Workers;
 /// </remarks>
 public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
 {
-    // Unix socket paths are limited to 108 bytes including the terminator.
-    private const int MaxSocketPathBytes = 107;
-
     private readonly WorkerSlot[] _slots;
     private readonly Channel<WorkerSlot> _idle = Channel.CreateUnbounded<WorkerSlot>();
     private readonly CancellationTokenSource _shutdown = new();
@@ -33,7 +29,6 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     private int _isDisposed;
 
     private readonly WorkerPoolContext _context;
-    private readonly Lock _requiredJobsGate = new();
 
     private WorkerPool(WorkerPoolOptions options, WorkerLauncher launcher, IReadOnlySet<ulong> layoutHashes, JobCatalog hostCatalog, ILogger logger)
     {
@@ -46,7 +41,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         _slots = new WorkerSlot[options.WorkerCount];
         for (var i = 0; i < _slots.Length; i++)
         {
-            _slots[i] = new WorkerSlot((uint)i, PipePath(options.PipeDirectory, i, pipeSuffix), context);
+            _slots[i] = new WorkerSlot((uint)i, WorkerPipePaths.For(options.PipeDirectory, i, pipeSuffix), context);
         }
 
         if (_slots.Length == 0)
@@ -146,28 +141,10 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
-        ArgumentOutOfRangeException.ThrowIfNegative(options.WorkerCount, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.JobTimeout, TimeSpan.FromMilliseconds(1), nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.HandshakeTimeout, TimeSpan.Zero, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingTimeout, TimeSpan.Zero, nameof(options));
-        if (options.PingInterval != Timeout.InfiniteTimeSpan)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PingInterval, TimeSpan.Zero, nameof(options));
-        }
-
-        ArgumentNullException.ThrowIfNull(options.RestartPolicy, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReplySpinLimit, TimeSpan.Zero, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.ReplySpinLimit, TimeSpan.FromSeconds(1), nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.WorkerIdleSpinLimit, TimeSpan.FromSeconds(1), nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.WorkerIdleSpinLimit, TimeSpan.Zero, nameof(options));
-        options.RestartPolicy.Validate();
+        options.Validate();
 
         var catalog = JobCatalog.Load([], options.JobAssemblies);
-        var hashes = new HashSet<ulong>();
-        foreach (var layout in catalog.ComponentLayouts)
-        {
-            hashes.Add(layout.Hash);
-        }
+        var hashes = catalog.ComponentLayouts.Select(layout => layout.Hash).ToHashSet(); // once, at start
 
         var launcher = options.WorkerCount == 0 ? WorkerLauncher.None : WorkerLauncher.Locate(options.WorkerDirectory);
         var pool = new WorkerPool(options, launcher, hashes, catalog, logger);
@@ -257,21 +234,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     public void EnsureJobsAvailable(IReadOnlyCollection<string> jobNames)
     {
         ArgumentNullException.ThrowIfNull(jobNames);
-        lock (_requiredJobsGate)
-        {
-            // Set first: a worker that connects while the live ones are checked is checked by its slot instead.
-            var required = new List<string>(_context.RequiredJobs);
-            foreach (var name in jobNames)
-            {
-                if (!required.Contains(name, StringComparer.Ordinal))
-                {
-                    required.Add(name);
-                }
-            }
-
-            _context.RequiredJobs = required;
-        }
-
+        _context.RequireJobs(jobNames);
         foreach (var slot in _slots)
         {
             if (slot.Catalog is { } catalog && JobAvailability.FindMissing(jobNames, slot.WorkerId, catalog, _context.HostCatalog) is { } missing)
@@ -308,38 +271,11 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         await Task.WhenAll(stops).ConfigureAwait(false);
         foreach (var slot in _slots)
         {
-            TryDeleteSocket(slot.PipePath);
+            WorkerPipePaths.TryDelete(slot.PipePath);
         }
 
         _shutdown.Dispose();
         WorkerLog.PoolStopped(_logger, RestartCount);
-    }
-
-    private static string PipePath(string? directory, int workerId, string suffix)
-    {
-        var name = string.Create(CultureInfo.InvariantCulture, $"simhost-{Environment.ProcessId}-{suffix}-w{workerId}.pipe");
-        if (directory is not null)
-        {
-            var path = Path.Combine(Path.GetFullPath(directory), name);
-            if (System.Text.Encoding.UTF8.GetByteCount(path) <= MaxSocketPathBytes)
-            {
-                return path;
-            }
-        }
-
-        return Path.Combine(Path.GetTempPath(), name);
-    }
-
-    private static void TryDeleteSocket(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // The run directory's removal takes it with it.
-        }
     }
 
     private void Enqueue(WorkerSlot slot)

@@ -37,13 +37,29 @@ internal sealed class WorkerPoolContext(
     /// The jobs every worker must be able to run, once a simulation said which it uses
     /// (<see cref="WorkerPool.EnsureJobsAvailable"/>); a worker started later without one of them counts as a failed start.
     /// </summary>
-    public IReadOnlyList<string> RequiredJobs
-    {
-        get => Volatile.Read(ref _requiredJobs);
-        set => Volatile.Write(ref _requiredJobs, value);
-    }
+    public IReadOnlyList<string> RequiredJobs => Volatile.Read(ref _requiredJobs);
 
     private IReadOnlyList<string> _requiredJobs = [];
+    private readonly Lock _requiredJobsGate = new();
+
+    /// <summary>Adds <paramref name="jobNames"/> to <see cref="RequiredJobs"/>, for every worker started from now on.</summary>
+    public void RequireJobs(IReadOnlyCollection<string> jobNames)
+    {
+        lock (_requiredJobsGate)
+        {
+            // Set before the live workers are checked: one that connects meanwhile is checked by its slot instead.
+            var required = new List<string>(_requiredJobs);
+            foreach (var name in jobNames)
+            {
+                if (!required.Contains(name, StringComparer.Ordinal))
+                {
+                    required.Add(name);
+                }
+            }
+
+            Volatile.Write(ref _requiredJobs, required);
+        }
+    }
 
     public CancellationToken Shutdown { get; } = shutdown;
 

@@ -59,32 +59,42 @@ public sealed record WorkerPoolOptions
     public SignalPath SignalPath { get; init; } = Futex.IsSupported ? SignalPath.Mailbox : SignalPath.Pipe;
 
     /// <summary>
-    /// Spin iterations (each a check and one <see cref="Thread.SpinWait(int)"/>) a mailbox reader makes before
-    /// sleeping on the futex: the host waiting for a reply, and the worker waiting for the next JobStart. The default
-    /// comes from the sweep in docs/signals.md.
+    /// How the host waits for a job's mailbox reply: tight spins (the sweep in docs/signals.md), then, only for the
+    /// last range of a batch with nothing waiting behind its caller, a core free for it (fewer busy workers than cores)
+    /// and the worker's previous round trip within the limit, a yielding spin: a wake-up costs 0.1–0.6 ms on a small VM,
+    /// a spinning thread sees the reply within a microsecond and continues the frame without a thread switch. Then it
+    /// parks. The spin never outlasts <see cref="JobTimeout"/>.
     /// </summary>
-    public int MailboxSpinCount { get; init; } = DefaultMailboxSpinCount;
+    public IdleStrategy ReplyIdle { get; init; } = DefaultReplyIdle;
 
-    /// <summary>The measured default for <see cref="MailboxSpinCount"/> (docs/signals.md).</summary>
-    public const int DefaultMailboxSpinCount = 1000;
+    /// <summary>The measured default for <see cref="ReplyIdle"/>: 1000 tight spins, a yielding spin of up to 4 ms.</summary>
+    public static readonly IdleStrategy DefaultReplyIdle = IdleStrategy.SpinYieldThenPark(1000, TimeSpan.FromMilliseconds(4));
 
     /// <summary>
-    /// The longest the host spins for a job's mailbox reply instead of sleeping, when a core is free for it (fewer busy
-    /// workers than cores) and the worker's previous round trip fitted: a wake-up costs 0.1–0.6 ms on a small VM, a
-    /// spinning thread sees the reply within a microsecond and continues the frame without a thread switch. Only the
-    /// last range of a batch spins, so no range waits for another's. Zero disables it (docs/signals.md).
+    /// How a worker waits for its next JobStart after replying: tight spins, then a yielding spin while frames come back
+    /// to back (the previous gap fitted the limit); with a slower frame cadence it parks at once (docs/signals.md).
     /// </summary>
-    public TimeSpan ReplySpinLimit { get; init; } = DefaultReplySpinLimit;
+    public IdleStrategy WorkerIdle { get; init; } = DefaultWorkerIdle;
 
-    /// <summary>The default for <see cref="ReplySpinLimit"/>.</summary>
-    public static readonly TimeSpan DefaultReplySpinLimit = TimeSpan.FromMilliseconds(4);
+    /// <summary>The measured default for <see cref="WorkerIdle"/>: 1000 tight spins, a yielding spin of up to 1 ms.</summary>
+    public static readonly IdleStrategy DefaultWorkerIdle = IdleStrategy.SpinYieldThenPark(1000, TimeSpan.FromMilliseconds(1));
 
-    /// <summary>
-    /// The longest a worker spins for its next JobStart after replying, while frames come back to back (the previous
-    /// gap fitted the limit); with a slower frame cadence it sleeps at once. Zero disables it (docs/signals.md).
-    /// </summary>
-    public TimeSpan WorkerIdleSpinLimit { get; init; } = DefaultWorkerIdleSpinLimit;
+    /// <summary>Throws for a value out of range, before any worker is started.</summary>
+    /// <exception cref="ArgumentException">A count, timeout, interval or idle strategy is out of range.</exception>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(WorkerCount, nameof(WorkerPoolOptions));
+        ArgumentOutOfRangeException.ThrowIfLessThan(JobTimeout, TimeSpan.FromMilliseconds(1), nameof(WorkerPoolOptions));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero, nameof(WorkerPoolOptions));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingTimeout, TimeSpan.Zero, nameof(WorkerPoolOptions));
+        if (PingInterval != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingInterval, TimeSpan.Zero, nameof(WorkerPoolOptions));
+        }
 
-    /// <summary>The default for <see cref="WorkerIdleSpinLimit"/>.</summary>
-    public static readonly TimeSpan DefaultWorkerIdleSpinLimit = TimeSpan.FromMilliseconds(1);
+        ArgumentNullException.ThrowIfNull(RestartPolicy, nameof(WorkerPoolOptions));
+        ReplyIdle.Validate(nameof(WorkerPoolOptions));
+        WorkerIdle.Validate(nameof(WorkerPoolOptions));
+        RestartPolicy.Validate();
+    }
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace SimHost.Layout.Protocol;
 
@@ -49,17 +50,14 @@ internal ref struct BodyReader
     public ReadOnlySpan<byte> ReadFixed(int length, string field) => Take(length, field);
 
     /// <summary>Reads a u16 byte length and that many bytes of valid UTF-8, at most <paramref name="maxBytes"/>.</summary>
-    public string ReadString(int maxBytes, string field)
-    {
-        int length = ReadUInt16(field);
-        var bytes = TakeVariable(length, maxBytes, field);
-        if (!Utf8.IsValid(bytes))
-        {
-            throw new ProtocolException(ProtocolError.InvalidUtf8, $"{_type}.{field} is not valid UTF-8.");
-        }
+    public string ReadString(int maxBytes, string field) => Encoding.UTF8.GetString(ReadUtf8(maxBytes, field));
 
-        return Encoding.UTF8.GetString(bytes);
-    }
+    /// <summary>
+    /// Like <see cref="ReadString"/>, but returns the one shared instance of that text from
+    /// <see cref="StringPool.Shared"/>: for fields that repeat message after message (a job name, a segment path), so
+    /// decoding a JobStart allocates no string once its values have been seen.
+    /// </summary>
+    public string ReadPooledString(int maxBytes, string field) => StringPool.Shared.GetOrAdd(ReadUtf8(maxBytes, field), Encoding.UTF8);
 
     /// <summary>Reads a u32 byte length and that many bytes, at most <paramref name="maxBytes"/>.</summary>
     public ImmutableArray<byte> ReadBlob(int maxBytes, string field)
@@ -142,5 +140,17 @@ internal ref struct BodyReader
         var slice = _body.Slice(_position, (int)length);
         _position += (int)length;
         return slice;
+    }
+
+    private ReadOnlySpan<byte> ReadUtf8(int maxBytes, string field)
+    {
+        int length = ReadUInt16(field);
+        var bytes = TakeVariable(length, maxBytes, field);
+        if (!Utf8.IsValid(bytes))
+        {
+            throw new ProtocolException(ProtocolError.InvalidUtf8, $"{_type}.{field} is not valid UTF-8.");
+        }
+
+        return bytes;
     }
 }

@@ -200,8 +200,9 @@ internal sealed record JobStartMessage : ProtocolMessage
         var deltaTime = reader.ReadDouble("DeltaTime");
         var time = reader.ReadDouble("Time");
         var ticks = reader.ReadUInt32("Ticks");
-        var jobName = reader.ReadString(ProtocolConstants.MaxJobNameBytes, "JobName");
-        var segmentPath = reader.ReadString(ProtocolConstants.MaxSegmentPathBytes, "SegmentPath");
+        // Pooled: the same few job names and segment paths arrive every frame.
+        var jobName = reader.ReadPooledString(ProtocolConstants.MaxJobNameBytes, "JobName");
+        var segmentPath = reader.ReadPooledString(ProtocolConstants.MaxSegmentPathBytes, "SegmentPath");
         var parameters = reader.ReadBlob(ProtocolConstants.MaxParameterBytes, "Parameters");
         reader.EnsureEnd();
 

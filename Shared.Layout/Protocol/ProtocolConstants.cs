@@ -8,9 +8,10 @@ internal static class ProtocolConstants
 {
     /// <summary>
     /// The protocol version written in every frame header and in <see cref="HelloMessage"/>. Version 2 added the tick
-    /// count to JobStart, version 3 its live-columns mask, version 4 the JobCatalog message.
+    /// count to JobStart, version 3 its live-columns mask, version 4 the JobCatalog message, version 5 the JobFailed
+    /// reason code.
     /// </summary>
-    public const ushort Version = 4;
+    public const ushort Version = 5;
 
     /// <summary>Size of the length field that starts every frame.</summary>
     public const int LengthFieldBytes = 4;

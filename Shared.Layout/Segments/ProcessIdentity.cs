@@ -61,6 +61,19 @@ internal static class ProcessIdentity
             : null;
     }
 
+    /// <summary>The parent's pid (field 4 of <c>/proc/&lt;pid&gt;/stat</c>), or null where /proc cannot say.</summary>
+    public static int? ParentOf(int processId) => IntField(processId, 4);
+
+    /// <summary>The process group (field 5 of <c>/proc/&lt;pid&gt;/stat</c>), or null where /proc cannot say.</summary>
+    public static int? ProcessGroupOf(int processId) => IntField(processId, 5);
+
+    // Fields after the command start at field 3 (state).
+    private static int? IntField(int processId, int field)
+    {
+        var fields = ReadStat(processId) is { } stat ? FieldsAfterCommand(stat) : [];
+        return fields.Length > field - 3 && int.TryParse(fields[field - 3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+
     private static string? ReadStat(int processId)
     {
         try

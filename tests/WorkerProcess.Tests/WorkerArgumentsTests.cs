@@ -37,8 +37,8 @@ public sealed class WorkerArgumentsTests
         {
             Assert.That(ok, Is.True, error);
             Assert.That(arguments!.MailboxPath, Is.EqualTo("/dev/shm/w0.mailbox"));
-            Assert.That(arguments.MailboxSpinCount, Is.EqualTo(1000));
-            Assert.That(arguments.MailboxIdleSpin, Is.EqualTo(TimeSpan.Zero), "no idle spin unless the host asks for one");
+            Assert.That(arguments.MailboxIdle.SpinCount, Is.EqualTo(1000));
+            Assert.That(arguments.MailboxIdle.SpinLimit, Is.EqualTo(TimeSpan.Zero), "no idle spin unless the host asks for one");
         });
     }
 
@@ -51,7 +51,7 @@ public sealed class WorkerArgumentsTests
             out var error);
 
         Assert.That(ok, Is.True, error);
-        Assert.That(arguments!.MailboxIdleSpin, Is.EqualTo(TimeSpan.FromMicroseconds(1500)));
+        Assert.That(arguments!.MailboxIdle.SpinLimit, Is.EqualTo(TimeSpan.FromMicroseconds(1500)));
     }
 
     [Test]

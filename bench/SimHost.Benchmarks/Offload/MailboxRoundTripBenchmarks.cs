@@ -55,7 +55,8 @@ public class MailboxRoundTripBenchmarks
             PipeDirectory = _runDirectory.Path,
             JobAssemblies = [typeof(EmptyJob).Assembly.Location],
             SignalPath = MailboxSpin < 0 ? SignalPath.Pipe : SignalPath.Mailbox,
-            MailboxSpinCount = Math.Max(0, MailboxSpin),
+            ReplyIdle = WorkerPoolOptions.DefaultReplyIdle with { SpinCount = Math.Max(0, MailboxSpin) },
+            WorkerIdle = WorkerPoolOptions.DefaultWorkerIdle with { SpinCount = Math.Max(0, MailboxSpin) },
         };
         _pool = WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).GetAwaiter().GetResult();
         if (_pool.ParallelSlots != 1)

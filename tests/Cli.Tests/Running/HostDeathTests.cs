@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Tests.Host.Workers;
 
@@ -119,9 +120,7 @@ public sealed class HostDeathTests
 
             try
             {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == hostPid
+                if (ProcessIdentity.ParentOf(pid) == hostPid
                     && File.ReadAllText(Path.Combine(directory, "cmdline")).Contains("simhost-worker", StringComparison.Ordinal))
                 {
                     found.Add(pid);
@@ -140,10 +139,8 @@ public sealed class HostDeathTests
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[stat.LastIndexOf(')') + 2];
             // A zombie has exited; the command line guards against the pid being reused meanwhile.
-            return state != 'Z' && File.ReadAllText($"/proc/{pid}/cmdline").Contains("simhost-worker", StringComparison.Ordinal);
+            return ProcessIdentity.IsAlive(pid) && File.ReadAllText($"/proc/{pid}/cmdline").Contains("simhost-worker", StringComparison.Ordinal);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

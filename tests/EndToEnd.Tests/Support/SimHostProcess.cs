@@ -169,13 +169,9 @@ internal sealed class SimHostProcess : IDisposable
         _process.Dispose();
     }
 
-    /// <summary>The process group of <paramref name="pid"/>: field 5 of /proc/PID/stat.</summary>
-    private static int ProcessGroupOf(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(fields[2], CultureInfo.InvariantCulture);
-    }
+    /// <summary>The process group of <paramref name="pid"/>, from /proc (the product's one /proc/PID/stat reader).</summary>
+    private static int ProcessGroupOf(int pid) =>
+        SimHost.Layout.Segments.ProcessIdentity.ProcessGroupOf(pid) ?? throw new InvalidOperationException($"process {pid} has no /proc entry");
 
     private void OnLine(string? line, bool isError)
     {

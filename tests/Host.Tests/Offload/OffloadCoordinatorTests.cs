@@ -47,7 +47,7 @@ public sealed class OffloadCoordinatorTests
         var world = new World();
         var entities = CreateHeated(world, count, rate: 3);
         var snapshot = NewSnapshot(world, _directory);
-        var coordinator = new OffloadCoordinator(HeatJob.JobName, default, snapshot, executor, new InProcessRangeExecutor(Catalog)) { MaxExecutorRetries = maxRetries };
+        var coordinator = new OffloadCoordinator(HeatJob.JobName, default, new SnapshotStorage(snapshot), executor, new InProcessRangeExecutor(Catalog)) { MaxExecutorRetries = maxRetries };
         return (world, entities, coordinator);
     }
 
@@ -128,7 +128,7 @@ public sealed class OffloadCoordinatorTests
         var entities = CreateHeated(world, 300, rate: 3);
         var snapshot = NewSnapshot(world, _directory);
         var alwaysFirstRange = new FlakyExecutor(2, (_, request) => request.Range.RowStart == 0);
-        var coordinator = new OffloadCoordinator(HeatJob.JobName, default, snapshot, alwaysFirstRange, alwaysFirstRange);
+        var coordinator = new OffloadCoordinator(HeatJob.JobName, default, new SnapshotStorage(snapshot), alwaysFirstRange, alwaysFirstRange);
 
         var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
 

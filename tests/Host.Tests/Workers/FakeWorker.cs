@@ -41,7 +41,7 @@ internal sealed class FakeWorker : IAsyncDisposable
         var token = AuthToken.CreateRandom();
         var handshake = new WorkerHandshake(WorkerId, null, token, new HashSet<ulong>(s_layouts));
         var welcome = new WelcomeMessage(WorkerId, 1, TimeSpan.FromSeconds(5), WorkerLogLevel.Debug);
-        var accepting = WorkerConnection.AcceptAsync(pipePath, handshake, welcome, null, logger, cancellationToken);
+        var accepting = WorkerListener.AcceptAsync(pipePath, handshake, welcome, null, logger, cancellationToken);
         var pipe = new NamedPipeClientStream(".", pipePath, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
         try
         {

@@ -34,7 +34,7 @@ public sealed class SignalPathTests
     [TestCase(SignalPath.Mailbox, 100_000)]
     public async Task SuccessiveRanges_AreByteIdenticalToInProcess(SignalPath path, int spinCount)
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { SignalPath = path, MailboxSpinCount = spinCount });
+        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { SignalPath = path, ReplyIdle = o.ReplyIdle with { SpinCount = spinCount }, WorkerIdle = o.WorkerIdle with { SpinCount = spinCount } });
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("signal.seg"), Rows);
         using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("signal-reference.seg"));
         JobRange[] ranges = [Range(0, 320), Range(320, 320), Range(640, Rows - 640)];

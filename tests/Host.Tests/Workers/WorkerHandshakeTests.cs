@@ -175,7 +175,7 @@ public sealed class WorkerHandshakeTests
     {
         var handshake = new WorkerHandshake(WorkerId, null, s_token, new HashSet<ulong>(s_layouts));
         var welcome = new WelcomeMessage(WorkerId, 9, TimeSpan.FromSeconds(5), WorkerLogLevel.Debug);
-        return WorkerConnection.AcceptAsync(_pipePath, handshake, welcome, null, _logger, cancellationToken);
+        return WorkerListener.AcceptAsync(_pipePath, handshake, welcome, null, _logger, cancellationToken);
     }
 
     private static JobCatalogMessage Catalog(params JobLoadFailure[] failures) => new(["physics.step"], [.. failures]);

@@ -233,8 +233,8 @@ public sealed class WorkerPoolTests
     {
         var pool = await _environment.StartPoolAsync(workers: 1, configure: options => options with
         {
-            ReplySpinLimit = replySpinMicroseconds < 0 ? WorkerPoolOptions.DefaultReplySpinLimit : TimeSpan.FromMicroseconds(replySpinMicroseconds),
-            WorkerIdleSpinLimit = idleSpinMicroseconds < 0 ? WorkerPoolOptions.DefaultWorkerIdleSpinLimit : TimeSpan.FromMicroseconds(idleSpinMicroseconds),
+            ReplyIdle = replySpinMicroseconds < 0 ? WorkerPoolOptions.DefaultReplyIdle : WorkerPoolOptions.DefaultReplyIdle with { SpinLimit = TimeSpan.FromMicroseconds(replySpinMicroseconds) },
+            WorkerIdle = idleSpinMicroseconds < 0 ? WorkerPoolOptions.DefaultWorkerIdle : WorkerPoolOptions.DefaultWorkerIdle with { SpinLimit = TimeSpan.FromMicroseconds(idleSpinMicroseconds) },
         });
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("spins.seg"), Rows);
         using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("spins-reference.seg"));
@@ -287,8 +287,8 @@ public sealed class WorkerPoolTests
     {
         var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path };
 
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { ReplySpinLimit = TimeSpan.FromTicks(-1) }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { WorkerIdleSpinLimit = TimeSpan.FromTicks(-1) }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { ReplyIdle = options.ReplyIdle with { SpinLimit = TimeSpan.FromTicks(-1) } }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { WorkerIdle = options.WorkerIdle with { SpinLimit = TimeSpan.FromTicks(-1) } }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
         Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty, "a refused pool starts no worker");
     }
 

@@ -40,7 +40,7 @@ public sealed class FrameCodecRoundTripTests
     {
         var frame = SampleMessages.Encode(PingMessage.Instance, sequence: 0x0102030405060708UL);
 
-        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 4, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
+        Assert.That(frame, Is.EqualTo(new byte[] { 12, 0, 0, 0, 5, 0, 6, 0, 8, 7, 6, 5, 4, 3, 2, 1 }));
     }
 
     [Test]
@@ -144,5 +144,17 @@ public sealed class FrameCodecRoundTripTests
             var message = new JobFailedMessage(text);
             return FrameDecoder.Decode(SampleMessages.Encode(message)).Message.Equals(message);
         }, iterations: 300);
+    }
+
+    [TestCase((byte)JobFailureReason.JobThrew)]
+    [TestCase((byte)JobFailureReason.UnknownJob)]
+    [TestCase((byte)JobFailureReason.RowRangeTooLarge)]
+    [TestCase((byte)JobFailureReason.SegmentRejected)]
+    public void JobFailed_CarriesItsReasonCode(byte code)
+    {
+        var reason = (JobFailureReason)code;
+        var decoded = (JobFailedMessage)FrameDecoder.Decode(SampleMessages.Encode(new JobFailedMessage("why", reason))).Message;
+
+        Assert.That(decoded.Reason, Is.EqualTo(reason));
     }
 }

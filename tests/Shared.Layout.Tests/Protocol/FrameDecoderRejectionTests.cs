@@ -26,7 +26,8 @@ public sealed class FrameDecoderRejectionTests
     [TestCase((ushort)1)]
     [TestCase((ushort)2)]
     [TestCase((ushort)3)]
-    [TestCase((ushort)5)]
+    [TestCase((ushort)4)]
+    [TestCase((ushort)6)]
     public void Decode_RejectsWrongVersion(ushort version)
     {
         var frame = SampleMessages.RawFrame(MessageType.Ping, [], version);
@@ -125,6 +126,24 @@ public sealed class FrameDecoderRejectionTests
         byte[] body = [10, 0, (byte)'a', (byte)'b', (byte)'c'];
 
         AssertRejected(SampleMessages.RawFrame(MessageType.JobFailed, body), ProtocolError.LengthPastBodyEnd);
+    }
+
+    [TestCase((byte)0)]
+    [TestCase((byte)5)]
+    [TestCase((byte)255)]
+    public void Decode_RejectsAJobFailedReasonThatIsNoCode(byte code)
+    {
+        byte[] body = [2, 0, (byte)'n', (byte)'o', code];
+
+        AssertRejected(SampleMessages.RawFrame(MessageType.JobFailed, body), ProtocolError.InvalidFieldValue);
+    }
+
+    [Test]
+    public void Decode_RejectsAJobFailedWithoutItsReason()
+    {
+        byte[] body = [2, 0, (byte)'n', (byte)'o'];
+
+        AssertRejected(SampleMessages.RawFrame(MessageType.JobFailed, body), ProtocolError.BodyTooShort);
     }
 
     [Test]

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
@@ -9,59 +6,36 @@ using SimHost.Layout.Segments;
 namespace SimHost.Host.SharedStorage;
 
 /// <summary>
-/// Runs one offloaded system's frame on shared storage: nothing is copied in, jobs read the archetypes' live columns
-/// and write their scratch columns, and the host makes a range's values current only once it completed. When every
-/// range of an archetype completed and the job wrote every row, that is one <see cref="ArchetypeSegment.Swap"/> per
-/// written component; otherwise the flagged rows of the completed ranges are block-copied. A failed range is re-run
-/// (executor, then in-process) and, if it fails every time, leaves the world untouched.
+/// Shared storage for one offloaded system: nothing is copied in, jobs read the archetypes' live columns and write
+/// their scratch columns, and a range's values become current only once it completed. When every range of an
+/// archetype completed, that is one <see cref="ArchetypeSegment.Swap"/> per written component; otherwise the flagged
+/// rows of the completed ranges are block-copied. The live columns are untouched while the ranges run, so a failed
+/// range only needs its scratch reset; one that fails every time leaves the world untouched.
 /// </summary>
-internal sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarget
+internal sealed class SharedColumnStorage : IOffloadStorage
 {
+    private readonly string _jobName;
     private readonly SharedColumnStore _store;
-    private readonly IRangeExecutor _executor;
-    private readonly IRangeExecutor _fallback;
-    private readonly ILogger _logger;
     private readonly ComponentType[] _writes;
     private readonly ComponentType[] _accessed;
     private readonly List<Target> _targets = [];
     private int[] _rowsPerTarget = [];
     private int[]?[] _writtenPairsByArchetype = [];
-    private RangeRetryLoop? _loop;
 
-    /// <summary>Coordinates <paramref name="jobName"/> for a system writing <paramref name="writes"/> and reading <paramref name="reads"/>.</summary>
-    /// <param name="jobName">The job to run on every range.</param>
+    /// <summary>Storage for <paramref name="jobName"/> of a system writing <paramref name="writes"/> and reading <paramref name="reads"/>.</summary>
+    /// <param name="jobName">The job, for error messages.</param>
     /// <param name="writesEveryRow">The job writes every row of its written columns (<see cref="IJob.WritesEveryRow"/>): no live-to-scratch copy, and a swap commits.</param>
-    /// <param name="parameters">The system's parameter blob.</param>
     /// <param name="writes">Components the job writes.</param>
     /// <param name="reads">Components the job only reads.</param>
     /// <param name="store">The world's shared columns.</param>
-    /// <param name="executor">Runs ranges (workers, or in-process).</param>
-    /// <param name="fallback">Runs a range that failed on the executor every time.</param>
-    /// <param name="logger">Where range failures are reported; null logs nothing.</param>
-    public SharedOffloadCoordinator(
-        string jobName,
-        bool writesEveryRow,
-        ReadOnlyMemory<byte> parameters,
-        IReadOnlyList<ComponentType> writes,
-        IReadOnlyList<ComponentType> reads,
-        SharedColumnStore store,
-        IRangeExecutor executor,
-        IRangeExecutor fallback,
-        ILogger? logger = null)
+    public SharedColumnStorage(string jobName, bool writesEveryRow, IReadOnlyList<ComponentType> writes, IReadOnlyList<ComponentType> reads, SharedColumnStore store)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(jobName);
         ArgumentNullException.ThrowIfNull(writes);
         ArgumentNullException.ThrowIfNull(reads);
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(executor);
-        ArgumentNullException.ThrowIfNull(fallback);
-        JobName = jobName;
+        _jobName = jobName;
         WritesEveryRow = writesEveryRow;
-        Parameters = parameters;
         _store = store;
-        _executor = executor;
-        _fallback = fallback;
-        _logger = logger ?? NullLogger.Instance;
         _writes = [.. writes];
         var accessed = new List<ComponentType>(writes);
         foreach (var read in reads)
@@ -75,65 +49,25 @@ internal sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarg
         _accessed = [.. accessed];
     }
 
-    /// <inheritdoc/>
-    public string JobName { get; }
-
     /// <summary>Whether the job writes every row, so scratch columns need no filling and a swap commits.</summary>
     public bool WritesEveryRow { get; }
 
-    /// <summary>The system's parameter blob, sent with every range.</summary>
-    public ReadOnlyMemory<byte> Parameters { get; }
+    public ReadOnlySpan<int> RowsPerSegment => _rowsPerTarget.AsSpan(0, _targets.Count);
 
-    /// <summary>
-    /// How many ticks the job runs back to back over each range per frame (default 1), each of the frame's delta time:
-    /// the system advances <c>Ticks × deltaTime</c> per frame with one round trip per range.
-    /// </summary>
-    public int Ticks { get; init; } = 1;
-
-    /// <summary>How many times a failed range is re-run on the executor before the in-process fallback (default 1).</summary>
-    public int MaxExecutorRetries { get; init; } = 1;
-
-    /// <summary>Whether a range that failed every executor retry runs in-process as the last resort (default true).</summary>
-    public bool HasInProcessFallback { get; init; } = true;
-
-    /// <inheritdoc/>
-    public ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken) =>
-        RunAsync(query, frameId, deltaTime, time, mayBlockCaller: false, cancellationToken);
-
-    /// <inheritdoc/>
-    /// <remarks><see cref="OffloadResult.RowsSnapshotted"/> counts the rows the job ran over; none were copied.</remarks>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, bool mayBlockCaller, CancellationToken cancellationToken)
+    public SegmentTarget TargetOf(int segmentIndex)
     {
-        ArgumentNullException.ThrowIfNull(query);
-
-        // Built at the first frame, once the init-only retry settings are final.
-        var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
-        var rows = Prepare(query, frameId);
-        RangeSplitter.Split(_rowsPerTarget.AsSpan(0, _targets.Count), loop.ParallelSlots, loop.Ranges);
-
-        // The live columns are untouched while the ranges run, so a failed range only needs its scratch reset.
-        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new RangeTiming(frameId, deltaTime, time), mayBlockCaller, cancellationToken);
-        var committed = Commit(loop);
-        return new OffloadResult(rows, committed, 0, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
+        var target = _targets[segmentIndex];
+        return new SegmentTarget(target.Segment.Segment!, target.Segment.Generation, target.WritableColumns, target.LiveColumns);
     }
 
-    /// <inheritdoc/>
-    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in RangeTiming timing)
-    {
-        var target = _targets[range.SegmentIndex];
-        var jobRange = new JobRange(range.RowStart, range.RowCount, target.WritableColumns, timing.FrameId, timing.DeltaTime, timing.Time, Parameters, Ticks, target.LiveColumns);
-        return new RangeRequest(JobName, target.Segment.Segment!, target.Segment.Generation, jobRange);
-    }
+    public void PrepareRetry(in RangeSlice range) => ResetScratch(range);
 
-    /// <inheritdoc/>
-    void IRangeTarget.PrepareRetry(in RangeSlice range) => ResetScratch(range);
-
-    /// <inheritdoc/>
-    string IRangeTarget.Describe(in RangeSlice range) =>
+    public string Describe(in RangeSlice range) =>
         $"{_targets[range.SegmentIndex].Segment.Archetype} range {range.RowStart}+{range.RowCount}";
 
-    private int Prepare(Query query, ulong frameId)
+    public CommitResult Commit(RangeRetryLoop loop, int failedFirst) => new(CommitRanges(loop), 0);
+
+    public int Prepare(Query query, ulong frameId)
     {
         _targets.Clear();
         var rows = 0;
@@ -143,11 +77,11 @@ internal sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarg
             if (chunk.Start != 0 || chunk.Length != archetype.Count)
             {
                 throw new InvalidOperationException(
-                    $"Job '{JobName}' matched part of {archetype}; shared storage offloads whole archetypes, so the system's query must not filter on changes.");
+                    $"Job '{_jobName}' matched part of {archetype}; shared storage offloads whole archetypes, so the system's query must not filter on changes.");
             }
 
             var segment = _store.SegmentOf(archetype)
-                ?? throw new InvalidOperationException($"Job '{JobName}' matched {archetype}, whose columns are not shared; build the world's storage with the system's components.");
+                ?? throw new InvalidOperationException($"Job '{_jobName}' matched {archetype}, whose columns are not shared; build the world's storage with the system's components.");
             var target = new Target(segment, WrittenPairsOf(archetype));
             ulong writable = 0;
             ulong live = 0;
@@ -156,7 +90,7 @@ internal sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarg
                 var pair = segment.PairOf(_accessed[i].Id);
                 if (pair < 0)
                 {
-                    throw new InvalidOperationException($"Job '{JobName}' matched {archetype}, which does not share {_accessed[i].Name}; its query must require every component it reads or writes.");
+                    throw new InvalidOperationException($"Job '{_jobName}' matched {archetype}, which does not share {_accessed[i].Name}; its query must require every component it reads or writes.");
                 }
 
                 // The job reads every accessed pair's live column and writes only the scratch of the pairs it writes, so
@@ -222,7 +156,7 @@ internal sealed class SharedOffloadCoordinator : IOffloadCoordinator, IRangeTarg
         }
     }
 
-    private int Commit(RangeRetryLoop loop)
+    private int CommitRanges(RangeRetryLoop loop)
     {
         var committed = 0;
         for (var t = 0; t < _targets.Count; t++)

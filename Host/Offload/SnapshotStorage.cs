@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+using SimHost.Host.Ecs;
+
+namespace SimHost.Host.Offload;
+
+/// <summary>
+/// Snapshot storage: the system's rows are copied into its own segments each frame, the job runs on the copy, and the
+/// rows a succeeded range flagged are committed back; the world does not move meanwhile, so a failed range is
+/// re-copied from it.
+/// </summary>
+internal sealed class SnapshotStorage(Snapshot snapshot) : IOffloadStorage
+{
+    /// <summary>The system's snapshot.</summary>
+    public Snapshot Snapshot { get; } = snapshot ?? throw new ArgumentNullException(nameof(snapshot));
+
+    public ReadOnlySpan<int> RowsPerSegment => Snapshot.RowsPerSegment;
+
+    public int Prepare(Query query, ulong frameId)
+    {
+        var rows = SnapshotWriter.Write(query, Snapshot, frameId);
+
+        // A job that fails may have written anywhere in its segment, entity handles included: until every range has
+        // succeeded, the next snapshot copies them again.
+        Snapshot.SetEntitiesTrusted(false);
+        return rows;
+    }
+
+    public SegmentTarget TargetOf(int segmentIndex)
+    {
+        var segments = Snapshot.Segments;
+        return new SegmentTarget(segments.Segments[segmentIndex], segments.Generation, segments.Columns.WritableColumns, 0);
+    }
+
+    public void PrepareRetry(in RangeSlice range) => SnapshotWriter.Recopy(Snapshot, range);
+
+    public string Describe(in RangeSlice range) =>
+        $"system {Snapshot.Segments.SystemName} range {range.SegmentIndex}:{range.RowStart}+{range.RowCount}";
+
+    public CommitResult Commit(RangeRetryLoop loop, int failedFirst)
+    {
+        Snapshot.SetEntitiesTrusted(failedFirst == 0);
+        return CommitWriter.Commit(Snapshot, CollectionsMarshal.AsSpan(loop.Succeeded));
+    }
+}

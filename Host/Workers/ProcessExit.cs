@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace SimHost.Host.Workers;
+
+/// <summary>Ending a worker process and describing how it ended (exit code, and the signal a code above 128 means).</summary>
+internal static class ProcessExit
+{
+    /// <summary>" with code 139, signal 11 (SIGSEGV)" or " with code 3", for an exited process.</summary>
+    public static string Describe(Process process)
+    {
+        var code = process.ExitCode;
+        var signal = code > 128 && code < 160 ? code - 128 : 0;
+        var name = signal switch
+        {
+            6 => " (SIGABRT)",
+            9 => " (SIGKILL)",
+            11 => " (SIGSEGV)",
+            _ => string.Empty,
+        };
+        return signal != 0 ? $" with code {code}, signal {signal}{name}" : $" with code {code}";
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit; never throws.</summary>
+    public static async Task WaitAsync(Process process, TimeSpan timeout)
+    {
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+        {
+            // Still running (the caller kills it) or never started.
+        }
+    }
+
+    /// <summary>Kills the process and its children; a no-op once it has exited.</summary>
+    public static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Already exited.
+        }
+    }
+
+    /// <summary>Kills the process, then waits up to five seconds for the kernel to reap it.</summary>
+    public static async Task KillAndWaitAsync(Process process)
+    {
+        Kill(process);
+        await WaitAsync(process, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+}
