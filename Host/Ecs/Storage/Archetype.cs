@@ -166,6 +166,16 @@ public sealed class Archetype
         return first;
     }
 
+    /// <summary>Writes zeros over rows [<paramref name="start"/>, +<paramref name="count"/>) of every column (see <see cref="Column.Commit"/>).</summary>
+    internal void Commit(int start, int count)
+    {
+        _entities.AsSpan(start, count).Clear();
+        foreach (Column column in Columns)
+        {
+            column.Commit(start, count);
+        }
+    }
+
     /// <summary>Grows the columns to exactly <paramref name="capacity"/> rows if they hold fewer (a reservation).</summary>
     internal void EnsureCapacity(int capacity)
     {

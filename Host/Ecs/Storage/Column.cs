@@ -49,6 +49,18 @@ internal abstract class Column
 
     public abstract void Resize(int capacity);
 
+    /// <summary>
+    /// Writes zeros over the values and ticks of rows [<paramref name="start"/>, +<paramref name="count"/>), which must
+    /// lie within the capacity: a reservation commits its memory here, so rows created into it later do not pay the
+    /// operating system's first-touch page faults (microseconds per 4 KiB page on a VM) on the creation path.
+    /// </summary>
+    public void Commit(int start, int count)
+    {
+        Span<byte> upToEnd = AsBytes(start + count);
+        upToEnd[AsBytes(start).Length..].Clear();
+        ChangedTicks.AsSpan(start, count).Clear();
+    }
+
     /// <summary>Moves the first <paramref name="rows"/> values into shared memory; see <see cref="IColumnMemory"/>.</summary>
     public abstract void MoveTo(IColumnMemory memory, int rows);
 

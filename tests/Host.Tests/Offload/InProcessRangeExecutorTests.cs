@@ -23,7 +23,7 @@ public sealed class InProcessRangeExecutorTests
         var world = new World();
         var entities = CreateHeated(world, 1000, rate: 3);
         var executor = new InProcessRangeExecutor(RendezvousCatalog, threadCount: 2);
-        var coordinator = new OffloadCoordinator(RendezvousJob.JobName, default, NewSnapshot(world, _directory), executor, new InProcessRangeExecutor(Catalog));
+        var coordinator = new OffloadCoordinator(RendezvousJob.JobName, default, new SnapshotStorage(NewSnapshot(world, _directory)), executor, new InProcessRangeExecutor(Catalog));
         RendezvousJob.Reset(parties: 2);
 
         var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
@@ -47,7 +47,7 @@ public sealed class InProcessRangeExecutorTests
             var directory = RunDirectory.Create(Path.GetTempPath());
             try
             {
-                var coordinator = new OffloadCoordinator(HeatJob.JobName, default, NewSnapshot(world, directory, name: $"heat{threads}"), new InProcessRangeExecutor(Catalog, threads), new InProcessRangeExecutor(Catalog));
+                var coordinator = new OffloadCoordinator(HeatJob.JobName, default, new SnapshotStorage(NewSnapshot(world, directory, name: $"heat{threads}")), new InProcessRangeExecutor(Catalog, threads), new InProcessRangeExecutor(Catalog));
                 for (int frame = 0; frame < 5; frame++)
                 {
                     coordinator.RunAsync(HeatQuery(world), (ulong)frame + 1, 0.1, frame * 0.1, CancellationToken.None).AsTask().GetAwaiter().GetResult();
