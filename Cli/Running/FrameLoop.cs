@@ -129,7 +129,7 @@ internal sealed class FrameLoop(
         }
 
         var started = Stopwatch.GetTimestamp();
-        writer.TryStart(frame, () => new CheckpointContent(world.CaptureImage(), simulation.CaptureImage(frame * settings.TicksPerFrame * settings.DtSeconds), identity));
+        writer.TryStart(frame, () => new CheckpointContent(world.CaptureImage(writer.Buffers), simulation.CaptureImage(frame * settings.TicksPerFrame * settings.DtSeconds), identity));
         return Stopwatch.GetElapsedTime(started);
     }
 

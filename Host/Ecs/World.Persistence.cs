@@ -9,9 +9,10 @@ public sealed partial class World
     /// <summary>
     /// Copies everything the next frame depends on: archetypes in creation order with their rows, entity handles,
     /// column bytes and changed ticks; the entity table; the free list; the change tick; registered defaults. Call it
-    /// between frames, on the frame thread: it only copies, and the copy shares nothing with the world.
+    /// between frames, on the frame thread: it only copies, and the copy shares nothing with the world. With
+    /// <paramref name="buffers"/>, the bytes are copied into the arrays of the previous capture (see <see cref="CaptureBuffers"/>).
     /// </summary>
-    internal WorldImage CaptureImage()
+    internal WorldImage CaptureImage(CaptureBuffers? buffers = null)
     {
         EnsureNotIterating("checkpoint the world");
         var componentIndexById = new Dictionary<int, int>();
@@ -42,10 +43,10 @@ public sealed partial class World
             for (var c = 0; c < columns.Length; c++)
             {
                 indexes[c] = IndexOf(columns[c].ComponentId);
-                bytes[c] = columns[c].AsBytes(rows).ToArray();
+                bytes[c] = Copy(columns[c].AsBytes(rows), a, 1 + (2 * c));
 
                 // Reading the ticks applies a deferred commit stamp first, so the copy holds the ticks readers see.
-                ticks[c] = MemoryMarshal.AsBytes(columns[c].ChangedTicks.AsSpan(0, rows)).ToArray();
+                ticks[c] = Copy(MemoryMarshal.AsBytes(columns[c].ChangedTicks.AsSpan(0, rows)), a, 2 + (2 * c));
                 last[c] = columns[c].LastChangedTick;
             }
 
@@ -53,11 +54,23 @@ public sealed partial class World
             {
                 Components = indexes,
                 Rows = rows,
-                Entities = MemoryMarshal.AsBytes(archetype.Entities).ToArray(),
+                Entities = Copy(MemoryMarshal.AsBytes(archetype.Entities), a, 0),
                 Columns = bytes,
                 ChangedTicks = ticks,
                 LastChangedTicks = last,
             };
+        }
+
+        ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> source, int archetype, int slot)
+        {
+            if (buffers is null)
+            {
+                return source.ToArray();
+            }
+
+            var target = buffers.Take(archetype, slot, source.Length);
+            source.CopyTo(target.Span);
+            return target;
         }
 
         for (var id = 0; id < _defaultValues.Length; id++)

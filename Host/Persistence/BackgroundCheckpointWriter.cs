@@ -22,6 +22,9 @@ internal sealed class BackgroundCheckpointWriter
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The arrays each capture of this run copies the world into; free whenever no write is in flight.</summary>
+    public CaptureBuffers Buffers { get; } = new();
+
     /// <summary>Checkpoints written completely.</summary>
     public int Written { get; private set; }
 

@@ -1,0 +1,64 @@
+using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
+using SimHost.Host.Persistence;
+
+namespace SimHost.Tests.Host.Persistence;
+
+/// <summary>
+/// A run's checkpoints copy the world into the arrays of the previous capture (so the frame thread does not fault in
+/// a fresh world-sized copy each time); what they write must be exactly what a capture into new arrays writes, after
+/// the world has changed, grown and shrunk between captures.
+/// </summary>
+public sealed class CaptureBuffersTests
+{
+    [Test]
+    public void CapturesIntoReusedBuffers_WriteTheSameBytes_AsCapturesIntoNewArrays()
+    {
+        var world = new World();
+        var module = new ChurnModule();
+        module.Seed(world, ModuleContext.For(module, seed: 7, entities: 300));
+        var buffers = new CaptureBuffers();
+        Assert.That(Written(world, buffers), Is.EqualTo(Written(world, null)), "first capture");
+
+        // Changed values, fewer rows in one archetype, more in another: the reused arrays hold stale bytes past the end.
+        for (var i = 0; i < 300; i += 3)
+        {
+            world.Destroy(new Entity(i, 1));
+        }
+
+        world.Add(new Entity(1, 1), new ChurnModule.Seen(9));
+        Assert.That(Written(world, buffers), Is.EqualTo(Written(world, null)), "after destroys");
+
+        module.Seed(world, ModuleContext.For(module, seed: 8, entities: 500));
+        Assert.That(Written(world, buffers), Is.EqualTo(Written(world, null)), "after growth");
+    }
+
+    [Test]
+    public void Take_ReturnsThePreviousArray_WhenItIsLargeEnough()
+    {
+        var buffers = new CaptureBuffers();
+        var first = buffers.Take(0, 1, 1000);
+        var smaller = buffers.Take(0, 1, 600);
+        var larger = buffers.Take(0, 1, 4000);
+        Assert.Multiple(() =>
+        {
+            Assert.That(smaller.Length, Is.EqualTo(600));
+            Assert.That(Same(first, smaller), Is.True, "a smaller request reuses the array");
+            Assert.That(larger.Length, Is.EqualTo(4000));
+            Assert.That(Same(first, larger), Is.False, "a larger request than the array holds gets a new one");
+            Assert.That(Same(buffers.Take(1, 1, 600), first), Is.False, "another archetype has its own array");
+        });
+    }
+
+    private static bool Same(Memory<byte> a, Memory<byte> b) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(a, out var x)
+        && System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(b, out var y)
+        && ReferenceEquals(x.Array, y.Array);
+
+    private static byte[] Written(World world, CaptureBuffers? buffers)
+    {
+        using var stream = new MemoryStream();
+        CheckpointFiles.WriteStream(new CheckpointContent(world.CaptureImage(buffers), null, new Dictionary<string, string>()), stream);
+        return stream.ToArray();
+    }
+}
