@@ -12,8 +12,9 @@ namespace SimHost.Worker;
 /// </summary>
 /// <remarks>
 /// A frame that does not decode, is not a JobStart, or carries another sequence number than the one published is a
-/// protocol break: <see cref="Faulted"/> completes and the session exits. Replies the reply-forgery seam queued go over
-/// the pipe with the real reply after them, so hostile-worker tests see the same order on both signal paths.
+/// protocol break: <see cref="Faulted"/> completes and the session exits. Built as tests/HostileWorker (HOSTILE_WORKER),
+/// replies a test job forged go over the pipe with the real reply after them, so hostile-worker tests see the same
+/// order on both signal paths; the shipped worker has no such code.
 /// </remarks>
 internal sealed class MailboxServer
 {
@@ -23,19 +24,31 @@ internal sealed class MailboxServer
     private readonly Mailbox _mailbox;
     private readonly IdleStrategy _idle;
     private readonly Func<JobStartMessage, ProtocolMessage> _execute;
+#if HOSTILE_WORKER
     private readonly FrameWriter _pipeWriter;
+#endif
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<int> _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _isStopping;
 
-    public MailboxServer(Mailbox mailbox, IdleStrategy idle, Func<JobStartMessage, ProtocolMessage> execute, FrameWriter pipeWriter, ILogger logger)
+#if HOSTILE_WORKER
+    public MailboxServer(Mailbox mailbox, IdleStrategy idle, Func<JobStartMessage, ProtocolMessage> execute, ILogger logger, FrameWriter pipeWriter)
     {
         _mailbox = mailbox;
         _idle = idle;
         _execute = execute;
+        _logger = logger;
         _pipeWriter = pipeWriter;
+    }
+#else
+    public MailboxServer(Mailbox mailbox, IdleStrategy idle, Func<JobStartMessage, ProtocolMessage> execute, ILogger logger)
+    {
+        _mailbox = mailbox;
+        _idle = idle;
+        _execute = execute;
         _logger = logger;
     }
+#endif
 
     /// <summary>Completes with an exit code when the mailbox loop hit a protocol break.</summary>
     public Task<int> Faulted => _faulted.Task;
@@ -92,6 +105,8 @@ internal sealed class MailboxServer
                     return;
                 }
 
+#if HOSTILE_WORKER
+                // Only in tests/HostileWorker: frames a job forged go over the pipe, then the real reply after them.
                 ReplyForgery.Begin(sequence);
                 var reply = _execute(start);
                 if (ReplyForgery.TryTake(out var forged))
@@ -105,6 +120,9 @@ internal sealed class MailboxServer
                     _pipeWriter.WriteAsync(reply, sequence).AsTask().GetAwaiter().GetResult();
                     continue;
                 }
+#else
+                var reply = _execute(start);
+#endif
 
                 _mailbox.PostReply(reply, sequence);
             }

@@ -127,7 +127,11 @@ internal static class WorkerSession
     private static async Task<int> ServeWithMailboxAsync(
         FrameReader reader, FrameWriter writer, JobExecutor executor, Mailbox mailbox, WorkerArguments arguments, ILogger logger)
     {
-        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, writer, logger);
+#if HOSTILE_WORKER
+        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, logger, writer);
+#else
+        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, logger);
+#endif
         var thread = server.Start();
         try
         {
@@ -156,12 +160,17 @@ internal static class WorkerSession
                     logger.Information("The host closed the pipe; exiting");
                     return WorkerExitCodes.HostGone;
                 case JobStartMessage start:
+#if HOSTILE_WORKER
+                    // Only in tests/HostileWorker: frames a job forged go before the real reply.
                     ReplyForgery.Begin(frame.Value.Sequence);
                     var reply = executor.Execute(start);
                     while (ReplyForgery.TryTake(out var forged))
                     {
                         await writer.WriteAsync(forged.Message, forged.Sequence).ConfigureAwait(false);
                     }
+#else
+                    var reply = executor.Execute(start);
+#endif
 
                     await writer.WriteAsync(reply, frame.Value.Sequence).ConfigureAwait(false);
                     break;

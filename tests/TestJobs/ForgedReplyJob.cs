@@ -8,7 +8,8 @@ namespace SimHost.Tests.Jobs;
 
 /// <summary>
 /// Sets Position.Y to <see cref="TestJobNames.MarkValue"/> like test.mark-all, then makes its worker send a forged
-/// JobDone before the real reply, through simhost-worker's ReplyForgery test seam (found by reflection).
+/// JobDone before the real reply, through the ReplyForgery seam of tests/HostileWorker (found by reflection), a
+/// simhost-worker built for these tests; the shipped worker has no such seam, so there the job only marks.
 /// </summary>
 /// <remarks>
 /// Parameters: byte 0 is <see cref="ForgedReplyJobNames.UnknownSequence"/> or <see cref="ForgedReplyJobNames.ForeignRange"/>;
@@ -37,7 +38,7 @@ public sealed class ForgedReplyJob : IJob
 
         context.MarkChanged<Position>(0, context.RowCount);
         var parameters = context.Parameters;
-        // Only inside simhost-worker itself: in-process (the host or a test runner) the job just marks.
+        // Only inside the hostile worker: in the shipped worker or in-process (the host or a test runner) the job just marks.
         var seam = Assembly.GetEntryAssembly()?.GetType("SimHost.Worker.ReplyForgery");
         if (parameters.IsEmpty || seam is null || !ClaimMarker(parameters[1..]))
         {

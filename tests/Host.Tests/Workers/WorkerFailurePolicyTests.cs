@@ -35,7 +35,7 @@ public sealed class WorkerFailurePolicyTests
     [TestCase(0, TestName = "Fallback_RerunsTheForgedRangeInProcess_AndTheDataEqualsTheCrashFreeRun")]
     public async Task FailedRange_IsRerun_AndTheDataEqualsTheCrashFreeRun(int executorRetries)
     {
-        var pool = await _environment.StartPoolAsync(workers: 2);
+        var pool = await _environment.StartHostilePoolAsync(workers: 2);
         var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries), ForgedOnce());
 
         var (_, reference) = await RunOneFrameAsync(executor: null, b => b, TestJobNames.MarkAll, []);
@@ -51,7 +51,7 @@ public sealed class WorkerFailurePolicyTests
     [Test]
     public async Task Fail_DoesNotRerun_AndFailsTheFrame()
     {
-        var pool = await _environment.StartPoolAsync(workers: 2);
+        var pool = await _environment.StartHostilePoolAsync(workers: 2);
 
         var (stats, _) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(0).WithInProcessFallback(false), ForgedOnce());
 

@@ -129,7 +129,7 @@ public sealed partial class WorkerSupervisionTests
     [Test]
     public async Task ForgedReply_WithASequenceNumberNotGiven_IsDropped_AndTheWorkerKept()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pool = await _environment.StartHostilePoolAsync(workers: 1);
         var pid = pool.WorkerProcessIds.Single();
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("forged.seg"), Rows);
 
@@ -147,7 +147,7 @@ public sealed partial class WorkerSupervisionTests
     [Test]
     public async Task ForgedReply_ForARangeNotGiven_KillsTheWorker_AndFailsTheRange()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pool = await _environment.StartHostilePoolAsync(workers: 1);
         var pid = pool.WorkerProcessIds.Single();
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("foreign.seg"), Rows);
 

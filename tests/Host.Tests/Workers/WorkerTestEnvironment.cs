@@ -40,6 +40,27 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// tests/HostileWorker/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;: a simhost-worker built with the reply-forgery
+    /// seam, for <see cref="WorkerPoolOptions.WorkerDirectory"/> in the tests that run ForgedReplyJob.
+    /// </summary>
+    public static string HostileWorkerDirectory
+    {
+        get
+        {
+            var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            var configuration = targetFramework.Parent!;
+            var testsFolder = configuration.Parent!.Parent!.Parent!;
+            var directory = Path.Combine(testsFolder.FullName, "HostileWorker", "bin", configuration.Name, targetFramework.Name);
+            var assembly = Path.Combine(directory, "simhost-worker.dll");
+            return File.Exists(assembly) ? directory : throw new FileNotFoundException($"The hostile worker was not built at '{assembly}'.", assembly);
+        }
+    }
+
+    /// <summary>Starts the pool on the hostile worker (see <see cref="HostileWorkerDirectory"/>).</summary>
+    public Task<WorkerPool> StartHostilePoolAsync(int workers) =>
+        StartPoolAsync(workers, configure: options => options with { WorkerDirectory = HostileWorkerDirectory });
+
     public static async Task<T> Within<T>(Task<T> task, string what)
     {
         try

@@ -4,11 +4,14 @@ using SimHost.Layout.Protocol;
 namespace SimHost.Worker;
 
 /// <summary>
-/// Test seam for hostile-worker tests, used only by tests/TestJobs/ForgedReplyJob through reflection: a job may
-/// queue frames the worker sends before its real reply, to prove the host drops a reply whose sequence number it
-/// did not give and kills a worker that answers with a range it did not give.
+/// The hostile worker's seam, used only by tests/TestJobs/ForgedReplyJob through reflection: a job may queue frames
+/// the worker sends before its real reply, to prove the host drops a reply whose sequence number it did not give and
+/// kills a worker that answers with a range it did not give.
 /// </summary>
-/// <remarks>Nothing in simhost-worker queues frames; with the queue empty the cost is one volatile write per job.</remarks>
+/// <remarks>
+/// Compiled only into tests/HostileWorker (HOSTILE_WORKER), never into the shipped simhost-worker; the type keeps the
+/// worker's namespace so the job finds it as SimHost.Worker.ReplyForgery in the entry assembly.
+/// </remarks>
 internal static class ReplyForgery
 {
     private static readonly ConcurrentQueue<(ProtocolMessage Message, ulong Sequence)> s_forged = new();
