@@ -41,6 +41,11 @@ public sealed class QueryThreads : IDisposable
         ThreadCount = threadCount;
         _isShared = isShared;
         _helpers = new Thread[threadCount - 1];
+
+        // ManualResetEventSlim allocates its lock object the first time a Wait has to block, which could otherwise be
+        // any later run (whenever a helper is first slower than the caller): one timed wait on the unset event now
+        // allocates it here, so a warm run allocates nothing on the calling thread.
+        _helpersDone.Wait(1);
         for (int i = 0; i < _helpers.Length; i++)
         {
             _helpers[i] = new Thread(HelperLoop) { IsBackground = true, Name = $"SimHost query thread {i + 1}" };
