@@ -32,8 +32,13 @@ internal sealed class SnapshotStorage(Snapshot snapshot) : IOffloadStorage
         var segments = Snapshot.Segments;
         return job with
         {
-            SegmentIndex = segmentIndex, SegmentPath = segments.Segments[segmentIndex].Path, SegmentGeneration = segments.Generation,
-            RowStart = 0, RowCount = Snapshot.RowsPerSegment[segmentIndex], WritableColumns = segments.Columns.WritableColumns, LiveColumns = 0,
+            SegmentIndex = segmentIndex,
+            SegmentPath = segments.Segments[segmentIndex].Path,
+            SegmentGeneration = segments.Generation,
+            RowStart = 0,
+            RowCount = Snapshot.RowsPerSegment[segmentIndex],
+            WritableColumns = segments.Columns.WritableColumns,
+            LiveColumns = 0,
         };
     }
 

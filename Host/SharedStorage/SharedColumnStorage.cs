@@ -59,8 +59,13 @@ internal sealed class SharedColumnStorage : IOffloadStorage
         var target = _targets[segmentIndex];
         return job with
         {
-            SegmentIndex = segmentIndex, SegmentPath = target.Segment.Segment!.Path, SegmentGeneration = target.Segment.Generation,
-            RowStart = 0, RowCount = _rowsPerTarget[segmentIndex], WritableColumns = target.WritableColumns, LiveColumns = target.LiveColumns,
+            SegmentIndex = segmentIndex,
+            SegmentPath = target.Segment.Segment!.Path,
+            SegmentGeneration = target.Segment.Generation,
+            RowStart = 0,
+            RowCount = _rowsPerTarget[segmentIndex],
+            WritableColumns = target.WritableColumns,
+            LiveColumns = target.LiveColumns,
         };
     }
 
