@@ -32,50 +32,50 @@ internal sealed class JobExecutor(JobCatalog catalog, SegmentCache segments, ILo
 
     private ProtocolMessage ExecuteExclusive(JobStartMessage start)
     {
-        if (!catalog.TryGet(start.JobName, out var job))
+        var range = start.Range;
+        if (!catalog.TryGet(range.JobName, out var job))
         {
-            return Fail(start, JobFailureReason.UnknownJob, $"Unknown job '{start.JobName}'; this worker knows: {string.Join(", ", catalog.Names)}.");
+            return Fail(range, JobFailureReason.UnknownJob, $"Unknown job '{range.JobName}'; this worker knows: {string.Join(", ", catalog.Names)}.");
         }
 
-        if (start.RowStart > int.MaxValue || start.RowCount > int.MaxValue)
+        // Rows are u32 on the wire; one above int.MaxValue decodes as negative.
+        if (range.RowStart < 0 || range.RowCount < 0)
         {
-            return Fail(start, JobFailureReason.RowRangeTooLarge, $"Row range {start.RowStart}+{start.RowCount} is beyond the largest segment a worker maps.");
+            return Fail(range, JobFailureReason.RowRangeTooLarge, $"Row range {(uint)range.RowStart}+{(uint)range.RowCount} is beyond the largest segment a worker maps.");
         }
 
         SharedSegment segment;
         try
         {
-            segment = segments.Get(start.SegmentPath, start.SegmentGeneration);
+            segment = segments.Get(range.SegmentPath, range.SegmentGeneration);
         }
         catch (SegmentFormatException exception)
         {
-            return Fail(start, JobFailureReason.SegmentRejected, $"{SegmentRejectedPrefix} {exception.Message}");
+            return Fail(range, JobFailureReason.SegmentRejected, $"{SegmentRejectedPrefix} {exception.Message}");
         }
 
-        var range = new JobRange(
-            (int)start.RowStart, (int)start.RowCount, start.WritableColumns, start.FrameId, start.DeltaTime, start.Time, start.Parameters.AsMemory(), (int)Math.Min(start.Ticks, int.MaxValue), start.LiveColumns);
-        JobRunResult result;
+        RangeOutcome outcome;
         try
         {
-            result = JobRunner.Run(job, segment, range);
+            outcome = JobRunner.Run(job, segment, range);
         }
 #pragma warning disable CA1031 // Whatever a user's job throws is reported to the host as a failed range, not a crash.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            logger.Error(exception, "Job {JobName} rows {RowStart}+{RowCount} threw", start.JobName, start.RowStart, start.RowCount);
+            logger.Error(exception, "Job {JobName} rows {RowStart}+{RowCount} threw", range.JobName, range.RowStart, range.RowCount);
             return new JobFailedMessage($"{exception.GetType().FullName}: {exception.Message}", JobFailureReason.JobThrew);
         }
 
         logger.Verbose(
             "Job {JobName} rows {RowStart}+{RowCount} changed {RowsChanged} rows in {Elapsed}",
-            start.JobName, start.RowStart, start.RowCount, result.RowsChanged, result.Elapsed);
-        return new JobDoneMessage(start.RowStart, start.RowCount, (uint)result.RowsChanged, result.Elapsed);
+            range.JobName, range.RowStart, range.RowCount, outcome.RowsChanged, outcome.Elapsed);
+        return new JobDoneMessage(range, outcome);
     }
 
-    private JobFailedMessage Fail(JobStartMessage start, JobFailureReason code, string reason)
+    private JobFailedMessage Fail(in JobRange range, JobFailureReason code, string reason)
     {
-        logger.Error("Job {JobName} rows {RowStart}+{RowCount} failed: {Reason}", start.JobName, start.RowStart, start.RowCount, reason);
+        logger.Error("Job {JobName} rows {RowStart}+{RowCount} failed: {Reason}", range.JobName, (uint)range.RowStart, (uint)range.RowCount, reason);
         return new JobFailedMessage(reason, code);
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
@@ -21,7 +22,7 @@ internal static class CommitWriter
     /// <param name="snapshot">The snapshot the job ran on.</param>
     /// <param name="succeeded">The ranges whose job completed; rows of any other range are never read.</param>
     /// <returns>Rows committed and rows skipped.</returns>
-    public static CommitResult Commit(Snapshot snapshot, ReadOnlySpan<RangeSlice> succeeded)
+    public static CommitResult Commit(Snapshot snapshot, ReadOnlySpan<JobRange> succeeded)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var committed = 0;

@@ -1,3 +1,6 @@
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
+
 namespace SimHost.Host.Offload;
 
 /// <summary>
@@ -10,10 +13,20 @@ internal interface IRangeExecutor
     int ParallelSlots { get; }
 
     /// <summary>Runs one range; several calls may be in flight at once (one per slot, queued beyond that).</summary>
-    /// <param name="request">The job, its snapshotted segment and the range.</param>
+    /// <param name="segment">
+    /// The host's mapping of the range's segment, which holds this frame's rows: an in-process executor runs the job on
+    /// it; a worker maps the same file by <see cref="JobRange.SegmentPath"/>.
+    /// </param>
+    /// <param name="range">The job, segment, rows, frame, time, ticks and parameters.</param>
+    /// <param name="mayBlockCaller">
+    /// Whether nothing is started after this range on the calling thread (it is the last range of its system's batch,
+    /// and the scheduler starts nothing else of the level after it), so the executor may wait for its answer on that
+    /// thread: a worker pool then spins for the reply when a core is free. False for every range but the last of a
+    /// batch: a caller starting several ranges must not have the first hold up the next.
+    /// </param>
     /// <param name="cancellationToken">Cancelled when the run stops.</param>
     /// <returns>Success with rows changed, or the failure's one-line reason.</returns>
-    ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken);
+    ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken);
 
     /// <summary>
     /// Checks that every job in <paramref name="jobNames"/> can run wherever this executor runs ranges, and keeps

@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Sources;
 using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
 
@@ -38,31 +39,31 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
     public int ParallelSlots { get; }
 
     /// <inheritdoc/>
-    public ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    public ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(segment);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_catalog.TryGet(request.JobName, out var job))
+        if (!_catalog.TryGet(range.JobName, out var job))
         {
-            return ValueTask.FromResult(RangeOutcome.Failed($"No job named '{request.JobName}' is loaded in the host.", workerId: null));
+            return ValueTask.FromResult(RangeOutcome.Failed($"No job named '{range.JobName}' is loaded in the host.", workerId: null));
         }
 
         if (ParallelSlots == 1)
         {
-            return ValueTask.FromResult(Run(job, request));
+            return ValueTask.FromResult(Run(job, segment, range));
         }
 
-        if (request.MayBlockCaller)
+        if (mayBlockCaller)
         {
             // Nothing waits behind the caller: it runs the range itself instead of sleeping until a thread does.
-            var own = RentJob(request.JobName, job);
+            var own = RentJob(range.JobName, job);
             try
             {
-                return ValueTask.FromResult(Run(own, request));
+                return ValueTask.FromResult(Run(own, segment, range));
             }
             finally
             {
-                ReturnJob(request.JobName, own);
+                ReturnJob(range.JobName, own);
             }
         }
 
@@ -71,7 +72,8 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
         lock (_gate)
         {
             run = _idleRuns.Count > 0 ? _idleRuns.Pop() : new RangeRun(this);
-            run.Request = request;
+            run.Segment = segment;
+            run.Range = range;
             run.Prototype = job;
             startNow = _running < ParallelSlots;
             if (startNow)
@@ -93,18 +95,17 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
         return pending;
     }
 
-    private static RangeOutcome Run(IJob job, RangeRequest request)
+    private static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range)
     {
         try
         {
-            var result = JobRunner.Run(job, request.Segment, request.Range);
-            return RangeOutcome.Success(result.RowsChanged, result.Elapsed, workerId: null);
+            return JobRunner.Run(job, segment, range);
         }
 #pragma warning disable CA1031 // A job is user code: whatever it throws is that range's failure, not the host's.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return RangeOutcome.Failed($"Job '{request.JobName}' threw {exception.GetType().Name}: {FirstLine(exception.Message)}", workerId: null);
+            return RangeOutcome.Failed($"Job '{range.JobName}' threw {exception.GetType().Name}: {FirstLine(exception.Message)}", workerId: null);
         }
     }
 
@@ -172,7 +173,9 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
     {
         private ManualResetValueTaskSourceCore<RangeOutcome> _core;
 
-        public RangeRequest? Request { get; set; }
+        public SharedSegment? Segment { get; set; }
+
+        public JobRange Range { get; set; }
 
         public IJob? Prototype { get; set; }
 
@@ -207,19 +210,20 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
 
         private RangeOutcome RunOnThisThread()
         {
-            var request = Request!;
-            var job = owner.RentJob(request.JobName, Prototype!);
+            var range = Range;
+            var job = owner.RentJob(range.JobName, Prototype!);
             RangeOutcome outcome;
             try
             {
-                outcome = Run(job, request);
+                outcome = Run(job, Segment!, range);
             }
             finally
             {
-                owner.ReturnJob(request.JobName, job);
+                owner.ReturnJob(range.JobName, job);
             }
 
-            Request = null;
+            Segment = null;
+            Range = default;
             Prototype = null;
             return outcome;
         }

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
-using SimHost.Host.Scheduling;
 using SimHost.Layout.Jobs;
 
 namespace SimHost.Host.Offload;
@@ -12,12 +12,13 @@ namespace SimHost.Host.Offload;
 /// them into ranges, run them all at once on the executor, re-run failed ranges from the untouched world (on the
 /// executor, then in-process) and commit the ranges that succeeded. One per offloaded system; one frame at a time.
 /// </summary>
-internal sealed class OffloadCoordinator : IRangeTarget
+internal sealed class OffloadCoordinator
 {
     private readonly IOffloadStorage _storage;
     private readonly IRangeExecutor _executor;
     private readonly IRangeExecutor _fallback;
     private readonly ILogger _logger;
+    private readonly List<JobRange> _segments = [];
     private RangeRetryLoop? _loop;
 
     /// <summary>Coordinates the job <paramref name="jobName"/> of one system over <paramref name="storage"/>.</summary>
@@ -75,7 +76,7 @@ internal sealed class OffloadCoordinator : IRangeTarget
     /// <summary>
     /// Like <see cref="RunAsync(Query, ulong, double, double, CancellationToken)"/>; when
     /// <paramref name="mayBlockCaller"/> is true nothing waits behind the calling thread, so the last range's reply may
-    /// be awaited on it (<see cref="RangeRequest.MayBlockCaller"/>).
+    /// be awaited on it (<see cref="IRangeExecutor.RunAsync"/>).
     /// </summary>
     /// <param name="query">The system's query.</param>
     /// <param name="frameId">The frame.</param>
@@ -92,26 +93,18 @@ internal sealed class OffloadCoordinator : IRangeTarget
         // Built at the first frame, once the init-only retry settings are final.
         var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
         var rows = _storage.Prepare(query, frameId);
-        RangeSplitter.Split(_storage.RowsPerSegment, loop.ParallelSlots, loop.Ranges);
+        var job = new JobRange { JobName = JobName, FrameId = frameId, DeltaTime = deltaTime, Time = time, Ticks = Ticks, Parameters = Parameters };
+        _segments.Clear();
+        for (var i = 0; i < _storage.SegmentCount; i++)
+        {
+            _segments.Add(_storage.WholeSegment(i, job));
+        }
+
+        RangeSplitter.Split(CollectionsMarshal.AsSpan(_segments), loop.ParallelSlots, loop.Ranges);
 
         // The world does not move while the ranges run, so a failed range is prepared again from it and re-run.
-        var (failedFirst, retried) = await loop.RunAsync(this, JobName, new FrameTiming((long)frameId, deltaTime, time), mayBlockCaller, cancellationToken);
+        var (failedFirst, retried) = await loop.RunAsync(_storage, JobName, mayBlockCaller, cancellationToken);
         var commit = _storage.Commit(loop, failedFirst);
         return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
     }
-
-    /// <inheritdoc/>
-    RangeRequest IRangeTarget.RequestFor(in RangeSlice range, in FrameTiming timing)
-    {
-        var target = _storage.TargetOf(range.SegmentIndex);
-        var jobRange = new JobRange(
-            range.RowStart, range.RowCount, target.WritableColumns, (ulong)timing.FrameIndex, timing.DeltaSeconds, timing.TimeSeconds, Parameters, Ticks, target.LiveColumns);
-        return new RangeRequest(JobName, target.Segment, target.Generation, jobRange);
-    }
-
-    /// <inheritdoc/>
-    void IRangeTarget.PrepareRetry(in RangeSlice range) => _storage.PrepareRetry(range);
-
-    /// <inheritdoc/>
-    string IRangeTarget.Describe(in RangeSlice range) => _storage.Describe(range);
 }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
 
@@ -9,12 +11,12 @@ namespace SimHost.Host.Offload;
 /// </summary>
 internal static class RangeExecution
 {
-    /// <summary>Starts <paramref name="request"/>; an executor that throws synchronously yields a failed outcome.</summary>
-    public static ValueTask<RangeOutcome> Start(IRangeExecutor executor, RangeRequest request, CancellationToken cancellationToken)
+    /// <summary>Starts <paramref name="range"/>; an executor that throws synchronously yields a failed outcome.</summary>
+    public static ValueTask<RangeOutcome> Start(IRangeExecutor executor, SharedSegment segment, in JobRange range, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         try
         {
-            return executor.RunAsync(request, cancellationToken);
+            return executor.RunAsync(segment, range, mayBlockCaller, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

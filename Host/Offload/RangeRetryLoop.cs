@@ -1,12 +1,12 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
-using SimHost.Host.Scheduling;
+using SimHost.Layout.Jobs;
 
 namespace SimHost.Host.Offload;
 
 /// <summary>
 /// The run-all, retry and fallback loop both offload coordinators share: start every range at once, await them all,
-/// then re-run the failed ones (prepared again from the untouched world by the <see cref="IRangeTarget"/>) on the
+/// then re-run the failed ones (prepared again from the untouched world by the <see cref="IOffloadStorage"/>) on the
 /// executor up to <see cref="MaxExecutorRetries"/> times and in-process last. What succeeded is committed by the
 /// caller; what failed every time is abandoned and logged. One per coordinator, one frame at a time; steady frames
 /// allocate nothing.
@@ -16,7 +16,7 @@ internal sealed class RangeRetryLoop
     private readonly IRangeExecutor _executor;
     private readonly IRangeExecutor _fallback;
     private readonly ILogger _logger;
-    private readonly List<RangeSlice> _stillFailed = [];
+    private readonly List<JobRange> _stillFailed = [];
     private ValueTask<RangeOutcome>[] _pending = [];
     private bool _isInProcessForNoWorker;
 
@@ -37,13 +37,13 @@ internal sealed class RangeRetryLoop
     public bool HasInProcessFallback { get; init; } = true;
 
     /// <summary>The ranges of this frame; the caller fills it (<see cref="RangeSplitter"/>) before <see cref="RunAsync"/>.</summary>
-    public List<RangeSlice> Ranges { get; } = [];
+    public List<JobRange> Ranges { get; } = [];
 
     /// <summary>The ranges that completed this frame, in completion-check order.</summary>
-    public List<RangeSlice> Succeeded { get; } = [];
+    public List<JobRange> Succeeded { get; } = [];
 
     /// <summary>The ranges that failed every attempt this frame: nothing of them may be committed.</summary>
-    public List<RangeSlice> Abandoned { get; } = [];
+    public List<JobRange> Abandoned { get; } = [];
 
     /// <summary>How many parallel ranges to split into: the executor's slots, or the fallback's when no worker is up.</summary>
     public int ParallelSlots => Math.Max(1, First.ParallelSlots);
@@ -56,13 +56,13 @@ internal sealed class RangeRetryLoop
     /// <returns>Ranges that failed their first run, and range runs retried.</returns>
     /// <exception cref="OperationCanceledException">The token fired; nothing may be committed then.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<(int FailedFirst, int Retried)> RunAsync(IRangeTarget target, string jobName, FrameTiming timing, bool mayBlockCaller, CancellationToken cancellationToken)
+    public async ValueTask<(int FailedFirst, int Retried)> RunAsync(IOffloadStorage storage, string jobName, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         Succeeded.Clear();
         Abandoned.Clear();
         var first = First;
         NoteWhereRangesRun(first, jobName);
-        await RunAllAsync(first, target, jobName, Ranges, Abandoned, timing, mayBlockCaller, cancellationToken);
+        await RunAllAsync(first, storage, jobName, Ranges, Abandoned, mayBlockCaller, cancellationToken);
         var failedFirst = Abandoned.Count;
         var retried = 0;
         var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
@@ -71,19 +71,19 @@ internal sealed class RangeRetryLoop
             var executor = attempt < MaxExecutorRetries ? _executor : _fallback;
             foreach (var range in Abandoned)
             {
-                target.PrepareRetry(range);
+                storage.PrepareRetry(range);
             }
 
             retried += Abandoned.Count;
             _stillFailed.Clear();
-            await RunAllAsync(executor, target, jobName, Abandoned, _stillFailed, timing, mayBlockCaller, cancellationToken);
+            await RunAllAsync(executor, storage, jobName, Abandoned, _stillFailed, mayBlockCaller, cancellationToken);
             Abandoned.Clear();
             Abandoned.AddRange(_stillFailed);
         }
 
         foreach (var range in Abandoned)
         {
-            OffloadLog.RangeFailedEveryRetry(_logger, jobName, target.Describe(range));
+            OffloadLog.RangeFailedEveryRetry(_logger, jobName, storage.Describe(range));
         }
 
         return (failedFirst, retried);
@@ -112,11 +112,10 @@ internal sealed class RangeRetryLoop
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RunAllAsync(
         IRangeExecutor executor,
-        IRangeTarget target,
+        IOffloadStorage storage,
         string jobName,
-        List<RangeSlice> ranges,
-        List<RangeSlice> failed,
-        FrameTiming timing,
+        List<JobRange> ranges,
+        List<JobRange> failed,
         bool mayBlockCaller,
         CancellationToken cancellationToken)
     {
@@ -128,10 +127,10 @@ internal sealed class RangeRetryLoop
         for (var i = 0; i < ranges.Count; i++)
         {
 #pragma warning disable CA2012 // Stored only to be awaited exactly once, after every range has started.
-            var request = target.RequestFor(ranges[i], timing);
+            var range = ranges[i];
             // The last range started may hold the caller for its reply, if nothing else waits behind the caller.
             var holdsCaller = mayBlockCaller && i == ranges.Count - 1;
-            _pending[i] = RangeExecution.Start(executor, holdsCaller ? request with { MayBlockCaller = true } : request, cancellationToken);
+            _pending[i] = RangeExecution.Start(executor, storage.SegmentOf(range.SegmentIndex), range, holdsCaller, cancellationToken);
 #pragma warning restore CA2012
         }
 
@@ -147,7 +146,7 @@ internal sealed class RangeRetryLoop
             }
 
             failed.Add(range);
-            OffloadLog.RangeFailed(_logger, jobName, target.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
+            OffloadLog.RangeFailed(_logger, jobName, storage.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
         }
 
         cancellationToken.ThrowIfCancellationRequested();

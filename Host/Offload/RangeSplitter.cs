@@ -8,24 +8,27 @@ namespace SimHost.Host.Offload;
 /// </summary>
 internal static class RangeSplitter
 {
-    /// <summary>Splits the rows of each segment (<paramref name="rowsPerSegment"/>) for <paramref name="slots"/> slots.</summary>
-    /// <param name="rowsPerSegment">The rows in use in each segment, in order.</param>
+    /// <summary>Splits each whole-segment range of <paramref name="segments"/> for <paramref name="slots"/> slots.</summary>
+    /// <param name="segments">One range per segment, covering its rows in use from row 0, in segment order.</param>
     /// <param name="slots">How many ranges may run at once; at least one.</param>
-    /// <param name="ranges">Cleared, then filled with the ranges in segment and row order; empty when there are no rows.</param>
+    /// <param name="ranges">
+    /// Cleared, then filled with the ranges in segment and row order, each its segment's range with other rows;
+    /// empty when there are no rows.
+    /// </param>
     /// <remarks>
     /// Every range but the last of each segment has the same length, a multiple of 64; segment boundaries may add
     /// at most one extra range per segment.
     /// </remarks>
-    public static void Split(ReadOnlySpan<int> rowsPerSegment, int slots, List<RangeSlice> ranges)
+    public static void Split(ReadOnlySpan<JobRange> segments, int slots, List<JobRange> ranges)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(slots);
         ArgumentNullException.ThrowIfNull(ranges);
         ranges.Clear();
         long total = 0;
-        foreach (var rows in rowsPerSegment)
+        foreach (var segment in segments)
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(rows);
-            total += rows;
+            ArgumentOutOfRangeException.ThrowIfNegative(segment.RowCount);
+            total += segment.RowCount;
         }
 
         if (total == 0)
@@ -36,12 +39,12 @@ internal static class RangeSplitter
         const int Alignment = JobRange.RowAlignment;
         var perSlot = (total + slots - 1) / slots;
         var length = (int)Math.Min(((perSlot + Alignment - 1) / Alignment) * Alignment, int.MaxValue & ~(Alignment - 1));
-        for (var segment = 0; segment < rowsPerSegment.Length; segment++)
+        foreach (var segment in segments)
         {
-            var rows = rowsPerSegment[segment];
+            var rows = segment.RowCount;
             for (var start = 0; start < rows; start += length)
             {
-                ranges.Add(new RangeSlice(segment, start, Math.Min(length, rows - start)));
+                ranges.Add(segment with { RowStart = start, RowCount = Math.Min(length, rows - start) });
                 if (rows - start <= length)
                 {
                     break;

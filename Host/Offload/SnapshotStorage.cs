@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
+using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
 
@@ -13,7 +15,7 @@ internal sealed class SnapshotStorage(Snapshot snapshot) : IOffloadStorage
     /// <summary>The system's snapshot.</summary>
     public Snapshot Snapshot { get; } = snapshot ?? throw new ArgumentNullException(nameof(snapshot));
 
-    public ReadOnlySpan<int> RowsPerSegment => Snapshot.RowsPerSegment;
+    public int SegmentCount => Snapshot.RowsPerSegment.Length;
 
     public int Prepare(Query query, ulong frameId)
     {
@@ -25,15 +27,26 @@ internal sealed class SnapshotStorage(Snapshot snapshot) : IOffloadStorage
         return rows;
     }
 
-    public SegmentTarget TargetOf(int segmentIndex)
+    public JobRange WholeSegment(int segmentIndex, in JobRange job)
     {
         var segments = Snapshot.Segments;
-        return new SegmentTarget(segments.Segments[segmentIndex], segments.Generation, segments.Columns.WritableColumns, 0);
+        return job with
+        {
+            SegmentIndex = segmentIndex,
+            SegmentPath = segments.Segments[segmentIndex].Path,
+            SegmentGeneration = segments.Generation,
+            RowStart = 0,
+            RowCount = Snapshot.RowsPerSegment[segmentIndex],
+            WritableColumns = segments.Columns.WritableColumns,
+            LiveColumns = 0,
+        };
     }
 
-    public void PrepareRetry(in RangeSlice range) => SnapshotWriter.Recopy(Snapshot, range);
+    public SharedSegment SegmentOf(int segmentIndex) => Snapshot.Segments.Segments[segmentIndex];
 
-    public string Describe(in RangeSlice range) =>
+    public void PrepareRetry(in JobRange range) => SnapshotWriter.Recopy(Snapshot, range);
+
+    public string Describe(in JobRange range) =>
         $"system {Snapshot.Segments.SystemName} range {range.SegmentIndex}:{range.RowStart}+{range.RowCount}";
 
     public CommitResult Commit(RangeRetryLoop loop, int failedFirst)

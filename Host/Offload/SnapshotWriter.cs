@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Offload;
@@ -69,7 +70,7 @@ internal static class SnapshotWriter
     /// </summary>
     /// <param name="snapshot">The snapshot the range belongs to.</param>
     /// <param name="range">The range to restore.</param>
-    public static void Recopy(Snapshot snapshot, in RangeSlice range)
+    public static void Recopy(Snapshot snapshot, in JobRange range)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var segment = snapshot.Segments.Segments[range.SegmentIndex];

@@ -52,17 +52,28 @@ internal sealed class SharedColumnStorage : IOffloadStorage
     /// <summary>Whether the job writes every row, so scratch columns need no filling and a swap commits.</summary>
     public bool WritesEveryRow { get; }
 
-    public ReadOnlySpan<int> RowsPerSegment => _rowsPerTarget.AsSpan(0, _targets.Count);
+    public int SegmentCount => _targets.Count;
 
-    public SegmentTarget TargetOf(int segmentIndex)
+    public JobRange WholeSegment(int segmentIndex, in JobRange job)
     {
         var target = _targets[segmentIndex];
-        return new SegmentTarget(target.Segment.Segment!, target.Segment.Generation, target.WritableColumns, target.LiveColumns);
+        return job with
+        {
+            SegmentIndex = segmentIndex,
+            SegmentPath = target.Segment.Segment!.Path,
+            SegmentGeneration = target.Segment.Generation,
+            RowStart = 0,
+            RowCount = _rowsPerTarget[segmentIndex],
+            WritableColumns = target.WritableColumns,
+            LiveColumns = target.LiveColumns,
+        };
     }
 
-    public void PrepareRetry(in RangeSlice range) => ResetScratch(range);
+    public SharedSegment SegmentOf(int segmentIndex) => _targets[segmentIndex].Segment.Segment!;
 
-    public string Describe(in RangeSlice range) =>
+    public void PrepareRetry(in JobRange range) => ResetScratch(range);
+
+    public string Describe(in JobRange range) =>
         $"{_targets[range.SegmentIndex].Segment.Archetype} range {range.RowStart}+{range.RowCount}";
 
     public CommitResult Commit(RangeRetryLoop loop, int failedFirst) => new(CommitRanges(loop), 0);
@@ -141,7 +152,7 @@ internal sealed class SharedColumnStorage : IOffloadStorage
         return _writtenPairsByArchetype[archetype.Id] ??= new int[_writes.Length];
     }
 
-    private void ResetScratch(in RangeSlice range)
+    private void ResetScratch(in JobRange range)
     {
         // Only in-place jobs need their scratch refilled; the runner clears the changed bits of every run itself.
         if (WritesEveryRow)
@@ -240,7 +251,7 @@ internal sealed class SharedColumnStorage : IOffloadStorage
         return count;
     }
 
-    private static bool HasFailed(List<RangeSlice> abandoned, int targetIndex)
+    private static bool HasFailed(List<JobRange> abandoned, int targetIndex)
     {
         foreach (var range in abandoned)
         {

@@ -1,4 +1,4 @@
-using SimHost.Host.Offload;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Host.Workers;
@@ -9,11 +9,11 @@ namespace SimHost.Host.Workers;
 /// </summary>
 internal static class JobReplyClassifier
 {
-    /// <summary>Classifies <paramref name="reply"/> to <paramref name="start"/>; <paramref name="what"/> names the range in reasons.</summary>
-    public static JobReply Classify(Frame reply, JobStartMessage start, int workerId, string what) => reply.Message switch
+    /// <summary>Classifies <paramref name="reply"/> to the JobStart of <paramref name="range"/>; <paramref name="what"/> names the range in reasons.</summary>
+    public static JobReply Classify(Frame reply, in JobRange range, int workerId, string what) => reply.Message switch
     {
-        JobDoneMessage done when done.RowStart == start.RowStart && done.RowCount == start.RowCount =>
-            new JobReply(JobReplyKind.Done, RangeOutcome.Success((int)done.RowsChanged, done.Elapsed, workerId), null),
+        JobDoneMessage done when done.Answers(range) =>
+            new JobReply(JobReplyKind.Done, done.Outcome with { WorkerId = workerId }, null),
         JobDoneMessage done =>
             Fault($"protocol break: worker {workerId} answered {what} with rows {done.RowStart}+{done.RowCount}"),
         JobFailedMessage { Reason: JobFailureReason.SegmentRejected } failed =>

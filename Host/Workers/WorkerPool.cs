@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Workers;
 
@@ -177,19 +178,20 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     }
 
     /// <inheritdoc cref="IRangeExecutor.RunAsync"/>
-    ValueTask<RangeOutcome> IRangeExecutor.RunAsync(RangeRequest request, CancellationToken cancellationToken) => RunAsync(request, cancellationToken);
+    ValueTask<RangeOutcome> IRangeExecutor.RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+        RunAsync(range, mayBlockCaller, cancellationToken);
 
     /// <summary>
     /// Waits for an idle worker and runs the range on it under the job timeout. Never throws for a worker failure:
     /// a crash, hang, protocol break or job exception comes back as <see cref="RangeOutcome.Failed"/>.
     /// </summary>
-    /// <param name="request">The job, segment and range.</param>
+    /// <param name="range">The range; the worker maps its segment by path.</param>
+    /// <param name="mayBlockCaller">Whether nothing waits behind the calling thread, so it may spin for the reply (<see cref="IRangeExecutor.RunAsync"/>).</param>
     /// <param name="cancellationToken">Cancels the wait; a worker cancelled mid-job is killed and replaced.</param>
     /// <returns>The range's outcome.</returns>
     /// <exception cref="OperationCanceledException">The token fired.</exception>
-    internal async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    internal async ValueTask<RangeOutcome> RunAsync(JobRange range, bool mayBlockCaller, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         while (true)
         {
             WorkerSlot slot;
@@ -212,7 +214,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
                 continue;
             }
 
-            var outcome = await slot.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            var outcome = await slot.RunAsync(range, mayBlockCaller, cancellationToken).ConfigureAwait(false);
             if (slot.IsAlive)
             {
                 Enqueue(slot);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using SimHost.Host.Offload;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Host.Workers;
@@ -109,13 +109,13 @@ internal sealed class WorkerSlot
     }
 
     /// <summary>Runs one range on this slot's worker; never throws for a worker failure.</summary>
-    public async Task<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+    public async Task<RangeOutcome> RunAsync(JobRange range, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         // A Ping in flight holds the slot for at most the ping timeout.
         await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RunExclusiveAsync(request, cancellationToken).ConfigureAwait(false);
+            return await RunExclusiveAsync(range, mayBlockCaller, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -123,7 +123,7 @@ internal sealed class WorkerSlot
         }
     }
 
-    private async Task<RangeOutcome> RunExclusiveAsync(RangeRequest request, CancellationToken cancellationToken)
+    private async Task<RangeOutcome> RunExclusiveAsync(JobRange range, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         // One snapshot of process and connection: the supervisor may start a replacement meanwhile, and a
         // failure here must never kill or describe the replacement.
@@ -134,30 +134,17 @@ internal sealed class WorkerSlot
             return RangeOutcome.Failed($"worker {id} is not running", id);
         }
 
-        var range = request.Range;
-        var start = new JobStartMessage(
-            range.FrameId,
-            request.JobName,
-            request.Segment.Path,
-            request.SegmentGeneration,
-            (uint)range.RowStart,
-            (uint)range.RowCount,
-            range.DeltaTime,
-            range.Time,
-            [.. range.Parameters.Span],
-            range.WritableColumns,
-            (uint)range.Ticks,
-            range.LiveColumns);
+        var start = new JobStartMessage(range);
         var sequence = NextSequence();
-        var what = string.Create(CultureInfo.InvariantCulture, $"{request.JobName} rows {range.RowStart}+{range.RowCount} (#{sequence})");
+        var what = string.Create(CultureInfo.InvariantCulture, $"{range.JobName} rows {range.RowStart}+{range.RowCount} (#{sequence})");
         var busyWorkers = _context.EnterBusy();
         try
         {
-            var replySpin = ReplySpinFor(request, busyWorkers);
+            var replySpin = ReplySpinFor(mayBlockCaller, busyWorkers);
             var sent = Stopwatch.GetTimestamp();
             var reply = await current.Connection.RequestAsync(start, sequence, _context.Options.JobTimeout, replySpin, cancellationToken).ConfigureAwait(false);
             _lastRoundTrip = Stopwatch.GetElapsedTime(sent);
-            var classified = JobReplyClassifier.Classify(reply, start, id, what);
+            var classified = JobReplyClassifier.Classify(reply, range, id, what);
             switch (classified.Kind)
             {
                 case JobReplyKind.Done:
@@ -193,10 +180,10 @@ internal sealed class WorkerSlot
 
     // The host thread may spin for the reply only when nothing waits behind its caller, a core is left for it beside
     // every busy worker, and the previous round trip fitted the strategy's limit (a long job is slept on).
-    private TimeSpan ReplySpinFor(RangeRequest request, int busyWorkers)
+    private TimeSpan ReplySpinFor(bool mayBlockCaller, int busyWorkers)
     {
         var options = _context.Options;
-        var spin = request.MayBlockCaller && busyWorkers < Environment.ProcessorCount ? options.ReplyIdle.SpinTimeAfter(_lastRoundTrip) : TimeSpan.Zero;
+        var spin = mayBlockCaller && busyWorkers < Environment.ProcessorCount ? options.ReplyIdle.SpinTimeAfter(_lastRoundTrip) : TimeSpan.Zero;
 
         // Never past the job timeout, so a reply the spin sees is never one the timeout would have refused.
         return spin < options.JobTimeout ? spin : options.JobTimeout;

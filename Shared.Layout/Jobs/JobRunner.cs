@@ -17,9 +17,9 @@ internal static class JobRunner
     /// stay in this core's cache, where a host-side clear would make every word travel from the host's core first
     /// (~0.2 ms a frame at 1M rows). Ranges start on multiples of 64 rows, so the words cleared are this range's alone.
     /// </remarks>
-    /// <returns>Rows with a written component flagged, and the time the job took over all ticks.</returns>
+    /// <returns>A succeeded outcome: rows with a written component flagged, and the time the job took over all ticks (no worker id; a worker's reply adds it on the host).</returns>
     /// <exception cref="Exception">Whatever the job throws propagates; the caller reports it as a failed range.</exception>
-    public static JobRunResult Run(IJob job, SharedSegment segment, in JobRange range)
+    public static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range)
     {
         var context = new JobContext(segment, range);
         var started = Stopwatch.GetTimestamp();
@@ -31,7 +31,7 @@ internal static class JobRunner
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        return new JobRunResult(context.CountChangedRowsOfWrittenColumns(), elapsed);
+        return RangeOutcome.Success(context.CountChangedRowsOfWrittenColumns(), elapsed, workerId: null);
     }
 
     private static void ClearChangedWords(SharedSegment segment, in JobRange range)

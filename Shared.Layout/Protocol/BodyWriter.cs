@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Immutable;
 using System.Text;
 
 namespace SimHost.Layout.Protocol;
@@ -78,9 +77,9 @@ internal ref struct BodyWriter
     }
 
     /// <summary>Writes a u32 byte length and the blob.</summary>
-    public void WriteBlob(ImmutableArray<byte> value)
+    public void WriteBlob(scoped ReadOnlySpan<byte> value)
     {
         WriteUInt32((uint)value.Length);
-        WriteBytes(value.AsSpan());
+        WriteBytes(value);
     }
 }

@@ -1,8 +1,10 @@
+using SimHost.Layout.Jobs;
+
 namespace SimHost.Layout.Protocol;
 
 /// <summary>
-/// Worker to host: the job of the frame's sequence number finished; the range is echoed so the host can check the
-/// worker ran what it was sent.
+/// Worker to host: the job of the frame's sequence number finished; the range's rows are echoed so the host can check
+/// the worker ran what it was sent. The rest is the encoding of the one <see cref="RangeOutcome"/> of a succeeded range.
 /// </summary>
 /// <remarks>
 /// Body layout (little-endian): row start u32, row count u32, rows changed u32, elapsed u64 nanoseconds.
@@ -26,8 +28,15 @@ internal sealed record JobDoneMessage : ProtocolMessage
         ArgumentOutOfRangeException.ThrowIfLessThan(elapsed, TimeSpan.Zero, nameof(elapsed));
         RowStart = rowStart;
         RowCount = rowCount;
-        RowsChanged = rowsChanged;
-        Elapsed = elapsed;
+        Outcome = RangeOutcome.Success((int)rowsChanged, elapsed, workerId: null);
+    }
+
+    /// <summary>Creates the JobDone that answers <paramref name="range"/> with <paramref name="outcome"/>, a succeeded run.</summary>
+    /// <param name="range">The range the worker ran; its rows are echoed.</param>
+    /// <param name="outcome">What <see cref="JobRunner.Run"/> returned.</param>
+    public JobDoneMessage(in JobRange range, in RangeOutcome outcome)
+        : this(JobStartMessage.WireRows(range.RowStart), JobStartMessage.WireRows(range.RowCount), (uint)outcome.RowsChanged, outcome.Elapsed)
+    {
     }
 
     /// <inheritdoc/>
@@ -39,11 +48,15 @@ internal sealed record JobDoneMessage : ProtocolMessage
     /// <summary>Number of rows the worker ran, echoed from JobStart.</summary>
     public uint RowCount { get; }
 
-    /// <summary>How many rows the job marked changed.</summary>
-    public uint RowsChanged { get; }
+    /// <summary>
+    /// The succeeded outcome: rows the job marked changed, and how long it ran inside the worker (100 ns resolution).
+    /// Its worker id is null; the host knows which worker answered.
+    /// </summary>
+    public RangeOutcome Outcome { get; }
 
-    /// <summary>How long the job ran inside the worker (100 ns resolution).</summary>
-    public TimeSpan Elapsed { get; }
+    /// <summary>Whether the echoed rows are those of <paramref name="range"/>.</summary>
+    public bool Answers(in JobRange range) =>
+        RowStart == JobStartMessage.WireRows(range.RowStart) && RowCount == JobStartMessage.WireRows(range.RowCount);
 
     internal override int BodySizeBytes => BodyBytes;
 
@@ -51,8 +64,8 @@ internal sealed record JobDoneMessage : ProtocolMessage
     {
         writer.WriteUInt32(RowStart);
         writer.WriteUInt32(RowCount);
-        writer.WriteUInt32(RowsChanged);
-        writer.WriteUInt64((ulong)Elapsed.Ticks * NanosecondsPerTick);
+        writer.WriteUInt32((uint)Outcome.RowsChanged);
+        writer.WriteUInt64((ulong)Outcome.Elapsed.Ticks * NanosecondsPerTick);
     }
 
     internal static JobDoneMessage ReadBody(ref BodyReader reader)

@@ -25,13 +25,13 @@ internal static class ProtocolConstants
     /// <summary>Largest message body: <see cref="MaxFrameBytes"/> minus the header.</summary>
     public const int MaxBodyBytes = MaxFrameBytes - HeaderSizeBytes;
 
-    /// <summary>Cap on the UTF-8 byte length of <see cref="JobStartMessage.JobName"/>.</summary>
+    /// <summary>Cap on the UTF-8 byte length of <see cref="Jobs.JobRange.JobName"/>.</summary>
     public const int MaxJobNameBytes = 256;
 
-    /// <summary>Cap on the UTF-8 byte length of <see cref="JobStartMessage.SegmentPath"/>.</summary>
+    /// <summary>Cap on the UTF-8 byte length of <see cref="Jobs.JobRange.SegmentPath"/>.</summary>
     public const int MaxSegmentPathBytes = 512;
 
-    /// <summary>Cap on the byte length of <see cref="JobStartMessage.Parameters"/>.</summary>
+    /// <summary>Cap on the byte length of <see cref="Jobs.JobRange.Parameters"/>.</summary>
     public const int MaxParameterBytes = 4 * 1024;
 
     /// <summary>

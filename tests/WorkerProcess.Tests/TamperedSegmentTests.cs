@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using SimHost.Layout.Components;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
@@ -43,7 +42,16 @@ public sealed class TamperedSegmentTests
     }
 
     private ProtocolMessage Integrate() =>
-        _executor.Execute(new JobStartMessage(1, IntegrateJob.JobName, _segmentPath, Generation, 0, 64, 0.1, 0, ImmutableArray<byte>.Empty, writableColumns: 0b01));
+        _executor.Execute(new JobStartMessage(new JobRange
+        {
+            FrameId = 1,
+            JobName = IntegrateJob.JobName,
+            SegmentPath = _segmentPath,
+            SegmentGeneration = Generation,
+            RowCount = 64,
+            DeltaTime = 0.1,
+            WritableColumns = 0b01,
+        }));
 
     private void WriteIntoFile(long offset, uint value)
     {

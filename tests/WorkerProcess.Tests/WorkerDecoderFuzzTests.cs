@@ -90,9 +90,9 @@ public sealed class WorkerDecoderFuzzTests
 
     private static byte[][] SeedFrames(string segmentPath) =>
     [
-        Encode(new JobStartMessage(1, PhysicsStepJob.JobName, segmentPath, 1, 0, 128, 0.01, 0, [.. PhysicsParameters.Default.ToBytes()], 3), 1),
-        Encode(new JobStartMessage(2, PhysicsStepJob.JobName, "/nonexistent/x.seg", 1, 0, 64, 0.01, 0, [], 3), 2),
-        Encode(new JobStartMessage(3, "no.such.job", segmentPath, 2, 0, 64, 0.01, 0, [], 1), 3),
+        Encode(new JobStartMessage(new JobRange { FrameId = 1, JobName = PhysicsStepJob.JobName, SegmentPath = segmentPath, SegmentGeneration = 1, RowCount = 128, DeltaTime = 0.01, Parameters = PhysicsParameters.Default.ToBytes(), WritableColumns = 3 }), 1),
+        Encode(new JobStartMessage(new JobRange { FrameId = 2, JobName = PhysicsStepJob.JobName, SegmentPath = "/nonexistent/x.seg", SegmentGeneration = 1, RowCount = 64, DeltaTime = 0.01, WritableColumns = 3 }), 2),
+        Encode(new JobStartMessage(new JobRange { FrameId = 3, JobName = "no.such.job", SegmentPath = segmentPath, SegmentGeneration = 2, RowCount = 64, DeltaTime = 0.01, WritableColumns = 1 }), 3),
         Encode(PingMessage.Instance, 4),
         Encode(PongMessage.Instance, 5),
         Encode(new WelcomeMessage(1, 7, TimeSpan.FromSeconds(1), WorkerLogLevel.Information), 0),

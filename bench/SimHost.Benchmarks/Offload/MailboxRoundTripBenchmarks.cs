@@ -26,7 +26,7 @@ public class MailboxRoundTripBenchmarks
     private PipePingPong? _pingPong;
     private WorkerPool? _pool;
     private SharedSegment? _segment;
-    private RangeRequest? _request;
+    private JobRange _range;
     private long _rangesFailed;
 
     /// <summary>The mailbox spin count; -1 sends JobStart over the pipe path instead.</summary>
@@ -67,7 +67,16 @@ public class MailboxRoundTripBenchmarks
         var columns = new SnapshotColumns([ComponentType.Of<Position>()], []);
         _segment = SharedSegment.Create(_runDirectory.SegmentPath("mailbox-roundtrip.seg"), SegmentLayoutPlanner.Plan(columns.Specs, Rows));
         _segment.RowCount = Rows;
-        _request = new RangeRequest(EmptyJob.JobName, _segment, 1, new JobRange(0, Rows, columns.WritableColumns, 1, 1.0 / 60, 0, ReadOnlyMemory<byte>.Empty));
+        _range = new JobRange
+        {
+            JobName = EmptyJob.JobName,
+            SegmentPath = _segment.Path,
+            SegmentGeneration = 1,
+            RowCount = Rows,
+            WritableColumns = columns.WritableColumns,
+            FrameId = 1,
+            DeltaTime = 1.0 / 60,
+        };
     }
 
     /// <summary>Stops the echo process or the worker and removes the run directory.</summary>
@@ -100,7 +109,7 @@ public class MailboxRoundTripBenchmarks
     [Benchmark]
     public async ValueTask<bool> EmptyJobRoundTrip()
     {
-        var outcome = await _pool!.RunAsync(_request!, CancellationToken.None).ConfigureAwait(false);
+        var outcome = await _pool!.RunAsync(_range, mayBlockCaller: false, CancellationToken.None).ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
             _rangesFailed++;

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using SimHost.Benchmarks.Baselines;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using SimHost.Physics;
 using SimHost.Physics.Components;
@@ -29,7 +30,7 @@ public class SnapshotCommitBenchmarks
     private OffloadSegments? _segments;
     private Snapshot? _snapshot;
     private Query? _query;
-    private RangeSlice[] _ranges = [];
+    private JobRange[] _ranges = [];
     private ulong _frame;
 
     /// <summary>The number of entities snapshotted and committed per invocation.</summary>
@@ -56,10 +57,11 @@ public class SnapshotCommitBenchmarks
 
         // One range per segment covering its rows, as a job split into a single range per segment would be.
         var segmentCount = _segments.Segments.Length;
-        _ranges = new RangeSlice[segmentCount];
+        var storage = new SnapshotStorage(_snapshot);
+        _ranges = new JobRange[segmentCount];
         for (var i = 0; i < segmentCount; i++)
         {
-            _ranges[i] = new RangeSlice(i, 0, _snapshot.RowsPerSegment[i]);
+            _ranges[i] = storage.WholeSegment(i, new JobRange());
         }
 
         FlagEveryRow();

@@ -1,5 +1,6 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using static SimHost.Tests.Host.Offload.OffloadTestSupport;
 
@@ -16,7 +17,7 @@ public sealed class OffloadCoordinatorTests
     public void TearDown() => _directory.Dispose();
 
     /// <summary>Runs ranges in-process with several slots, failing chosen attempts after scribbling over the range's rows.</summary>
-    private sealed class FlakyExecutor(int slots, Func<int, RangeRequest, bool> fails) : IRangeExecutor
+    private sealed class FlakyExecutor(int slots, Func<int, JobRange, bool, bool> fails) : IRangeExecutor
     {
         private readonly InProcessRangeExecutor _inner = new(Catalog);
 
@@ -24,20 +25,19 @@ public sealed class OffloadCoordinatorTests
 
         public int ParallelSlots => slots;
 
-        public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken)
+        public async ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken)
         {
             // Counted before yielding, so call numbers follow the order ranges were started in.
             var call = Calls++;
             await Task.Yield();
-            if (!fails(call, request))
+            if (!fails(call, range, mayBlockCaller))
             {
-                return await _inner.RunAsync(request, cancellationToken);
+                return await _inner.RunAsync(segment, range, mayBlockCaller, cancellationToken);
             }
 
             // A worker that died halfway: garbage in its rows and every bit set.
-            var range = request.Range;
-            request.Segment.Column<Heat>(0).Slice(range.RowStart, range.RowCount).Fill(new Heat(-999));
-            request.Segment.ChangedWords(0).Slice(range.RowStart / 64, (range.RowCount + 63) / 64).Fill(ulong.MaxValue);
+            segment.Column<Heat>(0).Slice(range.RowStart, range.RowCount).Fill(new Heat(-999));
+            segment.ChangedWords(0).Slice(range.RowStart / 64, (range.RowCount + 63) / 64).Fill(ulong.MaxValue);
             return RangeOutcome.Failed("worker 7 crashed", 7);
         }
     }
@@ -56,7 +56,7 @@ public sealed class OffloadCoordinatorTests
     [Test]
     public async Task Run_WithoutFailures_CommitsEveryRange()
     {
-        var (world, entities, coordinator) = Setup(new FlakyExecutor(4, (_, _) => false));
+        var (world, entities, coordinator) = Setup(new FlakyExecutor(4, (_, _, _) => false));
 
         var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
 
@@ -71,11 +71,11 @@ public sealed class OffloadCoordinatorTests
     {
         // Calls 0 and 2 fail once: the retry batch (two ranges) must mark only its own last range as well.
         var lastFlags = new List<(int Call, bool IsLast)>();
-        var executor = new FlakyExecutor(4, (call, request) =>
+        var executor = new FlakyExecutor(4, (call, _, mayBlockCaller) =>
         {
             lock (lastFlags)
             {
-                lastFlags.Add((call, request.MayBlockCaller));
+                lastFlags.Add((call, mayBlockCaller));
             }
 
             return call is 0 or 2;
@@ -95,7 +95,7 @@ public sealed class OffloadCoordinatorTests
     public async Task FailedRanges_AreRestoredFromTheWorldAndRerun_GivingTheSameWorld()
     {
         // Calls 1 and 3 fail the first time: ranges 1 and 3 are scribbled over, re-snapshotted and re-run.
-        var executor = new FlakyExecutor(4, (call, _) => call is 1 or 3);
+        var executor = new FlakyExecutor(4, (call, _, _) => call is 1 or 3);
         var (world, entities, coordinator) = Setup(executor);
 
         var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
@@ -109,7 +109,7 @@ public sealed class OffloadCoordinatorTests
     [Test]
     public async Task RangesThatKeepFailingOnTheExecutor_RunInProcessInTheEnd()
     {
-        var executor = new FlakyExecutor(4, (_, request) => request.Range.RowStart == 256);
+        var executor = new FlakyExecutor(4, (_, range, _) => range.RowStart == 256);
         var (world, entities, coordinator) = Setup(executor, maxRetries: 2);
 
         var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
@@ -127,7 +127,7 @@ public sealed class OffloadCoordinatorTests
         var world = new World();
         var entities = CreateHeated(world, 300, rate: 3);
         var snapshot = NewSnapshot(world, _directory);
-        var alwaysFirstRange = new FlakyExecutor(2, (_, request) => request.Range.RowStart == 0);
+        var alwaysFirstRange = new FlakyExecutor(2, (_, range, _) => range.RowStart == 0);
         var coordinator = new OffloadCoordinator(HeatJob.JobName, default, new SnapshotStorage(snapshot), alwaysFirstRange, alwaysFirstRange);
 
         var result = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
@@ -147,9 +147,9 @@ public sealed class OffloadCoordinatorTests
         SnapshotWriter.Write(HeatQuery(world), snapshot, 1);
         var executor = new InProcessRangeExecutor(Catalog);
         var segment = snapshot.Segments.Segments[0];
-        var badRange = new SimHost.Layout.Jobs.JobRange(0, 1, 0, 1, 0.1, 0, default);
+        var badRange = new JobRange { JobName = HeatJob.JobName, SegmentPath = segment.Path, SegmentGeneration = 1, RowCount = 1, FrameId = 1, DeltaTime = 0.1 };
 
-        var outcome = await executor.RunAsync(new RangeRequest(HeatJob.JobName, segment, 1, badRange), CancellationToken.None);
+        var outcome = await executor.RunAsync(segment, badRange, mayBlockCaller: false, CancellationToken.None);
 
         Assert.That(outcome.Succeeded, Is.False);
         Assert.That(outcome.Failure, Does.Contain("InvalidOperationException"));

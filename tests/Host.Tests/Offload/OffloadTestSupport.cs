@@ -76,15 +76,18 @@ internal static class OffloadTestSupport
         segment.ChangedWords(0)[row / 64] |= 1UL << (row % 64);
     }
 
+    /// <summary>Rows [<paramref name="start"/>, +<paramref name="count"/>) of segment <paramref name="segmentIndex"/>, as the splitter and the commit see a range.</summary>
+    public static JobRange Slice(int segmentIndex, int start, int count) => new() { SegmentIndex = segmentIndex, RowStart = start, RowCount = count };
+
     /// <summary>Every range of the snapshot as one range per segment.</summary>
-    public static RangeSlice[] WholeSegments(Snapshot snapshot)
+    public static JobRange[] WholeSegments(Snapshot snapshot)
     {
-        var ranges = new List<RangeSlice>();
+        var ranges = new List<JobRange>();
         for (var i = 0; i < snapshot.RowsPerSegment.Length; i++)
         {
             if (snapshot.RowsPerSegment[i] > 0)
             {
-                ranges.Add(new RangeSlice(i, 0, snapshot.RowsPerSegment[i]));
+                ranges.Add(Slice(i, 0, snapshot.RowsPerSegment[i]));
             }
         }
 

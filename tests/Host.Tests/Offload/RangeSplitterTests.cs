@@ -1,5 +1,7 @@
 using CsCheck;
 using SimHost.Host.Offload;
+using SimHost.Layout.Jobs;
+using static SimHost.Tests.Host.Offload.OffloadTestSupport;
 
 namespace SimHost.Tests.Host.Offload;
 
@@ -8,19 +10,19 @@ public sealed class RangeSplitterTests
     [Test]
     public void Split_GivesOneAlignedRangePerSlot()
     {
-        var ranges = new List<RangeSlice>();
+        var ranges = new List<JobRange>();
 
-        RangeSplitter.Split([1000], 4, ranges);
+        RangeSplitter.Split([Slice(0, 0, 1000)], 4, ranges);
 
-        Assert.That(ranges, Is.EqualTo(new[] { new RangeSlice(0, 0, 256), new RangeSlice(0, 256, 256), new RangeSlice(0, 512, 256), new RangeSlice(0, 768, 232) }));
+        Assert.That(ranges, Is.EqualTo(new[] { Slice(0, 0, 256), Slice(0, 256, 256), Slice(0, 512, 256), Slice(0, 768, 232) }));
     }
 
     [Test]
     public void Split_OfNoRows_GivesNoRanges()
     {
-        var ranges = new List<RangeSlice> { new(0, 0, 1) };
+        var ranges = new List<JobRange> { Slice(0, 0, 1) };
 
-        RangeSplitter.Split([0, 0], 3, ranges);
+        RangeSplitter.Split([Slice(0, 0, 0), Slice(1, 0, 0)], 3, ranges);
 
         Assert.That(ranges, Is.Empty);
     }
@@ -33,8 +35,8 @@ public sealed class RangeSplitterTests
             sample =>
             {
                 var (rowsPerSegment, slots) = sample;
-                var ranges = new List<RangeSlice>();
-                RangeSplitter.Split(rowsPerSegment, slots, ranges);
+                var ranges = new List<JobRange>();
+                RangeSplitter.Split(rowsPerSegment.Select((rows, i) => Slice(i, 0, rows)).ToArray(), slots, ranges);
 
                 var nonEmptySegments = rowsPerSegment.Count(rows => rows > 0);
                 var expectedNext = new int[rowsPerSegment.Length];

@@ -111,7 +111,7 @@ public sealed class SnapshotCommitTests
             WriteAndFlag(snapshot, row, -row);
         }
 
-        var result = CommitWriter.Commit(snapshot, [new RangeSlice(0, 64, 36)]);
+        var result = CommitWriter.Commit(snapshot, [Slice(0, 64, 36)]);
 
         var expected = Enumerable.Range(0, 100).Select(i => i >= 64 ? -i : i).ToArray();
         Assert.That(HeatOf(world, entities), Is.EqualTo(expected), "rows 0..63 belong to a range that failed");

@@ -86,7 +86,7 @@ public sealed class SnapshotEntityReuseTests
 
         // The last entity moves into row 0 between snapshot and commit: the commit must follow it, not the row.
         world.Destroy(entities[0]);
-        var result = CommitWriter.Commit(snapshot, [new RangeSlice(0, 0, 100)]);
+        var result = CommitWriter.Commit(snapshot, [Slice(0, 0, 100)]);
 
         Assert.That(result.RowsCommitted, Is.EqualTo(1));
         Assert.That(world.Get<Heat>(entities[99]), Is.EqualTo(new Heat(-5)));

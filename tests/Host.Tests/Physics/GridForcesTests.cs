@@ -138,7 +138,7 @@ public sealed class GridForcesTests
 
         public int ParallelSlots => slots;
 
-        public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken) =>
-            await Task.Run(() => _inner.RunAsync(request, cancellationToken).AsTask(), cancellationToken);
+        public async ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+            await Task.Run(() => _inner.RunAsync(segment, range, mayBlockCaller, cancellationToken).AsTask(), cancellationToken);
     }
 }

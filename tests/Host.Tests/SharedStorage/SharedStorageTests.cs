@@ -3,6 +3,7 @@ using SimHost.Host.Modules;
 using SimHost.Host.Offload;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using SimHost.Physics;
 using SimHost.Physics.Components;
@@ -33,8 +34,8 @@ public sealed class SharedStorageTests
 
         public int ParallelSlots => slots;
 
-        public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken) =>
-            await Task.Run(() => _inner.RunAsync(request, cancellationToken).AsTask(), cancellationToken);
+        public async ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+            await Task.Run(() => _inner.RunAsync(segment, range, mayBlockCaller, cancellationToken).AsTask(), cancellationToken);
     }
 
     /// <summary>The particle scenario, with archetype moves, deaths and births between frames when <paramref name="churn"/>.</summary>

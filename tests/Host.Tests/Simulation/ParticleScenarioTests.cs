@@ -34,8 +34,8 @@ public sealed class ParticleScenarioTests
 
         public int ParallelSlots => slots;
 
-        public async ValueTask<RangeOutcome> RunAsync(RangeRequest request, CancellationToken cancellationToken) =>
-            await Task.Run(() => _inner.RunAsync(request, cancellationToken).AsTask(), cancellationToken);
+        public async ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+            await Task.Run(() => _inner.RunAsync(segment, range, mayBlockCaller, cancellationToken).AsTask(), cancellationToken);
     }
 
     private async Task<UInt128> RunScenarioAsync(IRangeExecutor? executor)

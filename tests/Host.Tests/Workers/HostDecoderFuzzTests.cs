@@ -88,7 +88,7 @@ public sealed class HostDecoderFuzzTests
         FakeWorker.Encode(new HelloMessage(1, 42, 1, AuthToken.CreateRandom(), ImmutableArray.Create(1UL, 2UL)), 0),
         FakeWorker.Encode(new WelcomeMessage(1, 7, TimeSpan.FromSeconds(1), WorkerLogLevel.Information), 0),
         FakeWorker.Encode(new JobCatalogMessage(["physics.step"], [new(JobLoadError.DependencyMissing, "/jobs/a.dll", "", "no dep")]), 0),
-        FakeWorker.Encode(new JobStartMessage(1, "physics.step", "/dev/shm/x.seg", 1, 0, 64, 0.01, 0, [1, 2], 3), 5),
+        FakeWorker.Encode(new JobStartMessage(new JobRange { FrameId = 1, JobName = "physics.step", SegmentPath = "/dev/shm/x.seg", SegmentGeneration = 1, RowCount = 64, DeltaTime = 0.01, Parameters = new byte[] { 1, 2 }, WritableColumns = 3 }), 5),
         FakeWorker.Encode(PingMessage.Instance, 6),
         FakeWorker.Encode(ShutdownMessage.Instance, 7),
     ];

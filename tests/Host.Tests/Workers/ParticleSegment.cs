@@ -1,5 +1,7 @@
 using SimHost.Layout.Components;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
+using SimHost.Physics;
 using SimHost.Physics.Components;
 
 namespace SimHost.Tests.Host.Workers;
@@ -12,6 +14,18 @@ internal static class ParticleSegment
 
     /// <summary>Both columns are writable, as for the physics system.</summary>
     public const ulong WritableColumns = 0b11;
+
+    /// <summary>Rows [<paramref name="start"/>, +<paramref name="count"/>) of a physics step over both columns at frame 7, time 3.5.</summary>
+    public static JobRange PhysicsRange(int start, int count) => new()
+    {
+        RowStart = start,
+        RowCount = count,
+        WritableColumns = WritableColumns,
+        FrameId = 7,
+        DeltaTime = 1.0 / 64.0,
+        Time = 3.5,
+        Parameters = PhysicsParameters.Default.ToBytes(),
+    };
 
     public static unsafe SegmentColumnSpec[] Columns =>
     [

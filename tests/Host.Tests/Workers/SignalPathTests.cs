@@ -1,7 +1,5 @@
-using SimHost.Host.Offload;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
-using SimHost.Physics;
 using SimHost.Physics.Jobs;
 
 namespace SimHost.Tests.Host.Workers;
@@ -42,8 +40,8 @@ public sealed class SignalPathTests
         var outcomes = new List<RangeOutcome>();
         foreach (var range in ranges)
         {
-            var request = new RangeRequest(PhysicsStepJob.JobName, segment, 1, range);
-            outcomes.Add(await WorkerTestEnvironment.Within(pool.RunAsync(request, CancellationToken.None).AsTask(), "one range"));
+            var request = range with { JobName = PhysicsStepJob.JobName, SegmentPath = segment.Path, SegmentGeneration = 1 };
+            outcomes.Add(await WorkerTestEnvironment.Within(pool.RunAsync(request, mayBlockCaller: false, CancellationToken.None).AsTask(), "one range"));
             JobRunner.Run(new PhysicsStepJob(), reference, range);
         }
 
@@ -65,6 +63,5 @@ public sealed class SignalPathTests
         Assert.That(Directory.GetFiles(_environment.RunDirectory.Path, "*.mailbox"), Is.Empty);
     }
 
-    private static JobRange Range(int start, int count) =>
-        new(start, count, ParticleSegment.WritableColumns, 7, 1.0 / 64.0, 3.5, PhysicsParameters.Default.ToBytes());
+    private static JobRange Range(int start, int count) => ParticleSegment.PhysicsRange(start, count);
 }

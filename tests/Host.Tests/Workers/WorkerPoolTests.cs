@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using SimHost.Host.Offload;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
-using SimHost.Physics;
 using SimHost.Physics.Components;
 using SimHost.Physics.Jobs;
 using SimHost.Tests.Jobs;
@@ -33,7 +31,7 @@ public sealed class WorkerPoolTests
         JobRange[] ranges = [PhysicsRange(0, 512), PhysicsRange(512, Rows - 512)];
 
         var outcomes = await WorkerTestEnvironment.Within(
-            Task.WhenAll(ranges.Select(r => pool.RunAsync(new RangeRequest(PhysicsStepJob.JobName, segment, 1, r), CancellationToken.None).AsTask())),
+            Task.WhenAll(ranges.Select(r => pool.RunAsync(r with { JobName = PhysicsStepJob.JobName, SegmentPath = segment.Path, SegmentGeneration = 1 }, mayBlockCaller: false, CancellationToken.None).AsTask())),
             "physics.step on two workers");
         var expected = ranges.Select(r => JobRunner.Run(new PhysicsStepJob(), reference, r)).ToArray();
 
@@ -60,7 +58,7 @@ public sealed class WorkerPoolTests
         JobRange[] ranges = [PhysicsRange(0, 512) with { Ticks = Ticks }, PhysicsRange(512, Rows - 512) with { Ticks = Ticks }];
 
         var outcomes = await WorkerTestEnvironment.Within(
-            Task.WhenAll(ranges.Select(r => pool.RunAsync(new RangeRequest(PhysicsStepJob.JobName, segment, 1, r), CancellationToken.None).AsTask())),
+            Task.WhenAll(ranges.Select(r => pool.RunAsync(r with { JobName = PhysicsStepJob.JobName, SegmentPath = segment.Path, SegmentGeneration = 1 }, mayBlockCaller: false, CancellationToken.None).AsTask())),
             "4-tick physics.step on two workers");
         for (var tick = 0; tick < Ticks; tick++)
         {
@@ -91,7 +89,7 @@ public sealed class WorkerPoolTests
         JobRange[] ranges = [PhysicsRange(0, 448) with { Parameters = parameters, Ticks = 2 }, PhysicsRange(448, Rows - 448) with { Parameters = parameters, Ticks = 2 }];
 
         var outcomes = await WorkerTestEnvironment.Within(
-            Task.WhenAll(ranges.Select(r => pool.RunAsync(new RangeRequest(GridForcesJob.JobName, segment, 1, r), CancellationToken.None).AsTask())),
+            Task.WhenAll(ranges.Select(r => pool.RunAsync(r with { JobName = GridForcesJob.JobName, SegmentPath = segment.Path, SegmentGeneration = 1 }, mayBlockCaller: false, CancellationToken.None).AsTask())),
             "physics.grid-forces on two workers");
         JobRunner.Run(new GridForcesJob(), reference, PhysicsRange(0, Rows) with { Parameters = parameters, Ticks = 2 });
 
@@ -242,8 +240,8 @@ public sealed class WorkerPoolTests
         // Back to back, as frames come: the host spins for each reply and the worker for each next request.
         for (var frame = 0; frame < 40; frame++)
         {
-            var request = new RangeRequest(PhysicsStepJob.JobName, segment, 1, PhysicsRange(0, Rows)) { MayBlockCaller = true };
-            var outcome = await WorkerTestEnvironment.Within(pool.RunAsync(request, CancellationToken.None).AsTask(), $"frame {frame}");
+            var range = PhysicsRange(0, Rows) with { JobName = PhysicsStepJob.JobName, SegmentPath = segment.Path, SegmentGeneration = 1 };
+            var outcome = await WorkerTestEnvironment.Within(pool.RunAsync(range, mayBlockCaller: true, CancellationToken.None).AsTask(), $"frame {frame}");
             var expected = JobRunner.Run(new PhysicsStepJob(), reference, PhysicsRange(0, Rows));
             Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
             Assert.That(outcome.RowsChanged, Is.EqualTo(expected.RowsChanged), $"frame {frame}");
@@ -309,11 +307,10 @@ public sealed class WorkerPoolTests
         });
     }
 
-    private static JobRange PhysicsRange(int start, int count) => new(
-        start, count, ParticleSegment.WritableColumns, 7, 1.0 / 64.0, 3.5, PhysicsParameters.Default.ToBytes());
+    private static JobRange PhysicsRange(int start, int count) => ParticleSegment.PhysicsRange(start, count);
 
     private static Task<RangeOutcome> RunAsync(WorkerPool pool, string jobName, SharedSegment segment, int start, int count) =>
         WorkerTestEnvironment.Within(
-            pool.RunAsync(new RangeRequest(jobName, segment, 1, PhysicsRange(start, count)), CancellationToken.None).AsTask(),
+            pool.RunAsync(PhysicsRange(start, count) with { JobName = jobName, SegmentPath = segment.Path, SegmentGeneration = 1 }, mayBlockCaller: false, CancellationToken.None).AsTask(),
             $"{jobName} rows {start}+{count}");
 }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using SimHost.Host.Offload;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
@@ -201,9 +200,9 @@ public sealed partial class WorkerSupervisionTests
 
     private static Task<RangeOutcome> RunAsync(WorkerPool pool, string jobName, SharedSegment segment, uint generation, byte[] parameters)
     {
-        var range = new JobRange(0, Rows, ParticleSegment.WritableColumns, 7, 1.0 / 64.0, 3.5, parameters);
+        var range = new JobRange { RowCount = Rows, WritableColumns = ParticleSegment.WritableColumns, FrameId = 7, DeltaTime = 1.0 / 64.0, Time = 3.5, Parameters = parameters };
         return WorkerTestEnvironment.Within(
-            pool.RunAsync(new RangeRequest(jobName, segment, generation, range), CancellationToken.None).AsTask(),
+            pool.RunAsync(range with { JobName = jobName, SegmentPath = segment.Path, SegmentGeneration = generation }, mayBlockCaller: false, CancellationToken.None).AsTask(),
             $"{jobName} with generation {generation}");
     }
 }

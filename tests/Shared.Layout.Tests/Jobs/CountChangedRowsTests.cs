@@ -33,7 +33,8 @@ public sealed class CountChangedRowsTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static JobRange Range(int start, int count, ulong writable) => new(start, count, writable, 1, 0.1, 0, ReadOnlyMemory<byte>.Empty);
+    private static JobRange Range(int start, int count, ulong writable) =>
+        new() { RowStart = start, RowCount = count, WritableColumns = writable, FrameId = 1, DeltaTime = 0.1 };
 
     private void Flag(int column, int row) => _segment.ChangedWords(column)[row / 64] |= 1UL << (row % 64);
 

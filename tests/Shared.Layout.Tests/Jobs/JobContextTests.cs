@@ -38,7 +38,8 @@ public sealed class JobContextTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static JobRange Range(int start, int count, ulong writable = 0b01) => new(start, count, writable, 7, 0.25, 10, ReadOnlyMemory<byte>.Empty);
+    private static JobRange Range(int start, int count, ulong writable = 0b01) =>
+        new() { RowStart = start, RowCount = count, WritableColumns = writable, FrameId = 7, DeltaTime = 0.25, Time = 10 };
 
     [Test]
     public void Run_WritesOnlyItsRange_AndCountsTheRowsItFlagged()
@@ -117,7 +118,7 @@ public sealed class JobContextTests
     public void ParametersAs_ReadsTheBlob_AndRefusesTheWrongSize()
     {
         var blob = BitConverter.GetBytes(3.5);
-        var context = new JobContext(_segment, new JobRange(0, 64, 1, 0, 0, 0, blob));
+        var context = new JobContext(_segment, new JobRange { RowCount = 64, WritableColumns = 1, Parameters = blob });
 
         Assert.That(context.ParametersAs<double>(), Is.EqualTo(3.5));
         Assert.That(() => context.ParametersAs<float>(), Throws.InvalidOperationException.With.Message.Contains("8 bytes"));

@@ -81,7 +81,7 @@ public sealed class JobRunnerTicksTests
         segment.Column<Heat>(0).Fill(new Heat { Value = 1f });
         segment.Column<Heat>(1).Fill(new Heat { Value = -100f });
 
-        JobRunner.Run(new AddOneOutOfPlaceJob(), segment, new JobRange(0, 64, 0b10, 1, 0.25, 0, ReadOnlyMemory<byte>.Empty, Ticks: 3));
+        JobRunner.Run(new AddOneOutOfPlaceJob(), segment, new JobRange { RowCount = 64, WritableColumns = 0b10, FrameId = 1, DeltaTime = 0.25, Ticks = 3 });
 
         Assert.That(segment.Column<Heat>(1)[5].Value, Is.EqualTo(4f));
         Assert.That(segment.Column<Heat>(0)[5].Value, Is.EqualTo(1f));
@@ -96,7 +96,7 @@ public sealed class JobRunnerTicksTests
     }
 
     private static JobRange Range(int start, int count, int ticks) =>
-        new(start, count, 0b01, 7, 0.25, 10, ReadOnlyMemory<byte>.Empty, ticks);
+        new() { RowStart = start, RowCount = count, WritableColumns = 0b01, FrameId = 7, DeltaTime = 0.25, Time = 10, Ticks = ticks };
 
     private static byte[] Bytes(Span<Heat> heat) => MemoryMarshal.AsBytes(heat).ToArray();
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using CsCheck;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Tests.SharedLayout.Protocol;
@@ -64,7 +65,7 @@ public sealed class FrameCodecRoundTripTests
     [Test]
     public void Encode_WritesTheLiveColumnsAfterTheWritableOnes()
     {
-        var body = SampleMessages.Body(new JobStartMessage(1, "j", "/p", 1, 0, 64, 0.1, 0, [], writableColumns: 0b1000, liveColumns: 0b0101));
+        var body = SampleMessages.Body(new JobStartMessage(new JobRange { FrameId = 1, JobName = "j", SegmentPath = "/p", SegmentGeneration = 1, RowCount = 64, DeltaTime = 0.1, WritableColumns = 0b1000, LiveColumns = 0b0101 }));
 
         Assert.That(BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(20)), Is.EqualTo(0b1000UL));
         Assert.That(BinaryPrimitives.ReadUInt64LittleEndian(body.AsSpan(28)), Is.EqualTo(0b0101UL));
@@ -73,14 +74,14 @@ public sealed class FrameCodecRoundTripTests
     [Test]
     public void JobStart_RejectsAColumnBothLiveAndWritable() =>
         Assert.That(
-            () => new JobStartMessage(1, "physics.step", "/dev/shm/x", 1, 0, 64, 0.01, 0, [], writableColumns: 0b10, liveColumns: 0b11),
+            () => new JobStartMessage(new JobRange { FrameId = 1, JobName = "physics.step", SegmentPath = "/dev/shm/x", SegmentGeneration = 1, RowCount = 64, DeltaTime = 0.01, WritableColumns = 0b10, LiveColumns = 0b11 }),
             Throws.ArgumentException.With.Message.Contains("both live and writable"));
 
     [Test]
     public void JobStart_RejectsZeroTicks()
     {
         Assert.That(
-            () => new JobStartMessage(1, "physics.step", "/dev/shm/x", 1, 0, 64, 0.01, 0, [], ticks: 0),
+            () => new JobStartMessage(new JobRange { FrameId = 1, JobName = "physics.step", SegmentPath = "/dev/shm/x", SegmentGeneration = 1, RowCount = 64, DeltaTime = 0.01, Ticks = 0 }),
             Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
@@ -96,16 +97,18 @@ public sealed class FrameCodecRoundTripTests
     [Test]
     public void Encode_LargestPossibleMessagesFitInOneFrame()
     {
-        var largestJobStart = new JobStartMessage(
-            ulong.MaxValue,
-            new string('\u20AC', ProtocolConstants.MaxJobNameBytes / 3),
-            new string('p', ProtocolConstants.MaxSegmentPathBytes),
-            uint.MaxValue,
-            0,
-            uint.MaxValue,
-            double.MaxValue,
-            double.MinValue,
-            ImmutableArray.Create(new byte[ProtocolConstants.MaxParameterBytes]));
+        var largestJobStart = new JobStartMessage(new JobRange
+        {
+            FrameId = ulong.MaxValue,
+            JobName = new string('\u20AC', ProtocolConstants.MaxJobNameBytes / 3),
+            SegmentPath = new string('p', ProtocolConstants.MaxSegmentPathBytes),
+            SegmentGeneration = uint.MaxValue,
+            RowStart = 0,
+            RowCount = unchecked((int)uint.MaxValue), // u32 max on the wire
+            DeltaTime = double.MaxValue,
+            Time = double.MinValue,
+            Parameters = new byte[ProtocolConstants.MaxParameterBytes],
+        });
         var largestHello = new HelloMessage(
             1, 1, 1, SampleMessages.Token, ImmutableArray.Create(new ulong[ProtocolConstants.MaxKnownLayoutHashes]));
         var largestFailure = new JobFailedMessage(new string('x', 10_000));
@@ -127,7 +130,21 @@ public sealed class FrameCodecRoundTripTests
         var parameters = Gen.Byte.Array[0, 64];
         var masks = Gen.Select(Gen.ULong, Gen.ULong, Gen.ULong);
         var gen = Gen.Select(text, text, numbers, times, parameters, masks, (name, path, n, t, p, m) =>
-            (Message: new JobStartMessage(n.Item1, name, path, n.Item2, n.Item3, n.Item4, t.Item1, t.Item2, [.. p], m.Item2, 1, m.Item3 & ~m.Item2), Sequence: m.Item1));
+            (Message: new JobStartMessage(new JobRange
+            {
+                FrameId = n.Item1,
+                JobName = name,
+                SegmentPath = path,
+                SegmentGeneration = n.Item2,
+                RowStart = (int)n.Item3,
+                RowCount = (int)n.Item4,
+                DeltaTime = t.Item1,
+                Time = t.Item2,
+                Parameters = p,
+                WritableColumns = m.Item2,
+                Ticks = 1,
+                LiveColumns = m.Item3 & ~m.Item2,
+            }), Sequence: m.Item1));
 
         gen.SampleFixed(sample =>
         {

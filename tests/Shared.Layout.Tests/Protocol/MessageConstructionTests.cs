@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Tests.SharedLayout.Protocol;
@@ -39,7 +40,7 @@ public sealed class MessageConstructionTests
     [Test]
     public void JobStart_RejectsParametersAboveTheirCap()
     {
-        var parameters = ImmutableArray.Create(new byte[ProtocolConstants.MaxParameterBytes + 1]);
+        var parameters = new byte[ProtocolConstants.MaxParameterBytes + 1];
 
         Assert.That(() => JobStartWith(parameters: parameters), Throws.ArgumentException);
     }
@@ -47,13 +48,13 @@ public sealed class MessageConstructionTests
     [Test]
     public void JobStart_RejectsRowRangeThatOverflows()
     {
-        Assert.That(() => JobStartWith(rowStart: uint.MaxValue, rowCount: 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => JobStartWith(rowStart: unchecked((int)uint.MaxValue), rowCount: 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
     public void JobStart_TreatsDefaultParametersAsEmpty()
     {
-        Assert.That(JobStartWith(parameters: default).Parameters, Is.Empty);
+        Assert.That(JobStartWith(parameters: default).Range.Parameters.ToArray(), Is.Empty);
     }
 
     [Test]
@@ -206,8 +207,18 @@ public sealed class MessageConstructionTests
 
     private static JobStartMessage JobStartWith(
         string jobName = "job",
-        uint rowStart = 0,
-        uint rowCount = 64,
-        ImmutableArray<byte> parameters = default) =>
-        new(1, jobName, "/dev/shm/segment", 1, rowStart, rowCount, 0.016, 0, parameters);
+        int rowStart = 0,
+        int rowCount = 64,
+        byte[]? parameters = null) =>
+        new(new JobRange
+        {
+            FrameId = 1,
+            JobName = jobName,
+            SegmentPath = "/dev/shm/segment",
+            SegmentGeneration = 1,
+            RowStart = rowStart,
+            RowCount = rowCount,
+            DeltaTime = 0.016,
+            Parameters = parameters,
+        });
 }

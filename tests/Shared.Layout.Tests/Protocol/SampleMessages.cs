@@ -16,19 +16,21 @@ internal static class SampleMessages
         new(workerId: 3, runId: 0x0123_4567_89AB_CDEFUL, TimeSpan.FromMilliseconds(2500), WorkerLogLevel.Warning);
 
     public static JobStartMessage JobStart() =>
-        new(
-            frameId: 600,
-            jobName: "physics.integrate",
-            segmentPath: "/dev/shm/simhost-1234-physics-0",
-            segmentGeneration: 2,
-            rowStart: 64,
-            rowCount: 4096,
-            deltaTime: 1.0 / 60,
-            time: 10.5,
-            parameters: [1, 2, 3, 4, 5],
-            writableColumns: 3,
-            ticks: 4,
-            liveColumns: 0b1100);
+        new(new JobRange
+        {
+            FrameId = 600,
+            JobName = "physics.integrate",
+            SegmentPath = "/dev/shm/simhost-1234-physics-0",
+            SegmentGeneration = 2,
+            RowStart = 64,
+            RowCount = 4096,
+            DeltaTime = 1.0 / 60,
+            Time = 10.5,
+            Parameters = new byte[] { 1, 2, 3, 4, 5 },
+            WritableColumns = 3,
+            Ticks = 4,
+            LiveColumns = 0b1100,
+        });
 
     public static JobDoneMessage JobDone() => new(rowStart: 64, rowCount: 4096, rowsChanged: 4000, TimeSpan.FromTicks(123_456));
 

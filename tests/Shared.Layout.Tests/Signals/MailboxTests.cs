@@ -1,6 +1,6 @@
-using System.Collections.Immutable;
 using System.Runtime.Versioning;
 using CsCheck;
+using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 using SimHost.Layout.Signals;
 
@@ -215,17 +215,19 @@ public sealed class MailboxTests
     {
         using var host = Mailbox.Create(_path, 0);
         using var worker = Mailbox.Open(_path, 0);
-        var largest = new JobStartMessage(
-            1,
-            new string('j', ProtocolConstants.MaxJobNameBytes),
-            new string('p', ProtocolConstants.MaxSegmentPathBytes),
-            1,
-            0,
-            1,
-            0.1,
-            0,
-            ImmutableArray.Create(new byte[ProtocolConstants.MaxParameterBytes]),
-            ulong.MaxValue);
+        var largest = new JobStartMessage(new JobRange
+        {
+            FrameId = 1,
+            JobName = new string('j', ProtocolConstants.MaxJobNameBytes),
+            SegmentPath = new string('p', ProtocolConstants.MaxSegmentPathBytes),
+            SegmentGeneration = 1,
+            RowStart = 0,
+            RowCount = 1,
+            DeltaTime = 0.1,
+            Time = 0,
+            Parameters = new byte[ProtocolConstants.MaxParameterBytes],
+            WritableColumns = ulong.MaxValue,
+        });
 
         host.PostRequest(largest, 1);
 
@@ -250,6 +252,18 @@ public sealed class MailboxTests
             iterations: 200);
     }
 
-    private static JobStartMessage SampleStart(uint rowStart) =>
-        new(5, "physics.step", "/dev/shm/simhost/segment-0", 2, rowStart, 64, 1.0 / 60, 0.5, [1, 2, 3], 0b101);
+    private static JobStartMessage SampleStart(int rowStart) =>
+        new(new JobRange
+        {
+            FrameId = 5,
+            JobName = "physics.step",
+            SegmentPath = "/dev/shm/simhost/segment-0",
+            SegmentGeneration = 2,
+            RowStart = rowStart,
+            RowCount = 64,
+            DeltaTime = 1.0 / 60,
+            Time = 0.5,
+            Parameters = new byte[] { 1, 2, 3 },
+            WritableColumns = 0b101,
+        });
 }

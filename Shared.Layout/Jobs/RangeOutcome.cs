@@ -1,4 +1,4 @@
-namespace SimHost.Host.Offload;
+namespace SimHost.Layout.Jobs;
 
 /// <summary>How one range ended.</summary>
 /// <param name="Succeeded">The job completed and its changed bits may be committed.</param>
