@@ -129,7 +129,7 @@ public sealed class FrameCodecRoundTripTests
         var gen = Gen.Select(text, text, numbers, times, parameters, masks, (name, path, n, t, p, m) =>
             (Message: new JobStartMessage(n.Item1, name, path, n.Item2, n.Item3, n.Item4, t.Item1, t.Item2, [.. p], m.Item2, 1, m.Item3 & ~m.Item2), Sequence: m.Item1));
 
-        gen.SampleFixed(sample =>
+        gen.SampleSeeded(sample =>
         {
             var decoded = FrameDecoder.Decode(SampleMessages.Encode(sample.Message, sample.Sequence));
             return decoded.Sequence == sample.Sequence && decoded.Message.Equals(sample.Message);
@@ -139,7 +139,7 @@ public sealed class FrameCodecRoundTripTests
     [Test]
     public void JobFailed_RoundTripsForGeneratedText()
     {
-        Gen.String.SampleFixed(text =>
+        Gen.String.SampleSeeded(text =>
         {
             var message = new JobFailedMessage(text);
             return FrameDecoder.Decode(SampleMessages.Encode(message)).Message.Equals(message);
