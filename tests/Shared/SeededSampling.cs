@@ -1,4 +1,5 @@
 using CsCheck;
+using NUnit.Framework.Internal;
 
 namespace SimHost.Tests;
 
@@ -39,7 +40,7 @@ internal static class SeededSampling
     {
         ArgumentNullException.ThrowIfNull(gen);
         ArgumentNullException.ThrowIfNull(property);
-        Run(iterations, seed, (iterationSeed, iter) => gen.Sample(property, seed: iterationSeed, iter: iter, threads: 1));
+        Run(iterations, seed, (iterationSeed, iter) => gen.Sample(value => Isolated(property, value), seed: iterationSeed, iter: iter, threads: 1));
     }
 
     /// <summary>Runs <paramref name="assertion"/> for <paramref name="iterations"/> generated values.</summary>
@@ -48,7 +49,7 @@ internal static class SeededSampling
     {
         ArgumentNullException.ThrowIfNull(gen);
         ArgumentNullException.ThrowIfNull(assertion);
-        Run(iterations, seed, (iterationSeed, iter) => gen.Sample(assertion, seed: iterationSeed, iter: iter, threads: 1));
+        Run(iterations, seed, (iterationSeed, iter) => gen.Sample(value => Isolated(assertion, value), seed: iterationSeed, iter: iter, threads: 1));
     }
 
     /// <summary>The seed of iteration 0, 1, 2... of a property sampled from <paramref name="seed"/>, in CsCheck's form.</summary>
@@ -84,6 +85,27 @@ internal static class SeededSampling
                 // The same seed passed this time: the property itself is not deterministic; report the first failure.
                 throw;
             }
+        }
+    }
+
+    /// <summary>
+    /// NUnit records a failed <c>Assert.That</c> in the test's result even when the exception is caught, so every value
+    /// CsCheck tried while shrinking would be listed as a failure of its own. As <c>Assert.Throws</c> does, each value's
+    /// assertions run in an isolated context: the test fails with CsCheck's one report (seed, value, assertion message).
+    /// </summary>
+    private static void Isolated<T>(Action<T> assertion, T value)
+    {
+        using (new TestExecutionContext.IsolatedContext())
+        {
+            assertion(value);
+        }
+    }
+
+    private static bool Isolated<T>(Func<T, bool> property, T value)
+    {
+        using (new TestExecutionContext.IsolatedContext())
+        {
+            return property(value);
         }
     }
 }
