@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.IO.Pipes;
 using Serilog;
 using Serilog.Core;
@@ -16,25 +15,20 @@ namespace SimHost.Worker;
 /// </summary>
 internal static class WorkerSession
 {
-    /// <summary>Serilog output template; the host parses the three-letter level back out of each line it forwards.</summary>
-    public const string OutputTemplate = "{Level:u3} {Message:lj}{NewLine}{Exception}";
-
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs the session and returns the process exit code.</summary>
     public static async Task<int> RunAsync(WorkerArguments arguments, AuthToken token)
     {
+        // Until Welcome names the host's level: Information. Events below the level are never formatted or written.
         var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Information);
-        using var logger = new LoggerConfiguration()
-            .MinimumLevel.ControlledBy(levelSwitch)
-            .Enrich.WithProperty("WorkerId", arguments.WorkerId)
-            .WriteTo.Console(outputTemplate: OutputTemplate, formatProvider: CultureInfo.InvariantCulture, standardErrorFromLevel: LogEventLevel.Verbose)
-            .CreateLogger();
+        using var rootLogger = CreateLogger(levelSwitch);
+        var logger = rootLogger.ForContext(typeof(WorkerSession));
 
         using var parentWatch = ParentWatch.Start(arguments.ParentProcessId, () =>
         {
             logger.Warning("Host process {ParentProcessId} is gone; exiting", arguments.ParentProcessId);
-            logger.Dispose();
+            rootLogger.Dispose();
 
             // Exit from the timer thread: the main thread may be inside a job that never returns.
             Environment.Exit(WorkerExitCodes.HostGone);
@@ -82,7 +76,7 @@ internal static class WorkerSession
             levelSwitch.MinimumLevel = (LogEventLevel)welcome.LogLevel;
             logger.Information("Worker {WorkerId} connected (run {RunId:x16}, pid {ProcessId})", arguments.WorkerId, welcome.RunId, Environment.ProcessId);
             using var segments = new SegmentCache(catalog.ComponentLayouts);
-            var executor = new JobExecutor(catalog, segments, logger);
+            var executor = new JobExecutor(catalog, segments, rootLogger.ForContext<JobExecutor>());
             if (mailbox is null)
             {
                 return await ServeAsync(reader, writer, executor, logger).ConfigureAwait(false);
@@ -100,6 +94,20 @@ internal static class WorkerSession
             logger.Warning("The host's pipe is gone ({Reason}); exiting", exception.Message);
             return WorkerExitCodes.HostGone;
         }
+    }
+
+    /// <summary>
+    /// The worker's logger: every event at or above <paramref name="levelSwitch"/> as one JSON line on standard error
+    /// (<see cref="WorkerLogFormatter"/>), which the host decodes into its own logger at the same level. Standard
+    /// output is left to the jobs. Tests pass <paramref name="sink"/> to see what would be written instead.
+    /// </summary>
+    internal static Logger CreateLogger(LoggingLevelSwitch levelSwitch, ILogEventSink? sink = null)
+    {
+        var configuration = new LoggerConfiguration().MinimumLevel.ControlledBy(levelSwitch);
+        return (sink is null
+                ? configuration.WriteTo.Console(new WorkerLogFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
+                : configuration.WriteTo.Sink(sink))
+            .CreateLogger();
     }
 
     private static async Task<WelcomeMessage?> HandshakeAsync(
@@ -128,9 +136,9 @@ internal static class WorkerSession
         FrameReader reader, FrameWriter writer, JobExecutor executor, Mailbox mailbox, WorkerArguments arguments, ILogger logger)
     {
 #if HOSTILE_WORKER
-        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, logger, writer);
+        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, logger.ForContext<MailboxServer>(), writer);
 #else
-        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, logger);
+        var server = new MailboxServer(mailbox, arguments.MailboxIdle, executor.Execute, logger.ForContext<MailboxServer>());
 #endif
         var thread = server.Start();
         try

@@ -8,7 +8,8 @@ namespace SimHost.Host.Workers;
 /// <summary>
 /// Finds simhost-worker next to the host and starts it: through its apphost when present, else as
 /// <c>dotnet simhost-worker.dll</c> with the dotnet host that runs this process. The token goes to the child's
-/// stdin so it never appears in a process listing; the child's output is forwarded into the host's log.
+/// stdin so it never appears in a process listing; the child's log events and other output are replayed into
+/// the host's log (<see cref="WorkerOutputForwarder"/>).
 /// </summary>
 internal sealed class WorkerLauncher
 {
@@ -88,8 +89,8 @@ internal sealed class WorkerLauncher
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var forwarder = new WorkerOutputForwarder(logger, workerId);
-        process.ErrorDataReceived += (_, e) => forwarder.Forward(e.Data);
-        process.OutputDataReceived += (_, e) => forwarder.Forward(e.Data);
+        process.ErrorDataReceived += (_, e) => forwarder.ForwardError(e.Data);
+        process.OutputDataReceived += (_, e) => forwarder.ForwardOutput(e.Data);
         try
         {
             process.Start();

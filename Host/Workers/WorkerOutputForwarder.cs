@@ -1,40 +1,68 @@
 using Microsoft.Extensions.Logging;
+using SimHost.Layout.Protocol;
 
 namespace SimHost.Host.Workers;
 
 /// <summary>
-/// Forwards a worker's output lines into the host's log at the level the worker logged them: each worker log line
-/// starts with Serilog's three-letter level (<c>INF</c>, <c>ERR</c>...). Other lines (a FailFast message, a stack
-/// trace) are warnings: the runtime only writes them when something went wrong.
+/// Replays a worker's output into the host's log. A line that is a worker log event (<see cref="WorkerLogLine"/>, one
+/// JSON object) is logged at its own level, with its event id, template, properties and exception text, and the
+/// worker's id and category as properties. Any other line (a job's <c>Console.WriteLine</c>, the runtime's crash
+/// report, a malformed event) is logged verbatim: standard output at <see cref="OutputLevel"/>, standard error at
+/// <see cref="ErrorLevel"/>. A line longer than <see cref="WorkerLogLine.MaxLineChars"/> is logged shortened, saying
+/// how much was cut. Nothing here throws: a worker's output never takes the host down.
 /// </summary>
 internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
 {
-    /// <summary>Forwards one line; null (end of stream) is ignored.</summary>
-    public void Forward(string? line)
+    /// <summary>The level of a standard-output line that is not an event: a job's own console output.</summary>
+    public const LogLevel OutputLevel = LogLevel.Information;
+
+    /// <summary>
+    /// The level of a standard-error line that is not an event: the runtime writes there only when something went wrong
+    /// (an unhandled exception, <c>Environment.FailFast</c>); the host logs the worker's loss itself.
+    /// </summary>
+    public const LogLevel ErrorLevel = LogLevel.Warning;
+
+    /// <summary>Forwards one line of the worker's standard output; null (end of stream) is ignored.</summary>
+    public void ForwardOutput(string? line) => Forward(line, OutputLevel);
+
+    /// <summary>Forwards one line of the worker's standard error; null (end of stream) is ignored.</summary>
+    public void ForwardError(string? line) => Forward(line, ErrorLevel);
+
+    /// <summary>The host's level for a worker event's level.</summary>
+    public static LogLevel ToLogLevel(WorkerLogLevel level) => level switch
+    {
+        WorkerLogLevel.Verbose => LogLevel.Trace,
+        WorkerLogLevel.Debug => LogLevel.Debug,
+        WorkerLogLevel.Information => LogLevel.Information,
+        WorkerLogLevel.Warning => LogLevel.Warning,
+        WorkerLogLevel.Error => LogLevel.Error,
+        _ => LogLevel.Critical,
+    };
+
+    private void Forward(string? line, LogLevel otherLineLevel)
     {
         if (string.IsNullOrEmpty(line))
         {
             return;
         }
 
-        var (level, text) = Split(line);
-        // The WorkerId property (and the console's worker tag) says whose line it is; ":l" renders the text unquoted.
-        WorkerLog.Tagged(logger, level, workerId, "WorkerLine", text, "{WorkerLine:l}");
-    }
-
-    /// <summary>The level a worker line was logged at, and the line without its level.</summary>
-    public static (LogLevel Level, string Text) Split(string line)
-    {
-        LogLevel? level = line.Length >= 4 && line[3] == ' ' ? line[..3] switch
+        if (WorkerLogLine.TryDecode(line, out var logEvent))
         {
-            "VRB" => LogLevel.Trace,
-            "DBG" => LogLevel.Debug,
-            "INF" => LogLevel.Information,
-            "WRN" => LogLevel.Warning,
-            "ERR" => LogLevel.Error,
-            "FTL" => LogLevel.Critical,
-            _ => null,
-        } : null;
-        return level is { } known ? (known, line[4..]) : (LogLevel.Warning, line);
+            var level = ToLogLevel(logEvent!.Level);
+            if (logger.IsEnabled(level))
+            {
+                var exception = logEvent.Exception is null ? null : new WorkerLoggedException(logEvent.Exception);
+                logger.Log(level, new EventId(logEvent.EventId), new WorkerEventState(workerId, logEvent), exception, static (state, _) => state.Message);
+            }
+
+            return;
+        }
+
+        var text = line.Length <= WorkerLogLine.MaxLineChars
+            ? line
+            : $"{line.AsSpan(0, WorkerLogLine.MaxLineChars)}… ({line.Length - WorkerLogLine.MaxLineChars} more characters not logged)";
+
+        // The WorkerId property (and the console's worker tag) says whose line it is; ":l" renders the text unquoted.
+        WorkerLog.Tagged(logger, otherLineLevel, workerId, "WorkerLine", text, "{WorkerLine:l}");
     }
 }

@@ -4,6 +4,7 @@ using Serilog.Core;
 using Serilog.Events;
 using SimHost.Host.Running;
 using SimHost.Host.Workers;
+using SimHost.Layout.Protocol;
 
 namespace SimHost.Tests.Host.Running;
 
@@ -11,26 +12,66 @@ namespace SimHost.Tests.Host.Running;
 [TestFixture]
 public sealed class HostLoggingTests
 {
-    [TestCase("ERR Job failed", LogEventLevel.Error, "Job failed")]
-    [TestCase("WRN slow", LogEventLevel.Warning, "slow")]
-    [TestCase("VRB x", LogEventLevel.Verbose, "x")]
-    [TestCase("FTL gone", LogEventLevel.Fatal, "gone")]
-    [TestCase("Process terminated.", LogEventLevel.Warning, "Process terminated.")]
-    public void ForLibrary_ForwardedWorkerLinesKeepTheirLevelAndWorkerId(string line, LogEventLevel level, string text)
+    [TestCase(WorkerLogLevel.Error, LogEventLevel.Error)]
+    [TestCase(WorkerLogLevel.Warning, LogEventLevel.Warning)]
+    [TestCase(WorkerLogLevel.Verbose, LogEventLevel.Verbose)]
+    [TestCase(WorkerLogLevel.Fatal, LogEventLevel.Fatal)]
+    public void ForLibrary_ForwardedWorkerEventsKeepTheirLevelTemplateAndProperties(object workerLevel, LogEventLevel level)
     {
-        var sink = new EventSink();
-        using var serilog = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
+        var logEvent = Forward(forwarder => forwarder.ForwardError(WorkerLogLine.Encode(new WorkerLogEvent(
+            DateTimeOffset.UtcNow,
+            (WorkerLogLevel)workerLevel,
+            "SimHost.Worker.JobExecutor",
+            5,
+            "Job physics.step rows 0+64 threw",
+            "Job {JobName} rows {RowStart}+{RowCount} threw",
+            [new("JobName", "physics.step"), new("RowStart", 0L), new("RowCount", 64L)],
+            "System.InvalidOperationException: boom\n   at Job.Execute()"))));
 
-        new WorkerOutputForwarder(HostLogging.ForLibrary(serilog), 2).Forward(line);
-
-        Assert.That(sink.Events, Has.Count.EqualTo(1));
-        var logEvent = sink.Events[0];
         Assert.Multiple(() =>
         {
             Assert.That(logEvent.Level, Is.EqualTo(level));
             Assert.That(logEvent.Properties["WorkerId"].ToString(), Is.EqualTo("2"));
-            Assert.That(logEvent.RenderMessage(CultureInfo.InvariantCulture), Is.EqualTo(text), "rendered unquoted, as before");
+            Assert.That(logEvent.Properties["WorkerCategory"].ToString(), Is.EqualTo("\"SimHost.Worker.JobExecutor\""));
+            Assert.That(logEvent.MessageTemplate.Text, Is.EqualTo("Job {JobName} rows {RowStart}+{RowCount} threw"));
+            Assert.That(logEvent.Properties["RowCount"].ToString(), Is.EqualTo("64"));
+            Assert.That(logEvent.Exception?.ToString(), Is.EqualTo("System.InvalidOperationException: boom\n   at Job.Execute()"));
         });
+    }
+
+    [TestCase(false, "Hello from a job", LogEventLevel.Information)]
+    [TestCase(true, "Process terminated.", LogEventLevel.Warning)]
+    public void ForLibrary_ForwardedOtherLinesKeepTheirWorkerIdAndText(bool isStandardError, string line, LogEventLevel level)
+    {
+        var logEvent = Forward(forwarder =>
+        {
+            if (isStandardError)
+            {
+                forwarder.ForwardError(line);
+            }
+            else
+            {
+                forwarder.ForwardOutput(line);
+            }
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(logEvent.Level, Is.EqualTo(level));
+            Assert.That(logEvent.Properties["WorkerId"].ToString(), Is.EqualTo("2"));
+            Assert.That(logEvent.RenderMessage(CultureInfo.InvariantCulture), Is.EqualTo(line), "rendered unquoted, as before");
+        });
+    }
+
+    private static LogEvent Forward(Action<WorkerOutputForwarder> forward)
+    {
+        var sink = new EventSink();
+        using var serilog = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger();
+
+        forward(new WorkerOutputForwarder(HostLogging.ForLibrary(serilog), 2));
+
+        Assert.That(sink.Events, Has.Count.EqualTo(1));
+        return sink.Events[0];
     }
 
     private sealed class EventSink : ILogEventSink

@@ -18,7 +18,7 @@ public sealed class CheckpointReaderFuzzTests
     public void FlippedBit_InAnyFileOfADirectory_IsRefusedNamingTheFile()
     {
         var (names, files, _) = s_checkpoint.Value;
-        Gen.Select(Gen.Int[0, names.Length - 1], Gen.Long[0, long.MaxValue], Gen.Int[0, 7]).SampleFixed(sample =>
+        Gen.Select(Gen.Int[0, names.Length - 1], Gen.Long[0, long.MaxValue], Gen.Int[0, 7]).SampleSeeded(sample =>
         {
             var (file, position, bit) = sample;
             var damaged = Copy(files);
@@ -34,7 +34,7 @@ public sealed class CheckpointReaderFuzzTests
     public void TruncatedOrGrownFile_IsRefusedAsALengthMismatch()
     {
         var (names, files, _) = s_checkpoint.Value;
-        Gen.Select(Gen.Int[0, names.Length - 1], Gen.Long[0, long.MaxValue], Gen.Bool).SampleFixed(sample =>
+        Gen.Select(Gen.Int[0, names.Length - 1], Gen.Long[0, long.MaxValue], Gen.Bool).SampleSeeded(sample =>
         {
             var (file, position, grow) = sample;
             var damaged = Copy(files);
@@ -49,7 +49,7 @@ public sealed class CheckpointReaderFuzzTests
     public void DamagedStream_FlippedOrTruncatedAnywhere_IsRefused()
     {
         var (_, _, stream) = s_checkpoint.Value;
-        Gen.Select(Gen.Long[0, long.MaxValue], Gen.Int[0, 7], Gen.Bool).SampleFixed(sample =>
+        Gen.Select(Gen.Long[0, long.MaxValue], Gen.Int[0, 7], Gen.Bool).SampleSeeded(sample =>
         {
             var (position, bit, truncate) = sample;
             var offset = (int)(position % stream.Length);

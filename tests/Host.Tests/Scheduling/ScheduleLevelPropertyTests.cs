@@ -19,7 +19,7 @@ public sealed class ScheduleLevelPropertyTests
     [Test]
     public void Levels_SeparateConflicts_RespectExplicitEdges_AndAreMinimal()
     {
-        s_stages.SampleFixed(stage =>
+        s_stages.SampleSeeded(stage =>
         {
             var (reads, writes, order, edges) = stage;
             var n = reads.Length;

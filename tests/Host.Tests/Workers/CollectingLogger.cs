@@ -16,6 +16,9 @@ internal sealed class CollectingLogger(LogLevel minimumLevel = LogLevel.Informat
     /// <summary>The properties of every event, by name (the last value wins), for tests of structured output.</summary>
     public ConcurrentQueue<(LogLevel Level, IReadOnlyDictionary<string, object?> Properties)> Events { get; } = new();
 
+    /// <summary>The exception of every event that had one.</summary>
+    public ConcurrentQueue<(LogLevel Level, Exception Exception)> Exceptions { get; } = new();
+
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
@@ -38,6 +41,11 @@ internal sealed class CollectingLogger(LogLevel minimumLevel = LogLevel.Informat
         }
 
         Events.Enqueue((logLevel, properties));
+        if (exception is not null)
+        {
+            Exceptions.Enqueue((logLevel, exception));
+        }
+
         var line = $"{logLevel} {formatter(state, exception)}";
         _lines.Enqueue(line);
         TestContext.Progress.WriteLine(line);

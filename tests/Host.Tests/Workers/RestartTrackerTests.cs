@@ -111,7 +111,7 @@ public sealed class RestartTrackerTests
     [Test]
     public void Property_NeverMoreThanRRestartsInAnyWindow_AndDelaysStayWithinBounds()
     {
-        Gen.Select(Gen.Int[0, 6], Gen.Int[0, 4000].Array[1, 40]).SampleFixed(sample =>
+        Gen.Select(Gen.Int[0, 6], Gen.Int[0, 4000].Array[1, 40]).SampleSeeded(sample =>
         {
             var (maxRestarts, gapsMs) = sample;
             var clock = new ManualClock();

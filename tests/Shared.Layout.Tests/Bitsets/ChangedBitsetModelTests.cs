@@ -28,7 +28,7 @@ public sealed class ChangedBitsetModelTests
     [Test]
     public void RandomOperations_MatchABoolArrayModel()
     {
-        s_scenarios.SampleFixed(scenario =>
+        s_scenarios.SampleSeeded(scenario =>
         {
             var words = new ulong[ChangedBitset.WordsFor(scenario.Rows)];
             var bitset = new ChangedBitset(words, scenario.Rows);

@@ -146,7 +146,7 @@ public sealed class FrameCodecRoundTripTests
                 LiveColumns = m.Item3 & ~m.Item2,
             }), Sequence: m.Item1));
 
-        gen.SampleFixed(sample =>
+        gen.SampleSeeded(sample =>
         {
             var decoded = FrameDecoder.Decode(SampleMessages.Encode(sample.Message, sample.Sequence));
             return decoded.Sequence == sample.Sequence && decoded.Message.Equals(sample.Message);
@@ -156,7 +156,7 @@ public sealed class FrameCodecRoundTripTests
     [Test]
     public void JobFailed_RoundTripsForGeneratedText()
     {
-        Gen.String.SampleFixed(text =>
+        Gen.String.SampleSeeded(text =>
         {
             var message = new JobFailedMessage(text);
             return FrameDecoder.Decode(SampleMessages.Encode(message)).Message.Equals(message);

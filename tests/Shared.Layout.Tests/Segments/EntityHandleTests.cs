@@ -15,7 +15,7 @@ public sealed class EntityHandleTests
     [Test]
     public void FromValue_InvertsValue()
     {
-        Gen.Select(Gen.UInt, Gen.UInt).SampleFixed(sample =>
+        Gen.Select(Gen.UInt, Gen.UInt).SampleSeeded(sample =>
         {
             var (index, generation) = sample;
             var handle = new EntityHandle(index, generation);

@@ -30,7 +30,7 @@ public sealed class SegmentLayoutPlannerTests
         var genSpec = Gen.Select(Gen.Int[1, 200], Gen.ULong, (size, hash) => (size, hash));
         var gen = Gen.Select(genSpec.Array[0, 12], Gen.Int[0, 5000]);
 
-        gen.SampleFixed(
+        gen.SampleSeeded(
             sample =>
             {
                 var (specs, capacity) = sample;

@@ -240,7 +240,7 @@ public sealed class MailboxTests
         using var host = Mailbox.Create(_path, 0);
         using var worker = Mailbox.Open(_path, 0);
         var sequence = 0UL;
-        Gen.Select(Gen.UInt[0, 1_000_000], Gen.UInt[0, 1_000_000], Gen.Int[0, 100_000]).SampleFixed(
+        Gen.Select(Gen.UInt[0, 1_000_000], Gen.UInt[0, 1_000_000], Gen.Int[0, 100_000]).SampleSeeded(
             sample =>
             {
                 var (start, count, micros) = sample;

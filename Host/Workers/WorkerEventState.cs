@@ -1,0 +1,61 @@
+using System.Collections;
+using SimHost.Layout.Protocol;
+
+namespace SimHost.Host.Workers;
+
+/// <summary>
+/// The state of a worker log event replayed in the host: <c>WorkerId</c> (the slot) and <c>WorkerCategory</c> (the
+/// worker type that logged it), the event's own properties, and its message template as <c>{OriginalFormat}</c> so
+/// structured sinks such as Serilog keep the template and render it with those properties.
+/// </summary>
+internal readonly struct WorkerEventState : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    private readonly KeyValuePair<string, object?>[] _properties;
+
+    /// <summary>The state of <paramref name="logEvent"/> from worker <paramref name="workerId"/>.</summary>
+    public WorkerEventState(uint workerId, WorkerLogEvent logEvent)
+    {
+        Message = logEvent.Message;
+        var properties = new List<KeyValuePair<string, object?>>(logEvent.Properties.Count + 4)
+        {
+            new("WorkerId", workerId),
+            new("WorkerCategory", logEvent.Category),
+        };
+
+        // The host's names win: a worker property of the same name (its own WorkerId in a template) says the same.
+        foreach (var property in logEvent.Properties)
+        {
+            if (property.Key is not ("WorkerId" or "WorkerCategory" or "WorkerMessage" or "{OriginalFormat}"))
+            {
+                properties.Add(property);
+            }
+        }
+
+        if (logEvent.Template is null)
+        {
+            // A template dropped to fit the line: the rendered message stands in for it, unquoted.
+            properties.Add(new("WorkerMessage", logEvent.Message));
+        }
+
+        properties.Add(new("{OriginalFormat}", logEvent.Template ?? "{WorkerMessage:l}"));
+        _properties = [.. properties];
+    }
+
+    /// <summary>The message as the worker rendered it.</summary>
+    public string Message { get; }
+
+    /// <inheritdoc />
+    public int Count => _properties.Length;
+
+    /// <inheritdoc />
+    public KeyValuePair<string, object?> this[int index] => _properties[index];
+
+    /// <inheritdoc />
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_properties).GetEnumerator();
+
+    /// <inheritdoc />
+    IEnumerator IEnumerable.GetEnumerator() => _properties.GetEnumerator();
+
+    /// <inheritdoc />
+    public override string ToString() => Message;
+}

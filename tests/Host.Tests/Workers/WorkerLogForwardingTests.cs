@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SimHost.Host.Offload;
+using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
+using SimHost.Physics;
+using SimHost.Tests.Jobs;
+
+namespace SimHost.Tests.Host.Workers;
+
+/// <summary>A real worker's log events arrive at the host's logger at their own level, as structured events.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class WorkerLogForwardingTests
+{
+    private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(60);
+    private WorkerTestEnvironment _environment = null!;
+
+    [SetUp]
+    public void SetUp() => _environment = new WorkerTestEnvironment();
+
+    [TearDown]
+    public async Task TearDown() => await _environment.DisposeAsync();
+
+    [Test]
+    public async Task WorkersConnectedEvent_ArrivesAsInformation_WithItsWorkerCategoryAndProperties()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pid = pool.WorkerProcessIds.Single();
+
+        var properties = await WaitForEventAsync(
+            p => Equals(p.GetValueOrDefault("{OriginalFormat}"), "Worker {WorkerId} connected (run {RunId:x16}, pid {ProcessId})"),
+            "the worker's connected event");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(properties.Level, Is.EqualTo(LogLevel.Information));
+            Assert.That(properties.Properties["WorkerId"], Is.EqualTo(0u));
+            Assert.That(properties.Properties["WorkerCategory"], Is.EqualTo("SimHost.Worker.WorkerSession"));
+            Assert.That(properties.Properties["ProcessId"], Is.EqualTo((long)pid));
+            Assert.That(_environment.Sink.Lines, Has.Some.EqualTo($"Information Worker 0 connected (run {properties.Properties["RunId"]:x16}, pid {pid})"));
+        });
+    }
+
+    [Test]
+    public async Task JobsException_ArrivesAsAnError_WithTheWorkersExceptionText()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("log.seg"), 128);
+        var range = new JobRange(0, 128, ParticleSegment.WritableColumns, 7, 1.0 / 64.0, 3.5, PhysicsParameters.Default.ToBytes());
+
+        var outcome = await WorkerTestEnvironment.Within(
+            pool.RunAsync(new RangeRequest(TestJobNames.Throw, segment, 1, range), CancellationToken.None).AsTask(), "the throwing job");
+        var properties = await WaitForEventAsync(
+            p => Equals(p.GetValueOrDefault("WorkerCategory"), "SimHost.Worker.JobExecutor"), "the job executor's error event");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Succeeded, Is.False);
+            Assert.That(properties.Level, Is.EqualTo(LogLevel.Error));
+            Assert.That(properties.Properties["JobName"], Is.EqualTo(TestJobNames.Throw));
+            var (level, exception) = _environment.Sink.Exceptions.Single(e => e.Exception is WorkerLoggedException);
+            Assert.That(level, Is.EqualTo(LogLevel.Error));
+            Assert.That(exception.Message, Is.EqualTo("System.InvalidOperationException: " + TestJobNames.ThrowMessage));
+            Assert.That(exception.ToString(), Does.Contain("at SimHost.Tests.Jobs.ThrowingJob.Execute"), "the worker's stack trace");
+        });
+    }
+
+    private async Task<(LogLevel Level, IReadOnlyDictionary<string, object?> Properties)> WaitForEventAsync(
+        Func<IReadOnlyDictionary<string, object?>, bool> match, string what)
+    {
+        // The worker's output arrives on the host's stderr reader thread, independently of the pipe: wait for it.
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (var logged in _environment.Sink.Events)
+            {
+                if (match(logged.Properties))
+                {
+                    return logged;
+                }
+            }
+
+            if (stopwatch.Elapsed > s_hangGuard)
+            {
+                Assert.Fail($"Hung for {s_hangGuard}: waiting for {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
