@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Jobs;
@@ -13,8 +12,10 @@ namespace SimHost.Host.Offload;
 /// </summary>
 /// <remarks>
 /// A snapshot run is still valid when its archetype's structure version is the one recorded at the snapshot, or else
-/// when its archetype rows hold exactly the entities the segment rows do (a compare of the handle columns). Then whole set words, and runs of consecutive set bits, are copied as blocks.
-/// Otherwise the world's structure changed under the run, and each flagged row is looked up by its entity handle.
+/// when its archetype rows hold exactly the entities the segment rows do (a compare of the handle columns). Then whole set
+/// words, and runs of consecutive set bits, are copied as blocks, on the world's threads when it has several
+/// (<see cref="CommitBlockWork"/>). Otherwise the world's structure changed under the run, and each flagged row is
+/// looked up by its entity handle.
 /// </remarks>
 internal static class CommitWriter
 {
@@ -25,6 +26,9 @@ internal static class CommitWriter
     public static CommitResult Commit(Snapshot snapshot, ReadOnlySpan<JobRange> succeeded)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        var threads = snapshot.World.Threads;
+        var blocks = snapshot.CommitWork;
+        blocks.Begin(snapshot, RowPieces.SizeFor(snapshot.RowCount, threads.ThreadCount));
         var committed = 0;
         var skipped = 0;
         foreach (var range in succeeded)
@@ -47,7 +51,7 @@ internal static class CommitWriter
                 var piece = run with { ArchetypeRow = run.ArchetypeRow + (start - run.SegmentRow), SegmentRow = start, RowCount = end - start };
                 if (StillMapsTo(piece, segment))
                 {
-                    committed += CommitBlocks(piece, segment, snapshot);
+                    committed += blocks.Add(piece);
                 }
                 else
                 {
@@ -58,6 +62,9 @@ internal static class CommitWriter
             }
         }
 
+        // Rows found by handle are written above, on this thread; the block-wise runs of every range are copied now,
+        // together, on the world's threads.
+        blocks.Run(threads);
         return new CommitResult(committed, skipped);
     }
 
@@ -77,103 +84,6 @@ internal static class CommitWriter
 
         var now = MemoryMarshal.Cast<Entity, ulong>(archetype.Entities.Slice(run.ArchetypeRow, run.RowCount));
         return now.SequenceEqual(segment.EntityHandles.Slice(run.SegmentRow, run.RowCount));
-    }
-
-    /// <summary>The rows of <paramref name="run"/> in word <paramref name="word"/>, as a mask over that word.</summary>
-    private static ulong RunMask(in SnapshotRun run, int word)
-    {
-        var wordStart = word * SegmentFormat.RowsPerChangedWord;
-        var from = Math.Max(run.SegmentRow, wordStart) - wordStart;
-        var to = Math.Min(run.SegmentRow + run.RowCount, wordStart + SegmentFormat.RowsPerChangedWord) - wordStart;
-        var upper = to == 64 ? ulong.MaxValue : (1UL << to) - 1;
-        return upper & ~((1UL << from) - 1);
-    }
-
-    private static int CommitBlocks(in SnapshotRun run, SharedSegment segment, Snapshot snapshot)
-    {
-        var columns = snapshot.Columns;
-        var archetype = run.Archetype;
-        var tick = snapshot.World.ChangeTick;
-        var firstWord = run.SegmentRow / SegmentFormat.RowsPerChangedWord;
-        var lastWord = (run.SegmentRow + run.RowCount - 1) / SegmentFormat.RowsPerChangedWord;
-
-        // Column by column, so each column's spans are fetched once; consecutive flagged rows, across word borders
-        // too, become one block copy (a fully changed column is a single memcpy).
-        for (var column = 0; column < columns.WrittenCount; column++)
-        {
-            var words = segment.ChangedWords(column);
-            var componentId = columns.ComponentId(column);
-            var size = columns.ElementSizeBytes(column);
-            var source = segment.ColumnBytes(column);
-            var target = archetype.GetBytes(componentId);
-            var ticks = archetype.GetColumn(componentId);
-            var pendingStart = -1;
-            var pendingLength = 0;
-            for (var word = firstWord; word <= lastWord; word++)
-            {
-                var bits = words[word] & RunMask(run, word);
-                var wordStart = word * SegmentFormat.RowsPerChangedWord;
-                while (bits != 0)
-                {
-                    var first = BitOperations.TrailingZeroCount(bits);
-                    var length = BitOperations.TrailingZeroCount(~(bits >> first));
-                    if (first + length > 64)
-                    {
-                        length = 64 - first;
-                    }
-
-                    var segmentRow = wordStart + first;
-                    if (pendingStart >= 0 && pendingStart + pendingLength == segmentRow)
-                    {
-                        pendingLength += length;
-                    }
-                    else
-                    {
-                        Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength, snapshot.StreamsCopies);
-                        pendingStart = segmentRow;
-                        pendingLength = length;
-                    }
-
-                    bits = first + length >= 64 ? 0 : bits & ~(((1UL << length) - 1) << first);
-                }
-            }
-
-            Flush(run, source, target, ticks, size, tick, pendingStart, pendingLength, snapshot.StreamsCopies);
-        }
-
-        var committed = 0;
-        for (var word = firstWord; word <= lastWord; word++)
-        {
-            ulong union = 0;
-            for (var column = 0; column < columns.WrittenCount; column++)
-            {
-                union |= segment.ChangedWords(column)[word];
-            }
-
-            committed += BitOperations.PopCount(union & RunMask(run, word));
-        }
-
-        return committed;
-    }
-
-    private static void Flush(in SnapshotRun run, Span<byte> source, Span<byte> target, Column ticks, int size, uint tick, int segmentRow, int length, bool stream)
-    {
-        if (length == 0)
-        {
-            return;
-        }
-
-        var archetypeRow = run.ArchetypeRow + (segmentRow - run.SegmentRow);
-        Snapshot.CopyBlock(source.Slice(segmentRow * size, length * size), target.Slice(archetypeRow * size, length * size), stream);
-        if (archetypeRow == 0 && length == run.Archetype.Count)
-        {
-            // The whole column changed: stamp it lazily, so a system moving everything writes no ticks nobody reads.
-            ticks.DeferStampAllRows(length, tick);
-        }
-        else
-        {
-            ticks.MarkChanged(archetypeRow, length, tick);
-        }
     }
 
     private static (int Committed, int Skipped) CommitRows(in SnapshotRun run, SharedSegment segment, Snapshot snapshot)

@@ -26,6 +26,12 @@ internal sealed class Snapshot
         Segments = segments;
     }
 
+    /// <summary>The copy-in of the current frame, cut into pieces for the world's threads.</summary>
+    internal SnapshotCopyWork CopyWork { get; } = new();
+
+    /// <summary>The block-wise part of the current commit, cut into pieces for the world's threads.</summary>
+    internal CommitBlockWork CommitWork { get; } = new();
+
     /// <summary>The world the rows were copied from.</summary>
     public World World { get; }
 

@@ -8,8 +8,9 @@ namespace SimHost.Host.Offload;
 /// <summary>
 /// Copies the rows an offloaded system's query matches into its segments: per archetype run, one block copy of the
 /// entity handles (skipped when the segment already holds them from the last frame) and one per column, never per
-/// entity. Clears the written columns' changed bitsets, so whatever a
-/// job flags is what it changed, and records the runs so commit can copy back block-wise.
+/// entity; with several world threads (<see cref="World.Threads"/>) and enough rows, the runs are cut into 64-row
+/// aligned pieces copied at once (<see cref="SnapshotCopyWork"/>). Clears the written columns' changed bitsets, so
+/// whatever a job flags is what it changed, and records the runs so commit can copy back block-wise.
 /// </summary>
 internal static class SnapshotWriter
 {
@@ -30,6 +31,9 @@ internal static class SnapshotWriter
 
         var segments = snapshot.Segments.Segments;
         var perSegment = snapshot.Segments.RowCapacityPerSegment;
+        var threads = snapshot.World.Threads;
+        var copy = snapshot.CopyWork;
+        copy.Begin(snapshot, RowPieces.SizeFor(rowCount, threads.ThreadCount));
         var next = 0L;
         foreach (var chunk in chunks)
         {
@@ -42,12 +46,16 @@ internal static class SnapshotWriter
                 var segmentRow = (int)(next % perSegment);
                 var count = Math.Min(chunk.Length - copied, perSegment - segmentRow);
                 var run = new SnapshotRun(chunk.Archetype, chunk.Start + copied, segmentIndex, segmentRow, count, chunk.Archetype.StructureVersion);
-                CopyRun(run, segments[segmentIndex], snapshot.Columns, copyEntities: !snapshot.HoldsEntitiesOf(run), snapshot.StreamsCopies);
+                copy.Add(run, copyEntities: !snapshot.HoldsEntitiesOf(run));
                 snapshot.AddRun(run);
                 copied += count;
                 next += count;
             }
         }
+
+        // The runs are known first (the entity-handle check compares them in order); their bytes are then copied on the
+        // world's threads, piece by piece, exactly as one thread would copy them.
+        copy.Run(threads);
 
         for (var i = 0; i < segments.Length; i++)
         {
@@ -99,7 +107,8 @@ internal static class SnapshotWriter
         }
     }
 
-    private static void CopyRun(in SnapshotRun run, SharedSegment segment, SnapshotColumns columns, bool copyEntities, bool stream)
+    /// <summary>Copies the rows of <paramref name="run"/>: its entity handles when <paramref name="copyEntities"/>, and every column.</summary>
+    internal static void CopyRun(in SnapshotRun run, SharedSegment segment, SnapshotColumns columns, bool copyEntities, bool stream)
     {
         if (copyEntities)
         {

@@ -8,10 +8,13 @@ namespace SimHost.Host.Ecs;
 /// and inlines <c>Execute</c>, so the inner loop is plain ref arithmetic over the columns.
 /// </summary>
 /// <remarks>
-/// The struct-callback loops step one ref per column and stop at the first column's end (checked with
-/// <c>DOTNET_JitDisasm</c> on x64: the body is the callback's loads and stores, one add per column, a compare and a
-/// branch). An <c>int</c> index compiled to a sign extension and a scaled address per column per row, which made it
-/// slower than a hand-written span loop. The other forms index with <c>nint</c> for the same reason.
+/// The struct-callback loops step one ref per column and stop at the first column's end, four rows per iteration
+/// with a remainder loop for the last zero to three (checked with <c>DOTNET_JitDisasm</c> on x64: the body is the
+/// callback's loads and stores four times at constant offsets, one add per column, a compare and a branch). A loop of
+/// one row per iteration spent a compare, a branch and an add per row on top of a one-field callback's load and store,
+/// and ran no faster than a hand-written span loop; an <c>int</c> index compiled to a sign extension and a scaled
+/// address per column per row. The other forms index with <c>nint</c> for the same reason. The callback's Execute
+/// still runs once per row, in row order.
 /// </remarks>
 public sealed partial class Query
 {
@@ -129,6 +132,16 @@ public sealed partial class Query
             Span<T1> span1 = chunk.Span<T1>();
             ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
+            ref T1 endOfFours = ref Unsafe.Add(ref c1, span1.Length & ~3);
+            while (Unsafe.IsAddressLessThan(ref c1, ref endOfFours))
+            {
+                local.Execute(ref c1);
+                local.Execute(ref Unsafe.Add(ref c1, 1));
+                local.Execute(ref Unsafe.Add(ref c1, 2));
+                local.Execute(ref Unsafe.Add(ref c1, 3));
+                c1 = ref Unsafe.Add(ref c1, 4);
+            }
+
             while (Unsafe.IsAddressLessThan(ref c1, ref end))
             {
                 local.Execute(ref c1);
@@ -157,6 +170,17 @@ public sealed partial class Query
             ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
+            ref T1 endOfFours = ref Unsafe.Add(ref c1, span1.Length & ~3);
+            while (Unsafe.IsAddressLessThan(ref c1, ref endOfFours))
+            {
+                local.Execute(ref c1, ref c2);
+                local.Execute(ref Unsafe.Add(ref c1, 1), ref Unsafe.Add(ref c2, 1));
+                local.Execute(ref Unsafe.Add(ref c1, 2), ref Unsafe.Add(ref c2, 2));
+                local.Execute(ref Unsafe.Add(ref c1, 3), ref Unsafe.Add(ref c2, 3));
+                c1 = ref Unsafe.Add(ref c1, 4);
+                c2 = ref Unsafe.Add(ref c2, 4);
+            }
+
             while (Unsafe.IsAddressLessThan(ref c1, ref end))
             {
                 local.Execute(ref c1, ref c2);
@@ -189,6 +213,18 @@ public sealed partial class Query
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
             ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
+            ref T1 endOfFours = ref Unsafe.Add(ref c1, span1.Length & ~3);
+            while (Unsafe.IsAddressLessThan(ref c1, ref endOfFours))
+            {
+                local.Execute(ref c1, ref c2, ref c3);
+                local.Execute(ref Unsafe.Add(ref c1, 1), ref Unsafe.Add(ref c2, 1), ref Unsafe.Add(ref c3, 1));
+                local.Execute(ref Unsafe.Add(ref c1, 2), ref Unsafe.Add(ref c2, 2), ref Unsafe.Add(ref c3, 2));
+                local.Execute(ref Unsafe.Add(ref c1, 3), ref Unsafe.Add(ref c2, 3), ref Unsafe.Add(ref c3, 3));
+                c1 = ref Unsafe.Add(ref c1, 4);
+                c2 = ref Unsafe.Add(ref c2, 4);
+                c3 = ref Unsafe.Add(ref c3, 4);
+            }
+
             while (Unsafe.IsAddressLessThan(ref c1, ref end))
             {
                 local.Execute(ref c1, ref c2, ref c3);

@@ -160,6 +160,9 @@ internal abstract class Column
         }
     }
 
+    /// <summary>Whether a stamp deferred by <see cref="DeferStamp"/> or <see cref="DeferStampAllRows"/> waits to be applied.</summary>
+    public bool HasDeferredStamp => _hasDeferredStamp;
+
     /// <summary>Applies a stamp deferred by <see cref="DeferStamp"/>, if any; safe from concurrent readers.</summary>
     public void ApplyDeferredStamp()
     {

@@ -18,7 +18,10 @@ namespace SimHost.Benchmarks.Offload;
 /// <remarks>
 /// <see cref="SnapshotAndCommit"/> also sets every changed bit between the two, as a job that changed everything
 /// would (two words per 64 rows, under 1% of the bytes). The snapshot additionally copies the 8-byte entity handles
-/// and the commit stamps change ticks; both are part of the real cost, so they stay in.
+/// and the commit stamps change ticks; both are part of the real cost, so they stay in. <see cref="Threads"/> is the
+/// world's thread count: with 2 the copies are cut into pieces that both threads copy (the baseline stays one
+/// thread's memcpy, so the 2-thread ratios against the 1-thread ones are the copies' scaling). <see cref="Ranges"/>
+/// commits the rows as one range per segment or as two, as a frame split over two workers or threads does.
 /// </remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "BenchmarkDotNet disposes them in [GlobalCleanup]; it never calls Dispose.")]
 public class SnapshotCommitBenchmarks
@@ -31,11 +34,20 @@ public class SnapshotCommitBenchmarks
     private Snapshot? _snapshot;
     private Query? _query;
     private JobRange[] _ranges = [];
+    private QueryThreads? _threads;
     private ulong _frame;
 
     /// <summary>The number of entities snapshotted and committed per invocation.</summary>
     [Params(1_000_000)]
     public int Count { get; set; }
+
+    /// <summary>The world's threads (<see cref="World.Threads"/>), which the snapshot copy and the commit split over.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    /// <summary>The ranges the commit is given: 1 per segment, or the rows split for 2 slots.</summary>
+    [Params(1, 2)]
+    public int Ranges { get; set; }
 
     /// <summary>Source and destination buffers of 48 bytes per entity.</summary>
     [GlobalSetup(Target = nameof(MemoryCopy))]
@@ -45,7 +57,8 @@ public class SnapshotCommitBenchmarks
     [GlobalSetup(Targets = [nameof(SnapshotAndCommit), nameof(SnapshotOnly), nameof(CommitOnly)])]
     public void SetupSnapshot()
     {
-        var world = new World();
+        _threads = new QueryThreads(Threads);
+        var world = new World { Threads = _threads };
         ParticlesModule.Seed(world, Count, 42, PhysicsParameters.Default);
         _query = world.Query().All<Position, Velocity>();
         var columns = new SnapshotColumns([ComponentType.Of<Position>(), ComponentType.Of<Velocity>()], []);
@@ -55,14 +68,18 @@ public class SnapshotCommitBenchmarks
         _frame = 0;
         SnapshotWriter.Write(_query, _snapshot, _frame++);
 
-        // One range per segment covering its rows, as a job split into a single range per segment would be.
+        // The rows of each segment in as many ranges as a job split for that many slots would be.
         var segmentCount = _segments.Segments.Length;
         var storage = new SnapshotStorage(_snapshot);
-        _ranges = new JobRange[segmentCount];
+        var segments = new JobRange[segmentCount];
         for (var i = 0; i < segmentCount; i++)
         {
-            _ranges[i] = storage.WholeSegment(i, new JobRange());
+            segments[i] = storage.WholeSegment(i, new JobRange());
         }
+
+        var ranges = new List<JobRange>();
+        RangeSplitter.Split(segments, Ranges, ranges);
+        _ranges = [.. ranges];
 
         FlagEveryRow();
     }
@@ -75,6 +92,8 @@ public class SnapshotCommitBenchmarks
         _segments = null;
         _runDirectory?.Dispose();
         _runDirectory = null;
+        _threads?.Dispose();
+        _threads = null;
         _memoryCopy = null;
     }
 

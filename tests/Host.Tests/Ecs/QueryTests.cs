@@ -22,6 +22,35 @@ public class QueryTests
         public void Execute(Entity entity, ref Health health) => Sum += health.Value * (long)entity.Index;
     }
 
+    // Records each row's Health (its row identity before the +1000 it adds) and checks the refs passed with it belong
+    // to the same row.
+    private struct RecordVisits : IForEach<Health>, IForEach<Health, Position>, IForEach<Health, Position, Mass>
+    {
+        public RecordVisits()
+        {
+        }
+
+        public List<int> Visits { get; } = [];
+
+        public readonly void Execute(ref Health health)
+        {
+            Visits.Add(health.Value % 1000);
+            health.Value += 1000;
+        }
+
+        public readonly void Execute(ref Health health, ref Position position)
+        {
+            Assert.That(position.X, Is.EqualTo(health.Value % 1000));
+            Execute(ref health);
+        }
+
+        public readonly void Execute(ref Health health, ref Position position, ref Mass mass)
+        {
+            Assert.That(mass.Value, Is.EqualTo(health.Value % 1000));
+            Execute(ref health, ref position);
+        }
+    }
+
     [Test]
     public void Query_MatchesAllAnyNone()
     {
@@ -98,6 +127,52 @@ public class QueryTests
         Assert.That(world.Get<Position>(a), Is.EqualTo(new Position(2, 3)));
         Assert.That(world.Get<Position>(b), Is.EqualTo(new Position(0.5f, 0.5f)));
         Assert.That(world.Get<Position>(still), Is.EqualTo(new Position(5, 5)));
+    }
+
+    [Test]
+    public void ForEach_StructCallbacksVisitEveryRowOnceInRowOrder_WhateverTheRowCountModuloFour()
+    {
+        // The loops run four rows per iteration and the rest one by one: counts 0..9 per archetype cover every
+        // remainder, and three archetypes make several chunks per query.
+        for (var count = 0; count <= 9; count++)
+        {
+            var world = new World();
+            var created = new List<Entity>();
+            for (var i = 0; i < count; i++)
+            {
+                created.Add(world.Create(new Health(i), new Position(i, 0), new Mass(i)));
+                created.Add(world.Create(new Health(100 + i), new Position(100 + i, 0), new Mass(100 + i), new Velocity()));
+                created.Add(world.Create(new Health(200 + i), new Position(200 + i, 0), new Mass(200 + i), new Frozen()));
+            }
+
+            var query = world.Query().All<Health, Position, Mass>();
+            var one = new RecordVisits();
+            query.ForEach<RecordVisits, Health>(ref one);
+            var two = new RecordVisits();
+            query.ForEach<RecordVisits, Health, Position>(ref two);
+            var three = new RecordVisits();
+            query.ForEach<RecordVisits, Health, Position, Mass>(ref three);
+
+            var expected = new List<int>();
+            foreach (var chunk in query.Chunks())
+            {
+                foreach (var health in chunk.Span<Health>())
+                {
+                    expected.Add(health.Value % 1000);
+                }
+            }
+
+            Assert.That(expected, Has.Count.EqualTo(3 * count), $"{count} rows per archetype");
+            Assert.That(one.Visits, Is.EqualTo(expected), $"one component, {count} rows per archetype");
+            Assert.That(two.Visits, Is.EqualTo(expected), $"two components, {count} rows per archetype");
+            Assert.That(three.Visits, Is.EqualTo(expected), $"three components, {count} rows per archetype");
+            foreach (var entity in created)
+            {
+                // Each form added 1 to Health; the two- and three-component forms also checked their refs match.
+                Assert.That(world.Get<Health>(entity).Value % 1000, Is.EqualTo(world.Get<Mass>(entity).Value), $"{count} rows per archetype");
+                Assert.That(world.Get<Health>(entity).Value / 1000, Is.EqualTo(3), $"{count} rows per archetype");
+            }
+        }
     }
 
     [Test]

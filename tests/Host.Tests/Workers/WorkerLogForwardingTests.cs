@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using SimHost.Host.Offload;
 using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Physics;
@@ -47,10 +46,21 @@ public sealed class WorkerLogForwardingTests
     {
         var pool = await _environment.StartPoolAsync(workers: 1);
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("log.seg"), 128);
-        var range = new JobRange(0, 128, ParticleSegment.WritableColumns, 7, 1.0 / 64.0, 3.5, PhysicsParameters.Default.ToBytes());
+        var range = new JobRange
+        {
+            JobName = TestJobNames.Throw,
+            SegmentPath = segment.Path,
+            SegmentGeneration = 1,
+            RowCount = 128,
+            WritableColumns = ParticleSegment.WritableColumns,
+            FrameId = 7,
+            DeltaTime = 1.0 / 64.0,
+            Time = 3.5,
+            Parameters = PhysicsParameters.Default.ToBytes(),
+        };
 
         var outcome = await WorkerTestEnvironment.Within(
-            pool.RunAsync(new RangeRequest(TestJobNames.Throw, segment, 1, range), CancellationToken.None).AsTask(), "the throwing job");
+            pool.RunAsync(range, mayBlockCaller: false, CancellationToken.None).AsTask(), "the throwing job");
         var properties = await WaitForEventAsync(
             p => Equals(p.GetValueOrDefault("WorkerCategory"), "SimHost.Worker.JobExecutor"), "the job executor's error event");
 
