@@ -38,6 +38,7 @@ internal sealed class FrameLoop(
         string? failure = null;
         var started = Stopwatch.GetTimestamp();
         long frame = simulation.FrameCount;
+        var firstFrame = frame;
         if (frame > 0)
         {
             logger.Information("Resumed at frame {Frame} from {Checkpoint}", frame, settings.ResumeDirectory);
@@ -99,6 +100,7 @@ internal sealed class FrameLoop(
             : RunSummary.FramesDone;
         var summary = new RunSummary(
             frame,
+            frame - firstFrame,
             world.EntityCount,
             settings.Workers,
             wall,
