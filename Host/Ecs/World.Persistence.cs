@@ -177,6 +177,44 @@ public sealed partial class World
         Volatile.Write(ref _changeTick, image.ChangeTick);
     }
 
+    /// <summary>
+    /// Makes this empty world the checkpoint <paramref name="loaded"/>, taking over its arrays (no copy). Every check
+    /// has passed before (<see cref="CheckpointLoader"/>): this only creates the archetypes and hands the rows over.
+    /// </summary>
+    internal void AdoptLoaded(LoadedWorld loaded)
+    {
+        EnsureNotIterating("load a checkpoint into the world");
+        for (var a = 1; a < loaded.Masks.Length; a++)
+        {
+            var archetype = GetOrCreateArchetype(loaded.Masks[a]);
+            if (archetype.Id != a)
+            {
+                throw new CheckpointException(CheckpointError.InconsistentWorld, "manifest", $"archetype {a} has the same components as archetype {archetype.Id}");
+            }
+        }
+
+        for (var a = 0; a < loaded.Masks.Length; a++)
+        {
+            _archetypes[a].AdoptRows(loaded.Entities[a], loaded.Columns[a]);
+        }
+
+        _records = loaded.Records;
+        _slotCount = loaded.SlotCount;
+        _freeSlots = loaded.FreeSlots;
+        _freeCount = loaded.FreeCount;
+        EntityCount = loaded.EntityCount;
+        for (var i = 0; i < loaded.Types.Length; i++)
+        {
+            if (loaded.Components[i].DefaultValue is { } value)
+            {
+                DefaultBytes(loaded.Types[i].Id);
+                _defaultValues[loaded.Types[i].Id] = [.. value];
+            }
+        }
+
+        Volatile.Write(ref _changeTick, loaded.ChangeTick);
+    }
+
     /// <summary>Whether the world is as <c>new World()</c> left it: no entity, no archetype but the empty one.</summary>
     internal bool IsPristine => EntityCount == 0 && _slotCount == 0 && _archetypes.Count == 1;
 }

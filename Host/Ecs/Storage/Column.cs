@@ -17,10 +17,10 @@ internal abstract class Column
     private uint _deferredTick;
     private volatile bool _hasDeferredStamp;
 
-    protected Column(int componentId, int capacity)
+    protected Column(int componentId, int capacity, bool isUninitialized = false)
     {
         ComponentId = componentId;
-        _changedTicks = new uint[capacity];
+        _changedTicks = isUninitialized ? GC.AllocateUninitializedArray<uint>(capacity) : new uint[capacity];
     }
 
     public int ComponentId { get; }
