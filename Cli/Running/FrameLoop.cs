@@ -38,51 +38,61 @@ internal sealed class FrameLoop(
         string? failure = null;
         var started = Stopwatch.GetTimestamp();
         long frame = simulation.FrameCount;
+        var firstFrame = frame;
         if (frame > 0)
         {
             logger.Information("Resumed at frame {Frame} from {Checkpoint}", frame, settings.ResumeDirectory);
         }
 
         workersDown.Check(1);
-        while ((settings.Frames == 0 || frame < settings.Frames) && !stop.Token.IsCancellationRequested)
+        try
         {
-            // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole. The physics
-            // system runs TicksPerFrame ticks of dt each, so a frame advances TicksPerFrame × dt.
-            var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.TicksPerFrame * settings.DtSeconds, CancellationToken.None);
-            frame++;
-
-            // The frame thread only copies the world for a checkpoint (timed as part of the frame); the writing
-            // happens beside the next frames.
-            frameTimes.Add(stats.Elapsed + Checkpoint(frame));
-            rangesReRun += stats.RangesRetried;
-            rowsCommitted += stats.RowsCommitted;
-            if (stats.HasFailures)
+            while ((settings.Frames == 0 || frame < settings.Frames) && !stop.Token.IsCancellationRequested)
             {
-                ThrowIfTheWorldDoesNotFit(stats);
-                failedFrames++;
-                foreach (var (system, exception) in stats.Failures)
+                // The frame itself is not cancelled: Ctrl-C lets it finish so the world stays whole. The physics
+                // system runs TicksPerFrame ticks of dt each, so a frame advances TicksPerFrame × dt.
+                var stats = await simulation.RunFrameAsync(settings.DtSeconds, frame * settings.TicksPerFrame * settings.DtSeconds, CancellationToken.None);
+                frame++;
+                writer?.FrameEnded();
+
+                // The frame thread only copies the world for a checkpoint (timed as part of the frame); the writing
+                // happens beside the next frames, a share of it after each.
+                frameTimes.Add(stats.Elapsed + Checkpoint(frame));
+                rangesReRun += stats.RangesRetried;
+                rowsCommitted += stats.RowsCommitted;
+                if (stats.HasFailures)
                 {
-                    logger.Error(exception, "System {System} failed in frame {Frame}: {Reason}", system, frame, exception.Message);
-                    failure ??= string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(exception.Message)}");
+                    ThrowIfTheWorldDoesNotFit(stats);
+                    failedFrames++;
+                    foreach (var (system, exception) in stats.Failures)
+                    {
+                        logger.Error(exception, "System {System} failed in frame {Frame}: {Reason}", system, frame, exception.Message);
+                        failure ??= string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(exception.Message)}");
+                    }
                 }
-            }
 
-            if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && WorkerFailureIn(stats, status) is { } workerFailure)
-            {
-                // fail: a worker failure ends the run; nothing may quietly run in-process instead.
-                logger.Error("Frame {Frame}: {Failure}; --on-worker-failure is fail", frame, workerFailure);
-                failedFrames += stats.HasFailures ? 0 : 1;
-                failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(workerFailure)} (--on-worker-failure fail)");
-                break;
-            }
+                if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && WorkerFailureIn(stats, status) is { } workerFailure)
+                {
+                    // fail: a worker failure ends the run; nothing may quietly run in-process instead.
+                    logger.Error("Frame {Frame}: {Failure}; --on-worker-failure is fail", frame, workerFailure);
+                    failedFrames += stats.HasFailures ? 0 : 1;
+                    failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(workerFailure)} (--on-worker-failure fail)");
+                    break;
+                }
 
-            if (stats.HasFailures && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
-            {
-                break;
-            }
+                if (stats.HasFailures && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
+                {
+                    break;
+                }
 
-            workersDown.Check(frame + 1);
-            progress.Report(frame, frameTimes, rangesReRun, status);
+                workersDown.Check(frame + 1);
+                progress.Report(frame, frameTimes, rangesReRun, status);
+            }
+        }
+        finally
+        {
+            // A write paced by frames that no longer come would otherwise wait forever.
+            writer?.StopPacing();
         }
 
         if (writer is not null)
@@ -99,6 +109,7 @@ internal sealed class FrameLoop(
             : RunSummary.FramesDone;
         var summary = new RunSummary(
             frame,
+            frame - firstFrame,
             world.EntityCount,
             settings.Workers,
             wall,

@@ -94,7 +94,8 @@ internal static class RunCheckpoints
             var store = new CheckpointStore(directory, settings.CheckpointsKept);
             Directory.CreateDirectory(store.Directory);
             store.RemoveUnfinished();
-            return new BackgroundCheckpointWriter(store, logger);
+            // Each write is spread over half the frames until the next checkpoint is due, so it ends in time.
+            return new BackgroundCheckpointWriter(store, logger, new CheckpointPacer(Math.Max(1, settings.CheckpointEvery / 2)));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
         {

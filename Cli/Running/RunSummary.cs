@@ -3,7 +3,8 @@ using System.Globalization;
 namespace SimHost.Host.Running;
 
 /// <summary>What a finished run prints: its figures, what stopped it, then the checksum line that scripts compare.</summary>
-/// <param name="Frames">Frames completed.</param>
+/// <param name="Frames">Frames completed, counting those a resumed run's checkpoint had already done.</param>
+/// <param name="FramesRun">Frames this process ran (fewer than <paramref name="Frames"/> after <c>--resume</c>): the rate counts these only.</param>
 /// <param name="Entities">Live entities at the end.</param>
 /// <param name="Workers">Worker processes asked for (0 = in-process).</param>
 /// <param name="Wall">Wall time of the frame loop.</param>
@@ -17,6 +18,7 @@ namespace SimHost.Host.Running;
 /// <param name="Checksum">The final world checksum, as hex.</param>
 internal sealed record RunSummary(
     long Frames,
+    long FramesRun,
     int Entities,
     int Workers,
     TimeSpan Wall,
@@ -36,7 +38,6 @@ internal sealed record RunSummary(
     public void WriteTo(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var fps = Wall.TotalSeconds > 0 ? Frames / Wall.TotalSeconds : 0;
         var mode = Workers switch
         {
             0 => "in-process",
@@ -46,7 +47,7 @@ internal sealed record RunSummary(
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames:          {Frames}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"entities:        {Entities}"));
         output.WriteLine($"jobs ran:        {mode}");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall time:       {Wall.TotalSeconds:0.000} s ({fps:0.0} frames/s)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall time:       {Wall.TotalSeconds:0.000} s ({Rate()})"));
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"frame time:      p50 {FrameTimes.PercentileMs(50):0.000} ms, p90 {FrameTimes.PercentileMs(90):0.000} ms, p99 {FrameTimes.PercentileMs(99):0.000} ms, max {FrameTimes.PercentileMs(100):0.000} ms"));
@@ -66,5 +67,17 @@ internal sealed record RunSummary(
 
         output.WriteLine($"stopped by:      {StoppedBy}");
         output.WriteLine($"checksum: {Checksum}");
+    }
+
+    /// <summary>The frame rate of this process's frames; a resumed run's checkpointed frames took no wall time here.</summary>
+    private string Rate()
+    {
+        if (FramesRun <= 0 || Wall <= TimeSpan.Zero)
+        {
+            return "no frame ran";
+        }
+
+        var rate = string.Create(CultureInfo.InvariantCulture, $"{FramesRun / Wall.TotalSeconds:0.0} frames/s");
+        return FramesRun == Frames ? rate : string.Create(CultureInfo.InvariantCulture, $"{rate} over the {FramesRun} frames run since frame {Frames - FramesRun}");
     }
 }

@@ -15,9 +15,9 @@ public sealed class ComponentType
     private static ComponentType[] s_all = new ComponentType[16];
     private static int s_count;
 
-    private readonly Func<int, Column> _columnFactory;
+    private readonly Func<int, bool, Column> _columnFactory;
 
-    private ComponentType(int id, Type type, int sizeBytes, Func<int, Column> columnFactory)
+    private ComponentType(int id, Type type, int sizeBytes, Func<int, bool, Column> columnFactory)
     {
         Id = id;
         Type = type;
@@ -57,7 +57,10 @@ public sealed class ComponentType
     /// <summary>Formats the component type as its short name.</summary>
     public override string ToString() => Name;
 
-    internal Column CreateColumn(int capacity) => _columnFactory(capacity);
+    internal Column CreateColumn(int capacity) => _columnFactory(capacity, false);
+
+    /// <summary>A column of <paramref name="capacity"/> rows whose values and ticks are not written: the caller writes every row.</summary>
+    internal Column CreateUninitializedColumn(int capacity) => _columnFactory(capacity, true);
 
     internal static ComponentType Register<T>()
         where T : unmanaged
@@ -70,7 +73,7 @@ public sealed class ComponentType
                     $"Cannot register component {typeof(T).Name}: the process already has {MaxCount} component types.");
             }
 
-            var type = new ComponentType(s_count, typeof(T), Unsafe.SizeOf<T>(), static capacity => new Column<T>(capacity));
+            var type = new ComponentType(s_count, typeof(T), Unsafe.SizeOf<T>(), static (capacity, isUninitialized) => new Column<T>(capacity, isUninitialized));
             if (s_count == s_all.Length)
             {
                 Array.Resize(ref s_all, s_all.Length * 2);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SimHost.Host.Persistence;
 
@@ -31,6 +32,7 @@ public sealed partial class World
         }
 
         var archetypes = new ArchetypeImage[_archetypes.Count];
+        var copies = new CaptureCopies();
         for (var a = 0; a < archetypes.Length; a++)
         {
             var archetype = _archetypes[a];
@@ -39,38 +41,65 @@ public sealed partial class World
             var indexes = new int[columns.Length];
             var bytes = new ReadOnlyMemory<byte>[columns.Length];
             var ticks = new ReadOnlyMemory<byte>[columns.Length];
+            var uniform = new uint?[columns.Length];
             var last = new uint[columns.Length];
             for (var c = 0; c < columns.Length; c++)
             {
-                indexes[c] = IndexOf(columns[c].ComponentId);
-                bytes[c] = Copy(columns[c].AsBytes(rows), a, 1 + (2 * c));
+                var column = columns[c];
+                indexes[c] = IndexOf(column.ComponentId);
+                var values = Target(a, 1 + (2 * c), column.AsBytes(rows).Length, null, 0, out _);
+                copies.AddValues(column, rows, values);
+                bytes[c] = values;
 
-                // Reading the ticks applies a deferred commit stamp first, so the copy holds the ticks readers see.
-                ticks[c] = Copy(MemoryMarshal.AsBytes(columns[c].ChangedTicks.AsSpan(0, rows)), a, 2 + (2 * c));
-                last[c] = columns[c].LastChangedTick;
+                // A column a system stamped whole since its ticks were last read: the one tick is recorded, and the
+                // stamp stays deferred. Otherwise reading the ticks applies a deferred stamp first, so the copy holds
+                // the ticks readers see.
+                if (column.TryGetPendingStampOfAllRows(rows, out var tick))
+                {
+                    uniform[c] = tick;
+                }
+                else
+                {
+                    var target = Target(a, 2 + (2 * c), rows * sizeof(uint), null, 0, out _);
+                    _ = column.ChangedTicks;
+                    copies.AddTicks(column, rows, target);
+                    ticks[c] = target;
+                }
+
+                last[c] = column.LastChangedTick;
+            }
+
+            // The entity column changes only with the archetype's structure: unchanged since the previous capture
+            // into the same array, it is not copied again.
+            var entities = Target(a, 0, rows * Unsafe.SizeOf<Entity>(), archetype, archetype.StructureVersion, out var holdsEntities);
+            if (!holdsEntities)
+            {
+                copies.AddEntities(archetype.EntityArray, rows, entities);
             }
 
             archetypes[a] = new ArchetypeImage
             {
                 Components = indexes,
                 Rows = rows,
-                Entities = Copy(MemoryMarshal.AsBytes(archetype.Entities), a, 0),
+                Entities = entities,
                 Columns = bytes,
                 ChangedTicks = ticks,
+                UniformChangedTicks = uniform,
                 LastChangedTicks = last,
             };
         }
 
-        ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> source, int archetype, int slot)
+        copies.Run(Threads);
+
+        Memory<byte> Target(int archetype, int slot, int length, object? owner, long version, out bool holdsCurrent)
         {
             if (buffers is null)
             {
-                return source.ToArray();
+                holdsCurrent = false;
+                return GC.AllocateUninitializedArray<byte>(length);
             }
 
-            var target = buffers.Take(archetype, slot, source.Length);
-            source.CopyTo(target.Span);
-            return target;
+            return buffers.Take(archetype, slot, length, owner, version, out holdsCurrent);
         }
 
         for (var id = 0; id < _defaultValues.Length; id++)
@@ -81,10 +110,15 @@ public sealed partial class World
             }
         }
 
-        var generations = new uint[_slotCount];
-        for (var slot = 0; slot < generations.Length; slot++)
+        // The entity table changes only with the world's structure: unchanged since the previous capture, not copied.
+        var holdsGenerations = false;
+        var generations = buffers is null ? new uint[_slotCount] : buffers.TakeGenerations(_slotCount, this, Structure, out holdsGenerations);
+        if (!holdsGenerations)
         {
-            generations[slot] = _records[slot].Generation;
+            for (var slot = 0; slot < generations.Length; slot++)
+            {
+                generations[slot] = _records[slot].Generation;
+            }
         }
 
         return new WorldImage
@@ -149,7 +183,15 @@ public sealed partial class World
             {
                 var column = archetype.GetColumn(types[source.Components[c]].Id);
                 source.Columns[c].Span.CopyTo(column.AsBytes(source.Rows));
-                MemoryMarshal.Cast<byte, uint>(source.ChangedTicks[c].Span)[..source.Rows].CopyTo(column.ChangedTicks);
+                if (source.UniformChangedTicks?[c] is { } tick)
+                {
+                    column.ChangedTicks.AsSpan(0, source.Rows).Fill(tick);
+                }
+                else
+                {
+                    MemoryMarshal.Cast<byte, uint>(source.ChangedTicks[c].Span)[..source.Rows].CopyTo(column.ChangedTicks);
+                }
+
                 column.LastChangedTick = source.LastChangedTicks[c];
             }
 
@@ -175,6 +217,59 @@ public sealed partial class World
         }
 
         Volatile.Write(ref _changeTick, image.ChangeTick);
+    }
+
+    /// <summary>
+    /// Makes this empty world the checkpoint <paramref name="loaded"/>, taking over its arrays (no copy). Every check
+    /// has passed before (<see cref="CheckpointLoader"/>): this only creates the archetypes and hands the rows over.
+    /// </summary>
+    internal void AdoptLoaded(LoadedWorld loaded)
+    {
+        EnsureNotIterating("load a checkpoint into the world");
+        for (var a = 1; a < loaded.Masks.Length; a++)
+        {
+            var archetype = GetOrCreateArchetype(loaded.Masks[a]);
+            if (archetype.Id != a)
+            {
+                throw new CheckpointException(CheckpointError.InconsistentWorld, "manifest", $"archetype {a} has the same components as archetype {archetype.Id}");
+            }
+        }
+
+        for (var a = 0; a < loaded.Masks.Length; a++)
+        {
+            _archetypes[a].AdoptRows(loaded.Entities[a], loaded.Columns[a]);
+        }
+
+        _records = loaded.Records;
+        _slotCount = loaded.SlotCount;
+        _freeSlots = loaded.FreeSlots;
+        _freeCount = loaded.FreeCount;
+        EntityCount = loaded.EntityCount;
+        for (var i = 0; i < loaded.Types.Length; i++)
+        {
+            if (loaded.Components[i].DefaultValue is { } value)
+            {
+                DefaultBytes(loaded.Types[i].Id);
+                _defaultValues[loaded.Types[i].Id] = [.. value];
+            }
+        }
+
+        Volatile.Write(ref _changeTick, loaded.ChangeTick);
+    }
+
+    /// <summary>The version of the world's structure: equal values mean no entity was created, destroyed or moved in between.</summary>
+    internal WorldStructure Structure
+    {
+        get
+        {
+            long versions = 0;
+            foreach (var archetype in _archetypes)
+            {
+                versions += archetype.StructureVersion;
+            }
+
+            return new WorldStructure(versions, _archetypes.Count, _slotCount, _freeCount);
+        }
     }
 
     /// <summary>Whether the world is as <c>new World()</c> left it: no entity, no archetype but the empty one.</summary>

@@ -18,8 +18,15 @@ internal sealed class ArchetypeImage
     /// <summary>Each column's rows, <see cref="ComponentImage.SizeBytes"/> each.</summary>
     public required ReadOnlyMemory<byte>[] Columns { get; init; }
 
-    /// <summary>Each column's changed ticks, 4 bytes per row.</summary>
+    /// <summary>Each column's changed ticks, 4 bytes per row (empty where <see cref="UniformChangedTicks"/> has the column's one tick).</summary>
     public required ReadOnlyMemory<byte>[] ChangedTicks { get; init; }
+
+    /// <summary>
+    /// Per column, the tick every row has when a capture found the column stamped whole (see
+    /// <see cref="Ecs.Column.TryGetPendingStampOfAllRows"/>), or null when its ticks are in <see cref="ChangedTicks"/>.
+    /// Null altogether for an image read from files.
+    /// </summary>
+    public uint?[]? UniformChangedTicks { get; init; }
 
     public required uint[] LastChangedTicks { get; init; }
 }

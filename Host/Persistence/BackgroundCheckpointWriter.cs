@@ -5,7 +5,8 @@ namespace SimHost.Host.Persistence;
 
 /// <summary>
 /// Writes checkpoints beside the frames: the frame thread only copies the world (<see cref="TryStart"/>), a pool
-/// thread writes the copy. At most one checkpoint is in flight: one that falls due while the previous is still being
+/// thread writes the copy, paced by the frames (<see cref="FrameEnded"/>, see <see cref="CheckpointPacer"/>) when the
+/// writer was given a pacer. At most one checkpoint is in flight: one that falls due while the previous is still being
 /// written is skipped (counted in <see cref="Skipped"/> and logged), so memory stays bounded by one copy of the world
 /// and a slow disk never stalls the frame loop. A failed write fails the run at the next <see cref="TryStart"/> or
 /// <see cref="DrainAsync"/>.
@@ -14,12 +15,17 @@ internal sealed class BackgroundCheckpointWriter
 {
     private readonly CheckpointStore _store;
     private readonly ILogger _logger;
+    private readonly CheckpointPacer? _pacer;
     private Task? _inFlight;
 
-    public BackgroundCheckpointWriter(CheckpointStore store, ILogger? logger = null)
+    /// <param name="store">Where the checkpoints go.</param>
+    /// <param name="logger">Started, written and skipped checkpoints.</param>
+    /// <param name="pacer">Spreads each write over the frames after it; null writes at full speed.</param>
+    public BackgroundCheckpointWriter(CheckpointStore store, ILogger? logger = null, CheckpointPacer? pacer = null)
     {
         _store = store;
         _logger = logger ?? NullLogger.Instance;
+        _pacer = pacer;
     }
 
     /// <summary>The arrays each capture of this run copies the world into; free whenever no write is in flight.</summary>
@@ -53,9 +59,10 @@ internal sealed class BackgroundCheckpointWriter
         ThrowIfFailed();
         var content = capture();
         CheckpointLog.Started(_logger, frame);
+        _pacer?.Start(content.World.PayloadBytes);
         _inFlight = Task.Run(() =>
         {
-            var path = _store.Write(frame, content);
+            var path = _store.Write(frame, content, _pacer);
             Newest = path;
             Written++;
             CheckpointLog.Written(_logger, frame, path);
@@ -63,10 +70,17 @@ internal sealed class BackgroundCheckpointWriter
         return true;
     }
 
-    /// <summary>Waits for the checkpoint in flight, if any.</summary>
+    /// <summary>A frame ended: the write in flight may go on by one frame's share (the frame thread; allocates nothing).</summary>
+    public void FrameEnded() => _pacer?.FrameEnded();
+
+    /// <summary>Lets the write in flight finish at full speed: no more frames follow (also done by <see cref="DrainAsync"/>).</summary>
+    public void StopPacing() => _pacer?.Release();
+
+    /// <summary>Waits for the checkpoint in flight, if any, written at full speed from now on.</summary>
     /// <exception cref="CheckpointException">It failed to write.</exception>
     public async Task DrainAsync()
     {
+        StopPacing();
         if (_inFlight is { } task)
         {
             try

@@ -14,7 +14,10 @@ internal static partial class CheckpointFiles
     /// a crash at any point leaves either no checkpoint or a whole one. An existing <paramref name="directory"/> is
     /// replaced only after the new one is complete.
     /// </remarks>
-    public static void WriteDirectory(CheckpointContent content, string directory)
+    /// <param name="content">What to write.</param>
+    /// <param name="directory">The checkpoint directory to create.</param>
+    /// <param name="pacer">Spreads the writing over the frames (a run's background writer), or null for full speed.</param>
+    public static void WriteDirectory(CheckpointContent content, string directory, CheckpointPacer? pacer = null)
     {
         var target = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("A checkpoint cannot be the root directory.", nameof(directory));
@@ -24,9 +27,10 @@ internal static partial class CheckpointFiles
             Directory.CreateDirectory(parent);
             Directory.CreateDirectory(temporary);
             var files = new List<ManifestFile>();
-            foreach (var (name, write) in FilesOf(content))
+            foreach (var (name, write) in FilesOf(content, pacer))
             {
-                using var stream = new FileStream(Path.Combine(temporary, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+                // Unbuffered: the segment writer hands over large slices, which a buffer would only copy once more.
+                using var stream = new FileStream(Path.Combine(temporary, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
                 var hash = new XxHash128();
                 var length = write(stream, hash);
                 stream.Flush(flushToDisk: true);
@@ -66,7 +70,7 @@ internal static partial class CheckpointFiles
     {
         // The manifest comes first in a stream, so the files are hashed before they are written (the stream may not seek).
         var files = new List<ManifestFile>();
-        var writers = FilesOf(content);
+        var writers = FilesOf(content, pacer: null);
         foreach (var (name, write) in writers)
         {
             var hash = new XxHash128();
@@ -88,33 +92,28 @@ internal static partial class CheckpointFiles
         destination.Flush();
     }
 
-    private static List<(string Name, Func<Stream, XxHash128, long> Write)> FilesOf(CheckpointContent content)
+    private static List<(string Name, Func<Stream, XxHash128, long> Write)> FilesOf(CheckpointContent content, CheckpointPacer? pacer)
     {
         var world = content.World;
         var frame = (ulong)(content.Simulation?.FrameCount ?? 0);
         var files = new List<(string, Func<Stream, XxHash128, long>)>
         {
-            (CheckpointFileNames.EntityTable, (stream, hash) =>
+            (CheckpointFileNames.EntityTable, (stream, hash) => CheckpointSegment.Write(stream, hash, frame, world.Generations.Length, (first, handles) =>
             {
-                var handles = new ulong[world.Generations.Length];
-                for (var slot = 0; slot < handles.Length; slot++)
-                {
-                    handles[slot] = ((ulong)world.Generations[slot] << 32) | (uint)slot;
-                }
-
-                return CheckpointSegment.Write(stream, hash, frame, handles, []);
-            }),
-            (CheckpointFileNames.FreeSlots, (stream, hash) =>
-            {
-                var handles = new ulong[world.FreeSlots.Length];
                 for (var i = 0; i < handles.Length; i++)
                 {
-                    var slot = world.FreeSlots[i];
+                    var slot = first + i;
                     handles[i] = ((ulong)world.Generations[slot] << 32) | (uint)slot;
                 }
-
-                return CheckpointSegment.Write(stream, hash, frame, handles, []);
-            }),
+            }, [], pacer)),
+            (CheckpointFileNames.FreeSlots, (stream, hash) => CheckpointSegment.Write(stream, hash, frame, world.FreeSlots.Length, (first, handles) =>
+            {
+                for (var i = 0; i < handles.Length; i++)
+                {
+                    var slot = world.FreeSlots[first + i];
+                    handles[i] = ((ulong)world.Generations[slot] << 32) | (uint)slot;
+                }
+            }, [], pacer)),
         };
         for (var a = 0; a < world.Archetypes.Length; a++)
         {
@@ -130,10 +129,11 @@ internal static partial class CheckpointFiles
                         CheckpointSegment.TickColumnFlag | (uint)c,
                         CheckpointSegment.TickColumnLayoutHash,
                         sizeof(uint),
-                        archetype.ChangedTicks[c]);
+                        archetype.ChangedTicks[c],
+                        archetype.UniformChangedTicks?[c]);
                 }
 
-                return CheckpointSegment.Write(stream, hash, frame, MemoryMarshal.Cast<byte, ulong>(archetype.Entities.Span), columns);
+                return CheckpointSegment.Write(stream, hash, frame, MemoryMarshal.Cast<byte, ulong>(archetype.Entities.Span), columns, pacer);
             }
             ));
         }

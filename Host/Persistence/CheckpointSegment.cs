@@ -22,10 +22,25 @@ internal static class CheckpointSegment
     /// <summary>The id bit that marks a changed-tick column.</summary>
     public const uint TickColumnFlag = 0x8000_0000u;
 
-    private static readonly byte[] s_zeros = new byte[64 * 1024];
+    // Bytes are hashed and written in slices of this size: each is hashed while still in cache, and a paced writer
+    // (CheckpointPacer) takes its budget per slice.
+    private const int SliceBytes = 256 * 1024;
+
+    private static readonly byte[] s_zeros = new byte[SliceBytes];
+
+    /// <summary>Fills <paramref name="handles"/> with the entity handles of rows <paramref name="firstRow"/> onwards.</summary>
+    public delegate void HandleFill(int firstRow, Span<ulong> handles);
 
     /// <summary>Writes one segment of <paramref name="entities"/>.Length rows and returns its length in bytes.</summary>
-    public static long Write(Stream destination, XxHash128 hash, ulong frameId, ReadOnlySpan<ulong> entities, IReadOnlyList<SegmentColumnData> columns)
+    public static long Write(Stream destination, XxHash128 hash, ulong frameId, ReadOnlySpan<ulong> entities, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer = null) =>
+        Write(destination, hash, frameId, entities.Length, entities, null, columns, pacer);
+
+    /// <summary>Writes one segment of <paramref name="rows"/> rows whose handles <paramref name="fill"/> computes slice by slice.</summary>
+    public static long Write(Stream destination, XxHash128 hash, ulong frameId, int rows, HandleFill fill, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer = null) =>
+        Write(destination, hash, frameId, rows, default, fill, columns, pacer);
+
+    private static long Write(
+        Stream destination, XxHash128 hash, ulong frameId, int rows, ReadOnlySpan<ulong> entities, HandleFill? fill, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer)
     {
         var specs = new SegmentColumnSpec[columns.Count];
         for (var i = 0; i < specs.Length; i++)
@@ -33,27 +48,50 @@ internal static class CheckpointSegment
             specs[i] = new SegmentColumnSpec(columns[i].Id, columns[i].LayoutHash, columns[i].ElementSizeBytes);
         }
 
-        var plan = SegmentLayoutPlanner.Plan(specs, entities.Length);
+        var plan = SegmentLayoutPlanner.Plan(specs, rows);
         var head = new byte[plan.EntityColumnOffset];
-        (SegmentHeader.For(plan) with { RowCount = (uint)entities.Length, FrameId = frameId }).Write(head);
+        (SegmentHeader.For(plan) with { RowCount = (uint)rows, FrameId = frameId }).Write(head);
         for (var i = 0; i < plan.ColumnCount; i++)
         {
             SegmentColumnEntry.For(plan.Column(i)).Write(head.AsSpan((int)plan.ColumnTableOffset + (i * SegmentFormat.ColumnEntrySizeBytes)));
         }
 
         long written = 0;
-        Append(destination, hash, head, ref written);
-        Append(destination, hash, MemoryMarshal.AsBytes(entities), ref written);
+        Append(destination, hash, head, ref written, pacer);
+        if (fill is null)
+        {
+            Append(destination, hash, MemoryMarshal.AsBytes(entities), ref written, pacer);
+        }
+        else
+        {
+            // Computed a slice at a time: the entity table of a large world never needs a world-sized array.
+            var slice = new ulong[SliceBytes / sizeof(ulong)];
+            for (var first = 0; first < rows; first += slice.Length)
+            {
+                var part = slice.AsSpan(0, Math.Min(slice.Length, rows - first));
+                fill(first, part);
+                Append(destination, hash, MemoryMarshal.AsBytes(part), ref written, pacer);
+            }
+        }
+
         for (var i = 0; i < plan.ColumnCount; i++)
         {
             var column = plan.Column(i);
-            Zeros(destination, hash, column.ColumnOffset - written, ref written);
-            Append(destination, hash, columns[i].Data.Span, ref written);
-            Zeros(destination, hash, column.ChangedOffset - written, ref written);
-            Zeros(destination, hash, column.ChangedLengthBytes, ref written);
+            Zeros(destination, hash, column.ColumnOffset - written, ref written, pacer);
+            if (columns[i].UniformValue is { } value)
+            {
+                Uniform(destination, hash, value, column.ColumnLengthBytes, ref written, pacer);
+            }
+            else
+            {
+                Append(destination, hash, columns[i].Data.Span, ref written, pacer);
+            }
+
+            Zeros(destination, hash, column.ChangedOffset - written, ref written, pacer);
+            Zeros(destination, hash, column.ChangedLengthBytes, ref written, pacer);
         }
 
-        Zeros(destination, hash, plan.TotalSizeBytes - written, ref written);
+        Zeros(destination, hash, plan.TotalSizeBytes - written, ref written, pacer);
         return written;
     }
 
@@ -75,19 +113,38 @@ internal static class CheckpointSegment
         }
     }
 
-    private static void Append(Stream destination, XxHash128 hash, ReadOnlySpan<byte> bytes, ref long written)
+    private static void Append(Stream destination, XxHash128 hash, ReadOnlySpan<byte> bytes, ref long written, CheckpointPacer? pacer)
     {
-        hash.Append(bytes);
-        destination.Write(bytes);
-        written += bytes.Length;
+        while (!bytes.IsEmpty)
+        {
+            var slice = bytes[..Math.Min(bytes.Length, SliceBytes)];
+            pacer?.Take(slice.Length);
+            hash.Append(slice);
+            destination.Write(slice);
+            written += slice.Length;
+            bytes = bytes[slice.Length..];
+        }
     }
 
-    private static void Zeros(Stream destination, XxHash128 hash, long count, ref long written)
+    private static void Zeros(Stream destination, XxHash128 hash, long count, ref long written, CheckpointPacer? pacer)
     {
         while (count > 0)
         {
             var chunk = (int)Math.Min(count, s_zeros.Length);
-            Append(destination, hash, s_zeros.AsSpan(0, chunk), ref written);
+            Append(destination, hash, s_zeros.AsSpan(0, chunk), ref written, pacer);
+            count -= chunk;
+        }
+    }
+
+    private static void Uniform(Stream destination, XxHash128 hash, uint value, long count, ref long written, CheckpointPacer? pacer)
+    {
+        var pattern = new uint[Math.Min(SliceBytes, count) / sizeof(uint)];
+        pattern.AsSpan().Fill(value);
+        var bytes = MemoryMarshal.AsBytes(pattern.AsSpan());
+        while (count > 0)
+        {
+            var chunk = (int)Math.Min(count, bytes.Length);
+            Append(destination, hash, bytes[..chunk], ref written, pacer);
             count -= chunk;
         }
     }

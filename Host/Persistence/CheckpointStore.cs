@@ -74,13 +74,13 @@ internal sealed class CheckpointStore
         return removed;
     }
 
-    /// <summary>Writes <paramref name="content"/> as the checkpoint of frame <paramref name="frame"/>, then removes all but the newest <see cref="Kept"/>.</summary>
+    /// <summary>Writes <paramref name="content"/> as the checkpoint of frame <paramref name="frame"/> (paced by <paramref name="pacer"/> if given), then removes all but the newest <see cref="Kept"/>.</summary>
     /// <returns>The new checkpoint's path.</returns>
     /// <exception cref="CheckpointException">The checkpoint cannot be written.</exception>
-    public string Write(long frame, CheckpointContent content)
+    public string Write(long frame, CheckpointContent content, CheckpointPacer? pacer = null)
     {
         var path = Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{Prefix}{frame:D12}"));
-        CheckpointFiles.WriteDirectory(content, path);
+        CheckpointFiles.WriteDirectory(content, path, pacer);
         var all = List(Directory);
         for (var i = 0; i < all.Count - Kept; i++)
         {

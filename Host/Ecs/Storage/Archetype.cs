@@ -166,6 +166,34 @@ public sealed class Archetype
         return first;
     }
 
+    /// <summary>
+    /// Makes this empty archetype hold <paramref name="entities"/> (exactly its rows) and <paramref name="columns"/>
+    /// (one per component, any order, each exactly as many rows, every row written): a checkpoint load reads the rows
+    /// straight into these arrays and hands them over whole once every check has passed.
+    /// </summary>
+    internal void AdoptRows(Entity[] entities, Column[] columns)
+    {
+        if (Count != 0 || columns.Length != Columns.Length || World.ColumnAllocator is not null)
+        {
+            throw new InvalidOperationException($"{this} cannot adopt rows: it is not an empty archetype of managed columns with {columns.Length} components.");
+        }
+
+        foreach (var column in columns)
+        {
+            var index = ColumnIndex(column.ComponentId);
+            if (index < 0 || column.ChangedTicks.Length != entities.Length)
+            {
+                throw new InvalidOperationException($"{this} cannot adopt a column of {ComponentType.FromId(column.ComponentId).Name} with {column.ChangedTicks.Length} rows for {entities.Length} entities.");
+            }
+
+            Columns[index] = column;
+        }
+
+        _entities = entities;
+        Count = entities.Length;
+        StructureVersion++;
+    }
+
     /// <summary>Writes zeros over rows [<paramref name="start"/>, +<paramref name="count"/>) of every column (see <see cref="Column.Commit"/>).</summary>
     internal void Commit(int start, int count)
     {

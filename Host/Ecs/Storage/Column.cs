@@ -17,10 +17,10 @@ internal abstract class Column
     private uint _deferredTick;
     private volatile bool _hasDeferredStamp;
 
-    protected Column(int componentId, int capacity)
+    protected Column(int componentId, int capacity, bool isUninitialized = false)
     {
         ComponentId = componentId;
-        _changedTicks = new uint[capacity];
+        _changedTicks = isUninitialized ? GC.AllocateUninitializedArray<uint>(capacity) : new uint[capacity];
     }
 
     public int ComponentId { get; }
@@ -162,6 +162,43 @@ internal abstract class Column
 
     /// <summary>Whether a stamp deferred by <see cref="DeferStamp"/> or <see cref="DeferStampAllRows"/> waits to be applied.</summary>
     public bool HasDeferredStamp => _hasDeferredStamp;
+
+    /// <summary>
+    /// Whether a deferred stamp is pending that flags every one of the first <paramref name="rows"/> rows, so that
+    /// once applied every row's tick is <paramref name="tick"/>: a checkpoint then records the one tick instead of
+    /// applying the stamp and copying 4 bytes per row (a column every row of which a system writes each frame).
+    /// </summary>
+    public bool TryGetPendingStampOfAllRows(int rows, out uint tick)
+    {
+        tick = 0;
+        if (!_hasDeferredStamp || rows <= 0)
+        {
+            return false;
+        }
+
+        lock (_deferredGate)
+        {
+            if (!_hasDeferredStamp || _deferredRows < rows)
+            {
+                return false;
+            }
+
+            var words = _deferredWords.AsSpan(0, rows / RowsPerWord);
+            if (words.ContainsAnyExcept(ulong.MaxValue))
+            {
+                return false;
+            }
+
+            var tail = rows % RowsPerWord;
+            if (tail != 0 && (_deferredWords[rows / RowsPerWord] & ((1UL << tail) - 1)) != (1UL << tail) - 1)
+            {
+                return false;
+            }
+
+            tick = _deferredTick;
+            return true;
+        }
+    }
 
     /// <summary>Applies a stamp deferred by <see cref="DeferStamp"/>, if any; safe from concurrent readers.</summary>
     public void ApplyDeferredStamp()

@@ -15,9 +15,15 @@ internal sealed unsafe class Column<T> : Column
     private int _pointerCapacity;
 
     public Column(int capacity)
-        : base(ComponentTypeCache<T>.Id, capacity)
+        : this(capacity, isUninitialized: false)
     {
-        _array = new T[capacity];
+    }
+
+    /// <summary>A column of <paramref name="capacity"/> rows whose values and ticks are left unwritten when <paramref name="isUninitialized"/> (the caller fills every row, e.g. a checkpoint load reading straight into it).</summary>
+    public Column(int capacity, bool isUninitialized)
+        : base(ComponentTypeCache<T>.Id, capacity, isUninitialized)
+    {
+        _array = isUninitialized ? GC.AllocateUninitializedArray<T>(capacity) : new T[capacity];
     }
 
     /// <summary>The shared memory the values live in, or null for a managed array.</summary>

@@ -12,7 +12,7 @@ public sealed class RunSummaryTests
     }
 
     private static RunSummary Summary(int workers, (int, long)? workersDown = null, string stoppedBy = RunSummary.FramesDone) =>
-        new(600, 100_000, workers, TimeSpan.FromSeconds(2), new FrameTimeStatistics(), 0, 0, 60_000_000, 0, workersDown, stoppedBy, "8c4f");
+        new(600, 600, 100_000, workers, TimeSpan.FromSeconds(2), new FrameTimeStatistics(), 0, 0, 60_000_000, 0, workersDown, stoppedBy, "8c4f");
 
     [TestCase(0, "jobs ran:        in-process\n")]
     [TestCase(1, "jobs ran:        1 worker process\n")]
@@ -37,5 +37,29 @@ public sealed class RunSummaryTests
             Assert.That(Write(Summary(2, (1, 40))), Does.Contain("workers down:    1 of 2 since frame 40\n"));
             Assert.That(Write(Summary(2)), Does.Not.Contain("workers down"), "no line while every slot is up");
         });
+    }
+
+    [Test]
+    public void WallTime_RateCountsEveryFrame_OfARunFromTheStart()
+    {
+        var text = Write(Summary(2));
+
+        Assert.That(text, Does.Contain("wall time:       2.000 s (300.0 frames/s)\n"));
+    }
+
+    [Test]
+    public void WallTime_RateCountsOnlyTheFramesRunThisProcess_AfterAResume()
+    {
+        var summary = Summary(2) with { FramesRun = 100 };
+
+        Assert.That(Write(summary), Does.Contain("wall time:       2.000 s (50.0 frames/s over the 100 frames run since frame 500)\n"));
+    }
+
+    [Test]
+    public void WallTime_ShowsNoRate_WhenAResumeStartsAtItsLastFrame()
+    {
+        var summary = Summary(2) with { FramesRun = 0, Wall = TimeSpan.FromMilliseconds(1) };
+
+        Assert.That(Write(summary), Does.Contain("wall time:       0.001 s (no frame ran)\n"));
     }
 }

@@ -72,6 +72,31 @@ public sealed class ScenarioRunTests
         });
     }
 
+    [Test]
+    public async Task ResumedRun_RatesOnlyTheFramesItRan_AndNoneWhenItStartsAtItsLastFrame()
+    {
+        var checkpoints = Path.Combine(_folder, "checkpoints");
+        var first = await RunAsync(Settings(workers: 0) with { Frames = 4, CheckpointEvery = 2, CheckpointDirectory = checkpoints });
+        var atTheEnd = await RunAsync(Settings(workers: 0) with { Frames = 4, ResumeDirectory = checkpoints });
+        var further = await RunAsync(Settings(workers: 0) with { Frames = 6, ResumeDirectory = checkpoints });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Does.Match(@"wall time: +[0-9.]+ s \([0-9.]+ frames/s\)\n"));
+            Assert.That(atTheEnd, Does.Contain("frames:          4\n").And.Match(@"wall time: +[0-9.]+ s \(no frame ran\)\n"));
+            Assert.That(further, Does.Contain("frames:          6\n").And.Match(@"wall time: +[0-9.]+ s \([0-9.]+ frames/s over the 2 frames run since frame 4\)\n"));
+        });
+    }
+
+    private static async Task<string> RunAsync(RunSettings settings)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await ScenarioRun.ExecuteAsync(settings, new RunConsole(output, error, IsTerminal: false), startWorkers: null, CancellationToken.None);
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error.ToString());
+        return output.ToString().ReplaceLineEndings("\n");
+    }
+
     private static InvalidOperationException Broken()
     {
         try

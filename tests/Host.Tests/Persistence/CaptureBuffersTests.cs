@@ -34,6 +34,53 @@ public sealed class CaptureBuffersTests
     }
 
     [Test]
+    public void CaptureOfAnUnchangedStructure_SkipsTheEntityCopies_AndWritesWhatAFullCopyWrites()
+    {
+        var world = new World();
+        var module = new ChurnModule();
+        module.Seed(world, ModuleContext.For(module, seed: 3, entities: 400));
+        world.Destroy(new Entity(5, 1));
+        var buffers = new CaptureBuffers();
+        Written(world, buffers);
+
+        // Values and ticks change, the structure does not: the entity columns and table come from the previous capture.
+        foreach (var archetype in world.Archetypes)
+        {
+            if (archetype.Has<ChurnModule.Energy>())
+            {
+                archetype.GetSpan<ChurnModule.Energy>().Fill(new ChurnModule.Energy(33));
+                archetype.MarkChanged(ComponentType.Of<ChurnModule.Energy>().Id, 0, archetype.Count);
+            }
+        }
+
+        Assert.That(Written(world, buffers), Is.EqualTo(Written(world, null)), "values changed");
+        world.Destroy(new Entity(6, 1));
+        world.Create(new ChurnModule.Energy(1));
+        Assert.That(Written(world, buffers), Is.EqualTo(Written(world, null)), "structure changed");
+    }
+
+    [Test]
+    public void ColumnStampedWhole_IsCapturedAsOneTick_AndWritesTheTicksItsRowsWouldHave()
+    {
+        var world = new World();
+        var module = new ChurnModule();
+        module.Seed(world, ModuleContext.For(module, seed: 2, entities: 333));
+        var energy = ComponentType.Of<ChurnModule.Energy>().Id;
+        var archetype = world.Archetypes.ToArray().Single(a => a.Has(energy));
+        world.AdvanceTick();
+        archetype.GetColumn(energy).DeferStampAllRows(archetype.Count, world.ChangeTick);
+
+        var image = world.CaptureImage(new CaptureBuffers());
+        var deferred = Written(world, new CaptureBuffers());
+        var uniform = image.Archetypes[archetype.Id].UniformChangedTicks![0];
+        _ = archetype.GetChangedTicks(energy);
+        var applied = Written(world, new CaptureBuffers());
+
+        Assert.That(uniform, Is.EqualTo(world.ChangeTick), "the capture recorded the one tick instead of copying");
+        Assert.That(deferred, Is.EqualTo(applied), "the same file as after applying the stamp");
+    }
+
+    [Test]
     public void Take_ReturnsThePreviousArray_WhenItIsLargeEnough()
     {
         var buffers = new CaptureBuffers();

@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
+using SimHost.Host.Persistence;
+
+namespace SimHost.Tests.Host.Persistence;
+
+/// <summary>
+/// The fast checkpoint reader (each file read once, straight into the world's columns) loads exactly what the
+/// verifying reader loads, and refuses, with nothing loaded, every checkpoint that one refuses.
+/// </summary>
+public sealed class CheckpointLoaderTests
+{
+    private string _checkpoint = null!;
+
+    [SetUp]
+    public void SetUp() => _checkpoint = Path.Combine(Path.GetTempPath(), $"simhost-loader-{Guid.NewGuid():N}");
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_checkpoint))
+        {
+            Directory.Delete(_checkpoint, recursive: true);
+        }
+    }
+
+    [Test]
+    public void FastLoad_EqualsTheVerifyingReader_InEveryRowTickHandleAndFreeSlot()
+    {
+        var world = ChurnedWorld();
+        WorldCheckpoint.Save(world, _checkpoint);
+
+        var fast = new World();
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, fast);
+        var verified = new World();
+        WorldCheckpoint.LoadInto(verified, CheckpointFiles.ReadDirectory(_checkpoint).World);
+
+        Assert.That(isLoaded, Is.True, "the fast reader loads an intact checkpoint");
+        AssertSameWorld(fast, verified);
+        AssertSameWorld(fast, world);
+        Assert.That(fast.Create(), Is.EqualTo(verified.Create()), "the next entity reuses the same free slot");
+        Assert.That(fast.GetDefault<ChurnModule.Seen>(), Is.EqualTo(new ChurnModule.Seen(7)), "registered defaults come back");
+    }
+
+    [Test]
+    public void FastLoad_OfAFlippedBitOrTruncation_RefusesAndLoadsNothing()
+    {
+        WorldCheckpoint.Save(ChurnedWorld(), _checkpoint);
+        var names = Directory.GetFiles(_checkpoint).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        var random = new Random(14);
+        for (var i = 0; i < 60; i++)
+        {
+            var path = Path.Combine(_checkpoint, names[random.Next(names.Length)]!);
+            var original = File.ReadAllBytes(path);
+            var damaged = original.ToArray();
+            if (i % 4 == 3)
+            {
+                damaged = damaged[..random.Next(damaged.Length)];
+            }
+            else
+            {
+                damaged[random.Next(damaged.Length)] ^= (byte)(1 << random.Next(8));
+            }
+
+            File.WriteAllBytes(path, damaged);
+            var world = new World();
+            var isLoaded = CheckpointLoader.TryLoad(_checkpoint, world);
+            File.WriteAllBytes(path, original);
+
+            Assert.That(isLoaded, Is.False, $"damage {i} in {Path.GetFileName(path)}");
+            Assert.That(world.IsPristine, Is.True, "nothing of a refused checkpoint is loaded");
+        }
+    }
+
+    private static World ChurnedWorld()
+    {
+        var world = new World();
+        new ChurnModule().Seed(world, ModuleContext.For(new ChurnModule(), seed: 6, entities: 700));
+        for (var i = 0; i < 700; i += 3)
+        {
+            world.Destroy(new Entity(i, 1));
+        }
+
+        world.Add(new Entity(1, 1), new ChurnModule.Seen(2));
+        world.Add(new Entity(4, 1), new ChurnModule.Seen(5));
+        world.AdvanceTick();
+        world.MarkChanged<ChurnModule.Energy>(new Entity(2, 1));
+        world.AdvanceTick();
+        return world;
+    }
+
+    private static void AssertSameWorld(World actual, World expected)
+    {
+        Assert.That(actual.ChangeTick, Is.EqualTo(expected.ChangeTick));
+        Assert.That(actual.EntityCount, Is.EqualTo(expected.EntityCount));
+        Assert.That(actual.Archetypes.Length, Is.EqualTo(expected.Archetypes.Length));
+        for (var a = 0; a < expected.Archetypes.Length; a++)
+        {
+            var (left, right) = (actual.Archetypes[a], expected.Archetypes[a]);
+            Assert.That(left.Entities.ToArray(), Is.EqualTo(right.Entities.ToArray()), $"archetype {a} entities");
+            foreach (var id in right.ComponentIds)
+            {
+                Assert.That(left.GetBytes(id).ToArray(), Is.EqualTo(right.GetBytes(id).ToArray()), $"archetype {a} component {id} rows");
+                Assert.That(left.GetChangedTicks(id).ToArray(), Is.EqualTo(right.GetChangedTicks(id).ToArray()), $"archetype {a} component {id} ticks");
+                Assert.That(left.GetColumn(id).LastChangedTick, Is.EqualTo(right.GetColumn(id).LastChangedTick));
+            }
+
+            foreach (var entity in right.Entities)
+            {
+                Assert.That(actual.IsAlive(entity), Is.True);
+            }
+        }
+
+        Assert.That(MemoryMarshal.AsBytes(actual.Archetypes[0].Entities).Length, Is.EqualTo(MemoryMarshal.AsBytes(expected.Archetypes[0].Entities).Length));
+    }
+}
