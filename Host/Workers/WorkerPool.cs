@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
-using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Workers;
 
@@ -178,7 +177,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     }
 
     /// <inheritdoc cref="IRangeExecutor.RunAsync"/>
-    ValueTask<RangeOutcome> IRangeExecutor.RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+    ValueTask<RangeOutcome> IRangeExecutor.RunAsync(Layout.Segments.SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
         RunAsync(range, mayBlockCaller, cancellationToken);
 
     /// <summary>
