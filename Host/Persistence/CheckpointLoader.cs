@@ -102,9 +102,10 @@ internal static class CheckpointLoader
             }
         }
 
-        var records = GC.AllocateUninitializedArray<EntityRecord>(Math.Max(64, manifest.Slots));
-        records.AsSpan(manifest.Slots).Clear();
-        var freeSlots = new int[Math.Max(16, manifest.FreeSlotCount)];
+        // Allocated once a file's validated header has shown that it holds the rows: a manifest cannot make this
+        // reader allocate more than the files it names hold.
+        EntityRecord[]? records = null;
+        int[]? freeSlots = null;
         var entities = new Entity[archetypeCount][];
         var columns = new Column[archetypeCount][];
         var head = new byte[HeadBytes];
@@ -125,8 +126,8 @@ internal static class CheckpointLoader
 
             var isRead = !roles.TryGetValue(file.Name, out var role) || role switch
             {
-                EntityTable => ReadEntityTable(reader, file.Name, head, records, manifest.Slots),
-                FreeSlots => ReadFreeSlots(reader, file.Name, head, freeSlots, manifest.FreeSlotCount),
+                EntityTable => ReadEntityTable(reader, file.Name, head, manifest.Slots, out records),
+                FreeSlots => ReadFreeSlots(reader, file.Name, head, manifest.FreeSlotCount, out freeSlots),
                 _ => ReadArchetype(reader, manifest, role, types, head, out entities[role], out columns[role]),
             };
             if (!isRead || !reader.TryFinish(file))
@@ -143,7 +144,7 @@ internal static class CheckpointLoader
             }
         }
 
-        return Connect(manifest, records, freeSlots, entities) is { } entityCount
+        return records is not null && freeSlots is not null && Connect(manifest, records, freeSlots, entities) is { } entityCount
             ? new LoadedWorld
             {
                 ChangeTick = manifest.ChangeTick,
@@ -229,12 +230,16 @@ internal static class CheckpointLoader
         return live <= int.MaxValue ? (int)live : null;
     }
 
-    private static bool ReadEntityTable(CheckpointFileReader reader, string name, byte[] head, EntityRecord[] records, int slots)
+    private static bool ReadEntityTable(CheckpointFileReader reader, string name, byte[] head, int slots, out EntityRecord[]? records)
     {
+        records = null;
         if (ReadPlan(reader, name, head) is not { } segment || !IsHandleSegment(segment, slots) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
         {
             return false;
         }
+
+        records = GC.AllocateUninitializedArray<EntityRecord>(Math.Max(64, slots));
+        records.AsSpan(slots).Clear();
 
         var handles = MemoryMarshal.Cast<byte, ulong>(head.AsSpan());
         for (var first = 0; first < slots; first += handles.Length)
@@ -259,12 +264,15 @@ internal static class CheckpointLoader
         return true;
     }
 
-    private static bool ReadFreeSlots(CheckpointFileReader reader, string name, byte[] head, int[] freeSlots, int count)
+    private static bool ReadFreeSlots(CheckpointFileReader reader, string name, byte[] head, int count, out int[]? freeSlots)
     {
+        freeSlots = null;
         if (ReadPlan(reader, name, head) is not { } segment || !IsHandleSegment(segment, count) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
         {
             return false;
         }
+
+        freeSlots = new int[Math.Max(16, count)];
 
         var handles = MemoryMarshal.Cast<byte, ulong>(head.AsSpan());
         for (var first = 0; first < count; first += handles.Length)
