@@ -19,8 +19,7 @@ namespace SimHost.Host.Offload;
 /// </remarks>
 internal sealed class CommitBlockWork : IQueryWork
 {
-    private Piece[] _pieces = new Piece[8];
-    private int _count;
+    private readonly RunPieces<int> _pieces = new();
     private int _pieceRows = int.MaxValue;
     private Snapshot? _snapshot;
     private uint _tick;
@@ -39,8 +38,8 @@ internal sealed class CommitBlockWork : IQueryWork
         _snapshot = snapshot;
         _pieceRows = pieceRows;
         _tick = snapshot.World.ChangeTick;
-        _count = 0;
-        _archetypeCount = 0;
+        ForgetArchetypes();
+        _pieces.Clear();
     }
 
     /// <summary>Adds the block-wise commit of <paramref name="run"/> (a part of one succeeded range).</summary>
@@ -77,20 +76,7 @@ internal sealed class CommitBlockWork : IQueryWork
             committed += BitOperations.PopCount(union & RunMask(run, word));
         }
 
-        var end = run.SegmentRow + run.RowCount;
-        for (var row = run.SegmentRow; row < end;)
-        {
-            var pieceEnd = RowPieces.EndOfPiece(row, end, _pieceRows);
-            if (_count == _pieces.Length)
-            {
-                Array.Resize(ref _pieces, _pieces.Length * 2);
-            }
-
-            _pieces[_count++] = new Piece(
-                run with { ArchetypeRow = run.ArchetypeRow + (row - run.SegmentRow), SegmentRow = row, RowCount = pieceEnd - row },
-                slot);
-            row = pieceEnd;
-        }
+        _pieces.AddCut(run, _pieceRows, slot);
 
         return committed;
     }
@@ -128,21 +114,28 @@ internal sealed class CommitBlockWork : IQueryWork
                 }
             }
 
-            threads.Run(this, _count);
+            threads.Run(this, _pieces.Count);
         }
         finally
         {
-            for (var slot = 0; slot < _archetypeCount; slot++)
-            {
-                _slotPlusOneById[_archetypes[slot]!.Id] = 0;
-                _archetypes[slot] = null;
-            }
-
-            _ticks.AsSpan().Clear();
-            _archetypeCount = 0;
-            _count = 0;
+            ForgetArchetypes();
+            _pieces.Clear();
             _snapshot = null;
         }
+    }
+
+    // Also at Begin: a commit that threw between Begin and Run (a resize, a row that no longer maps) must not leave
+    // an archetype mapped to a slot the next commit gives another.
+    private void ForgetArchetypes()
+    {
+        for (var slot = 0; slot < _archetypeCount; slot++)
+        {
+            _slotPlusOneById[_archetypes[slot]!.Id] = 0;
+            _archetypes[slot] = null;
+        }
+
+        _ticks.AsSpan().Clear();
+        _archetypeCount = 0;
     }
 
     /// <inheritdoc/>
@@ -165,7 +158,7 @@ internal sealed class CommitBlockWork : IQueryWork
             var size = columns.ElementSizeBytes(column);
             var source = segment.ColumnBytes(column);
             var target = archetype.GetBytes(columns.ComponentId(column));
-            var ticks = _ticks[(work.Slot * columns.WrittenCount) + column];
+            var ticks = _ticks[(work.Tag * columns.WrittenCount) + column];
             var pendingStart = -1;
             var pendingLength = 0;
             for (var word = firstWord; word <= lastWord; word++)
@@ -254,6 +247,4 @@ internal sealed class CommitBlockWork : IQueryWork
         _flagged.AsSpan(slot * writtenCount, writtenCount).Clear();
         return slot;
     }
-
-    private readonly record struct Piece(SnapshotRun Run, int Slot);
 }

@@ -9,47 +9,30 @@ namespace SimHost.Host.Offload;
 /// </summary>
 internal sealed class SnapshotCopyWork : IQueryWork
 {
-    private Piece[] _pieces = new Piece[8];
-    private int _count;
+    private readonly RunPieces<bool> _pieces = new();
     private int _pieceRows = int.MaxValue;
     private Snapshot? _snapshot;
 
     /// <summary>How many pieces the copy was cut into.</summary>
-    public int PieceCount => _count;
+    public int PieceCount => _pieces.Count;
 
     /// <summary>Starts an empty copy into <paramref name="snapshot"/> of pieces of at most <paramref name="pieceRows"/> rows.</summary>
     public void Begin(Snapshot snapshot, int pieceRows)
     {
         _snapshot = snapshot;
         _pieceRows = pieceRows;
-        _count = 0;
+        _pieces.Clear();
     }
 
     /// <summary>Adds the copy of <paramref name="run"/>, cut at multiples of the piece size.</summary>
     /// <param name="run">The run's rows.</param>
     /// <param name="copyEntities">Whether the segment lacks the run's entity handles.</param>
-    public void Add(in SnapshotRun run, bool copyEntities)
-    {
-        var end = run.SegmentRow + run.RowCount;
-        for (var row = run.SegmentRow; row < end;)
-        {
-            var pieceEnd = RowPieces.EndOfPiece(row, end, _pieceRows);
-            if (_count == _pieces.Length)
-            {
-                Array.Resize(ref _pieces, _pieces.Length * 2);
-            }
-
-            _pieces[_count++] = new Piece(
-                run with { ArchetypeRow = run.ArchetypeRow + (row - run.SegmentRow), SegmentRow = row, RowCount = pieceEnd - row },
-                copyEntities);
-            row = pieceEnd;
-        }
-    }
+    public void Add(in SnapshotRun run, bool copyEntities) => _pieces.AddCut(run, _pieceRows, copyEntities);
 
     /// <summary>Copies every piece on <paramref name="threads"/> (on the caller alone when there is one piece).</summary>
     public void Run(QueryThreads threads)
     {
-        threads.Run(this, _count);
+        threads.Run(this, _pieces.Count);
         _snapshot = null;
     }
 
@@ -58,8 +41,6 @@ internal sealed class SnapshotCopyWork : IQueryWork
     {
         var snapshot = _snapshot!;
         ref readonly var copy = ref _pieces[piece];
-        SnapshotWriter.CopyRun(copy.Run, snapshot.Segments.Segments[copy.Run.SegmentIndex], snapshot.Columns, copy.CopyEntities, snapshot.StreamsCopies);
+        SnapshotWriter.CopyRun(copy.Run, snapshot.Segments.Segments[copy.Run.SegmentIndex], snapshot.Columns, copyEntities: copy.Tag, stream: snapshot.StreamsCopies);
     }
-
-    private readonly record struct Piece(SnapshotRun Run, bool CopyEntities);
 }

@@ -11,9 +11,11 @@ internal sealed class CheckpointPacer
     // A plain object, not a Lock: the writer waits on it with Monitor.Wait.
     private readonly object _gate = new();
     private readonly int _framesToSpreadOver;
-    private long _bytesPerFrame = long.MaxValue;
-    private long _budget = long.MaxValue;
-    private bool _isReleased;
+    private long _bytesPerFrame;
+    private long _budget;
+
+    // Unstarted, a pacer limits nothing (and a frame's grant cannot overflow the budget).
+    private bool _isReleased = true;
 
     /// <param name="framesToSpreadOver">The frames a checkpoint's bytes are spread over, at least 1.</param>
     public CheckpointPacer(int framesToSpreadOver)

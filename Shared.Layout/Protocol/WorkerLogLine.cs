@@ -23,7 +23,7 @@ internal static class WorkerLogLine
     public const int MaxLineChars = 64 * 1024;
 
     /// <summary>What a field shortened to fit <see cref="MaxLineChars"/> keeps of its text.</summary>
-    internal const int ShortenedFieldChars = 4 * 1024;
+    internal const int ShortenedFieldChars = 3 * 1024;
 
     private static readonly JsonWriterOptions s_writerOptions = new()
     {
@@ -45,7 +45,8 @@ internal static class WorkerLogLine
             return line;
         }
 
-        // Escaping can grow a character to six (\u0001), so 4 Ki characters per field stay well inside the line.
+        // Escaping can grow a character to six (\u0001): three fields of 3 Ki characters, all escaped, are 54 Ki
+        // characters, inside the line with room for the time, level and event id.
         return Write(logEvent with
         {
             Category = Shorten(logEvent.Category),

@@ -8,13 +8,12 @@ namespace SimHost.Host.Ecs;
 /// and inlines <c>Execute</c>, so the inner loop is plain ref arithmetic over the columns.
 /// </summary>
 /// <remarks>
-/// The struct-callback loops step one ref per column and stop at the first column's end, four rows per iteration
-/// with a remainder loop for the last zero to three (checked with <c>DOTNET_JitDisasm</c> on x64: the body is the
-/// callback's loads and stores four times at constant offsets, one add per column, a compare and a branch). A loop of
-/// one row per iteration spent a compare, a branch and an add per row on top of a one-field callback's load and store,
-/// and ran no faster than a hand-written span loop; an <c>int</c> index compiled to a sign extension and a scaled
-/// address per column per row. The other forms index with <c>nint</c> for the same reason. The callback's Execute
-/// still runs once per row, in row order.
+/// The struct-callback loops index every column with one <c>nint</c> row, four rows per iteration with a remainder
+/// loop for the last zero to three: the body is the callback's loads and stores four times at constant offsets, then
+/// one add, one compare and one branch per four rows (an <c>int</c> index compiled to a sign extension per column per
+/// row). They never form a reference past a column's end: stepping refs up to an end reference did, which the runtime
+/// does not allow (a collection at that moment can relocate the column without that reference) and bought only
+/// ~0.1 ns a row. The callback's Execute still runs once per row, in row order.
 /// </remarks>
 public sealed partial class Query
 {
@@ -32,21 +31,19 @@ public sealed partial class Query
             TCallback local = callback;
             Span<T1> span1 = chunk.Span<T1>();
             ref T1 c1 = ref MemoryMarshal.GetReference(span1);
-            ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
-            ref T1 endOfFours = ref Unsafe.Add(ref c1, span1.Length & ~3);
-            while (Unsafe.IsAddressLessThan(ref c1, ref endOfFours))
+            nint length = span1.Length;
+            nint i = 0;
+            for (; i <= length - 4; i += 4)
             {
-                local.Execute(ref c1);
-                local.Execute(ref Unsafe.Add(ref c1, 1));
-                local.Execute(ref Unsafe.Add(ref c1, 2));
-                local.Execute(ref Unsafe.Add(ref c1, 3));
-                c1 = ref Unsafe.Add(ref c1, 4);
+                local.Execute(ref Unsafe.Add(ref c1, i));
+                local.Execute(ref Unsafe.Add(ref c1, i + 1));
+                local.Execute(ref Unsafe.Add(ref c1, i + 2));
+                local.Execute(ref Unsafe.Add(ref c1, i + 3));
             }
 
-            while (Unsafe.IsAddressLessThan(ref c1, ref end))
+            for (; i < length; i++)
             {
-                local.Execute(ref c1);
-                c1 = ref Unsafe.Add(ref c1, 1);
+                local.Execute(ref Unsafe.Add(ref c1, i));
             }
 
             callback = local;
@@ -70,23 +67,19 @@ public sealed partial class Query
             Span<T1> span1 = chunk.Span<T1>();
             ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
-            ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
-            ref T1 endOfFours = ref Unsafe.Add(ref c1, span1.Length & ~3);
-            while (Unsafe.IsAddressLessThan(ref c1, ref endOfFours))
+            nint length = span1.Length;
+            nint i = 0;
+            for (; i <= length - 4; i += 4)
             {
-                local.Execute(ref c1, ref c2);
-                local.Execute(ref Unsafe.Add(ref c1, 1), ref Unsafe.Add(ref c2, 1));
-                local.Execute(ref Unsafe.Add(ref c1, 2), ref Unsafe.Add(ref c2, 2));
-                local.Execute(ref Unsafe.Add(ref c1, 3), ref Unsafe.Add(ref c2, 3));
-                c1 = ref Unsafe.Add(ref c1, 4);
-                c2 = ref Unsafe.Add(ref c2, 4);
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
+                local.Execute(ref Unsafe.Add(ref c1, i + 1), ref Unsafe.Add(ref c2, i + 1));
+                local.Execute(ref Unsafe.Add(ref c1, i + 2), ref Unsafe.Add(ref c2, i + 2));
+                local.Execute(ref Unsafe.Add(ref c1, i + 3), ref Unsafe.Add(ref c2, i + 3));
             }
 
-            while (Unsafe.IsAddressLessThan(ref c1, ref end))
+            for (; i < length; i++)
             {
-                local.Execute(ref c1, ref c2);
-                c1 = ref Unsafe.Add(ref c1, 1);
-                c2 = ref Unsafe.Add(ref c2, 1);
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
 
             callback = local;
@@ -113,25 +106,19 @@ public sealed partial class Query
             ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
-            ref T1 end = ref Unsafe.Add(ref c1, span1.Length);
-            ref T1 endOfFours = ref Unsafe.Add(ref c1, span1.Length & ~3);
-            while (Unsafe.IsAddressLessThan(ref c1, ref endOfFours))
+            nint length = span1.Length;
+            nint i = 0;
+            for (; i <= length - 4; i += 4)
             {
-                local.Execute(ref c1, ref c2, ref c3);
-                local.Execute(ref Unsafe.Add(ref c1, 1), ref Unsafe.Add(ref c2, 1), ref Unsafe.Add(ref c3, 1));
-                local.Execute(ref Unsafe.Add(ref c1, 2), ref Unsafe.Add(ref c2, 2), ref Unsafe.Add(ref c3, 2));
-                local.Execute(ref Unsafe.Add(ref c1, 3), ref Unsafe.Add(ref c2, 3), ref Unsafe.Add(ref c3, 3));
-                c1 = ref Unsafe.Add(ref c1, 4);
-                c2 = ref Unsafe.Add(ref c2, 4);
-                c3 = ref Unsafe.Add(ref c3, 4);
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
+                local.Execute(ref Unsafe.Add(ref c1, i + 1), ref Unsafe.Add(ref c2, i + 1), ref Unsafe.Add(ref c3, i + 1));
+                local.Execute(ref Unsafe.Add(ref c1, i + 2), ref Unsafe.Add(ref c2, i + 2), ref Unsafe.Add(ref c3, i + 2));
+                local.Execute(ref Unsafe.Add(ref c1, i + 3), ref Unsafe.Add(ref c2, i + 3), ref Unsafe.Add(ref c3, i + 3));
             }
 
-            while (Unsafe.IsAddressLessThan(ref c1, ref end))
+            for (; i < length; i++)
             {
-                local.Execute(ref c1, ref c2, ref c3);
-                c1 = ref Unsafe.Add(ref c1, 1);
-                c2 = ref Unsafe.Add(ref c2, 1);
-                c3 = ref Unsafe.Add(ref c3, 1);
+                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
             }
 
             callback = local;

@@ -1,7 +1,7 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
-using SimHost.Layout.Segments;
 using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
 using SimHost.Tests.Host.Ecs;
 using static SimHost.Tests.Host.Offload.OffloadTestSupport;
 

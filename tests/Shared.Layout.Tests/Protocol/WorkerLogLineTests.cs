@@ -105,6 +105,7 @@ public sealed class WorkerLogLineTests
         var huge = new string('\u0001', WorkerLogLine.MaxLineChars);
         var sent = Minimal(WorkerLogLevel.Error) with
         {
+            Category = huge,
             Message = huge,
             Template = huge,
             Exception = huge,
