@@ -177,14 +177,13 @@ internal static partial class CheckpointFiles
         for (var c = 0; c < count; c++)
         {
             var component = manifest.Components[archetype.Components[c]];
-            var data = plan.Column(2 * c);
-            var tick = plan.Column((2 * c) + 1);
-            if (data.ComponentId != (uint)c || data.LayoutHash != component.LayoutHash || data.ElementSizeBytes != component.SizeBytes
-                || tick.ComponentId != (CheckpointSegment.TickColumnFlag | (uint)c) || tick.LayoutHash != CheckpointSegment.TickColumnLayoutHash || tick.ElementSizeBytes != sizeof(uint))
+            if (!CheckpointSegment.HoldsComponent(plan, c, component))
             {
                 throw new CheckpointException(CheckpointError.BadSegment, archetype.File, $"column {c} is not {component.Name} and its ticks as the manifest says");
             }
 
+            var data = plan.Column(2 * c);
+            var tick = plan.Column((2 * c) + 1);
             columns[c] = bytes.AsMemory((int)data.ColumnOffset, (int)data.ColumnLengthBytes);
             ticks[c] = bytes.AsMemory((int)tick.ColumnOffset, (int)tick.ColumnLengthBytes);
         }

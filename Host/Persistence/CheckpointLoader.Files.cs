@@ -101,14 +101,13 @@ internal static partial class CheckpointLoader
         for (var c = 0; c < count; c++)
         {
             var component = manifest.Components[archetype.Components[c]];
-            var data = plan.Column(2 * c);
-            var tick = plan.Column((2 * c) + 1);
-            if (data.ComponentId != (uint)c || data.LayoutHash != component.LayoutHash || data.ElementSizeBytes != component.SizeBytes
-                || tick.ComponentId != (CheckpointSegment.TickColumnFlag | (uint)c) || tick.LayoutHash != CheckpointSegment.TickColumnLayoutHash || tick.ElementSizeBytes != sizeof(uint))
+            if (!CheckpointSegment.HoldsComponent(plan, c, component))
             {
                 return false;
             }
 
+            var data = plan.Column(2 * c);
+            var tick = plan.Column((2 * c) + 1);
             regions[1 + (2 * c)] = (data.ColumnOffset, data.ColumnLengthBytes, 2 * c);
             regions[2 + (2 * c)] = (tick.ColumnOffset, tick.ColumnLengthBytes, (2 * c) + 1);
         }

@@ -22,6 +22,18 @@ internal static class CheckpointSegment
     /// <summary>The id bit that marks a changed-tick column.</summary>
     public const uint TickColumnFlag = 0x8000_0000u;
 
+    /// <summary>
+    /// Whether columns 2c and 2c+1 of an archetype's segment are <paramref name="component"/>'s values and its ticks, as
+    /// the writer lays them out (component c of the archetype's manifest list). Both readers check it.
+    /// </summary>
+    public static bool HoldsComponent(SegmentPlan plan, int c, ComponentImage component)
+    {
+        var data = plan.Column(2 * c);
+        var tick = plan.Column((2 * c) + 1);
+        return data.ComponentId == (uint)c && data.LayoutHash == component.LayoutHash && data.ElementSizeBytes == component.SizeBytes
+            && tick.ComponentId == (TickColumnFlag | (uint)c) && tick.LayoutHash == TickColumnLayoutHash && tick.ElementSizeBytes == sizeof(uint);
+    }
+
     // Bytes are hashed and written in slices of this size: each is hashed while still in cache, and a paced writer
     // (CheckpointPacer) takes its budget per slice.
     private const int SliceBytes = 256 * 1024;
