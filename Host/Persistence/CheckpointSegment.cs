@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using SimHost.Layout.Segments;
@@ -150,14 +151,23 @@ internal static class CheckpointSegment
 
     private static void Uniform(Stream destination, XxHash128 hash, uint value, long count, ref long written, CheckpointPacer? pacer)
     {
-        var pattern = new uint[Math.Min(SliceBytes, count) / sizeof(uint)];
-        pattern.AsSpan().Fill(value);
-        var bytes = MemoryMarshal.AsBytes(pattern.AsSpan());
-        while (count > 0)
+        // Pooled: a fresh 256 KiB array per uniform column and checkpoint would be a large-object allocation each time.
+        var length = (int)(Math.Min(SliceBytes, count) / sizeof(uint));
+        var pattern = ArrayPool<uint>.Shared.Rent(length);
+        try
         {
-            var chunk = (int)Math.Min(count, bytes.Length);
-            Append(destination, hash, bytes[..chunk], ref written, pacer);
-            count -= chunk;
+            pattern.AsSpan(0, length).Fill(value);
+            var bytes = MemoryMarshal.AsBytes(pattern.AsSpan(0, length));
+            while (count > 0)
+            {
+                var chunk = (int)Math.Min(count, bytes.Length);
+                Append(destination, hash, bytes[..chunk], ref written, pacer);
+                count -= chunk;
+            }
+        }
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(pattern);
         }
     }
 }
