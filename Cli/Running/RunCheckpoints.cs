@@ -34,50 +34,59 @@ internal static class RunCheckpoints
     }
 
     /// <summary>
-    /// Reads the newest complete checkpoint of <paramref name="directory"/> and checks it was written by this run's
-    /// module, flags and format: a difference is a usage error (exit 2) naming it; a damaged checkpoint fails the run.
+    /// Finds the newest complete checkpoint of <paramref name="directory"/> and checks, from its manifest, that it was
+    /// written by this run's module, flags and format: a difference is a usage error (exit 2) naming it. Its files are
+    /// read and verified once, by the load (<see cref="BuildResumed"/>); a damaged checkpoint fails the run there.
     /// </summary>
-    public static CheckpointContent ReadForResume(string directory, IReadOnlyDictionary<string, string> identity)
+    public static ResumePoint ReadForResume(string directory, IReadOnlyDictionary<string, string> identity)
     {
         var newest = CheckpointStore.Newest(directory)
             ?? throw new UsageException($"--resume '{directory}' holds no complete checkpoint (checkpoint-NNNNNNNNNNNN with a manifest); give the --checkpoint-dir of a run that wrote one.");
-        CheckpointContent content;
+        CheckpointManifest manifest;
         try
         {
-            content = CheckpointFiles.ReadDirectory(newest);
+            manifest = CheckpointFiles.ReadManifest(newest);
         }
         catch (CheckpointException exception) when (exception.Error == CheckpointError.UnsupportedVersion)
         {
             throw new UsageException($"--resume: {exception.Message}; it was written by another version of simhost.", exception);
         }
 
-        if (content.Simulation is null)
+        if (manifest.Simulation is not { } simulation)
         {
             throw new UsageException($"--resume: {newest} is a world checkpoint without a simulation's state (saved by WorldCheckpoint.Save); simhost run resumes only its own checkpoints.");
         }
 
         foreach (var (name, value) in identity)
         {
-            var stored = content.Run.GetValueOrDefault(name);
+            var stored = manifest.Run.GetValueOrDefault(name);
             if (!string.Equals(stored, value, StringComparison.Ordinal))
             {
                 throw new UsageException($"--resume: the checkpoint in {newest} was written with {name} {stored ?? "(unset)"}, this run has {name} {value}; run with the same module and flags, or without --resume.");
             }
         }
 
-        return content;
+        return new ResumePoint(newest, simulation);
     }
 
-    /// <summary>Loads the checkpoint's world; a component missing or laid out differently in this build is a usage error.</summary>
-    public static void LoadWorld(Ecs.World world, CheckpointContent content)
+    /// <summary>
+    /// Loads the checkpoint's world: every file read once, straight into the world's columns, and verified on the way
+    /// (<see cref="WorldCheckpoint.Load(string, Ecs.World)"/>). A component missing or laid out differently in this
+    /// build is a usage error; a damaged file fails the run (<see cref="DamagedCheckpointException"/>).
+    /// </summary>
+    public static void LoadWorld(Ecs.World world, string checkpoint)
     {
         try
         {
-            WorldCheckpoint.LoadInto(world, content.World);
+            WorldCheckpoint.Load(checkpoint, world);
         }
         catch (CheckpointException exception) when (exception.Error is CheckpointError.UnknownComponent or CheckpointError.LayoutMismatch)
         {
             throw new UsageException($"--resume: {exception.Message}; the module was changed since the checkpoint was written.", exception);
+        }
+        catch (CheckpointException exception)
+        {
+            throw new DamagedCheckpointException($"--resume: {exception.Message}; move {checkpoint} aside to resume from the checkpoint before it.", exception);
         }
     }
 
@@ -107,7 +116,7 @@ internal static class RunCheckpoints
     /// Builds the module's simulation on the checkpoint's world instead of a seeded one: systems first (they register
     /// the components the checkpoint names), then the world, then the frame count and the systems' change cursors.
     /// </summary>
-    public static Simulation.SimulationRunner BuildResumed(SimulationModule module, Simulation.SimulationBuilder builder, Ecs.World world, ModuleContext context, CheckpointContent content)
+    public static Simulation.SimulationRunner BuildResumed(SimulationModule module, Simulation.SimulationBuilder builder, Ecs.World world, ModuleContext context, ResumePoint resume)
     {
         if (!builder.HasJobs)
         {
@@ -116,11 +125,11 @@ internal static class RunCheckpoints
 
         module.AddSystems(builder, context);
         _ = module.ChecksumComponents;
-        LoadWorld(world, content);
+        LoadWorld(world, resume.Checkpoint);
         var simulation = builder.Build(world);
         try
         {
-            simulation.RestoreImage(content.Simulation!);
+            simulation.RestoreImage(resume.Simulation);
         }
         catch (CheckpointException exception)
         {

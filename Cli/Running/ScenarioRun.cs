@@ -63,6 +63,12 @@ internal static class ScenarioRun
                 await console.Error.WriteLineAsync($"simhost: {exception.Message}");
                 return ExitCodes.UsageError;
             }
+            catch (DamagedCheckpointException exception)
+            {
+                // The file and the rule are the whole story: no stack trace to point at.
+                await console.Error.WriteLineAsync($"simhost: {OneLine(exception.Message)}");
+                return ExitCodes.RunFailed;
+            }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 await console.Error.WriteLineAsync($"simhost: stopped by {stop.Describe()} before the first frame.");

@@ -19,13 +19,7 @@ internal static partial class CheckpointFiles
     /// <exception cref="CheckpointException">The checkpoint breaks a rule; the message names the file and the rule.</exception>
     public static CheckpointContent ReadDirectory(string directory)
     {
-        var manifestPath = Path.Combine(directory, CheckpointFileNames.Manifest);
-        if (!File.Exists(manifestPath))
-        {
-            throw new CheckpointException(CheckpointError.MissingManifest, directory, "has no manifest: not a checkpoint, or one whose writing never finished");
-        }
-
-        var manifest = CheckpointManifest.Decode(ReadAll(manifestPath, CheckpointFileNames.Manifest));
+        var manifest = ReadManifest(directory);
         return Assemble(manifest, file =>
         {
             var path = Path.Combine(directory, file.Name);
@@ -42,6 +36,22 @@ internal static partial class CheckpointFiles
 
             return ReadAll(path, file.Name);
         });
+    }
+
+    /// <summary>
+    /// Reads the manifest of the checkpoint directory <paramref name="directory"/> and checks its own hash and rules;
+    /// the files it lists are not read (a load checks them).
+    /// </summary>
+    /// <exception cref="CheckpointException">The manifest is missing or breaks a rule.</exception>
+    public static CheckpointManifest ReadManifest(string directory)
+    {
+        var manifestPath = Path.Combine(directory, CheckpointFileNames.Manifest);
+        if (!File.Exists(manifestPath))
+        {
+            throw new CheckpointException(CheckpointError.MissingManifest, directory, "has no manifest: not a checkpoint, or one whose writing never finished");
+        }
+
+        return CheckpointManifest.Decode(ReadAll(manifestPath, CheckpointFileNames.Manifest));
     }
 
     /// <summary>Reads and verifies a checkpoint in the stream form.</summary>

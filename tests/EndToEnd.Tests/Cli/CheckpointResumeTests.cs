@@ -106,6 +106,32 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         }
     }
 
+    [TestCase("archetype-0001.seg", "HashMismatch")]
+    [TestCase("entities.seg", "HashMismatch")]
+    public async Task Resume_FromADamagedCheckpoint_NamesTheFileAndTheRule_Exit1(string file, string rule)
+    {
+        var checkpoints = Folder.Subfolder("checkpoints");
+        var (written, _) = await SimHostProcess.RunAsync([.. Arguments(0, "snapshot", 1, frames: 4), "--checkpoint-every", "2", "--checkpoint-dir", checkpoints]);
+        Assert.That(written, Is.Zero);
+
+        // The newest checkpoint's manifest still matches the run: the damage is found by the load, which names it.
+        var newest = Directory.GetDirectories(checkpoints, "checkpoint-*").Order(StringComparer.Ordinal).Last();
+        var path = Path.Combine(newest, file);
+        var bytes = File.ReadAllBytes(path);
+        bytes[^9] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+
+        var (exitCode, resumed) = await SimHostProcess.RunAsync([.. Arguments(0, "snapshot", 1, frames: 8), "--resume", checkpoints]);
+        using (resumed)
+        {
+            var errors = resumed.ErrorLines.Where(static l => l.StartsWith("simhost:", StringComparison.Ordinal)).ToArray();
+            Assert.That(exitCode, Is.EqualTo(1));
+            Assert.That(errors, Has.Length.EqualTo(1));
+            Assert.That(errors[0], Does.Contain(file).And.Contain(rule).And.Contain("aside"));
+            Assert.That(resumed.ErrorLines, Has.None.Contains("   at "), "a damaged checkpoint is a one-line error, not a stack trace");
+        }
+    }
+
     private string[] Arguments(int workers, string storage, ulong seed, int frames = Frames) =>
     [
         "--workers", workers.ToString(CultureInfo.InvariantCulture), "--storage", storage, "--entities", Entities,
