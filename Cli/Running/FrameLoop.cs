@@ -36,6 +36,9 @@ internal sealed class FrameLoop(
         var workersDown = new WorkersDownWatch(status, logger);
         long rangesReRun = 0, rowsCommitted = 0, failedFrames = 0;
         string? failure = null;
+
+        // Before the clock starts: the first checkpoint's copy then costs the frame thread what every later one does.
+        writer?.Prepare(() => world.CaptureImage(writer.Buffers));
         var started = Stopwatch.GetTimestamp();
         long frame = simulation.FrameCount;
         var firstFrame = frame;

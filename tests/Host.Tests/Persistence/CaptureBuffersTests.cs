@@ -81,6 +81,34 @@ public sealed class CaptureBuffersTests
     }
 
     [Test]
+    public void PreparedWriter_WritesNothing_AndItsFirstCaptureReusesTheArrays_WithTheSameBytes()
+    {
+        var world = new World();
+        var module = new ChurnModule();
+        module.Seed(world, ModuleContext.For(module, seed: 5, entities: 20_000));
+        var folder = Path.Combine(Path.GetTempPath(), $"simhost-prepare-{Guid.NewGuid():N}");
+        try
+        {
+            var writer = new BackgroundCheckpointWriter(new CheckpointStore(folder, 1));
+            writer.Prepare(() => world.CaptureImage(writer.Buffers));
+            Assert.That(Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder) : [], Is.Empty, "Prepare writes nothing");
+
+            // A capture into fresh arrays allocates at least the world's columns; one into prepared arrays only the image's small objects.
+            var fresh = AllocatedBy(() => world.CaptureImage(new CaptureBuffers()));
+            var prepared = AllocatedBy(() => world.CaptureImage(writer.Buffers));
+            Assert.That(prepared, Is.LessThan(fresh / 10), $"the first capture after Prepare allocated {prepared} bytes; into new arrays {fresh}");
+            Assert.That(Written(world, writer.Buffers), Is.EqualTo(Written(world, null)));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Test]
     public void Take_ReturnsThePreviousArray_WhenItIsLargeEnough()
     {
         var buffers = new CaptureBuffers();
@@ -101,6 +129,13 @@ public sealed class CaptureBuffersTests
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(a, out var x)
         && System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(b, out var y)
         && ReferenceEquals(x.Array, y.Array);
+
+    private static long AllocatedBy(Action action)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
 
     private static byte[] Written(World world, CaptureBuffers? buffers)
     {
