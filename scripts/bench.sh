@@ -22,7 +22,8 @@ if [[ "${BENCH_FULL:-0}" == "1" ]]; then
 elif [[ ${#filters[@]} -eq 0 ]]; then
   job=(--quick)
   filters=('*OffloadedFrameBenchmarks*' '*MailboxRoundTripBenchmarks*' '*GridForcesBenchmarks*' '*SnapshotCommitBenchmarks*'
-    '*ParallelQueryBenchmarks*' '*IntegrateBenchmarks*' '*ReservedCreateBenchmarks*' '*InProcessFrameBenchmarks*')
+    '*ParallelQueryBenchmarks*' '*IntegrateBenchmarks*' '*ReservedCreateBenchmarks*' '*InProcessFrameBenchmarks*'
+    '*CopyScalingBenchmarks*')
 else
   job=(--short)
 fi
