@@ -20,12 +20,18 @@ internal static class ProcessExit
         return signal != 0 ? $" with code {code}, signal {signal}{name}" : $" with code {code}";
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit; never throws.</summary>
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the process to exit and for its last output lines to be logged
+    /// (<see cref="WorkerOutputPump.DrainedAsync"/>); never throws.
+    /// </summary>
     public static async Task WaitAsync(Process process, TimeSpan timeout)
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+            var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - Stopwatch.GetElapsedTime(started);
+            await WorkerOutputPump.DrainedAsync(process).WaitAsync(left > TimeSpan.Zero || left == Timeout.InfiniteTimeSpan ? left : TimeSpan.Zero).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
         {

@@ -88,9 +88,6 @@ internal sealed class WorkerLauncher
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var forwarder = new WorkerOutputForwarder(logger, workerId);
-        process.ErrorDataReceived += (_, e) => forwarder.ForwardError(e.Data);
-        process.OutputDataReceived += (_, e) => forwarder.ForwardOutput(e.Data);
         try
         {
             process.Start();
@@ -101,8 +98,8 @@ internal sealed class WorkerLauncher
             throw new WorkerStartException($"Worker {workerId} could not be started ({_fileName}): {exception.Message}", exception);
         }
 
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        // Read with bounded lines: a job that prints without newlines must not grow the host's memory.
+        WorkerOutputPump.Start(process, new WorkerOutputForwarder(logger, workerId));
         try
         {
             process.StandardInput.WriteLine(token.ToHexString());

@@ -23,10 +23,16 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
     public const LogLevel ErrorLevel = LogLevel.Warning;
 
     /// <summary>Forwards one line of the worker's standard output; null (end of stream) is ignored.</summary>
-    public void ForwardOutput(string? line) => Forward(line, OutputLevel);
+    public void ForwardOutput(string? line) => Forward(line, 0, OutputLevel);
+
+    /// <summary>Forwards one line of standard output whose last <paramref name="cutChars"/> characters were not kept (<see cref="WorkerOutputPump"/>).</summary>
+    public void ForwardOutput(string? line, long cutChars) => Forward(line, cutChars, OutputLevel);
 
     /// <summary>Forwards one line of the worker's standard error; null (end of stream) is ignored.</summary>
-    public void ForwardError(string? line) => Forward(line, ErrorLevel);
+    public void ForwardError(string? line) => Forward(line, 0, ErrorLevel);
+
+    /// <summary>Forwards one line of standard error whose last <paramref name="cutChars"/> characters were not kept (<see cref="WorkerOutputPump"/>).</summary>
+    public void ForwardError(string? line, long cutChars) => Forward(line, cutChars, ErrorLevel);
 
     /// <summary>The host's level for a worker event's level.</summary>
     public static LogLevel ToLogLevel(WorkerLogLevel level) => level switch
@@ -39,14 +45,16 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
         _ => LogLevel.Critical,
     };
 
-    private void Forward(string? line, LogLevel otherLineLevel)
+    private void Forward(string? line, long cutChars, LogLevel otherLineLevel)
     {
-        if (string.IsNullOrEmpty(line))
+        line ??= string.Empty;
+        if (line.Length == 0 && cutChars == 0)
         {
             return;
         }
 
-        if (WorkerLogLine.TryDecode(line, out var logEvent))
+        // A shortened line is never a whole event: events fit a line (WorkerLogLine.Encode).
+        if (cutChars == 0 && WorkerLogLine.TryDecode(line, out var logEvent))
         {
             var level = ToLogLevel(logEvent!.Level);
             if (logger.IsEnabled(level))
@@ -58,9 +66,9 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
             return;
         }
 
-        var text = line.Length <= WorkerLogLine.MaxLineChars
-            ? line
-            : $"{line.AsSpan(0, WorkerLogLine.MaxLineChars)}… ({line.Length - WorkerLogLine.MaxLineChars} more characters not logged)";
+        var kept = Math.Min(line.Length, WorkerLogLine.MaxLineChars);
+        var notLogged = line.Length - kept + cutChars;
+        var text = notLogged == 0 ? line : $"{line.AsSpan(0, kept)}… ({notLogged} more characters not logged)";
 
         // The WorkerId property (and the console's worker tag) says whose line it is; ":l" renders the text unquoted.
         WorkerLog.Tagged(logger, otherLineLevel, workerId, "WorkerLine", text, "{WorkerLine:l}");

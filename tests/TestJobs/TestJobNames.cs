@@ -18,6 +18,15 @@ public static class TestJobNames
     /// <summary>Spins forever.</summary>
     public const string Spin = "test.spin";
 
+    /// <summary>Writes <see cref="ChattyChars"/> characters without a newline to standard output, then <see cref="ChattyDone"/>.</summary>
+    public const string Chatty = "test.chatty";
+
+    /// <summary>How many characters <see cref="Chatty"/> writes before its first newline (a multiple of 64 Ki).</summary>
+    public const int ChattyChars = 16 * 1024 * 1024;
+
+    /// <summary>The line <see cref="Chatty"/> writes last.</summary>
+    public const string ChattyDone = "test.chatty is done";
+
     /// <summary>The message of the exception <see cref="Throw"/> throws.</summary>
     public const string ThrowMessage = "the test job failed on purpose";
 

@@ -76,6 +76,40 @@ public sealed class WorkerLogForwardingTests
         });
     }
 
+    [Test]
+    public async Task JobPrintingMegabytesWithoutANewline_IsLoggedAsOneShortenedLine_AndTheNextLineStillArrives()
+    {
+        var pool = await _environment.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("chatty.seg"), 128);
+        var range = new JobRange
+        {
+            JobName = TestJobNames.Chatty,
+            SegmentPath = segment.Path,
+            SegmentGeneration = 1,
+            RowCount = 128,
+            WritableColumns = ParticleSegment.WritableColumns,
+            Parameters = PhysicsParameters.Default.ToBytes(),
+        };
+
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var outcome = await WorkerTestEnvironment.Within(
+            pool.RunAsync(range, mayBlockCaller: false, CancellationToken.None).AsTask(), "the chatty job");
+        await WaitForEventAsync(p => Equals(p.GetValueOrDefault("WorkerLine"), TestJobNames.ChattyDone), "the line after the long one");
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+
+        var notLogged = TestJobNames.ChattyChars - Layout.Protocol.WorkerLogLine.MaxLineChars;
+        var shortened = _environment.Sink.Events.Select(e => e.Properties.GetValueOrDefault("WorkerLine") as string).Single(l => l?.StartsWith('z') == true)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
+            Assert.That(shortened, Does.EndWith($"… ({notLogged} more characters not logged)"));
+            Assert.That(shortened.TrimEnd().Length, Is.LessThan(Layout.Protocol.WorkerLogLine.MaxLineChars + 64), "the host kept the cap, not the line");
+
+            // Holding the whole line would take 2 bytes a character (32 MB); the host reads it through a small buffer.
+            Assert.That(allocated, Is.LessThan(TestJobNames.ChattyChars / 2), $"the host allocated {allocated} bytes while the worker printed {TestJobNames.ChattyChars} characters");
+        });
+    }
+
     private async Task<(LogLevel Level, IReadOnlyDictionary<string, object?> Properties)> WaitForEventAsync(
         Func<IReadOnlyDictionary<string, object?>, bool> match, string what)
     {
