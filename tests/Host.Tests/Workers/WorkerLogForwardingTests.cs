@@ -46,18 +46,7 @@ public sealed class WorkerLogForwardingTests
     {
         var pool = await _environment.StartPoolAsync(workers: 1);
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("log.seg"), 128);
-        var range = new JobRange
-        {
-            JobName = TestJobNames.Throw,
-            SegmentPath = segment.Path,
-            SegmentGeneration = 1,
-            RowCount = 128,
-            WritableColumns = ParticleSegment.WritableColumns,
-            FrameId = 7,
-            DeltaTime = 1.0 / 64.0,
-            Time = 3.5,
-            Parameters = PhysicsParameters.Default.ToBytes(),
-        };
+        var range = RangeOver(segment, TestJobNames.Throw);
 
         var outcome = await WorkerTestEnvironment.Within(
             pool.RunAsync(range, mayBlockCaller: false, CancellationToken.None).AsTask(), "the throwing job");
@@ -81,15 +70,7 @@ public sealed class WorkerLogForwardingTests
     {
         var pool = await _environment.StartPoolAsync(workers: 1);
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("chatty.seg"), 128);
-        var range = new JobRange
-        {
-            JobName = TestJobNames.Chatty,
-            SegmentPath = segment.Path,
-            SegmentGeneration = 1,
-            RowCount = 128,
-            WritableColumns = ParticleSegment.WritableColumns,
-            Parameters = PhysicsParameters.Default.ToBytes(),
-        };
+        var range = RangeOver(segment, TestJobNames.Chatty);
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var outcome = await WorkerTestEnvironment.Within(
@@ -109,6 +90,19 @@ public sealed class WorkerLogForwardingTests
             Assert.That(allocated, Is.LessThan(TestJobNames.ChattyChars / 2), $"the host allocated {allocated} bytes while the worker printed {TestJobNames.ChattyChars} characters");
         });
     }
+
+    private static JobRange RangeOver(SimHost.Layout.Segments.SharedSegment segment, string jobName) => new()
+    {
+        JobName = jobName,
+        SegmentPath = segment.Path,
+        SegmentGeneration = 1,
+        RowCount = segment.RowCapacity,
+        WritableColumns = ParticleSegment.WritableColumns,
+        FrameId = 7,
+        DeltaTime = 1.0 / 64.0,
+        Time = 3.5,
+        Parameters = PhysicsParameters.Default.ToBytes(),
+    };
 
     private async Task<(LogLevel Level, IReadOnlyDictionary<string, object?> Properties)> WaitForEventAsync(
         Func<IReadOnlyDictionary<string, object?>, bool> match, string what)
