@@ -3,7 +3,8 @@
 #   - checkpoint write and load of 1M and 4M particles against a plain sequential file write/read of the same bytes
 #     (BenchmarkDotNet, CheckpointWriteBenchmarks and CheckpointLoadBenchmarks, through scripts/bench.sh);
 #   - the frame-time p99 of a simhost run with a checkpoint every 60 frames against the same run without: REPEAT
-#     pairs of runs, the two runs of a pair back to back, and the median of the pairs' ratios. One run's p99 is its
+#     pairs of runs, the two runs of a pair back to back (which goes first alternates from pair to pair, so a machine
+#     slowing down or warming up favours neither), and the median of the pairs' ratios. One run's p99 is its
 #     FRAMES/100-th slowest frame, so a short run's figure is a handful of frames: 600 frames gave 0.97-1.94 for the
 #     same build; 3000 frames and three pairs keep it to the code, not to which second the machine was busy.
 #
@@ -37,8 +38,13 @@ ratios=()
 echo
 for ((pair = 1; pair <= repeat; pair++)); do
   rm -rf "${checkpoints:?}"/*
-  without="$(p99)"
-  with="$(p99 --checkpoint-every 60 --checkpoint-dir "$checkpoints")"
+  if ((pair % 2 == 1)); then
+    without="$(p99)"
+    with="$(p99 --checkpoint-every 60 --checkpoint-dir "$checkpoints")"
+  else
+    with="$(p99 --checkpoint-every 60 --checkpoint-dir "$checkpoints")"
+    without="$(p99)"
+  fi
   ratio="$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.3f", a / b }')"
   ratios+=("$ratio")
   echo "pair $pair: p99 $with ms with, $without ms without: $ratio"

@@ -38,7 +38,13 @@ internal sealed class FrameLoop(
         string? failure = null;
 
         // Before the clock starts: the first checkpoint's copy then costs the frame thread what every later one does.
-        writer?.Prepare(() => world.CaptureImage(writer.Buffers));
+        // Not for a run that ends before its first checkpoint: the copy would only double its memory.
+        var firstCheckpoint = settings.CheckpointEvery == 0 ? long.MaxValue : ((simulation.FrameCount / settings.CheckpointEvery) + 1) * settings.CheckpointEvery;
+        if (settings.Frames == 0 || firstCheckpoint <= settings.Frames)
+        {
+            writer?.Prepare(() => world.CaptureImage(writer.Buffers));
+        }
+
         var started = Stopwatch.GetTimestamp();
         long frame = simulation.FrameCount;
         var firstFrame = frame;

@@ -51,6 +51,10 @@ internal static class RunCheckpoints
         {
             throw new UsageException($"--resume: {exception.Message}; it was written by another version of simhost.", exception);
         }
+        catch (CheckpointException exception) when (IsDamage(exception.Error))
+        {
+            throw Damaged(newest, exception);
+        }
 
         if (manifest.Simulation is not { } simulation)
         {
@@ -84,11 +88,20 @@ internal static class RunCheckpoints
         {
             throw new UsageException($"--resume: {exception.Message}; the module was changed since the checkpoint was written.", exception);
         }
-        catch (CheckpointException exception)
+        catch (CheckpointException exception) when (IsDamage(exception.Error))
         {
-            throw new DamagedCheckpointException($"--resume: {exception.Message}; move {checkpoint} aside to resume from the checkpoint before it.", exception);
+            throw Damaged(checkpoint, exception);
         }
     }
+
+    // The errors of a checkpoint whose bytes are wrong; any other (unreadable, a world that is not empty) is not the
+    // checkpoint's fault and fails the run as it is.
+    private static bool IsDamage(CheckpointError error) => error is CheckpointError.ManifestHashMismatch or CheckpointError.BadManifest
+        or CheckpointError.MissingFile or CheckpointError.LengthMismatch or CheckpointError.HashMismatch or CheckpointError.BadSegment
+        or CheckpointError.InconsistentWorld;
+
+    private static DamagedCheckpointException Damaged(string checkpoint, CheckpointException exception) =>
+        new($"--resume: {exception.Message}; move {checkpoint} aside to resume from the checkpoint before it, if there is one.", exception);
 
     /// <summary>The background writer for <c>--checkpoint-every</c>, or null when the run writes none.</summary>
     public static BackgroundCheckpointWriter? Writer(RunSettings settings, Microsoft.Extensions.Logging.ILogger logger)

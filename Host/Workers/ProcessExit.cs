@@ -33,6 +33,11 @@ internal static class ProcessExit
             var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - Stopwatch.GetElapsedTime(started);
             await WorkerOutputPump.DrainedAsync(process).WaitAsync(left > TimeSpan.Zero || left == Timeout.InfiniteTimeSpan ? left : TimeSpan.Zero).ConfigureAwait(false);
         }
+#pragma warning disable CA1031 // The pumps never throw by design; should one fault, the process has exited all the same.
+        catch (Exception exception) when (exception is not (TimeoutException or InvalidOperationException) && process.HasExited)
+#pragma warning restore CA1031
+        {
+        }
         catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
         {
             // Still running (the caller kills it) or never started.

@@ -108,6 +108,7 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
 
     [TestCase("archetype-0001.seg", "HashMismatch")]
     [TestCase("entities.seg", "HashMismatch")]
+    [TestCase("manifest", "ManifestHashMismatch")]
     public async Task Resume_FromADamagedCheckpoint_NamesTheFileAndTheRule_Exit1(string file, string rule)
     {
         var checkpoints = Folder.Subfolder("checkpoints");
@@ -118,7 +119,7 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         var newest = Directory.GetDirectories(checkpoints, "checkpoint-*").Order(StringComparer.Ordinal).Last();
         var path = Path.Combine(newest, file);
         var bytes = File.ReadAllBytes(path);
-        bytes[^9] ^= 0x10;
+        bytes[bytes.Length / 2] ^= 0x10;
         File.WriteAllBytes(path, bytes);
 
         var (exitCode, resumed) = await SimHostProcess.RunAsync([.. Arguments(0, "snapshot", 1, frames: 8), "--resume", checkpoints]);

@@ -6,7 +6,7 @@ namespace SimHost.Tests.Host.Workers;
 
 /// <summary>
 /// A worker's output is read in lines of at most <see cref="WorkerLogLine.MaxLineChars"/> characters, whatever the
-/// worker writes: every line arrives, in order, without its <c>\r\n</c>, and a longer one arrives shortened with the
+/// worker writes: every line arrives, in order, without its line end, and a longer one arrives shortened with the
 /// exact count of characters cut, however the stream splits it, even with no newline at all.
 /// </summary>
 public sealed class WorkerOutputPumpTests
@@ -19,6 +19,40 @@ public sealed class WorkerOutputPumpTests
         var lines = await PumpAsync("first\nsecond\r\n\nthird without a newline");
 
         Assert.That(lines, Is.EqualTo(new[] { ("first", 0L), ("second", 0L), (string.Empty, 0L), ("third without a newline", 0L) }));
+    }
+
+    [Test]
+    public async Task ALoneCarriageReturn_EndsALine_AndACrLfSplitAcrossReads_EndsOne()
+    {
+        const string Text = "progress 1\rprogress 2\r\nnext\n\rlast";
+        string[] expected = ["progress 1", "progress 2", "next", string.Empty, "last"];
+
+        for (var chunk = 1; chunk <= Text.Length; chunk++)
+        {
+            var lines = new List<string>();
+            await WorkerOutputPump.PumpAsync(new ChunkedReader(Text, chunk), (line, _) => lines.Add(line));
+            Assert.That(lines, Is.EqualTo(expected), $"read {chunk} characters at a time");
+        }
+    }
+
+    [Test]
+    public async Task AForwarderThatThrows_LosesThatLineOnly_AndTheStreamIsStillDrained()
+    {
+        var lines = new List<string>();
+        var reader = new ChunkedReader("first\nsecond\nthird\n", 4);
+
+        await WorkerOutputPump.PumpAsync(reader, (line, _) =>
+        {
+            if (line == "first")
+            {
+                throw new InvalidOperationException("a sink failed");
+            }
+
+            lines.Add(line);
+        });
+
+        Assert.That(lines, Is.EqualTo((string[])["second", "third"]));
+        Assert.That(reader.Disposed, Is.True, "the pump disposes its reader at the end of the stream");
     }
 
     [TestCase(Max, 0)]
@@ -79,6 +113,31 @@ public sealed class WorkerOutputPumpTests
             span[i] = (char)('a' + (i % 26));
         }
     });
+
+    /// <summary>A reader that yields <paramref name="text"/> <paramref name="chunk"/> characters at a time.</summary>
+    private sealed class ChunkedReader(string text, int chunk) : TextReader
+    {
+        private int _next;
+
+        public bool Disposed { get; private set; }
+
+        public override int Read(Span<char> buffer)
+        {
+            var count = Math.Min(Math.Min(buffer.Length, chunk), text.Length - _next);
+            text.AsSpan(_next, count).CopyTo(buffer);
+            _next += count;
+            return count;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
 
     /// <summary>A reader that yields <c>x</c> characters, a few thousand at a time, until its total.</summary>
     private sealed class EndlessReader(int total) : TextReader
