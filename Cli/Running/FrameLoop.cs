@@ -39,10 +39,9 @@ internal sealed class FrameLoop(
 
         // Before the clock starts: the first checkpoint's copy then costs the frame thread what every later one does.
         // Not for a run that ends before its first checkpoint: the copy would only double its memory.
-        var firstCheckpoint = settings.CheckpointEvery == 0 ? long.MaxValue : ((simulation.FrameCount / settings.CheckpointEvery) + 1) * settings.CheckpointEvery;
-        if (settings.Frames == 0 || firstCheckpoint <= settings.Frames)
+        if (writer is not null && (settings.Frames == 0 || ((simulation.FrameCount / settings.CheckpointEvery) + 1) * settings.CheckpointEvery <= settings.Frames))
         {
-            writer?.Prepare(() => world.CaptureImage(writer.Buffers));
+            writer.Prepare(() => world.CaptureImage(writer.Buffers));
         }
 
         var started = Stopwatch.GetTimestamp();

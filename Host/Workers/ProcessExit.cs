@@ -26,21 +26,16 @@ internal static class ProcessExit
     /// </summary>
     public static async Task WaitAsync(Process process, TimeSpan timeout)
     {
+        // One deadline for both waits (Timeout.InfiniteTimeSpan never fires); the pumps themselves never throw.
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            var started = Stopwatch.GetTimestamp();
-            await process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
-            var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - Stopwatch.GetElapsedTime(started);
-            await WorkerOutputPump.DrainedAsync(process).WaitAsync(left > TimeSpan.Zero || left == Timeout.InfiniteTimeSpan ? left : TimeSpan.Zero).ConfigureAwait(false);
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            await WorkerOutputPump.DrainedAsync(process).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // The pumps never throw by design; should one fault, the process has exited all the same.
-        catch (Exception exception) when (exception is not (TimeoutException or InvalidOperationException) && process.HasExited)
-#pragma warning restore CA1031
+        catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException)
         {
-        }
-        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
-        {
-            // Still running (the caller kills it) or never started.
+            // Still running (the caller kills it), output still open past the deadline, or never started.
         }
     }
 

@@ -106,13 +106,16 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         }
     }
 
-    [TestCase("archetype-0001.seg", "HashMismatch")]
-    [TestCase("entities.seg", "HashMismatch")]
-    [TestCase("manifest", "ManifestHashMismatch")]
-    public async Task Resume_FromADamagedCheckpoint_NamesTheFileAndTheRule_Exit1(string file, string rule)
+    // Every executor and storage, one and three ticks per frame (the seed decides, see TicksPerFrame).
+    [TestCase("archetype-0001.seg", "HashMismatch", 0, "snapshot", 1UL)]
+    [TestCase("entities.seg", "HashMismatch", 1, "shared", 4UL)]
+    [TestCase("manifest", "ManifestHashMismatch", 2, "snapshot", 5UL)]
+    [TestCase("archetype-0001.seg", "HashMismatch", 2, "shared", 2UL)]
+    [TestCase("manifest", "ManifestHashMismatch", 0, "shared", 6UL)]
+    public async Task Resume_FromADamagedCheckpoint_NamesTheFileAndTheRule_Exit1(string file, string rule, int workers, string storage, ulong seed)
     {
         var checkpoints = Folder.Subfolder("checkpoints");
-        var (written, _) = await SimHostProcess.RunAsync([.. Arguments(0, "snapshot", 1, frames: 4), "--checkpoint-every", "2", "--checkpoint-dir", checkpoints]);
+        var (written, _) = await SimHostProcess.RunAsync([.. Arguments(workers, storage, seed, frames: 4), "--checkpoint-every", "2", "--checkpoint-dir", checkpoints]);
         Assert.That(written, Is.Zero);
 
         // The newest checkpoint's manifest still matches the run: the damage is found by the load, which names it.
@@ -122,7 +125,7 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         bytes[bytes.Length / 2] ^= 0x10;
         File.WriteAllBytes(path, bytes);
 
-        var (exitCode, resumed) = await SimHostProcess.RunAsync([.. Arguments(0, "snapshot", 1, frames: 8), "--resume", checkpoints]);
+        var (exitCode, resumed) = await SimHostProcess.RunAsync([.. Arguments(workers, storage, seed, frames: 8), "--resume", checkpoints]);
         using (resumed)
         {
             var errors = resumed.ErrorLines.Where(static l => l.StartsWith("simhost:", StringComparison.Ordinal)).ToArray();
