@@ -18,7 +18,7 @@ internal static partial class CheckpointLoader
             return false;
         }
 
-        records = GC.AllocateUninitializedArray<EntityRecord>(Math.Max(64, slots));
+        records = BulkArray.Allocate<EntityRecord>(Math.Max(64, slots));
         records.AsSpan(slots).Clear();
 
         var handles = MemoryMarshal.Cast<byte, ulong>(head.AsSpan());
@@ -113,7 +113,7 @@ internal static partial class CheckpointLoader
         }
 
         Array.Sort(regions, static (x, y) => x.Offset.CompareTo(y.Offset));
-        entities = GC.AllocateUninitializedArray<Entity>(rows);
+        entities = BulkArray.Allocate<Entity>(rows);
         columns = new Column[count];
         for (var c = 0; c < count; c++)
         {

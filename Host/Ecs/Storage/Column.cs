@@ -20,7 +20,7 @@ internal abstract class Column
     protected Column(int componentId, int capacity, bool isUninitialized = false)
     {
         ComponentId = componentId;
-        _changedTicks = isUninitialized ? GC.AllocateUninitializedArray<uint>(capacity) : new uint[capacity];
+        _changedTicks = BulkArray.Allocate<uint>(capacity, isUninitialized);
     }
 
     public int ComponentId { get; }
