@@ -18,7 +18,7 @@ internal static partial class CheckpointLoader
             return false;
         }
 
-        records = BulkArray.Allocate<EntityRecord>(Math.Max(64, slots));
+        records = BulkArray.AllocateToFill<EntityRecord>(Math.Max(64, slots));
         records.AsSpan(slots).Clear();
 
         var handles = MemoryMarshal.Cast<byte, ulong>(head.AsSpan());
@@ -113,7 +113,7 @@ internal static partial class CheckpointLoader
         }
 
         Array.Sort(regions, static (x, y) => x.Offset.CompareTo(y.Offset));
-        entities = BulkArray.Allocate<Entity>(rows);
+        entities = BulkArray.AllocateToFill<Entity>(rows);
         columns = new Column[count];
         for (var c = 0; c < count; c++)
         {

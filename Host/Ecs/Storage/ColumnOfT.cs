@@ -23,7 +23,7 @@ internal sealed unsafe class Column<T> : Column
     public Column(int capacity, bool isUninitialized)
         : base(ComponentTypeCache<T>.Id, capacity, isUninitialized)
     {
-        _array = BulkArray.Allocate<T>(capacity, isUninitialized);
+        _array = isUninitialized ? BulkArray.AllocateToFill<T>(capacity) : BulkArray.Allocate<T>(capacity, isUninitialized: false);
     }
 
     /// <summary>The shared memory the values live in, or null for a managed array.</summary>
