@@ -106,7 +106,6 @@ internal sealed class FrameLoop(
         if (writer is not null)
         {
             await writer.DrainAsync();
-            logger.Information("{Written} checkpoints written, {Skipped} skipped (the previous one was still being written)", writer.Written, writer.Skipped);
         }
 
         var wall = Stopwatch.GetElapsedTime(started);
@@ -128,7 +127,10 @@ internal sealed class FrameLoop(
             failedFrames,
             workersDown.Current,
             stoppedBy,
-            checksum);
+            checksum)
+        {
+            Checkpoints = writer is null ? null : (writer.Written, writer.Skipped),
+        };
         summary.WriteTo(console.Output);
         if (failedFrames > 0)
         {

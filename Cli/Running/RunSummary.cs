@@ -31,6 +31,12 @@ internal sealed record RunSummary(
     string StoppedBy,
     string Checksum)
 {
+    /// <summary>
+    /// The run's checkpoints written and skipped (a checkpoint that fell due while the previous one was still being
+    /// written), or null when the run writes none.
+    /// </summary>
+    public (int Written, int Skipped)? Checkpoints { get; init; }
+
     /// <summary>What <see cref="StoppedBy"/> says when the run did all its frames.</summary>
     public const string FramesDone = "frames done";
 
@@ -60,6 +66,12 @@ internal sealed record RunSummary(
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows committed:  {RowsCommitted}"));
+        if (Checkpoints is { } checkpoints)
+        {
+            var why = checkpoints.Skipped > 0 ? " (each fell due while the previous was still being written: raise --checkpoint-every, or give --checkpoint-dir a faster disk)" : string.Empty;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"checkpoints:     {checkpoints.Written} written, {checkpoints.Skipped} skipped{why}"));
+        }
+
         if (FailedFrames > 0)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"failed frames:   {FailedFrames}"));

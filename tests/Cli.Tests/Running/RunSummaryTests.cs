@@ -62,4 +62,17 @@ public sealed class RunSummaryTests
 
         Assert.That(Write(summary), Does.Contain("wall time:       0.001 s (no frame ran)\n"));
     }
+
+    [Test]
+    public void Checkpoints_CountsWrittenAndSkipped_AndSaysWhatToDo_OnlyWhenSomeWereSkipped()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Write(Summary(2) with { Checkpoints = (10, 0) }), Does.Contain("checkpoints:     10 written, 0 skipped\n"));
+            Assert.That(
+                Write(Summary(2) with { Checkpoints = (6, 4) }),
+                Does.Contain("checkpoints:     6 written, 4 skipped (each fell due while the previous was still being written: raise --checkpoint-every, or give --checkpoint-dir a faster disk)\n"));
+            Assert.That(Write(Summary(2)), Does.Not.Contain("checkpoints"), "no line for a run without checkpoints");
+        });
+    }
 }
