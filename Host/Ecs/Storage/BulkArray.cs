@@ -31,7 +31,12 @@ internal static partial class BulkArray
     private const int CollapseToHugePages = 25;
 
     private static readonly bool s_isEnabled =
-        OperatingSystem.IsLinux() && !(AppContext.TryGetSwitch(DisableSwitch, out var disabled) && disabled);
+        IsEnabled(OperatingSystem.IsLinux(), AppContext.TryGetSwitch(DisableSwitch, out var disabled) ? disabled : null);
+
+    /// <summary>Whether arrays are advised: on Linux, unless the application set <c>SimHost.DisableHugePages</c> to true.</summary>
+    /// <param name="isLinux">Whether this is Linux, the one system with the advice.</param>
+    /// <param name="disableSwitch">The switch's value, or null when the application did not set it.</param>
+    public static bool IsEnabled(bool isLinux, bool? disableSwitch) => isLinux && disableSwitch != true;
 
     /// <summary>A new array of <paramref name="length"/> elements, zeroed unless <paramref name="isUninitialized"/>.</summary>
     public static T[] Allocate<T>(int length, bool isUninitialized = true)

@@ -53,6 +53,13 @@ public sealed class BulkArrayTests
         });
     }
 
+    [TestCase(true, null, ExpectedResult = true)]
+    [TestCase(true, false, ExpectedResult = true)]
+    [TestCase(true, true, ExpectedResult = false)]
+    [TestCase(false, null, ExpectedResult = false)]
+    public bool TheAdvice_IsGivenOnLinux_UnlessTheApplicationSetsTheSwitch(bool isLinux, bool? disableSwitch) =>
+        BulkArray.IsEnabled(isLinux, disableSwitch);
+
     [Test]
     public void TheMinimum_IsTwoHugePages_SoAnAdvisedArrayAlwaysHoldsAWholeBlock() =>
         Assert.That(BulkArray.MinimumBytes, Is.EqualTo(2 * HugePageBytes));
