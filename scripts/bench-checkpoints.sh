@@ -37,7 +37,7 @@ trap 'rm -rf "$checkpoints"' EXIT
 summary="$checkpoints/summary"
 p99() {
   # The summary line reads: frame time:      p50 0.242 ms, p90 4.545 ms, p99 16.721 ms, max ...
-  dotnet "$simhost" run --workers "$workers" --entities "$entities" --frames "$frames" --log-level warning "$@" 2>/dev/null >"$summary"
+  dotnet "$simhost" run --workers "$workers" --entities "$entities" --frames "$frames" --log-level warning "$@" 2>"$summary.err" >"$summary"
   sed -n 's/^frame time:.* p99 \([0-9.]*\) ms.*/\1/p' "$summary"
 }
 
@@ -57,6 +57,11 @@ for ((pair = 1; pair <= repeat; pair++)); do
     with="$(p99 --checkpoint-every "$every" --checkpoint-dir "$checkpoints/run")"
     counts="$(written)"
     without="$(p99)"
+  fi
+  if [[ -z "$with" || -z "$without" ]]; then
+    echo "bench-checkpoints.sh: a simhost run printed no frame time (it failed); the last run's errors:" >&2
+    tail -5 "$summary.err" >&2
+    exit 1
   fi
   ratio="$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.3f", a / b }')"
   ratios+=("$ratio")

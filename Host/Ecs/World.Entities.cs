@@ -145,7 +145,7 @@ public sealed partial class World
     private void ResizeRecords(int capacity)
     {
         // Slots at or past _slotCount are written in full before they are read, so skip zeroing.
-        EntityRecord[] records = BulkArray.Allocate<EntityRecord>(capacity);
+        EntityRecord[] records = GC.AllocateUninitializedArray<EntityRecord>(capacity);
         _records.AsSpan(0, _slotCount).CopyTo(records);
         _records = records;
     }

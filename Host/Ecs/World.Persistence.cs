@@ -96,7 +96,7 @@ public sealed partial class World
             if (buffers is null)
             {
                 holdsCurrent = false;
-                return BulkArray.Allocate<byte>(length);
+                return GC.AllocateUninitializedArray<byte>(length);
             }
 
             return buffers.Take(archetype, slot, length, owner, version, out holdsCurrent);

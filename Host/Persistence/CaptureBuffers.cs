@@ -1,5 +1,3 @@
-using SimHost.Host.Ecs;
-
 namespace SimHost.Host.Persistence;
 
 /// <summary>
@@ -36,7 +34,7 @@ internal sealed class CaptureBuffers
         var key = (archetype, slot);
         if (!_buffers.TryGetValue(key, out var entry) || entry.Buffer.Length < length)
         {
-            entry = new Entry(BulkArray.Allocate<byte>(length + (length / 4)), null, 0, -1);
+            entry = new Entry(GC.AllocateUninitializedArray<byte>(length + (length / 4)), null, 0, -1);
         }
 
         holdsCurrent = owner is not null && ReferenceEquals(entry.Owner, owner) && entry.Version == version && entry.Length == length;
@@ -52,7 +50,7 @@ internal sealed class CaptureBuffers
     {
         if (_generations.Length != slots)
         {
-            _generations = BulkArray.Allocate<uint>(slots);
+            _generations = GC.AllocateUninitializedArray<uint>(slots);
             _generationsOwner = null;
         }
 

@@ -266,7 +266,7 @@ public sealed class Archetype
 
     private void Resize(int capacity)
     {
-        Entity[] entities = BulkArray.Allocate<Entity>(capacity);
+        Entity[] entities = GC.AllocateUninitializedArray<Entity>(capacity);
         _entities.AsSpan(0, Count).CopyTo(entities);
         _entities = entities;
         foreach (Column column in Columns)

@@ -20,7 +20,7 @@ internal abstract class Column
     protected Column(int componentId, int capacity, bool isUninitialized = false)
     {
         ComponentId = componentId;
-        _changedTicks = isUninitialized ? BulkArray.AllocateToFill<uint>(capacity) : BulkArray.Allocate<uint>(capacity, isUninitialized: false);
+        _changedTicks = isUninitialized ? BulkArray.AllocateToFill<uint>(capacity) : new uint[capacity];
     }
 
     public int ComponentId { get; }

@@ -23,7 +23,7 @@ internal sealed unsafe class Column<T> : Column
     public Column(int capacity, bool isUninitialized)
         : base(ComponentTypeCache<T>.Id, capacity, isUninitialized)
     {
-        _array = isUninitialized ? BulkArray.AllocateToFill<T>(capacity) : BulkArray.Allocate<T>(capacity, isUninitialized: false);
+        _array = isUninitialized ? BulkArray.AllocateToFill<T>(capacity) : new T[capacity];
     }
 
     /// <summary>The shared memory the values live in, or null for a managed array.</summary>
@@ -56,7 +56,7 @@ internal sealed unsafe class Column<T> : Column
             return;
         }
 
-        var array = BulkArray.Allocate<T>(ChangedTicks.Length, isUninitialized: false);
+        var array = new T[ChangedTicks.Length];
         Values[..Math.Min(array.Length, _pointerCapacity)].CopyTo(array);
         _array = array;
         _pointer = null;
@@ -73,7 +73,7 @@ internal sealed unsafe class Column<T> : Column
 
     public override void Resize(int capacity)
     {
-        uint[] ticks = BulkArray.Allocate<uint>(capacity);
+        uint[] ticks = GC.AllocateUninitializedArray<uint>(capacity);
         int keep = Math.Min(capacity, ChangedTicks.Length);
         ChangedTicks.AsSpan(0, keep).CopyTo(ticks);
         ChangedTicks = ticks;
@@ -85,7 +85,7 @@ internal sealed unsafe class Column<T> : Column
         }
 
         // Uninitialised arrays: every row below Count is always written before it is read.
-        T[] values = BulkArray.Allocate<T>(capacity);
+        T[] values = GC.AllocateUninitializedArray<T>(capacity);
         T[] old = _array!;
         old.AsSpan(0, Math.Min(keep, old.Length)).CopyTo(values);
         _array = values;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.Persistence;
+using SimHost.Physics;
 
 namespace SimHost.Tests.Host.Persistence;
 
@@ -41,6 +42,22 @@ public sealed class CheckpointLoaderTests
         AssertSameWorld(fast, world);
         Assert.That(fast.Create(), Is.EqualTo(verified.Create()), "the next entity reuses the same free slot");
         Assert.That(fast.GetDefault<ChurnModule.Seen>(), Is.EqualTo(new ChurnModule.Seen(7)), "registered defaults come back");
+    }
+
+    [Test]
+    public void FastLoad_OfColumnsLargeEnoughForHugePages_EqualsTheSavedWorld()
+    {
+        // 600k particles: the positions, velocities, entity handles and records are each over BulkArray.MinimumBytes,
+        // so the load advises, collapses and populates them before reading into them.
+        var world = new World();
+        ParticlesModule.Seed(world, 600_000, 42, PhysicsParameters.Default);
+        WorldCheckpoint.Save(world, _checkpoint);
+
+        var loaded = new World();
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded);
+
+        Assert.That(isLoaded, Is.True, "the fast reader loads an intact checkpoint");
+        AssertSameWorld(loaded, world);
     }
 
     [Test]
