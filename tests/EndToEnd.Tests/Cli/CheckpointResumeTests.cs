@@ -46,7 +46,8 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         SimHost.Dispose();
         SimHost = null;
         var newest = Directory.GetDirectories(checkpoints, "checkpoint-*").Max() ?? string.Empty;
-        Assume.That(int.Parse(Path.GetFileName(newest)["checkpoint-".Length..], CultureInfo.InvariantCulture), Is.LessThan(Frames), "the killed run had not passed the resumed run's last frame");
+        var resumedAt = int.Parse(Path.GetFileName(newest)["checkpoint-".Length..], CultureInfo.InvariantCulture);
+        Assume.That(resumedAt, Is.LessThan(Frames), "the killed run had not passed the resumed run's last frame");
 
         SimHost = SimHostProcess.Start([.. common, "--checkpoint-every", "2", "--checkpoints-kept", "2", "--resume", checkpoints]);
         var exitCode = await SimHost.WaitForExitAsync("the resumed simhost");
@@ -56,6 +57,7 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         {
             Assert.That(exitCode, Is.Zero, stderr);
             Assert.That(SimHost.Checksum(), Is.EqualTo(expected), $"the resumed run's checksum; stderr:\n{stderr}");
+            Assert.That(CheckpointsDue(SimHost.Output), Is.EqualTo((Frames / 2) - (resumedAt / 2)), "the summary counts every checkpoint due after the resume, written or skipped");
             Assert.That(
                 Directory.GetFileSystemEntries(checkpoints).Select(Path.GetFileName),
                 Is.Not.Empty.And.All.Match(@"^checkpoint-\d{12}$"),
@@ -86,6 +88,7 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         {
             Assert.That((referenceExit, firstExit, resumedExit), Is.EqualTo((0, 0, 0)), string.Join('\n', resumed.ErrorLines));
             Assert.That(resumed.Checksum(), Is.EqualTo(reference.Checksum()));
+            Assert.That(first.Output, Does.Contain("checkpoints:     1 written, 0 skipped\n"), "the first run's summary counts its one checkpoint");
         }
     }
 
@@ -134,6 +137,14 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
             Assert.That(errors[0], Does.Contain(file).And.Contain(rule).And.Contain("aside"));
             Assert.That(resumed.ErrorLines, Has.None.Contains("   at "), "a damaged checkpoint is a one-line error, not a stack trace");
         }
+    }
+
+    // The summary's "checkpoints:     N written, M skipped": which are skipped depends on the disk, their sum does not.
+    private static int CheckpointsDue(string output)
+    {
+        var line = Regex.Match(output, @"checkpoints:\s+(\d+) written, (\d+) skipped");
+        Assert.That(line.Success, Is.True, $"a checkpoints line in the summary:\n{output}");
+        return int.Parse(line.Groups[1].Value, CultureInfo.InvariantCulture) + int.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture);
     }
 
     private string[] Arguments(int workers, string storage, ulong seed, int frames = Frames) =>
