@@ -107,6 +107,7 @@ internal sealed class BackgroundCheckpointWriter
             finally
             {
                 _inFlight = null;
+                _store.RemoveSpare();
             }
         }
     }
