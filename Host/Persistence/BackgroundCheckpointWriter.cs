@@ -107,7 +107,6 @@ internal sealed class BackgroundCheckpointWriter
             finally
             {
                 _inFlight = null;
-                _store.RemoveSpare();
             }
         }
     }

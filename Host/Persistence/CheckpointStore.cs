@@ -5,16 +5,12 @@ namespace SimHost.Host.Persistence;
 /// <summary>
 /// A directory of numbered checkpoints, <c>checkpoint-&lt;frame, 12 digits&gt;</c>, of which the newest
 /// <see cref="Kept"/> are kept. A checkpoint appears under its name only once it is whole (see
-/// <see cref="CheckpointFiles.WriteDirectory"/>); older ones are removed only after that, the first of them by
-/// becoming the hidden spare whose files the next checkpoint overwrites. One run writes to a directory at a time.
+/// <see cref="CheckpointFiles.WriteDirectory"/>); older ones are removed only after that. One run writes to a
+/// directory at a time.
 /// </summary>
 internal sealed class CheckpointStore
 {
     private const string Prefix = "checkpoint-";
-
-    // A retired checkpoint whose files the next write overwrites, hidden from List; RemoveUnfinished removes one a
-    // killed run left (its name has ".old-"), RemoveSpare one the run no longer needs.
-    private string? _spare;
 
     public CheckpointStore(string directory, int kept)
     {
@@ -29,8 +25,6 @@ internal sealed class CheckpointStore
 
     /// <summary>How many complete checkpoints are kept.</summary>
     public int Kept { get; }
-
-    private string SparePath => Path.Combine(Directory, $".{Prefix}spare.old-{Environment.ProcessId}");
 
     /// <summary>The complete checkpoints in <paramref name="directory"/>, oldest first, with their frame numbers.</summary>
     public static IReadOnlyList<(long Frame, string Path)> List(string directory)
@@ -86,25 +80,13 @@ internal sealed class CheckpointStore
     public string Write(long frame, CheckpointContent content, CheckpointPacer? pacer = null)
     {
         var path = Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{Prefix}{frame:D12}"));
-        var spare = _spare;
-        _spare = null;
-        CheckpointFiles.WriteDirectory(content, path, pacer, spare);
+        CheckpointFiles.WriteDirectory(content, path, pacer);
         var all = List(Directory);
         for (var i = 0; i < all.Count - Kept; i++)
         {
             try
             {
-                // The first checkpoint past the kept ones is not removed but retired (renamed hidden, out of the list):
-                // the next checkpoint overwrites its files in place (see CheckpointFiles.WriteDirectory).
-                if (_spare is null)
-                {
-                    _spare = SparePath;
-                    System.IO.Directory.Move(all[i].Path, _spare);
-                }
-                else
-                {
-                    System.IO.Directory.Delete(all[i].Path, recursive: true);
-                }
+                System.IO.Directory.Delete(all[i].Path, recursive: true);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
@@ -113,23 +95,5 @@ internal sealed class CheckpointStore
         }
 
         return path;
-    }
-
-    /// <summary>Removes the retired checkpoint kept for the next write, if any (the run writes no more).</summary>
-    public void RemoveSpare()
-    {
-        var spare = _spare;
-        _spare = null;
-        try
-        {
-            if (spare is not null && System.IO.Directory.Exists(spare))
-            {
-                System.IO.Directory.Delete(spare, recursive: true);
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the next run's RemoveUnfinished removes it (its name marks it as left over).
-        }
     }
 }
