@@ -28,8 +28,17 @@ namespace SimHost.Benchmarks.Persistence;
 /// a new array on 4 KiB pages), and <see cref="PlainFileReadIntoReusedMemory"/>, the read into memory already
 /// touched, with no page to fault at all.
 /// </para>
+/// <para>
+/// The load is measured once the JIT has optimized it, as BenchmarkDotNet means to measure. With one invocation per
+/// iteration, the short job's three warm-up iterations ended inside JIT tiering: XxHash128's streaming code
+/// (System.IO.Hashing, not precompiled) starts unoptimized and its loop is not replaced on the stack, so a process's
+/// first loads hash at about 1.2 GB/s instead of 30. At 1M, the tenth warm-up load took 36 ms and the eleventh 18 ms;
+/// fifteen warm-ups leave a margin. What a resume pays for this, once, is in the whole-process resume figure
+/// (docs/benchmarks/README.md).
+/// </para>
 /// </remarks>
 [InvocationCount(1, 1)]
+[WarmupCount(15)]
 public class CheckpointLoadBenchmarks
 {
     private string _folder = string.Empty;
