@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SimHost.Layout.Protocol;
 
@@ -16,6 +17,9 @@ internal sealed class WorkerLauncher
     /// <summary>The worker's assembly file name.</summary>
     public const string WorkerAssemblyFileName = "simhost-worker.dll";
 
+    /// <summary>The worker's own folder beside the application, as the SimHost.Host package lays it out.</summary>
+    public const string WorkerFolderName = "simhost-worker";
+
     private const string WorkerAppHostName = "simhost-worker";
 
     private readonly string _fileName;
@@ -30,19 +34,27 @@ internal sealed class WorkerLauncher
     /// <summary>A launcher for a pool of no workers, which never starts one and so needs no worker executable.</summary>
     public static WorkerLauncher None { get; } = new(string.Empty, null);
 
-    /// <summary>Finds the worker in <paramref name="directory"/> (default: next to the host).</summary>
+    /// <summary>
+    /// Finds the worker in <paramref name="directory"/> (default: next to the host): in its own folder
+    /// <see cref="WorkerFolderName"/> there, where the SimHost.Host package puts it with its own dependencies so that
+    /// an application's older copy of one (a Serilog, say) never replaces the worker's, else beside the host.
+    /// </summary>
     /// <exception cref="WorkerStartException">simhost-worker.dll is not there.</exception>
     public static WorkerLauncher Locate(string? directory = null)
     {
         directory ??= AppContext.BaseDirectory;
-        var assemblyPath = Path.Combine(directory, WorkerAssemblyFileName);
+        var ownFolder = Path.Combine(directory, WorkerFolderName);
+        var folder = File.Exists(Path.Combine(ownFolder, WorkerAssemblyFileName)) ? ownFolder : directory;
+        var assemblyPath = Path.Combine(folder, WorkerAssemblyFileName);
         if (!File.Exists(assemblyPath))
         {
             throw new WorkerStartException($"The worker {assemblyPath} is missing; reference the SimHost.Host package or the Host project, which copy simhost-worker beside the application.");
         }
 
-        var appHost = Path.Combine(directory, OperatingSystem.IsWindows() ? WorkerAppHostName + ".exe" : WorkerAppHostName);
-        return File.Exists(appHost) ? new WorkerLauncher(appHost, null) : new WorkerLauncher(DotnetHostPath(), assemblyPath);
+        var appHost = Path.Combine(folder, OperatingSystem.IsWindows() ? WorkerAppHostName + ".exe" : WorkerAppHostName);
+        return File.Exists(appHost)
+            ? new WorkerLauncher(appHost, null)
+            : new WorkerLauncher(DotnetHost.Find(Environment.ProcessPath, Environment.GetEnvironmentVariable, RuntimeEnvironment.GetRuntimeDirectory(), File.Exists), assemblyPath);
     }
 
     /// <summary>
@@ -95,7 +107,8 @@ internal sealed class WorkerLauncher
         catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             process.Dispose();
-            throw new WorkerStartException($"Worker {workerId} could not be started ({_fileName}): {exception.Message}", exception);
+            var hint = _assemblyPath is null ? string.Empty : "; the worker needs the .NET runtime: install it, or set DOTNET_ROOT or DOTNET_HOST_PATH";
+            throw new WorkerStartException($"Worker {workerId} could not be started ({_fileName}): {exception.Message}{hint}", exception);
         }
 
         // Read with bounded lines: a job that prints without newlines must not grow the host's memory.
@@ -111,16 +124,5 @@ internal sealed class WorkerLauncher
         }
 
         return process;
-    }
-
-    private static string DotnetHostPath()
-    {
-        var current = Environment.ProcessPath;
-        if (current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            return current;
-        }
-
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath : "dotnet";
     }
 }

@@ -133,10 +133,10 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// <param name="options">Worker count, timeouts, job assemblies, log level, pipe directory.</param>
     /// <param name="logger">The host's log (default: none); every worker event carries a WorkerId property.</param>
     /// <param name="cancellationToken">Cancels the start; the workers started so far are stopped.</param>
-    /// <returns>The pool; check <see cref="ParallelSlots"/> (workers that failed to start are retried in the background).</returns>
+    /// <returns>The pool, with at least one worker running when any was asked for; check <see cref="ParallelSlots"/> (workers that failed to start are retried in the background).</returns>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     /// <exception cref="JobCatalogException">A job assembly cannot be loaded.</exception>
-    /// <exception cref="WorkerStartException">simhost-worker is not next to the host.</exception>
+    /// <exception cref="WorkerStartException">simhost-worker is not next to the host, or not one worker could start.</exception>
     public static async Task<WorkerPool> StartAsync(WorkerPoolOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -157,7 +157,16 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
                 firstStarts[i] = pool._slots[i].FirstStart;
             }
 
-            await Task.WhenAll(firstStarts).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var started = await Task.WhenAll(firstStarts).WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (pool._slots.Length > 0 && !started.Contains(true))
+            {
+                // Not one worker can run: a misconfiguration (a dependency clash, no dotnet host, a job no worker can
+                // load) that retrying will not fix. Running on in-process would hide it behind a log line.
+                throw new WorkerStartException(
+                    $"no worker could start ({pool._slots.Length} tried): {pool._slots[0].LastFailure ?? "no reason was given"}; "
+                    + "fix that, or run every job in-process with a worker count of 0");
+            }
+
             if (pool._slots.Length == 0)
             {
                 WorkerLog.PoolStartedEmpty(logger);

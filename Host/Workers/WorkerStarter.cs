@@ -17,6 +17,9 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
     /// <summary>The last process launched (connected or still in its handshake), or null.</summary>
     public Process? Launched => Volatile.Read(ref _launched);
 
+    /// <summary>Why the last start failed, in one line (as logged), or null when it did not fail.</summary>
+    public string? LastStartFailure { get; private set; }
+
     private string MailboxPath => WorkerPipePaths.MailboxOf(pipePath);
 
     /// <summary>Starts a worker and returns it connected, or null when the start failed (already logged).</summary>
@@ -24,6 +27,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
     {
         var previous = Interlocked.Exchange(ref _launched, null);
         previous?.Dispose();
+        LastStartFailure = null;
         MailboxChannel? mailbox;
         try
         {
@@ -32,6 +36,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             WorkerLog.MailboxFailed(_logger, workerId, MailboxPath, exception.Message);
+            LastStartFailure = $"its mailbox {MailboxPath} could not be created: {exception.Message}";
             return null;
         }
 
@@ -88,6 +93,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
         catch (WorkerStartException exception)
         {
             WorkerLog.StartFailed(_logger, workerId, exception.Message);
+            LastStartFailure = exception.Message;
             return null;
         }
 
@@ -105,6 +111,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
                 // A replacement that cannot run what the simulation uses is a failed start: the restart policy
                 // backs off and in time gives the slot up, and the reason is logged once per start, not per range.
                 WorkerLog.JobsMissing(_logger, workerId, missing.Message);
+                LastStartFailure = missing.Message;
                 await connection.DisposeAsync().ConfigureAwait(false);
                 await ProcessExit.KillAndWaitAsync(process).ConfigureAwait(false);
                 return null;
@@ -112,9 +119,10 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
 
             return new WorkerInstance(process, connection);
         }
-        catch (WorkerStartException)
+        catch (WorkerStartException exception)
         {
             // Already logged with the refusal's reason.
+            LastStartFailure = exception.Message;
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or UnauthorizedAccessException)
         {
@@ -122,6 +130,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
             {
                 var why = process.HasExited ? $"it exited{ProcessExit.Describe(process)}" : $"no Hello within {context.Options.HandshakeTimeout}";
                 WorkerLog.DidNotConnect(_logger, workerId, why);
+                LastStartFailure = $"worker {workerId} did not connect: {why} (its output, if any, is in the log)";
             }
         }
 

@@ -46,6 +46,12 @@ internal sealed class WorkerSupervisor
                 _slot.Current = instance;
                 WorkerLog.WorkerReady(logger, workerId, instance.Process.Id);
             }
+            else if (!shutdown.IsCancellationRequested)
+            {
+                // Recorded before the first start is reported: the pool's start reads it to say why none started.
+                startFailures++;
+                _slot.RecordFailure(_starter.LastStartFailure is { } why ? $"worker {workerId} failed to start: {why}" : $"worker {workerId} failed to start");
+            }
 
             _firstStart.TrySetResult(instance is not null);
             if (instance is not null)
@@ -58,11 +64,6 @@ internal sealed class WorkerSupervisor
                 {
                     break;
                 }
-            }
-            else if (!shutdown.IsCancellationRequested)
-            {
-                startFailures++;
-                _slot.RecordFailure($"worker {workerId} failed to start");
             }
 
             if (shutdown.IsCancellationRequested)

@@ -109,7 +109,8 @@ public sealed class TemplatePackagesTests
 
         await RunWithTheCliAsync(commands, simhost, Path.Combine(moduleFolder, "Grazers", "bin", "Release", "net10.0", "Grazers.dll"));
 
-        // f. A host program of the user's own, published, runs the module on two workers.
+        // f. A host program of the user's own, published, runs the module on two workers, although it references an
+        //    older Serilog than the worker's (which once replaced the worker's copy and failed every worker).
         var consumer = Path.Combine(_root, "Consumer");
         WriteConsumer(consumer);
         var publish = Path.Combine(_root, "pub");
@@ -149,6 +150,8 @@ public sealed class TemplatePackagesTests
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="SimHost.Host" Version="{Version}" />
+                <!-- Older than the worker's own Serilog: the worker must keep its copy, in its own folder. -->
+                <PackageReference Include="Serilog" Version="3.1.1" />
                 <ProjectReference Include="../Grazers/Grazers/Grazers.csproj" />
               </ItemGroup>
             </Project>

@@ -1,0 +1,77 @@
+using SimHost.Host.Workers;
+
+namespace SimHost.Tests.Host.Workers;
+
+/// <summary>A pool asked for workers of which not one can start refuses to start, with the first worker's reason.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class WorkerPoolStartFailureTests
+{
+    private WorkerTestEnvironment _environment = null!;
+    private string _brokenWorker = string.Empty;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _environment = new WorkerTestEnvironment();
+
+        // A simhost-worker.dll that is no assembly: `dotnet` refuses it and exits, as a worker that cannot load a
+        // dependency of its own does.
+        _brokenWorker = Directory.CreateTempSubdirectory("simhost-broken-worker-").FullName;
+        File.WriteAllText(Path.Combine(_brokenWorker, WorkerLauncher.WorkerAssemblyFileName), "not an assembly");
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        try
+        {
+            await _environment.DisposeAsync();
+        }
+        finally
+        {
+            Directory.Delete(_brokenWorker, recursive: true);
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task NoWorkerStarting_IsOneErrorAtStart_NamingWhy(int workers)
+    {
+        var start = _environment.StartPoolAsync(workers, configure: options => options with { WorkerDirectory = _brokenWorker });
+
+        var refusal = Assert.ThrowsAsync<WorkerStartException>(async () => await start);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusal!.Message, Does.StartWith($"no worker could start ({workers} tried): worker 0 failed to start: worker 0 did not connect: it exited"));
+            Assert.That(refusal.Message, Does.EndWith("fix that, or run every job in-process with a worker count of 0"));
+            Assert.That(_environment.Pool, Is.Null, "no pool is handed out");
+        });
+    }
+
+    [Test]
+    public async Task WorkerInItsOwnFolder_IsFoundThere_BeforeOneBesideTheHost()
+    {
+        // The package's layout: the worker and its dependencies in simhost-worker/ (a broken one beside it must not be used).
+        var pool = await _environment.StartPoolAsync(1, configure: options => options with { WorkerDirectory = WithOwnFolder() });
+
+        Assert.That(pool.ParallelSlots, Is.EqualTo(1));
+    }
+
+    private string WithOwnFolder()
+    {
+        var own = Directory.CreateDirectory(Path.Combine(_brokenWorker, WorkerLauncher.WorkerFolderName)).FullName;
+        foreach (var file in Directory.GetFiles(AppContext.BaseDirectory, "simhost-worker*"))
+        {
+            File.Copy(file, Path.Combine(own, Path.GetFileName(file)));
+        }
+
+        foreach (var dependency in (string[])["SimHost.Layout.dll", "Serilog.dll", "Serilog.Sinks.Console.dll", "CommunityToolkit.HighPerformance.dll"])
+        {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, dependency), Path.Combine(own, dependency));
+        }
+
+        return _brokenWorker;
+    }
+}
