@@ -79,22 +79,22 @@ public sealed record WorkerPoolOptions
     /// <summary>The measured default for <see cref="WorkerIdle"/>: 1000 tight spins, a yielding spin of up to 1 ms.</summary>
     public static readonly IdleStrategy DefaultWorkerIdle = IdleStrategy.SpinYieldThenPark(1000, TimeSpan.FromMilliseconds(1));
 
-    /// <summary>Throws for a value out of range, before any worker is started.</summary>
+    /// <summary>Throws for a value out of range, before any worker is started; the exception's parameter name is the property's.</summary>
     /// <exception cref="ArgumentException">A count, timeout, interval or idle strategy is out of range.</exception>
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(WorkerCount, nameof(WorkerPoolOptions));
-        ArgumentOutOfRangeException.ThrowIfLessThan(JobTimeout, TimeSpan.FromMilliseconds(1), nameof(WorkerPoolOptions));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero, nameof(WorkerPoolOptions));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingTimeout, TimeSpan.Zero, nameof(WorkerPoolOptions));
+        ArgumentOutOfRangeException.ThrowIfNegative(WorkerCount);
+        ArgumentOutOfRangeException.ThrowIfLessThan(JobTimeout, TimeSpan.FromMilliseconds(1));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingTimeout, TimeSpan.Zero);
         if (PingInterval != Timeout.InfiniteTimeSpan)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingInterval, TimeSpan.Zero, nameof(WorkerPoolOptions));
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingInterval, TimeSpan.Zero);
         }
 
-        ArgumentNullException.ThrowIfNull(RestartPolicy, nameof(WorkerPoolOptions));
-        ReplyIdle.Validate(nameof(WorkerPoolOptions));
-        WorkerIdle.Validate(nameof(WorkerPoolOptions));
+        ArgumentNullException.ThrowIfNull(RestartPolicy);
+        ReplyIdle.Validate(nameof(ReplyIdle));
+        WorkerIdle.Validate(nameof(WorkerIdle));
         RestartPolicy.Validate();
     }
 }

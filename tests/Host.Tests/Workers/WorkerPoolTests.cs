@@ -273,21 +273,57 @@ public sealed class WorkerPoolTests
     }
 
     [Test]
-    public void NegativeWorkerCount_IsRefused()
+    public void NegativeWorkerCount_IsRefused_NamingWorkerCount()
     {
-        var options = new WorkerPoolOptions { WorkerCount = -1, PipeDirectory = _environment.RunDirectory.Path };
+        var options = new WorkerPoolOptions { WorkerCount = -3, PipeDirectory = _environment.RunDirectory.Path };
 
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+        var refusal = Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusal!.ParamName, Is.EqualTo(nameof(WorkerPoolOptions.WorkerCount)));
+            Assert.That(refusal.Message, Does.StartWith("WorkerCount ('-3') must be a non-negative value."));
+        });
+    }
+
+    [TestCase(nameof(WorkerPoolOptions.JobTimeout))]
+    [TestCase(nameof(WorkerPoolOptions.HandshakeTimeout))]
+    [TestCase(nameof(WorkerPoolOptions.PingTimeout))]
+    [TestCase(nameof(WorkerPoolOptions.PingInterval))]
+    [TestCase(nameof(WorkerPoolOptions.ReplyIdle))]
+    [TestCase(nameof(WorkerPoolOptions.WorkerIdle))]
+    public void OutOfRangeOption_IsRefused_NamingTheProperty(string property)
+    {
+        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path };
+        var negative = TimeSpan.FromTicks(-1);
+        options = property switch
+        {
+            nameof(WorkerPoolOptions.JobTimeout) => options with { JobTimeout = negative },
+            nameof(WorkerPoolOptions.HandshakeTimeout) => options with { HandshakeTimeout = negative },
+            nameof(WorkerPoolOptions.PingTimeout) => options with { PingTimeout = negative },
+            nameof(WorkerPoolOptions.PingInterval) => options with { PingInterval = negative },
+            nameof(WorkerPoolOptions.ReplyIdle) => options with { ReplyIdle = options.ReplyIdle with { SpinLimit = negative } },
+            nameof(WorkerPoolOptions.WorkerIdle) => options with { WorkerIdle = options.WorkerIdle with { SpinLimit = negative } },
+            _ => throw new ArgumentOutOfRangeException(nameof(property), property, "not a WorkerPoolOptions property this test sets"),
+        };
+
+        var refusal = Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusal!.ParamName, Is.EqualTo(property));
+            Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty, "a refused pool starts no worker");
+        });
     }
 
     [Test]
-    public void NegativeSpinLimits_AreRefused()
+    public void MissingRestartPolicy_IsRefused_NamingRestartPolicy()
     {
-        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path };
+        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path, RestartPolicy = null! };
 
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { ReplyIdle = options.ReplyIdle with { SpinLimit = TimeSpan.FromTicks(-1) } }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
-        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options with { WorkerIdle = options.WorkerIdle with { SpinLimit = TimeSpan.FromTicks(-1) } }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
-        Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty, "a refused pool starts no worker");
+        var refusal = Assert.ThrowsAsync<ArgumentNullException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+        Assert.That(refusal!.ParamName, Is.EqualTo(nameof(WorkerPoolOptions.RestartPolicy)));
     }
 
     [Test]
