@@ -3,39 +3,37 @@
 //
 //   dotnet run --project samples/Grazers.Server -c Release -- --frames 600 --workers 2 --herd 20000
 //
-// Every module parameter can be set by name (--herd, --field, --grass-growth, --birth-energy).
+// Every module parameter can be set by name (--herd, --field, --grass-growth, --birth-energy); --help lists them.
 using Grazers;
 using Grazers.Server;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using SimHost.Host.Modules;
 
-var builder = Host.CreateApplicationBuilder(args);
-builder.Services.Configure<ServerOptions>(builder.Configuration);
-builder.Services.AddSingleton<SimulationMetrics>();
-builder.Services.AddSingleton(_ =>
+// The command line is checked whole before the host is built: an unknown option or a bad value is one line on stderr
+// naming the option and what it takes, exit code 2, and nothing has started.
+var module = new GrazersModule();
+var commandLine = new ServerCommandLine(module);
+var parsed = commandLine.Command.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    // The module's parameters come from configuration under their own names; a bad value is one line and exit code 2.
-    var module = new GrazersModule();
-    var settings = builder.Configuration.Get<ServerOptions>() ?? new ServerOptions();
-    var assignments = module.Parameters
-        .Where(parameter => builder.Configuration[parameter.Name] is not null)
-        .Select(parameter => $"{parameter.Name}={builder.Configuration[parameter.Name]}");
-    return ModuleContext.For(module, settings.Seed, parameters: assignments);
-});
-builder.Services.AddHostedService<SimulationService>();
-
-using var host = builder.Build();
-try
-{
-    _ = host.Services.GetRequiredService<ModuleContext>();
-}
-catch (ModuleParameterException exception)
-{
-    await Console.Error.WriteLineAsync($"Grazers.Server: {exception.Message}");
+    await Console.Error.WriteLineAsync($"Grazers.Server: {parsed.Errors[0].Message} (see 'Grazers.Server --help')");
     return 2;
 }
 
+if (parsed.Action is not null)
+{
+    return await parsed.InvokeAsync(); // --help or --version
+}
+
+// The host is given no args: the command line is the server's own, read above.
+var builder = Host.CreateApplicationBuilder();
+builder.Services.AddSingleton(commandLine.Options(parsed));
+builder.Services.AddSingleton(commandLine.Context(parsed));
+builder.Services.AddSingleton<SimulationMetrics>();
+builder.Services.AddHostedService<SimulationService>();
+
+using var host = builder.Build();
 await host.RunAsync();
-return 0;
+
+// 0, or 1 when the simulation failed after the start (SimulationService sets it; the host alone would exit 0).
+return Environment.ExitCode;

@@ -1,17 +1,17 @@
 namespace Grazers.Server;
 
-/// <summary>The server's settings, from the command line (<c>--frames 600</c>) or any other configuration source.</summary>
-internal sealed class ServerOptions
+/// <summary>The server's settings, from its command line (<see cref="ServerCommandLine"/>), checked before the host starts.</summary>
+internal sealed record ServerOptions
 {
     /// <summary>Frames to run before stopping; 0 runs until Ctrl-C.</summary>
-    public long Frames { get; set; }
+    public long Frames { get; init; }
 
     /// <summary>Worker processes; 0 runs every job in-process.</summary>
-    public int Workers { get; set; } = 2;
+    public int Workers { get; init; } = 2;
 
-    /// <summary>Frames per second, both the tick rate and the simulated step (dt = 1 / Hz).</summary>
-    public int Hz { get; set; } = 30;
+    /// <summary>Frames per second, both the tick rate and the simulated step (dt = 1 / Hz); at least 1.</summary>
+    public int Hz { get; init; } = 30;
 
     /// <summary>The seed of the initial world.</summary>
-    public ulong Seed { get; set; } = 1;
+    public ulong Seed { get; init; } = 1;
 }

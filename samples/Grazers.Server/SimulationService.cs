@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.Simulation;
@@ -10,15 +9,37 @@ namespace Grazers.Server;
 
 /// <summary>
 /// Runs the grazers module for the life of the host: starts the worker pool with the module's job assemblies, builds
-/// the simulation, ticks it at a fixed rate, publishes metrics, and at the end logs and prints the checksum.
+/// the simulation, ticks it at a fixed rate, publishes metrics, and at the end logs and prints the checksum. Either way
+/// it stops the host; a failure is logged and makes the exit code 1.
 /// </summary>
 internal sealed partial class SimulationService(
-    IOptions<ServerOptions> options, SimulationMetrics metrics, ModuleContext context, IHostApplicationLifetime lifetime, ILogger<SimulationService> logger)
+    ServerOptions settings, SimulationMetrics metrics, ModuleContext context, IHostApplicationLifetime lifetime, ILogger<SimulationService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Ctrl-C or SIGTERM while the workers were starting: no frame ran, nothing to report.
+        }
+        catch (Exception exception)
+        {
+            // The host would log an exception escaping here and stop with exit code 0: say that the run failed.
+            LogFailed(exception);
+            Environment.ExitCode = 1;
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var module = new GrazersModule();
 
         // Every worker loads the module's own dll (its jobs) by path, with its packages (MathNet.Numerics); the pool logs
@@ -55,8 +76,10 @@ internal sealed partial class SimulationService(
         var checksum = WorldChecksum.Format(module.Checksum(world));
         LogFinished(frame, world.EntityCount, pool.RestartCount, checksum);
         Console.Out.WriteLine($"checksum: {checksum}");
-        lifetime.StopApplication();
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The simulation failed")]
+    private partial void LogFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Running module {Module}: {Entities} entities, {Workers} workers, {Hz} frames per second")]
     private partial void LogStarted(string module, int entities, int workers, int hz);

@@ -27,25 +27,15 @@ public sealed class GrazersServerTests
     public async Task Server_RunsNFrames_AndPrintsTheChecksumOfTheLibraryRun()
     {
         const int Frames = 60;
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { SamplePaths.GrazersServer, "--frames", "60", "--workers", "2", "--hz", "30", "--seed", "9", "--herd", "1200", "--field", "32" })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        _server = Process.Start(startInfo)!;
-        var stdout = _server.StandardOutput.ReadToEndAsync();
-        var stderr = _server.StandardError.ReadToEndAsync();
-        await _server.WaitForExitAsync().WaitAsync(s_hangGuard);
-        var output = await stdout;
+        var (exitCode, output, stderr) = await RunServerAsync(SamplePaths.GrazersServer, "--frames", "60", "--workers", "2", "--hz", "30", "--seed", "9", "--herd", "1200", "--field", "32");
 
         var module = ModuleLoader.Load(SamplePaths.GrazersModule);
         var library = await ModuleRun.RunAsync(module, ModuleContext.For(module, seed: 9, parameters: ["herd=1200", "field=32"]), 0, StorageMode.Shared, Frames, 1.0 / 30);
 
         var checksumLine = output.Split('\n').Select(line => line.Trim()).LastOrDefault(line => line.StartsWith("checksum: ", StringComparison.Ordinal));
-        Assert.Multiple(async () =>
+        Assert.Multiple(() =>
         {
-            Assert.That(_server.ExitCode, Is.Zero, await stderr);
+            Assert.That(exitCode, Is.Zero, stderr);
             Assert.That(checksumLine, Is.EqualTo($"checksum: {library.Checksum}"), output);
             Assert.That(output, Does.Contain("Stopped after 60 frames"));
         });
@@ -54,20 +44,89 @@ public sealed class GrazersServerTests
     [Test]
     public async Task Server_RefusesABadParameter_InOneLine()
     {
+        var (exitCode, stdout, stderr) = await RunServerAsync(SamplePaths.GrazersServer, "--herd", "many");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2));
+            Assert.That(stderr.Trim(), Is.EqualTo("Grazers.Server: --param herd=many: herd is a whole number from 1 to 10000000 (see 'Grazers.Server --help')"));
+            Assert.That(stdout, Is.Empty, "nothing started");
+        });
+    }
+
+    // Each was a stack trace, a Generic Host crit block or silence in the new-user walkthrough, and two of them exited 0.
+    [TestCase("--hz abc", "--hz takes a whole number from 1 to 1000, not 'abc'")]
+    [TestCase("--hz 0", "--hz takes a whole number from 1 to 1000, not '0'")]
+    [TestCase("--workers -3", "--workers takes a whole number from 0 to 256, not '-3'")]
+    [TestCase("--frames -1", "--frames takes a whole number 0 or more, not '-1'")]
+    [TestCase("--seed x", "--seed takes a whole number 0 or more, not 'x'")]
+    [TestCase("--bogus 1", "'--bogus'")]
+    [TestCase("--field 0", "field is a whole number from 8 to 4096")]
+    [TestCase("--grass-growth fast", "grass-growth is a number from 0 to 10")]
+    [TestCase("--hz", "'--hz'")]
+    public async Task Server_RefusesABadOption_InOneLineOnStderr_WithExitCode2_BeforeStarting(string badOption, string message)
+    {
+        // A short run if the option were accepted (the hang guard would end a run until Ctrl-C).
+        string[] arguments = badOption.StartsWith("--frames", StringComparison.Ordinal) ? badOption.Split(' ') : ["--frames", "10", .. badOption.Split(' ')];
+
+        var (exitCode, stdout, stderr) = await RunServerAsync(SamplePaths.GrazersServer, arguments);
+
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(2), stderr);
+            Assert.That(lines, Has.Length.EqualTo(1), stderr);
+            Assert.That(lines.FirstOrDefault(), Does.StartWith("Grazers.Server: ").And.Contain(message).And.EndWith("(see 'Grazers.Server --help')"));
+            Assert.That(stderr, Does.Not.Contain("Unhandled exception").And.Not.Contain("   at "), "no stack trace");
+            Assert.That(stdout, Is.Empty, "the host did not start: no log, no checksum");
+        });
+    }
+
+    [Test]
+    public async Task Server_ExitsWith1_WhenTheSimulationFailsAfterTheStart()
+    {
+        // The server's output without simhost-worker: the pool fails to start once the host is running.
+        using var directory = new TemporaryDirectory();
+        var output = Path.GetDirectoryName(SamplePaths.GrazersServer)!;
+        foreach (var file in Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith("simhost-worker", StringComparison.Ordinal)))
+        {
+            var copy = Path.Combine(directory.Path, Path.GetRelativePath(output, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        var (exitCode, stdout, _) = await RunServerAsync(Path.Combine(directory.Path, "Grazers.Server.dll"), "--frames", "10", "--workers", "1", "--herd", "100", "--field", "16");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(1), stdout);
+            Assert.That(stdout, Does.Contain("The simulation failed").And.Contain("simhost-worker"));
+            Assert.That(stdout, Does.Not.Contain("checksum: "));
+        });
+    }
+
+    /// <summary>Starts the server with <paramref name="arguments"/> and waits for it to exit, within the hang guard.</summary>
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunServerAsync(string serverPath, params string[] arguments)
+    {
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { SamplePaths.GrazersServer, "--herd", "many" })
+        startInfo.ArgumentList.Add(serverPath);
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
         _server = Process.Start(startInfo)!;
+        var stdout = _server.StandardOutput.ReadToEndAsync();
         var stderr = _server.StandardError.ReadToEndAsync();
         await _server.WaitForExitAsync().WaitAsync(s_hangGuard);
+        return (_server.ExitCode, await stdout, await stderr);
+    }
 
-        Assert.Multiple(async () =>
-        {
-            Assert.That(_server.ExitCode, Is.EqualTo(2));
-            Assert.That((await stderr).Trim(), Is.EqualTo("Grazers.Server: --param herd=many: herd is a whole number from 1 to 10000000"));
-        });
+    /// <summary>A directory under the temp folder, deleted with everything in it.</summary>
+    private sealed class TemporaryDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("grazers-server-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
