@@ -33,6 +33,22 @@ public sealed class ModuleParametersTests
     }
 
     [Test]
+    public void AFloatDefault_IsTheNumberAsWritten_SoTheSameNumberTypedIsTheSameValue()
+    {
+        // The particles declare gravity from their float constant -9.81f.
+        var particles = new SimHost.Physics.ParticlesModule();
+        var gravity = particles.Parameters.Single(p => p.Name == "gravity");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(gravity.DefaultValue, Is.EqualTo(-9.81));
+            Assert.That(gravity.ToString(), Does.StartWith("gravity (number, default -9.81)"));
+            Assert.That(ModuleParameters.Parse(particles, ["gravity=-9.81"]).GetDouble("gravity"), Is.EqualTo(ModuleParameters.Defaults(particles).GetDouble("gravity")));
+            Assert.That(ModuleParameter.Number("exact", 0.1, 0, 1, "a double default").DefaultValue, Is.EqualTo(0.1), "a double default is kept");
+        });
+    }
+
+    [Test]
     public void Bounds_AreIncluded() =>
         Assert.That(ModuleParameters.Parse(s_module, ["herd=10000000", "growth=0"]).GetInt32("herd"), Is.EqualTo(10_000_000));
 
