@@ -5,7 +5,8 @@ namespace SimHost.Tests.Packaging;
 
 /// <summary>
 /// What a user does with the packages, from an empty folder: pack them into a feed, install the simhost tool and the
-/// templates, create a module with <c>dotnet new simhost-module</c>, build and test it against the packages only, run
+/// templates, create a module with <c>dotnet new simhost-module</c> (also named <c>Arena.Sim</c> and <c>arena-sim</c>,
+/// which are not C# identifiers), build and test its solution against the packages only, run
 /// it with <c>simhost run --module</c> on 0 and 2 workers (one checksum) and publish a host program that runs it on two workers.
 /// </summary>
 [NonParallelizable]
@@ -96,18 +97,26 @@ public sealed class TemplatePackagesTests
             "dotnet", "new", "install", Path.Combine(feed, $"SimHost.Templates.{Version}.nupkg"), "--debug:custom-hive", hive);
         await commands.RunToSuccessAsync("dotnet new simhost-module", s_runGuard,
             "dotnet", "new", "simhost-module", "-n", "Grazers", "-o", moduleFolder, "--debug:custom-hive", hive);
-        Assert.That(File.Exists(Path.Combine(moduleFolder, "Grazers", "GrazersModule.cs")), "the template renames the project, namespace and class");
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(moduleFolder, "Grazers", "GrazersModule.cs")), "the template renames the project, namespace and class");
+            Assert.That(File.Exists(Path.Combine(moduleFolder, "Grazers.slnx")), "one solution holds the module and its test");
+        });
 
-        // e. Built against the packages only, and its own test: in-process and on two workers, one checksum.
-        await commands.RunToSuccessAsync("dotnet build Grazers", s_buildGuard, "dotnet", "build", Path.Combine(moduleFolder, "Grazers"), "-c", "Release");
-        var templateTest = await commands.RunToSuccessAsync("dotnet test Grazers.Tests", s_buildGuard,
-            "dotnet", "test", Path.Combine(moduleFolder, "Grazers.Tests"), "-c", "Release", "--logger", "console;verbosity=detailed");
+        // e. Built against the packages only, and its own test, run on the solution (dotnet test in the folder):
+        // in-process and on two workers, one checksum.
+        var templateTest = await commands.RunToSuccessAsync("dotnet test Grazers.slnx", s_buildGuard,
+            "dotnet", "test", moduleFolder, "-c", "Release", "--logger", "console;verbosity=detailed");
         var firstRunOnWorkers = fromEmptyFolder.Elapsed;
         var templateChecksum = templateTest.Checksum;
         Assert.That(templateChecksum, Is.Not.Null, () => $"the template's test prints its checksum:\n{templateTest.Output}");
         await TestContext.Out.WriteLineAsync($"From the empty folder to the template's first run on workers: {firstRunOnWorkers.TotalSeconds:F0} s (packing included).");
 
         await RunWithTheCliAsync(commands, simhost, Path.Combine(moduleFolder, "Grazers", "bin", "Release", "net10.0", "Grazers.dll"));
+
+        // e2. Names that are not C# identifiers: folders and projects keep the name, the namespace and class are made valid.
+        await CreateAndTestAsync(commands, hive, "Arena.Sim", "SimModule");
+        await CreateAndTestAsync(commands, hive, "arena-sim", "arena_simModule");
 
         // f. A host program of the user's own, published, runs the module on two workers, although it references an
         //    older Serilog than the worker's (which once replaced the worker's copy and failed every worker).
@@ -126,8 +135,32 @@ public sealed class TemplatePackagesTests
         await TestContext.Out.WriteLineAsync($"Whole packaging run: {fromEmptyFolder.Elapsed.TotalSeconds:F0} s.");
     }
 
+    /// <summary>Creates a module named <paramref name="name"/> and runs its test on its solution: it builds, and gives one checksum.</summary>
+    private async Task CreateAndTestAsync(CommandRunner commands, string hive, string name, string moduleClass)
+    {
+        var folder = Path.Combine(_root, name);
+        await commands.RunToSuccessAsync($"dotnet new simhost-module -n {name}", s_runGuard,
+            "dotnet", "new", "simhost-module", "-n", name, "-o", folder, "--debug:custom-hive", hive);
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(folder, $"{name}.slnx")), $"{name}.slnx");
+            Assert.That(File.Exists(Path.Combine(folder, name, $"{name}.csproj")), $"{name}/{name}.csproj");
+            Assert.That(File.Exists(Path.Combine(folder, name, $"{moduleClass}.cs")), $"{name}/{moduleClass}.cs");
+        });
+        var test = await commands.RunToSuccessAsync($"dotnet test {name}.slnx", s_buildGuard,
+            "dotnet", "test", folder, "-c", "Release", "--logger", "console;verbosity=detailed");
+        Assert.That(test.Checksum, Is.Not.Null, test.Output);
+    }
+
     private static async Task RunWithTheCliAsync(CommandRunner commands, string simhost, string moduleAssembly)
     {
+        // The module seeds the entity count the host gives it: its default, shown by describe, and --entities.
+        var describe = await commands.RunToSuccessAsync("simhost describe --module", s_runGuard, simhost, "describe", "--module", moduleAssembly);
+        Assert.That(describe.Output, Does.Contain("default entities: 10000"), describe.Output);
+        var fewer = await commands.RunToSuccessAsync("simhost run --module --entities 700", s_runGuard,
+            simhost, "run", "--module", moduleAssembly, "--workers", "0", "--frames", "3", "--entities", "700");
+        Assert.That(fewer.Output, Does.Match(@"entities:\s+700\b"), fewer.Output);
+
         var inProcess = await commands.RunToSuccessAsync("simhost run --module --workers 0", s_runGuard,
             simhost, "run", "--module", moduleAssembly, "--workers", "0", "--frames", "30");
         var onWorkers = await commands.RunToSuccessAsync("simhost run --module --workers 2", s_runGuard,
@@ -157,7 +190,7 @@ public sealed class TemplatePackagesTests
             </Project>
             """);
 
-        // The template's test run: seed 1, bodies=5000, 30 frames of 1/30 s; here on two workers only.
+        // The template's test run: seed 1, 5000 entities, 30 frames of 1/30 s; here on two workers only.
         File.WriteAllText(Path.Combine(folder, "Program.cs"), """
             using Grazers;
             using SimHost.Host.Ecs;
@@ -166,7 +199,7 @@ public sealed class TemplatePackagesTests
             using SimHost.Host.Workers;
 
             var module = new GrazersModule();
-            var context = ModuleContext.For(module, seed: 1, parameters: ["bodies=5000"]);
+            var context = ModuleContext.For(module, seed: 1, entities: 5000);
             await using var pool = await WorkerPool.StartAsync(new WorkerPoolOptions { WorkerCount = 2, JobAssemblies = module.JobAssemblyPaths() });
             Console.WriteLine($"workers: {pool.ParallelSlots}");
             var world = new World();

@@ -1,4 +1,4 @@
-namespace SimHostModule;
+namespace SimHostNamespace;
 
 /// <summary>
 /// SplitMix64: a fixed, documented generator, so a seed gives the same world on every machine and .NET version,

@@ -1,7 +1,7 @@
-using SimHostModule.Components;
+using SimHostNamespace.Components;
 using SimHost.Layout.Jobs;
 
-namespace SimHostModule.Jobs;
+namespace SimHostNamespace.Jobs;
 
 /// <summary>
 /// <c>simhostmodule.move</c>, the offloaded job: every body moves by its velocity and bounces off the box's walls.

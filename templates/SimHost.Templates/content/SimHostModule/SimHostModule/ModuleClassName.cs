@@ -1,25 +1,22 @@
-using SimHostModule.Components;
-using SimHostModule.Jobs;
+using SimHostNamespace.Components;
+using SimHostNamespace.Jobs;
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.Simulation;
 
-namespace SimHostModule;
+namespace SimHostNamespace;
 
 /// <summary>
 /// Bodies in a box: each frame they move and bounce off the walls (<see cref="MoveJob"/>, offloaded to the workers),
 /// then a spring pulls every body toward the centre (in-process). The answer is the same for any worker count.
 /// </summary>
-public sealed class SimHostModuleModule : SimulationModule
+public sealed class ModuleClassName : SimulationModule
 {
-    /// <summary>The side of the box in metres.</summary>
-    public const float BoxSize = 100f;
-
     private const float Spring = 0.05f;
 
     private static readonly ModuleParameter[] s_parameters =
     [
-        ModuleParameter.WholeNumber("bodies", 10_000, 1, 10_000_000, "bodies in the box at the start"),
+        ModuleParameter.Number("box", 100, 1, 100_000, "side of the square box in metres"),
     ];
 
     /// <inheritdoc/>
@@ -28,13 +25,19 @@ public sealed class SimHostModuleModule : SimulationModule
     /// <inheritdoc/>
     public override string Description => "bodies bouncing in a box, pulled toward its centre";
 
+    /// <summary>Bodies in the box at the start of a run that does not say (<c>--entities</c>): one entity is one body.</summary>
+    public override int DefaultEntities => 10_000;
+
     /// <inheritdoc/>
     public override IReadOnlyList<ModuleParameter> Parameters => s_parameters;
 
     /// <inheritdoc/>
     public override IReadOnlyList<ComponentType> ChecksumComponents => [ComponentType.Of<Position>(), ComponentType.Of<Velocity>()];
 
-    /// <summary>Seeds the bodies from the run's seed, so a seed gives the same world on every machine.</summary>
+    /// <summary>
+    /// Seeds <see cref="ModuleContext.Entities"/> bodies (<c>--entities</c>, else <see cref="DefaultEntities"/>) from the
+    /// run's seed, so a seed gives the same world on every machine.
+    /// </summary>
     public override void Seed(World world, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(world);
@@ -42,10 +45,10 @@ public sealed class SimHostModuleModule : SimulationModule
         world.Register<Position>();
         world.Register<Velocity>();
         var random = new SeedSequence(context.Seed);
-        var bodies = context.Parameters.GetInt32("bodies");
-        for (var i = 0; i < bodies; i++)
+        var box = BoxSize(context);
+        for (var i = 0; i < context.Entities; i++)
         {
-            var position = new Position(BoxSize * random.NextSingle(), BoxSize * random.NextSingle());
+            var position = new Position(box * random.NextSingle(), box * random.NextSingle());
             var velocity = new Velocity((random.NextSingle() - 0.5f) * 20f, (random.NextSingle() - 0.5f) * 20f);
             world.Create(position, velocity);
         }
@@ -56,24 +59,27 @@ public sealed class SimHostModuleModule : SimulationModule
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(context);
+        var box = BoxSize(context);
         builder
-            .AddSystem("move", system => system.Writes<Position>().Writes<Velocity>().Offload(MoveJob.JobName, new MoveParameters(BoxSize)).Ticks(context.TicksPerFrame))
-            .AddSystem("pull", system => system.Reads<Position>().Writes<Velocity>().After("move").Run(Pull));
+            .AddSystem("move", system => system.Writes<Position>().Writes<Velocity>().Offload(MoveJob.JobName, new MoveParameters(box)).Ticks(context.TicksPerFrame))
+            .AddSystem("pull", system => system.Reads<Position>().Writes<Velocity>().After("move").Run(run => Pull(run, centre: box / 2)));
     }
 
+    /// <summary>The side of the box in metres: the <c>box</c> parameter (<c>--param box=VALUE</c>).</summary>
+    private static float BoxSize(ModuleContext context) => (float)context.Parameters.GetDouble("box");
+
     /// <summary>In-process: a spring toward the box's centre changes every body's velocity.</summary>
-    private static void Pull(SystemContext run)
+    private static void Pull(SystemContext run, float centre)
     {
         var dt = (float)run.DeltaSeconds;
-        const float Centre = BoxSize / 2;
         foreach (var chunk in run.Query.Chunks())
         {
             var positions = chunk.Span<Position>();
             var velocities = chunk.Span<Velocity>();
             for (var i = 0; i < positions.Length; i++)
             {
-                velocities[i].X += (Centre - positions[i].X) * Spring * dt;
-                velocities[i].Y += (Centre - positions[i].Y) * Spring * dt;
+                velocities[i].X += (centre - positions[i].X) * Spring * dt;
+                velocities[i].Y += (centre - positions[i].Y) * Spring * dt;
             }
 
             chunk.MarkChanged<Velocity>();

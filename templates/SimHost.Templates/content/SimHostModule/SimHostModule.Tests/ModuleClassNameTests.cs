@@ -3,10 +3,10 @@ using SimHost.Host.Modules;
 using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
 
-namespace SimHostModule.Tests;
+namespace SimHostNamespace.Tests;
 
 /// <summary>The module gives the same answer in-process and on worker processes.</summary>
-public sealed class SimHostModuleModuleTests
+public sealed class ModuleClassNameTests
 {
     private const int Frames = 30;
 
@@ -22,8 +22,8 @@ public sealed class SimHostModuleModuleTests
 
     private static async Task<string> RunAsync(int workers)
     {
-        var module = new SimHostModuleModule();
-        var context = ModuleContext.For(module, seed: 1, parameters: ["bodies=5000"]);
+        var module = new ModuleClassName();
+        var context = ModuleContext.For(module, seed: 1, entities: 5000);
         var builder = new SimulationBuilder();
         WorkerPool? pool = null;
         try
