@@ -34,6 +34,14 @@ internal static class Inspector
             return checkpoint;
         }
 
+        // A checkpoint's folder without its manifest is a damaged checkpoint, not a run directory of loose segments.
+        if (IsCheckpointFolder(path))
+        {
+            var damaged = new InspectionReport(path, "checkpoint");
+            InspectCheckpoint(damaged, path);
+            return damaged;
+        }
+
         var checkpoints = CheckpointStore.List(path);
         if (checkpoints.Count > 0)
         {
@@ -60,9 +68,22 @@ internal static class Inspector
         return run;
     }
 
+    private static bool IsCheckpointFolder(string path) =>
+        CheckpointStore.IsCheckpointName(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path))))
+        || File.Exists(Path.Combine(path, CheckpointFileNames.EntityTable));
+
     private static void InspectCheckpoint(InspectionReport report, string directory)
     {
         var name = Path.GetFileName(directory);
+        if (!File.Exists(Path.Combine(directory, CheckpointFileNames.Manifest)))
+        {
+            report.Problems.Add(new InspectionProblem(
+                $"{name}/{CheckpointFileNames.Manifest}",
+                nameof(CheckpointError.MissingManifest),
+                "is missing: the checkpoint is damaged (a complete one always has its manifest); move it aside"));
+            return;
+        }
+
         CheckpointManifest manifest;
         try
         {
@@ -93,7 +114,7 @@ internal static class Inspector
 
                 var bytes = File.ReadAllBytes(filePath);
                 CheckpointFiles.Verify(file, bytes);
-                var (header, plan) = CheckpointSegment.Read(file.Name, bytes);
+                var (header, plan) = CheckpointSegment.Read(file.Name, bytes, CheckpointSegment.FrameOf(manifest));
                 report.Segments.Add(Summary($"{name}/{file.Name}", bytes.Length, header, plan));
             }
             catch (CheckpointException exception)

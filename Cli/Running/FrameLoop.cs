@@ -65,7 +65,7 @@ internal sealed class FrameLoop(
 
                 // The frame thread only copies the world for a checkpoint (timed as part of the frame); the writing
                 // happens beside the next frames, a share of it after each.
-                frameTimes.Add(stats.Elapsed + Checkpoint(frame));
+                frameTimes.Add(stats.Elapsed + await CheckpointAsync(frame));
                 rangesReRun += stats.RangesRetried;
                 rowsCommitted += stats.RowsCommitted;
                 if (stats.HasFailures)
@@ -143,11 +143,18 @@ internal sealed class FrameLoop(
     }
 
     /// <summary>Starts the checkpoint due after <paramref name="frame"/> frames, if any, and returns the time the copy took.</summary>
-    private TimeSpan Checkpoint(long frame)
+    private async ValueTask<TimeSpan> CheckpointAsync(long frame)
     {
         if (writer is null || frame % settings.CheckpointEvery != 0)
         {
             return TimeSpan.Zero;
+        }
+
+        // The last frame's checkpoint is the one a finished run leaves to resume or inspect: it waits for the write in
+        // flight (which the run's end waits for anyway) instead of being skipped behind it.
+        if (settings.Frames != 0 && frame == settings.Frames)
+        {
+            await writer.DrainAsync();
         }
 
         var started = Stopwatch.GetTimestamp();

@@ -38,7 +38,7 @@ internal static class RunCheckpoints
     /// written by this run's module, flags and format: a difference is a usage error (exit 2) naming it. Its files are
     /// read and verified once, by the load (<see cref="BuildResumed"/>); a damaged checkpoint fails the run there.
     /// </summary>
-    public static ResumePoint ReadForResume(string directory, IReadOnlyDictionary<string, string> identity)
+    public static ResumePoint ReadForResume(string directory, IReadOnlyDictionary<string, string> identity, long frames)
     {
         var newest = CheckpointStore.Newest(directory)
             ?? throw new UsageException($"--resume '{directory}' holds no complete checkpoint (checkpoint-NNNNNNNNNNNN with a manifest); give the --checkpoint-dir of a run that wrote one.");
@@ -70,6 +70,12 @@ internal static class RunCheckpoints
             }
         }
 
+        // A run to frame N from a checkpoint past N would run nothing and print an older run's checksum as its own.
+        if (frames != 0 && simulation.FrameCount > frames)
+        {
+            throw new UsageException($"--resume: the newest checkpoint in '{directory}' is of frame {simulation.FrameCount}, past --frames {frames}; give --frames {simulation.FrameCount} or more (0 for no end).");
+        }
+
         return new ResumePoint(newest, simulation);
     }
 
@@ -98,7 +104,7 @@ internal static class RunCheckpoints
     // checkpoint's fault and fails the run as it is.
     private static bool IsDamage(CheckpointError error) => error is CheckpointError.ManifestHashMismatch or CheckpointError.BadManifest
         or CheckpointError.MissingFile or CheckpointError.LengthMismatch or CheckpointError.HashMismatch or CheckpointError.BadSegment
-        or CheckpointError.InconsistentWorld;
+        or CheckpointError.InconsistentWorld or CheckpointError.MissingManifest;
 
     private static DamagedCheckpointException Damaged(string checkpoint, CheckpointException exception) =>
         new($"--resume: {exception.Message}; move {checkpoint} aside to resume from the checkpoint before it, if there is one.", exception);
@@ -115,9 +121,13 @@ internal static class RunCheckpoints
         {
             var store = new CheckpointStore(directory, settings.CheckpointsKept);
             Directory.CreateDirectory(store.Directory);
+
+            // Taken before the leftovers of a killed writer are removed: they could be a live run's checkpoint in progress.
+            var directoryLock = store.TryLockForWriting()
+                ?? throw new UsageException($"--checkpoint-dir '{directory}' is in use: another run is writing checkpoints to it; give each run its own --checkpoint-dir.");
             store.RemoveUnfinished();
             // Each write is spread over half the frames until the next checkpoint is due, so it ends in time.
-            return new BackgroundCheckpointWriter(store, logger, new CheckpointPacer(Math.Max(1, settings.CheckpointEvery / 2)));
+            return new BackgroundCheckpointWriter(store, logger, new CheckpointPacer(Math.Max(1, settings.CheckpointEvery / 2)), directoryLock);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -162,7 +162,7 @@ internal static class ScenarioRun
         };
 
         var identity = RunCheckpoints.Identity(module, context, settings);
-        var resume = settings.ResumeDirectory is { } resumeDirectory ? RunCheckpoints.ReadForResume(resumeDirectory, identity) : null;
+        var resume = settings.ResumeDirectory is { } resumeDirectory ? RunCheckpoints.ReadForResume(resumeDirectory, identity, settings.Frames) : null;
         var world = new World();
         SimulationRunner simulation;
         try

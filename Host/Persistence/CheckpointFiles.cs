@@ -125,7 +125,7 @@ internal static partial class CheckpointFiles
         byte[] Get(string name) => byName.TryGetValue(name, out var bytes) ? bytes
             : throw new CheckpointException(CheckpointError.BadManifest, CheckpointFileNames.Manifest, $"does not list {name}");
 
-        var generations = ReadEntityColumn(CheckpointFileNames.EntityTable, Get(CheckpointFileNames.EntityTable), manifest.Slots, out var slotHandles);
+        var generations = ReadEntityColumn(CheckpointFileNames.EntityTable, Get(CheckpointFileNames.EntityTable), manifest, manifest.Slots, out var slotHandles);
         for (var slot = 0; slot < slotHandles.Length; slot++)
         {
             if ((uint)slotHandles[slot] != (uint)slot)
@@ -134,7 +134,7 @@ internal static partial class CheckpointFiles
             }
         }
 
-        ReadEntityColumn(CheckpointFileNames.FreeSlots, Get(CheckpointFileNames.FreeSlots), manifest.FreeSlotCount, out var freeHandles);
+        ReadEntityColumn(CheckpointFileNames.FreeSlots, Get(CheckpointFileNames.FreeSlots), manifest, manifest.FreeSlotCount, out var freeHandles);
         var archetypes = new ArchetypeImage[manifest.Archetypes.Length];
         for (var a = 0; a < archetypes.Length; a++)
         {
@@ -153,9 +153,9 @@ internal static partial class CheckpointFiles
         return new CheckpointContent(world, manifest.Simulation, manifest.Run);
     }
 
-    private static uint[] ReadEntityColumn(string name, byte[] bytes, int expectedRows, out ulong[] handles)
+    private static uint[] ReadEntityColumn(string name, byte[] bytes, CheckpointManifest manifest, int expectedRows, out ulong[] handles)
     {
-        var (header, plan) = CheckpointSegment.Read(name, bytes);
+        var (header, plan) = CheckpointSegment.Read(name, bytes, CheckpointSegment.FrameOf(manifest));
         if (header.RowCount != expectedRows || plan.RowCapacity != expectedRows || plan.ColumnCount != 0)
         {
             throw new CheckpointException(CheckpointError.BadSegment, name, $"holds {header.RowCount} rows and {plan.ColumnCount} columns, the manifest says {expectedRows} rows and none");
@@ -173,7 +173,7 @@ internal static partial class CheckpointFiles
 
     private static ArchetypeImage ReadArchetype(CheckpointManifest manifest, ManifestArchetype archetype, byte[] bytes)
     {
-        var (header, plan) = CheckpointSegment.Read(archetype.File, bytes);
+        var (header, plan) = CheckpointSegment.Read(archetype.File, bytes, CheckpointSegment.FrameOf(manifest));
         var count = archetype.Components.Length;
         if (header.RowCount != archetype.Rows || plan.RowCapacity != archetype.Rows || plan.ColumnCount != 2 * count)
         {

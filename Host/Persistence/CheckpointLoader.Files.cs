@@ -10,10 +10,10 @@ namespace SimHost.Host.Persistence;
 /// </summary>
 internal static partial class CheckpointLoader
 {
-    private static bool ReadEntityTable(CheckpointFileReader reader, string name, byte[] head, int slots, out EntityRecord[]? records)
+    private static bool ReadEntityTable(CheckpointFileReader reader, string name, byte[] head, ulong frame, int slots, out EntityRecord[]? records)
     {
         records = null;
-        if (ReadPlan(reader, name, head) is not { } segment || !IsHandleSegment(segment, slots) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
+        if (ReadPlan(reader, name, head, frame) is not { } segment || !IsHandleSegment(segment, slots) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
         {
             return false;
         }
@@ -44,10 +44,10 @@ internal static partial class CheckpointLoader
         return true;
     }
 
-    private static bool ReadFreeSlots(CheckpointFileReader reader, string name, byte[] head, int count, out int[]? freeSlots)
+    private static bool ReadFreeSlots(CheckpointFileReader reader, string name, byte[] head, ulong frame, int count, out int[]? freeSlots)
     {
         freeSlots = null;
-        if (ReadPlan(reader, name, head) is not { } segment || !IsHandleSegment(segment, count) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
+        if (ReadPlan(reader, name, head, frame) is not { } segment || !IsHandleSegment(segment, count) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
         {
             return false;
         }
@@ -84,7 +84,7 @@ internal static partial class CheckpointLoader
         var count = archetype.Components.Length;
         entities = [];
         columns = [];
-        if (ReadPlan(reader, archetype.File, head) is not { } segment)
+        if (ReadPlan(reader, archetype.File, head, CheckpointSegment.FrameOf(manifest)) is not { } segment)
         {
             return false;
         }
@@ -139,7 +139,7 @@ internal static partial class CheckpointLoader
     }
 
     /// <summary>Reads and validates a segment's header and column table, which lie before every region of rows.</summary>
-    private static (SegmentHeader Header, SegmentPlan Plan)? ReadPlan(CheckpointFileReader reader, string name, byte[] head)
+    private static (SegmentHeader Header, SegmentPlan Plan)? ReadPlan(CheckpointFileReader reader, string name, byte[] head, ulong frame)
     {
         if (!reader.TryRead(head.AsSpan(0, SegmentFormat.HeaderSizeBytes)))
         {
@@ -147,6 +147,11 @@ internal static partial class CheckpointLoader
         }
 
         var header = SegmentValidator.ValidateHeader(name, reader.LengthBytes, head);
+        if (header.FrameId != frame)
+        {
+            return null;
+        }
+
         var tableEnd = (long)header.ColumnTableOffset + ((long)header.ColumnCount * SegmentFormat.ColumnEntrySizeBytes);
         if (tableEnd > head.Length || !reader.TryRead(head.AsSpan(SegmentFormat.HeaderSizeBytes, (int)tableEnd - SegmentFormat.HeaderSizeBytes)))
         {

@@ -125,8 +125,8 @@ internal static partial class CheckpointLoader
 
             var isRead = !roles.TryGetValue(file.Name, out var role) || role switch
             {
-                EntityTable => ReadEntityTable(reader, file.Name, head, manifest.Slots, out records),
-                FreeSlots => ReadFreeSlots(reader, file.Name, head, manifest.FreeSlotCount, out freeSlots),
+                EntityTable => ReadEntityTable(reader, file.Name, head, CheckpointSegment.FrameOf(manifest), manifest.Slots, out records),
+                FreeSlots => ReadFreeSlots(reader, file.Name, head, CheckpointSegment.FrameOf(manifest), manifest.FreeSlotCount, out freeSlots),
                 _ => ReadArchetype(reader, manifest, role, types, head, out entities[role], out columns[role]),
             };
             if (!isRead || !reader.TryFinish(file))

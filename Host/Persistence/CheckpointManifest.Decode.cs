@@ -76,7 +76,13 @@ internal sealed partial class CheckpointManifest
                     system.GetProperty("seenThrough").GetUInt32()));
             }
 
-            simulation = new SimulationImage(sim.GetProperty("frameCount").GetInt64(), sim.GetProperty("timeSeconds").GetDouble(), cursors);
+            var frameCount = sim.GetProperty("frameCount").GetInt64();
+            if (frameCount < 0)
+            {
+                throw new FormatException("simulation.frameCount is negative");
+            }
+
+            simulation = new SimulationImage(frameCount, sim.GetProperty("timeSeconds").GetDouble(), cursors);
         }
 
         var components = new List<ComponentImage>();

@@ -108,14 +108,25 @@ internal static class CheckpointSegment
         return written;
     }
 
-    /// <summary>Validates a segment file's bytes by every rule of the format.</summary>
+    /// <summary>The frame id every segment of a checkpoint holds: the frame it was taken at (0 for a world saved alone).</summary>
+    public static ulong FrameOf(CheckpointManifest manifest) => (ulong)Math.Max(0, manifest.Simulation?.FrameCount ?? 0);
+
+    /// <summary>Validates a segment file's bytes by every rule of the format, and that it is of the checkpoint's frame.</summary>
+    /// <param name="fileName">The file's name, for errors.</param>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="frame">The checkpoint's frame (<see cref="FrameOf"/>): a segment of another checkpoint is refused.</param>
     /// <returns>The header and the plan rebuilt from the validated numbers.</returns>
     /// <exception cref="CheckpointException">A rule is broken (<see cref="CheckpointError.BadSegment"/>).</exception>
-    public static (SegmentHeader Header, SegmentPlan Plan) Read(string fileName, ReadOnlySpan<byte> bytes)
+    public static (SegmentHeader Header, SegmentPlan Plan) Read(string fileName, ReadOnlySpan<byte> bytes, ulong frame)
     {
         try
         {
             var header = SegmentValidator.ValidateHeader(fileName, bytes.Length, bytes);
+            if (header.FrameId != frame)
+            {
+                throw new CheckpointException(CheckpointError.BadSegment, fileName, $"is of frame {header.FrameId}, the checkpoint of frame {frame}: a file of another checkpoint");
+            }
+
             var table = bytes.Slice((int)header.ColumnTableOffset, (int)header.ColumnCount * SegmentFormat.ColumnEntrySizeBytes);
             var plan = SegmentValidator.ValidateTable(fileName, header, table, expected: null);
             return (header, plan);

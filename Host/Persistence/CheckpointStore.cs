@@ -12,6 +12,12 @@ internal sealed class CheckpointStore
 {
     private const string Prefix = "checkpoint-";
 
+    // What .NET reports for a file another process holds locked: ERROR_SHARING_VIOLATION on Windows; elsewhere the
+    // errno of the refused flock, EWOULDBLOCK (11 on Linux, 35 on macOS).
+    private const int SharingViolation = unchecked((int)0x80070020);
+    private const int WouldBlockLinux = 11;
+    private const int WouldBlockMac = 35;
+
     public CheckpointStore(string directory, int kept)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -37,8 +43,7 @@ internal sealed class CheckpointStore
 
         foreach (var path in System.IO.Directory.EnumerateDirectories(directory, Prefix + "*"))
         {
-            var name = Path.GetFileName(path);
-            if (name.Length == Prefix.Length + 12 && long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var frame))
+            if (TryParseFrame(Path.GetFileName(path), out var frame))
             {
                 found.Add((frame, path));
             }
@@ -48,8 +53,43 @@ internal sealed class CheckpointStore
         return found;
     }
 
+    /// <summary>Whether <paramref name="name"/> is a checkpoint's folder name, <c>checkpoint-</c> and 12 digits.</summary>
+    public static bool IsCheckpointName(string name) => TryParseFrame(name, out _);
+
+    private static bool TryParseFrame(string name, out long frame)
+    {
+        frame = 0;
+        return name.Length == Prefix.Length + 12 && name.StartsWith(Prefix, StringComparison.Ordinal)
+            && long.TryParse(name.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out frame);
+    }
+
     /// <summary>The newest complete checkpoint in <paramref name="directory"/>, or null.</summary>
     public static string? Newest(string directory) => List(directory) is { Count: > 0 } all ? all[^1].Path : null;
+
+    /// <summary>The hidden file a run holds locked while it writes checkpoints to the directory.</summary>
+    public const string WriterLockFileName = ".simhost-writer.lock";
+
+    /// <summary>
+    /// Takes the directory for one writer: an exclusive lock on <see cref="WriterLockFileName"/>, held until the
+    /// returned stream is disposed or the process ends, however it ends (the system drops the lock of a killed
+    /// process). Without it, a second run on the directory removed the first one's checkpoint in progress (as a
+    /// leftover of a killed writer) and each run's retention removed the other's checkpoints.
+    /// </summary>
+    /// <returns>The lock, or null when another process holds it.</returns>
+    /// <remarks>.NET takes <c>flock</c> for <see cref="FileShare.None"/> on Linux and macOS, and a sharing lock on Windows.</remarks>
+    public FileStream? TryLockForWriting()
+    {
+        try
+        {
+            return new FileStream(Path.Combine(Directory, WriterLockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception) when (exception.HResult == SharingViolation
+            || (OperatingSystem.IsLinux() && exception.HResult == WouldBlockLinux)
+            || (OperatingSystem.IsMacOS() && exception.HResult == WouldBlockMac))
+        {
+            return null;
+        }
+    }
 
     /// <summary>Removes hidden temporary directories that a writer killed mid-checkpoint left behind.</summary>
     /// <returns>How many were removed.</returns>

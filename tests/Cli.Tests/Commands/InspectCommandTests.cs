@@ -98,6 +98,38 @@ public sealed class InspectCommandTests
     }
 
     [Test]
+    public async Task Inspect_ACheckpointWithoutItsManifest_IsAMissingManifest_Exit1()
+    {
+        File.Delete(Path.Combine(_checkpoint, "manifest"));
+
+        var (exitCode, _, output, _) = await CommandLineRun.InvokeAsync("inspect", _checkpoint);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+        Assert.That(output, Does.Contain($"FAILED {Path.GetFileName(_checkpoint)}/manifest: MissingManifest"));
+    }
+
+    [Test]
+    public async Task Inspect_AFolderOfCheckpoints_WithOneMissingItsManifest_NamesIt()
+    {
+        var folder = Path.Combine(_checkpoint, "all");
+        var whole = Path.Combine(folder, "checkpoint-000000000010");
+        var damaged = Path.Combine(folder, "checkpoint-000000000020");
+        Directory.CreateDirectory(whole);
+        Directory.CreateDirectory(damaged);
+        foreach (var file in Directory.GetFiles(_checkpoint))
+        {
+            File.Copy(file, Path.Combine(whole, Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(damaged, Path.GetFileName(file)));
+        }
+
+        File.Delete(Path.Combine(damaged, "manifest"));
+        var (exitCode, _, output, _) = await CommandLineRun.InvokeAsync("inspect", folder);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+        Assert.That(output, Does.Contain("FAILED checkpoint-000000000020/manifest: MissingManifest"));
+    }
+
+    [Test]
     public async Task Inspect_AMissingPath_IsOneLine_Exit2()
     {
         var (exitCode, _, _, error) = await CommandLineRun.InvokeAsync("inspect", "/nonexistent/checkpoint");

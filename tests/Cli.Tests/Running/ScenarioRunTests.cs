@@ -1,4 +1,5 @@
 using SimHost.Host.Cli;
+using SimHost.Host.Persistence;
 using SimHost.Host.Running;
 
 namespace SimHost.Tests.Host.Running;
@@ -86,6 +87,65 @@ public sealed class ScenarioRunTests
             Assert.That(first, Does.Match(@"wall time: +[0-9.]+ s \([0-9.]+ frames/s\)\n"));
             Assert.That(atTheEnd, Does.Contain("frames:          4\n").And.Match(@"wall time: +[0-9.]+ s \(no frame ran\)\n"));
             Assert.That(further, Does.Contain("frames:          6\n").And.Match(@"wall time: +[0-9.]+ s \([0-9.]+ frames/s over the 2 frames run since frame 4\)\n"));
+        });
+    }
+
+    [Test]
+    public async Task TheLastFramesCheckpoint_IsNeverSkipped_EvenWhenOneIsInFlight()
+    {
+        // Every frame due: at 1000 entities a write's fsync outlasts several frames, so most are skipped, never the last.
+        var checkpoints = Path.Combine(_folder, "every-frame");
+        var summary = await RunAsync(Settings(workers: 0) with { Frames = 12, CheckpointEvery = 1, CheckpointDirectory = checkpoints });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(CheckpointStore.Newest(checkpoints), Does.EndWith("checkpoint-000000000012"), summary);
+            Assert.That(summary, Does.Match(@"checkpoints: +\d+ written, \d+ skipped"));
+        });
+    }
+
+    [Test]
+    public async Task ACheckpointDirInUseByAnotherRun_IsRefusedAtStart_Exit2()
+    {
+        var checkpoints = Directory.CreateDirectory(Path.Combine(_folder, "in-use")).FullName;
+        using var otherRun = new CheckpointStore(checkpoints, kept: 3).TryLockForWriting();
+        Assert.That(otherRun, Is.Not.Null, "the stand-in for the other run holds the lock");
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 0) with { Frames = 3, CheckpointEvery = 1, CheckpointDirectory = checkpoints },
+            new RunConsole(output, error, IsTerminal: false),
+            startWorkers: null,
+            CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(error.ToString().TrimEnd().Split('\n'), Has.Length.EqualTo(1), error.ToString());
+            Assert.That(error.ToString(), Does.Contain("is in use: another run is writing checkpoints to it; give each run its own --checkpoint-dir"));
+            Assert.That(CheckpointStore.List(checkpoints), Is.Empty, "the refused run wrote nothing");
+        });
+    }
+
+    [Test]
+    public async Task Resume_FromACheckpointPastFrames_IsRefused_Exit2()
+    {
+        var checkpoints = Path.Combine(_folder, "past");
+        await RunAsync(Settings(workers: 0) with { Frames = 6, CheckpointEvery = 6, CheckpointDirectory = checkpoints });
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 0) with { Frames = 4, ResumeDirectory = checkpoints },
+            new RunConsole(output, error, IsTerminal: false),
+            startWorkers: null,
+            CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(error.ToString(), Does.Contain("is of frame 6, past --frames 4; give --frames 6 or more (0 for no end)"));
         });
     }
 
