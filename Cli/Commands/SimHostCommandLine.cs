@@ -32,7 +32,10 @@ internal static class SimHostCommandLine
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            var first = parseResult.Errors[0].Message.ReplaceLineEndings(" ");
+            // "Unrecognized command or argument 'x'" says what is wrong; "Required command was not provided" only that
+            // something is.
+            var telling = parseResult.Errors.FirstOrDefault(static e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parseResult.Errors[0];
+            var first = telling.Message.ReplaceLineEndings(" ");
             var command = parseResult.CommandResult.Command == root ? "simhost" : $"simhost {parseResult.CommandResult.Command.Name}";
             await error.WriteLineAsync($"simhost: {first} (see '{command} --help')").ConfigureAwait(false);
             return ExitCodes.UsageError;

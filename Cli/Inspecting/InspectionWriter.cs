@@ -51,7 +51,7 @@ internal static class InspectionWriter
             }
         }
 
-        if (report.Kind is "segment" or "run-directory")
+        if (report.Segments.Count > 0)
         {
             text.AppendLine("segments:");
             foreach (var segment in report.Segments)
@@ -71,7 +71,7 @@ internal static class InspectionWriter
 
         text.AppendLine(report.Problems.Count == 0
             ? string.Create(invariant, $"verified: every hash and header rule holds ({report.Segments.Count} segment files)")
-            : string.Create(invariant, $"verified: {report.Problems.Count} problems"));
+            : string.Create(invariant, $"verified: {report.Problems.Count} {(report.Problems.Count == 1 ? "problem" : "problems")}"));
         return text.ToString();
     }
 

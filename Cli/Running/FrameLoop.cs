@@ -106,7 +106,7 @@ internal sealed class FrameLoop(
         if (writer is not null)
         {
             await writer.DrainAsync();
-            logger.Information("{Written} checkpoints written, {Skipped} skipped (the previous one was still being written)", writer.Written, writer.Skipped);
+            logger.Information("{Written} checkpoints written, {Skipped} skipped while the one before was being written", writer.Written, writer.Skipped);
         }
 
         var wall = Stopwatch.GetElapsedTime(started);

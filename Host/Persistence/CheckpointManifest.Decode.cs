@@ -4,6 +4,7 @@ using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using SimHost.Layout.Components;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Persistence;
 
@@ -55,6 +56,12 @@ internal sealed partial class CheckpointManifest
         if (version != FormatVersion)
         {
             throw new CheckpointException(CheckpointError.UnsupportedVersion, CheckpointFileNames.Manifest, $"checkpoint format version {version}, this build reads version {FormatVersion}");
+        }
+
+        var segmentVersion = root.GetProperty("segmentFormatVersion").GetInt64();
+        if (segmentVersion != SegmentFormat.Version)
+        {
+            throw new CheckpointException(CheckpointError.UnsupportedVersion, CheckpointFileNames.Manifest, $"segment format version {segmentVersion}, this build reads version {SegmentFormat.Version}");
         }
 
         var run = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -4,6 +4,7 @@ using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using SimHost.Layout.Components;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Persistence;
 
@@ -73,7 +74,7 @@ internal sealed partial class CheckpointManifest
             json.WriteStartObject();
             json.WriteString("format", "simhost-checkpoint");
             json.WriteNumber("formatVersion", Version);
-            json.WriteNumber("segmentFormatVersion", 1);
+            json.WriteNumber("segmentFormatVersion", SegmentFormat.Version);
             json.WriteString("layoutHash", LayoutHash.ToString("x16", CultureInfo.InvariantCulture));
             json.WriteNumber("changeTick", ChangeTick);
             json.WriteNumber("entityCount", EntityCount);
