@@ -188,15 +188,23 @@ public sealed class ParallelQueryTests
         world.CreateMany(100_000, world.Blueprint().With(new Health(0)));
         world.CreateMany(100_000, world.Blueprint().With(new Health(0)).With(new Mass(0)));
         var query = world.Query().All<Health>();
-        query.ParallelForEachChunk(new Increment());
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        // Warm means past the runtime's one-off work too: on a busy machine the JIT's switch to optimized code lands
+        // during some later run and allocates once on the calling thread. An allocation per run would show in every
+        // window of ten runs; so the test asks for one window that allocated nothing, within a bound.
+        var windows = new List<long>();
+        for (int window = 0; window < 30 && (windows.Count == 0 || windows[^1] != 0); window++)
         {
-            query.ParallelForEachChunk(new Increment());
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                query.ParallelForEachChunk(new Increment());
+            }
+
+            windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(windows[^1], Is.Zero, $"bytes allocated per window of ten runs: {string.Join(", ", windows)}");
     }
 
     [Test]
