@@ -74,7 +74,7 @@ internal static class RunOptions
     /// <summary><c>--param NAME=VALUE</c>, repeatable: the module's parameters, checked by the module; shared with <c>simhost describe</c>.</summary>
     public static Option<string[]> ParameterOption() => new("--param")
     {
-        Description = "Set a module parameter, e.g. --param herd=50000 (repeatable; 'simhost describe' lists them)",
+        Description = "Set a module parameter, e.g. --param field=128 (repeatable; 'simhost describe' lists them)",
         HelpName = "NAME=VALUE",
         Arity = ArgumentArity.ZeroOrMore,
         AllowMultipleArgumentsPerToken = false,

@@ -12,7 +12,7 @@ public sealed class ModuleParameter
     {
         if (!IsValidName(name))
         {
-            throw new ArgumentException($"Parameter name '{name}' must be lower-case letters, digits and dashes, starting with a letter (e.g. 'herd', 'grass-growth').", nameof(name));
+            throw new ArgumentException($"Parameter name '{name}' must be lower-case letters, digits and dashes, starting with a letter (e.g. 'field', 'grass-growth').", nameof(name));
         }
 
         Name = name;
@@ -69,11 +69,11 @@ public sealed class ModuleParameter
     public static ModuleParameter Flag(string name, bool defaultValue, string description) =>
         new(name, ModuleParameterKind.Flag, description, defaultValue, 0, 1);
 
-    /// <summary>How the parameter reads in a list: <c>herd (whole number, default 50000)</c>.</summary>
+    /// <summary>How the parameter reads in a list: <c>field (whole number, default 256)</c>.</summary>
     /// <returns>The name, kind and default.</returns>
     public override string ToString() => $"{Name} ({KindName}, default {Format(DefaultValue)})";
 
-    /// <summary>What a valid value is, completing "NAME is ...": <c>a whole number from 1 to 10000000</c>.</summary>
+    /// <summary>What a valid value is, completing "NAME is ...": <c>a whole number from 8 to 4096</c>.</summary>
     internal string Expectation => Kind switch
     {
         ModuleParameterKind.WholeNumber => $"a whole number from {Format((long)Minimum)} to {Format((long)Maximum)}",

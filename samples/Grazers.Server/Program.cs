@@ -1,9 +1,10 @@
 // The grazers module in a host program of your own: the .NET Generic Host runs the simulation as a background
 // service beside whatever else the program serves, logs through ILogger and publishes metrics on the SimHost meter.
 //
-//   dotnet run --project samples/Grazers.Server -c Release -- --frames 600 --workers 2 --herd 20000
+//   dotnet run --project samples/Grazers.Server -c Release -- --frames 600 --workers 2 --entities 20000
 //
-// Every module parameter can be set by name (--herd, --field, --grass-growth, --birth-energy); --help lists them.
+// --entities is the starting herd (the field's cells come on top); every module parameter can be set by name (--field,
+// --grass-growth, --birth-energy); --help lists them.
 using Grazers;
 using Grazers.Server;
 using Microsoft.Extensions.DependencyInjection;

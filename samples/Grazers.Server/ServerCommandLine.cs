@@ -7,26 +7,32 @@ using SimHost.Host.Modules;
 namespace Grazers.Server;
 
 /// <summary>
-/// The server's command line: its own options and one per module parameter (<c>--herd</c>, <c>--field</c>, ...).
+/// The server's command line: its own options (<c>--entities</c>, the module's starting entity count, among them) and
+/// one per module parameter (<c>--field</c>, <c>--grass-growth</c>, ...).
 /// Parsing checks everything, the module's parameters included, so a typo or a bad value is refused before the host
 /// is built. (Binding configuration instead would ignore an unknown key, and throw on a bad number only once the host
 /// runs.)
 /// </summary>
 internal sealed class ServerCommandLine
 {
+    /// <summary>The most entities <c>--entities</c> takes: ten million, as the grazers' old <c>herd</c> parameter did.</summary>
+    private const int MaxEntities = 10_000_000;
+
     private readonly SimulationModule _module;
     private readonly Option<long> _frames = WholeNumber("--frames", "Frames to run; 0 runs until Ctrl-C", 0L, 0L, long.MaxValue);
     private readonly Option<int> _workers = WholeNumber("--workers", "Worker processes; 0 runs every job in-process", 2, 0, 256);
     private readonly Option<int> _hz = WholeNumber("--hz", "Frames per second; the simulated step is 1/N s", 30, 1, 1000);
     private readonly Option<ulong> _seed = WholeNumber("--seed", "The seed of the initial world", 1UL, 0UL, ulong.MaxValue);
+    private readonly Option<int> _entities;
     private readonly List<Option<string>> _parameters = [];
 
     public ServerCommandLine(SimulationModule module)
     {
         _module = module;
+        _entities = WholeNumber("--entities", "Entities to seed: for grazers, the starting herd (the field's cells come on top)", module.DefaultEntities, 1, MaxEntities);
         Command = new RootCommand($"The {module.Name} module in the .NET Generic Host, ticking at a fixed rate on worker processes.")
         {
-            _frames, _workers, _hz, _seed,
+            _frames, _workers, _hz, _seed, _entities,
         };
         foreach (var parameter in module.Parameters)
         {
@@ -61,11 +67,11 @@ internal sealed class ServerCommandLine
         Seed = parsed.GetValue(_seed),
     };
 
-    /// <summary>The module's seed and parameters from a parse without errors.</summary>
+    /// <summary>The module's seed, entity count and parameters from a parse without errors.</summary>
     public ModuleContext Context(ParseResult parsed) =>
-        ModuleContext.For(_module, parsed.GetValue(_seed), parameters: Assignments(parsed.CommandResult));
+        ModuleContext.For(_module, parsed.GetValue(_seed), parsed.GetValue(_entities), Assignments(parsed.CommandResult));
 
-    /// <summary>The module parameters given, as the module reads them: <c>herd=20000</c>.</summary>
+    /// <summary>The module parameters given, as the module reads them: <c>field=128</c>.</summary>
     private IEnumerable<string> Assignments(CommandResult parsed) => _parameters
         .Where(option => parsed.GetResult(option) is not null)
         .Select(option => $"{option.Name.TrimStart('-')}={parsed.GetValue(option)}");

@@ -7,9 +7,11 @@ using SimHost.Host.Simulation;
 namespace Grazers;
 
 /// <summary>
-/// A herd grazing a grass field. Each frame the herd wanders toward the watering holes (<see cref="WanderJob"/>,
-/// offloaded), the grass grows back (<see cref="RegrowJob"/>, offloaded, using MathNet.Numerics), every grazer eats
-/// the grass of its cell (in-process), and grazers whose energy changed are born or die through a command buffer.
+/// A herd grazing a grass field: <c>--entities</c> grazers at the start (<see cref="DefaultEntities"/> unless the run
+/// says) on a square field of <c>field</c> × <c>field</c> cells, which are entities too and come on top. Each frame the
+/// herd wanders toward the watering holes (<see cref="WanderJob"/>, offloaded), the grass grows back
+/// (<see cref="RegrowJob"/>, offloaded, using MathNet.Numerics), every grazer eats the grass of its cell (in-process),
+/// and grazers whose energy changed are born or die through a command buffer.
 /// </summary>
 public sealed class GrazersModule : SimulationModule
 {
@@ -21,7 +23,6 @@ public sealed class GrazersModule : SimulationModule
 
     private static readonly ModuleParameter[] s_parameters =
     [
-        ModuleParameter.WholeNumber("herd", 50_000, 1, 10_000_000, "grazers at the start"),
         ModuleParameter.WholeNumber("field", 256, 8, 4096, "cells per side of the square field, one metre each"),
         ModuleParameter.Number("grass-growth", 0.5, 0, 10, "grass a fertile cell grows per second in full sun"),
         ModuleParameter.Number("birth-energy", 80, 1, 1000, "energy at which a grazer calves, sharing its energy with the calf"),
@@ -31,7 +32,11 @@ public sealed class GrazersModule : SimulationModule
     public override string Name => "grazers";
 
     /// <inheritdoc/>
-    public override string Description => "a herd grazing a grass field: wander, regrow, graze, calve and starve";
+    public override string Description =>
+        "a herd grazing a grass field: wander, regrow, graze, calve and starve; --entities is the starting herd, the field's cells come on top";
+
+    /// <summary>Grazers at the start of a run that does not say (<c>--entities</c>); the field's cells come on top.</summary>
+    public override int DefaultEntities => 50_000;
 
     /// <inheritdoc/>
     public override IReadOnlyList<ModuleParameter> Parameters => s_parameters;
@@ -40,13 +45,15 @@ public sealed class GrazersModule : SimulationModule
     public override IReadOnlyList<ComponentType> ChecksumComponents =>
         [ComponentType.Of<Position>(), ComponentType.Of<Grazer>(), ComponentType.Of<Pasture>()];
 
-    /// <summary>Seeds the field's cells, then the herd (<c>--entities</c> is not used: <c>herd</c> and <c>field</c> size the world).</summary>
+    /// <summary>
+    /// Seeds the field's cells (<c>field</c> × <c>field</c>), then <see cref="ModuleContext.Entities"/> grazers
+    /// (<c>--entities</c>, else <see cref="DefaultEntities"/>): the world starts with both.
+    /// </summary>
     public override void Seed(World world, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(world);
         ArgumentNullException.ThrowIfNull(context);
         var side = context.Parameters.GetInt32("field");
-        var herd = context.Parameters.GetInt32("herd");
         var growth = (float)context.Parameters.GetDouble("grass-growth");
         world.Register<Position>();
         world.Register<Grazer>();
@@ -61,7 +68,7 @@ public sealed class GrazersModule : SimulationModule
             }
         }
 
-        for (var i = 0; i < herd; i++)
+        for (var i = 0; i < context.Entities; i++)
         {
             var position = new Position(side * random.NextSingle(), side * random.NextSingle());
             world.Create(position, new Grazer(40f + (20f * random.NextSingle()), MathF.Tau * random.NextSingle()));
@@ -75,7 +82,7 @@ public sealed class GrazersModule : SimulationModule
         ArgumentNullException.ThrowIfNull(context);
         var side = context.Parameters.GetInt32("field");
         var birthEnergy = (float)context.Parameters.GetDouble("birth-energy");
-        var maxHerd = 2L * context.Parameters.GetInt64("herd");
+        var maxHerd = 2L * context.Entities;
         var wander = new WanderParameters(side, Speed: 1.5f, Cost: 3f, OasisSeed: (uint)context.Seed);
         var growth = new GrowthParameters(Capacity, DayLength: 20f);
         var field = new FieldCells(side);

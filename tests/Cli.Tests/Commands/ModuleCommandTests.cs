@@ -5,7 +5,7 @@ namespace SimHost.Tests.Host.Cli;
 /// <summary><c>--module</c> and <c>--param</c> on <c>simhost run</c> and <c>simhost describe</c>, and describe's output.</summary>
 public sealed class ModuleCommandTests
 {
-    private static readonly string[] s_grazerParameters = ["herd=50000", "field=64"];
+    private static readonly string[] s_grazerParameters = ["field=64", "grass-growth=0.25"];
 
     private static Task<(int ExitCode, RunSettings? Settings, string Output, string Error)> InvokeAsync(params string[] args) =>
         CommandLineRun.InvokeAsync(args);
@@ -24,7 +24,7 @@ public sealed class ModuleCommandTests
     [Test]
     public async Task Run_ReadsModuleAndRepeatedParams()
     {
-        var (exitCode, settings, _, error) = await InvokeAsync("run", "--module", "Grazers.dll", "--param", "herd=50000", "--param=field=64");
+        var (exitCode, settings, _, error) = await InvokeAsync("run", "--module", "Grazers.dll", "--param", "field=64", "--param=grass-growth=0.25");
 
         Assert.That(error, Is.Empty);
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));

@@ -94,6 +94,35 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
     }
 
     [Test]
+    public async Task Grazers_CheckpointRecordsTheStartingHerd_AndAResumeNeedsTheSameEntities()
+    {
+        // --entities is the grazers' starting herd, so a checkpoint's "entities" is the herd it was seeded with: a resume
+        // with another --entities (here the default, 50000) is refused, one with the same count continues.
+        var checkpoints = Folder.Subfolder("checkpoints");
+        string[] Grazers(int frames, params string[] entities) =>
+        [
+            "--module", TestPaths.GrazersAssembly, "--param", "field=16", .. entities, "--workers", "0",
+            "--frames", frames.ToString(CultureInfo.InvariantCulture), "--run-dir", Folder.RunRoot,
+        ];
+
+        var (firstExit, first) = await SimHostProcess.RunAsync([.. Grazers(4, "--entities", "500"), "--checkpoint-every", "2", "--checkpoint-dir", checkpoints]);
+        var (refusedExit, refused) = await SimHostProcess.RunAsync([.. Grazers(8), "--resume", checkpoints]);
+        var (resumedExit, resumed) = await SimHostProcess.RunAsync([.. Grazers(8, "--entities", "500"), "--resume", checkpoints]);
+        using (first)
+        using (refused)
+        using (resumed)
+        {
+            var errors = refused.ErrorLines.Where(static l => l.StartsWith("simhost:", StringComparison.Ordinal)).ToArray();
+            Assert.Multiple(() =>
+            {
+                Assert.That((firstExit, refusedExit, resumedExit), Is.EqualTo((0, 2, 0)), string.Join('\n', [.. refused.ErrorLines, .. resumed.ErrorLines]));
+                Assert.That(errors, Has.Length.EqualTo(1));
+                Assert.That(errors.FirstOrDefault(), Does.Contain("entities 500").And.Contain("entities 50000"));
+            });
+        }
+    }
+
+    [Test]
     public async Task Resume_WithAnotherSeed_IsRefusedInOneLine_Exit2()
     {
         var checkpoints = Folder.Subfolder("checkpoints");

@@ -20,7 +20,7 @@ public sealed class ModuleRunTests : RunningSimHostFixture
     public async Task SampleModule_HasOneChecksum_InProcessOnOneAndTwoWorkers_WithEitherStorage(string sample)
     {
         string[] module = sample == "grazers"
-            ? ["--module", TestPaths.GrazersAssembly, "--param", "herd=2000", "--param", "field=64"]
+            ? ["--module", TestPaths.GrazersAssembly, "--entities", "2000", "--param", "field=64"]
             : ["--module", TestPaths.ParticlesAssembly, "--entities", "5000"];
         var reference = await RunAsync(workers: 0, [.. module, "--storage", "shared"]);
         Assert.That(reference, Does.Match("^[0-9a-f]{32}$"));
@@ -54,17 +54,44 @@ public sealed class ModuleRunTests : RunningSimHostFixture
     }
 
     [Test]
+    public async Task Grazers_EntitiesIsTheStartingHerd_WithTheFieldsCellsOnTop()
+    {
+        // The walkthrough's defect: --entities was ignored, the module's own 'herd' parameter sized the herd. One frame
+        // of 1/64 s neither starves a grazer (energy 40 to 60) nor lets one calve (at 80): the count is the seeded one.
+        var (exitCode, process) = await SimHostProcess.RunAsync(
+            "--module", TestPaths.GrazersAssembly, "--entities", "500", "--param", "field=16", "--frames", "1", "--workers", "0", "--run-dir", Folder.RunRoot);
+        using (process)
+        {
+            Assert.That(exitCode, Is.Zero, string.Join('\n', process.ErrorLines));
+            Assert.That(process.Output.Split('\n'), Does.Contain($"entities:        {500 + (16 * 16)}"), process.Output);
+        }
+    }
+
+    [Test]
+    public async Task GrazersDescribe_ShowsTheDefaultHerd_AsTheDefaultEntities()
+    {
+        var (exitCode, process) = await SimHostProcess.DescribeAsync("--module", TestPaths.GrazersAssembly);
+        using (process)
+        {
+            Assert.That(exitCode, Is.Zero, string.Join('\n', process.ErrorLines));
+            Assert.That(process.Output.Split('\n'), Does.Contain("  default entities: 50000"), process.Output);
+            Assert.That(process.Output, Does.Contain("--entities is the starting herd, the field's cells come on top"));
+            Assert.That(process.Output, Does.Not.Contain("herd ("), "no parameter sizes the herd");
+        }
+    }
+
+    [Test]
     public async Task BadParameter_IsOneLineAndExitCode2()
     {
         var (exitCode, process) = await SimHostProcess.RunAsync(
-            "--module", TestPaths.GrazersAssembly, "--param", "herd=abc", "--workers", "0", "--run-dir", Folder.RunRoot);
+            "--module", TestPaths.GrazersAssembly, "--param", "field=abc", "--workers", "0", "--run-dir", Folder.RunRoot);
         using (process)
         {
             Assert.Multiple(() =>
             {
                 Assert.That(exitCode, Is.EqualTo(2));
                 Assert.That(process.ErrorLines, Has.Count.EqualTo(1));
-                Assert.That(process.ErrorLines[0], Does.StartWith("simhost: ").And.Contain("herd"));
+                Assert.That(process.ErrorLines[0], Does.StartWith("simhost: ").And.Contain("field"));
             });
         }
     }

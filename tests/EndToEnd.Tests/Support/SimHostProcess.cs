@@ -47,12 +47,12 @@ internal sealed class SimHostProcess : IDisposable
         }
     }
 
-    public static SimHostProcess Start(params string[] runArguments) => Start(ownProcessGroup: false, runArguments);
+    public static SimHostProcess Start(params string[] runArguments) => Start(ownProcessGroup: false, "run", runArguments);
 
     /// <summary>Starts simhost as the leader of a new session and process group, as a terminal starts a command.</summary>
-    public static SimHostProcess StartInOwnProcessGroup(params string[] runArguments) => Start(ownProcessGroup: true, runArguments);
+    public static SimHostProcess StartInOwnProcessGroup(params string[] runArguments) => Start(ownProcessGroup: true, "run", runArguments);
 
-    private static SimHostProcess Start(bool ownProcessGroup, string[] runArguments)
+    private static SimHostProcess Start(bool ownProcessGroup, string command, string[] arguments)
     {
         var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "env")
         {
@@ -71,8 +71,8 @@ internal sealed class SimHostProcess : IDisposable
         start.ArgumentList.Add("--default-signal=INT");
         start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet");
         start.ArgumentList.Add(TestPaths.SimHostDll);
-        start.ArgumentList.Add("run");
-        foreach (var argument in runArguments)
+        start.ArgumentList.Add(command);
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -92,6 +92,14 @@ internal sealed class SimHostProcess : IDisposable
     {
         var process = Start(runArguments);
         var exitCode = await process.WaitForExitAsync($"simhost run {string.Join(' ', runArguments)}");
+        return (exitCode, process);
+    }
+
+    /// <summary>Runs <c>simhost describe</c> to its end (under the hang guard) and returns the exit code.</summary>
+    public static async Task<(int ExitCode, SimHostProcess Process)> DescribeAsync(params string[] describeArguments)
+    {
+        var process = Start(ownProcessGroup: false, "describe", describeArguments);
+        var exitCode = await process.WaitForExitAsync($"simhost describe {string.Join(' ', describeArguments)}");
         return (exitCode, process);
     }
 

@@ -27,10 +27,10 @@ public sealed class GrazersServerTests
     public async Task Server_RunsNFrames_AndPrintsTheChecksumOfTheLibraryRun()
     {
         const int Frames = 60;
-        var (exitCode, output, stderr) = await RunServerAsync(SamplePaths.GrazersServer, "--frames", "60", "--workers", "2", "--hz", "30", "--seed", "9", "--herd", "1200", "--field", "32");
+        var (exitCode, output, stderr) = await RunServerAsync(SamplePaths.GrazersServer, "--frames", "60", "--workers", "2", "--hz", "30", "--seed", "9", "--entities", "1200", "--field", "32");
 
         var module = ModuleLoader.Load(SamplePaths.GrazersModule);
-        var library = await ModuleRun.RunAsync(module, ModuleContext.For(module, seed: 9, parameters: ["herd=1200", "field=32"]), 0, StorageMode.Shared, Frames, 1.0 / 30);
+        var library = await ModuleRun.RunAsync(module, ModuleContext.For(module, seed: 9, entities: 1200, parameters: ["field=32"]), 0, StorageMode.Shared, Frames, 1.0 / 30);
 
         var checksumLine = output.Split('\n').Select(line => line.Trim()).LastOrDefault(line => line.StartsWith("checksum: ", StringComparison.Ordinal));
         Assert.Multiple(() =>
@@ -44,12 +44,12 @@ public sealed class GrazersServerTests
     [Test]
     public async Task Server_RefusesABadParameter_InOneLine()
     {
-        var (exitCode, stdout, stderr) = await RunServerAsync(SamplePaths.GrazersServer, "--herd", "many");
+        var (exitCode, stdout, stderr) = await RunServerAsync(SamplePaths.GrazersServer, "--field", "many");
 
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.EqualTo(2));
-            Assert.That(stderr.Trim(), Is.EqualTo("Grazers.Server: --param herd=many: herd is a whole number from 1 to 10000000 (see 'Grazers.Server --help')"));
+            Assert.That(stderr.Trim(), Is.EqualTo("Grazers.Server: --param field=many: field is a whole number from 8 to 4096 (see 'Grazers.Server --help')"));
             Assert.That(stdout, Is.Empty, "nothing started");
         });
     }
@@ -61,6 +61,9 @@ public sealed class GrazersServerTests
     [TestCase("--frames -1", "--frames takes a whole number 0 or more, not '-1'")]
     [TestCase("--seed x", "--seed takes a whole number 0 or more, not 'x'")]
     [TestCase("--bogus 1", "'--bogus'")]
+    [TestCase("--entities 0", "--entities takes a whole number from 1 to 10000000, not '0'")]
+    [TestCase("--entities many", "--entities takes a whole number from 1 to 10000000, not 'many'")]
+    [TestCase("--herd 100", "'--herd'")] // the starting herd is --entities; the old option is refused, not ignored
     [TestCase("--field 0", "field is a whole number from 8 to 4096")]
     [TestCase("--grass-growth fast", "grass-growth is a number from 0 to 10")]
     [TestCase("--hz", "'--hz'")]
@@ -95,7 +98,7 @@ public sealed class GrazersServerTests
             File.Copy(file, copy);
         }
 
-        var (exitCode, stdout, _) = await RunServerAsync(Path.Combine(directory.Path, "Grazers.Server.dll"), "--frames", "10", "--workers", "1", "--herd", "100", "--field", "16");
+        var (exitCode, stdout, _) = await RunServerAsync(Path.Combine(directory.Path, "Grazers.Server.dll"), "--frames", "10", "--workers", "1", "--entities", "100", "--field", "16");
 
         Assert.Multiple(() =>
         {

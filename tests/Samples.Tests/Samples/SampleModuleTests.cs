@@ -1,3 +1,4 @@
+using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.SharedStorage;
 using SimHost.Physics;
@@ -19,7 +20,9 @@ public sealed class SampleModuleTests
 
     private const int ParticleFrames = 40;
 
-    private static readonly string[] s_grazerParameters = ["herd=1500", "field=40"];
+    private const int GrazerHerd = 1500;
+    private static readonly string[] s_grazerParameters = ["field=40"];
+    private static readonly string[] s_grazerParameterNames = ["field", "grass-growth", "birth-energy"];
     private static readonly Lazy<ModuleRunResult> s_grazersReference = new(() => RunGrazers(0, StorageMode.Snapshot).GetAwaiter().GetResult());
     private static readonly Lazy<ModuleRunResult> s_particlesReference = new(() => RunParticles(0, StorageMode.Snapshot).GetAwaiter().GetResult());
 
@@ -43,10 +46,36 @@ public sealed class SampleModuleTests
     [Test]
     public void Grazers_AreBornAndStarve_ThroughTheCommandBuffer()
     {
-        // 40 × 40 cells and 1,500 grazers at the start: the herd size has changed by the end.
+        // 40 × 40 cells and 1,500 grazers (--entities) at the start: the herd size has changed by the end.
         var grazers = s_grazersReference.Value.EntityCount - (40 * 40);
 
-        Assert.That(grazers, Is.Not.EqualTo(1500));
+        Assert.That(grazers, Is.Not.EqualTo(GrazerHerd));
+    }
+
+    [Test]
+    public void Grazers_SeedContextEntitiesGrazers_WithTheFieldsCellsOnTop()
+    {
+        // The walkthrough's defect: --entities was ignored and a 'herd' parameter sized the herd instead.
+        var module = ModuleLoader.Load(SamplePaths.GrazersModule);
+        var world = new World();
+
+        module.Seed(world, new ModuleContext { Entities = 700, Parameters = ModuleParameters.Parse(module, ["field=16"]) });
+
+        Assert.That(world.EntityCount, Is.EqualTo(700 + (16 * 16)));
+    }
+
+    [Test]
+    public void Grazers_DefaultEntities_IsTheDefaultHerd_AndNoParameterSizesTheHerd()
+    {
+        var module = ModuleLoader.Load(SamplePaths.GrazersModule);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(module.DefaultEntities, Is.EqualTo(50_000), "describe's 'default entities' and a run without --entities");
+            Assert.That(ModuleContext.For(module).Entities, Is.EqualTo(50_000));
+            Assert.That(module.Parameters.Select(p => p.Name), Is.EqualTo(s_grazerParameterNames));
+            Assert.That(module.Description, Does.Contain("--entities is the starting herd"));
+        });
     }
 
     [Test]
@@ -103,7 +132,7 @@ public sealed class SampleModuleTests
     private static Task<ModuleRunResult> RunGrazers(int workers, StorageMode storage, Action<IReadOnlyList<int>>? whileRunning = null)
     {
         var module = ModuleLoader.Load(SamplePaths.GrazersModule);
-        return ModuleRun.RunAsync(module, ModuleContext.For(module, seed: 3, parameters: s_grazerParameters), workers, storage, GrazerFrames, Dt, whileRunning);
+        return ModuleRun.RunAsync(module, ModuleContext.For(module, seed: 3, entities: GrazerHerd, parameters: s_grazerParameters), workers, storage, GrazerFrames, Dt, whileRunning);
     }
 
     private static Task<ModuleRunResult> RunParticles(int workers, StorageMode storage)
