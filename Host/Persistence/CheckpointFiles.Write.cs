@@ -29,11 +29,21 @@ internal static partial class CheckpointFiles
             var files = new List<ManifestFile>();
             foreach (var (name, write) in FilesOf(content, pacer))
             {
-                // Unbuffered: the segment writer hands over large slices, which a buffer would only copy once more.
-                using var stream = new FileStream(Path.Combine(temporary, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+                // Direct I/O where the file system has it (DirectWriteStream says why); else unbuffered, as the segment
+                // writer hands over large slices, which a buffer would only copy once more.
+                var path = Path.Combine(temporary, name);
+                var direct = DirectWriteStream.TryCreate(path);
+                using var stream = (Stream?)direct ?? new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
                 var hash = new XxHash128();
                 var length = write(stream, hash);
-                stream.Flush(flushToDisk: true);
+                if (direct is not null)
+                {
+                    direct.Flush(flushToDisk: true);
+                }
+                else
+                {
+                    ((FileStream)stream).Flush(flushToDisk: true);
+                }
                 files.Add(new ManifestFile(name, length, hash.GetCurrentHashAsUInt128()));
             }
 
