@@ -13,6 +13,16 @@ namespace SimHost.Host.Running;
 /// </summary>
 internal static class RunCheckpoints
 {
+    private const string ParamPrefix = "param ";
+
+    // A number parameter recorded by an earlier build as its float-widened default (-9.8100004196167) is the number as
+    // written (-9.81) that this build records (ModuleParameter.Number): the same value to the module.
+    private static bool IsSameNumber(string name, string? stored, string value) =>
+        name.StartsWith(ParamPrefix, StringComparison.Ordinal)
+        && double.TryParse(stored, NumberStyles.Float, CultureInfo.InvariantCulture, out var before)
+        && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var now)
+        && ModuleParameter.AsWritten(before) == ModuleParameter.AsWritten(now);
+
     /// <summary>The name/value pairs a resumed run must match, in the order a refusal names them.</summary>
     public static IReadOnlyDictionary<string, string> Identity(SimulationModule module, ModuleContext context, RunSettings settings)
     {
@@ -27,7 +37,7 @@ internal static class RunCheckpoints
         };
         foreach (var (name, value) in context.Parameters.Values.OrderBy(static p => p.Key, StringComparer.Ordinal))
         {
-            identity["param " + name] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+            identity[ParamPrefix + name] = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
         }
 
         return identity;
@@ -64,9 +74,18 @@ internal static class RunCheckpoints
         foreach (var (name, value) in identity)
         {
             var stored = manifest.Run.GetValueOrDefault(name);
-            if (!string.Equals(stored, value, StringComparison.Ordinal))
+            if (!string.Equals(stored, value, StringComparison.Ordinal) && !IsSameNumber(name, stored, value))
             {
                 throw new UsageException($"--resume: the checkpoint in {newest} was written with {name} {stored ?? "(unset)"}, this run has {name} {value}; run with the same module and flags, or without --resume.");
+            }
+        }
+
+        // A parameter the module no longer has may have changed what the module computes from its other settings.
+        foreach (var (name, stored) in manifest.Run)
+        {
+            if (name.StartsWith(ParamPrefix, StringComparison.Ordinal) && !identity.ContainsKey(name))
+            {
+                throw new UsageException($"--resume: the checkpoint in {newest} was written with {name} {stored}, which this module no longer has; resume with the module that wrote it, or run without --resume.");
             }
         }
 
@@ -109,7 +128,50 @@ internal static class RunCheckpoints
     private static DamagedCheckpointException Damaged(string checkpoint, CheckpointException exception) =>
         new($"--resume: {exception.Message}; move {checkpoint} aside to resume from the checkpoint before it, if there is one.", exception);
 
-    /// <summary>The background writer for <c>--checkpoint-every</c>, or null when the run writes none.</summary>
+    /// <summary>
+    /// Takes <c>--checkpoint-dir</c> for this run (<see cref="CheckpointStore.TryLockForWriting"/>), or returns null when
+    /// the run writes no checkpoints. Refused: a folder another run writes to, and, for a run that does not resume from
+    /// it, a folder that already holds checkpoints (another run's: its retention would mix them with this run's).
+    /// </summary>
+    /// <exception cref="UsageException">The folder is in use, holds another run's checkpoints, or cannot be written.</exception>
+    public static IDisposable? LockDirectory(RunSettings settings)
+    {
+        if (settings.CheckpointEvery == 0 || settings.CheckpointDirectory is not { } directory)
+        {
+            return null;
+        }
+
+        FileStream? directoryLock = null;
+        try
+        {
+            var store = new CheckpointStore(directory, settings.CheckpointsKept);
+            Directory.CreateDirectory(store.Directory);
+            directoryLock = store.TryLockForWriting()
+                ?? throw new UsageException($"--checkpoint-dir '{directory}' is in use: another run is writing checkpoints to it; give each run its own --checkpoint-dir.");
+            var resumesHere = settings.ResumeDirectory is { } resume && Path.GetFullPath(resume) == store.Directory;
+            if (!resumesHere && CheckpointStore.List(store.Directory) is { Count: > 0 } earlier)
+            {
+                throw new UsageException($"--checkpoint-dir '{directory}' already holds checkpoints of another run (the newest of frame {earlier[^1].Frame}); continue that run with --resume '{directory}', or give an empty folder.");
+            }
+
+            // Only now, under the lock, are a killed writer's leftovers removed: before it they could be a live run's
+            // checkpoint in progress.
+            store.RemoveUnfinished();
+            return directoryLock;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            directoryLock?.Dispose();
+            throw new UsageException($"--checkpoint-dir '{directory}' is not a writable directory ({exception.Message}); give a folder you can write.", exception);
+        }
+        catch (UsageException)
+        {
+            directoryLock?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The background writer for <c>--checkpoint-every</c>, or null when the run writes none; the folder is already this run's (<see cref="LockDirectory"/>).</summary>
     public static BackgroundCheckpointWriter? Writer(RunSettings settings, Microsoft.Extensions.Logging.ILogger logger)
     {
         if (settings.CheckpointEvery == 0 || settings.CheckpointDirectory is not { } directory)
@@ -117,22 +179,9 @@ internal static class RunCheckpoints
             return null;
         }
 
-        try
-        {
-            var store = new CheckpointStore(directory, settings.CheckpointsKept);
-            Directory.CreateDirectory(store.Directory);
-
-            // Taken before the leftovers of a killed writer are removed: they could be a live run's checkpoint in progress.
-            var directoryLock = store.TryLockForWriting()
-                ?? throw new UsageException($"--checkpoint-dir '{directory}' is in use: another run is writing checkpoints to it; give each run its own --checkpoint-dir.");
-            store.RemoveUnfinished();
-            // Each write is spread over half the frames until the next checkpoint is due, so it ends in time.
-            return new BackgroundCheckpointWriter(store, logger, new CheckpointPacer(Math.Max(1, settings.CheckpointEvery / 2)), directoryLock);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new UsageException($"--checkpoint-dir '{directory}' is not a writable directory ({exception.Message}); give a folder you can write.", exception);
-        }
+        // Each write is spread over half the frames until the next checkpoint is due, so it ends in time.
+        var store = new CheckpointStore(directory, settings.CheckpointsKept);
+        return new BackgroundCheckpointWriter(store, logger, new CheckpointPacer(Math.Max(1, settings.CheckpointEvery / 2)));
     }
 
     /// <summary>

@@ -89,6 +89,10 @@ internal static class ScenarioRun
         // The module and its parameters first: a bad --module or --param is one line, before anything is created.
         var module = ModuleSelection.Load(settings.ModulePath);
         var context = ModuleSelection.Context(module, settings.Seed, settings.Entities, settings.Parameters, settings.TicksPerFrame);
+
+        // The checkpoint folder is this run's before anything is read from it or started: a second run on it is refused
+        // here, not after its workers started or its checkpoint loaded.
+        using var checkpointLock = RunCheckpoints.LockDirectory(settings);
         var root = settings.RunDirectoryRoot ?? RunDirectory.DefaultRoot;
         RemoveStaleRunDirectories(root, logger);
         using var runDirectory = CreateRunDirectory(root);

@@ -52,14 +52,15 @@ public sealed class ModuleParameter
     /// <summary>Declares a decimal parameter from <paramref name="minimum"/> to <paramref name="maximum"/>, both included.</summary>
     /// <returns>The declaration.</returns>
     /// <remarks>
-    /// A default that is a <see cref="float"/> widened (a module's float constant, passed as it is) is taken as the
+    /// A default (and bound) that is a <see cref="float"/> widened (a module's float constant, passed as it is) is taken as the
     /// number it was written as: <c>-9.81f</c> is the default -9.81, not -9.8100004196167. Otherwise the default and
     /// <c>--param gravity=-9.81</c> would be two numbers, shown and recorded (in a checkpoint's run identity) apart,
     /// although a module that narrows them back to float computes the same with both.
     /// </remarks>
     public static ModuleParameter Number(string name, double defaultValue, double minimum, double maximum, string description)
     {
-        defaultValue = AsWritten(defaultValue);
+        // The bounds too: a float default on a float bound stays on it.
+        (defaultValue, minimum, maximum) = (AsWritten(defaultValue), AsWritten(minimum), AsWritten(maximum));
         CheckBounds(name, defaultValue, minimum, maximum);
         return new ModuleParameter(name, ModuleParameterKind.Number, description, defaultValue, minimum, maximum);
     }
@@ -121,7 +122,8 @@ public sealed class ModuleParameter
         _ => "true/false",
     };
 
-    private static double AsWritten(double value)
+    /// <summary>A <see cref="float"/> widened to double, as the number it was written as (-9.81f: -9.81); any other value as it is.</summary>
+    internal static double AsWritten(double value)
     {
         var single = (float)value;
         return float.IsFinite(single) && (double)single == value

@@ -21,17 +21,12 @@ internal sealed class BackgroundCheckpointWriter
     /// <param name="store">Where the checkpoints go.</param>
     /// <param name="logger">Started, written and skipped checkpoints.</param>
     /// <param name="pacer">Spreads each write over the frames after it; null writes at full speed.</param>
-    /// <param name="directoryLock">The store's writer lock (<see cref="CheckpointStore.TryLockForWriting"/>), held as long as this writer lives.</param>
-    public BackgroundCheckpointWriter(CheckpointStore store, ILogger? logger = null, CheckpointPacer? pacer = null, IDisposable? directoryLock = null)
+    public BackgroundCheckpointWriter(CheckpointStore store, ILogger? logger = null, CheckpointPacer? pacer = null)
     {
         _store = store;
         _logger = logger ?? NullLogger.Instance;
         _pacer = pacer;
-        DirectoryLock = directoryLock;
     }
-
-    /// <summary>The store's writer lock, referenced here so that it is held (not finalized away) for the whole run.</summary>
-    public IDisposable? DirectoryLock { get; }
 
     /// <summary>The arrays each capture of this run copies the world into; free whenever no write is in flight.</summary>
     public CaptureBuffers Buffers { get; } = new();

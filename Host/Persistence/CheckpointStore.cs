@@ -71,7 +71,7 @@ internal sealed class CheckpointStore
 
     /// <summary>
     /// Takes the directory for one writer: an exclusive lock on <see cref="WriterLockFileName"/>, held until the
-    /// returned stream is disposed or the process ends, however it ends (the system drops the lock of a killed
+    /// returned stream is disposed (the caller keeps it for the whole run) or the process ends, however it ends (the system drops the lock of a killed
     /// process). Without it, a second run on the directory removed the first one's checkpoint in progress (as a
     /// leftover of a killed writer) and each run's retention removed the other's checkpoints.
     /// </summary>

@@ -14,14 +14,22 @@ internal static class DotnetHost
     /// <param name="environment">Reads an environment variable.</param>
     /// <param name="runtimeDirectory">The running runtime's folder, <c>ROOT/shared/Microsoft.NETCore.App/VERSION/</c> for a shared runtime.</param>
     /// <param name="exists">Whether a file exists.</param>
-    /// <returns>In order: this process when it is <c>dotnet</c>; <c>DOTNET_HOST_PATH</c> (set by the SDK); <c>dotnet</c> in
-    /// <c>DOTNET_ROOT_ARCH</c> or <c>DOTNET_ROOT</c>; <c>dotnet</c> in the root of the runtime this process runs on;
-    /// else plain <c>dotnet</c>, found on the PATH.</returns>
+    /// <returns>In order: this process when it is <c>dotnet</c>; <c>dotnet</c> in the root of the runtime this process runs
+    /// on (the one sure to have the runtime the worker needs); <c>DOTNET_HOST_PATH</c> (set by the SDK); <c>dotnet</c> in
+    /// <c>DOTNET_ROOT_ARCH</c> or <c>DOTNET_ROOT</c>; else plain <c>dotnet</c>, found on the PATH.</returns>
     public static string Find(string? processPath, Func<string, string?> environment, string runtimeDirectory, Func<string, bool> exists)
     {
         if (processPath is not null && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             return processPath;
+        }
+
+        // ROOT/shared/Microsoft.NETCore.App/VERSION/: three folders up. A self-contained application's runtime sits
+        // in its own folder, where no dotnet is found, and falls through to the variables and the PATH.
+        var runtime = new DirectoryInfo(runtimeDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        if (runtime.Parent?.Parent?.Parent is { } runtimeRoot && Path.Combine(runtimeRoot.FullName, FileName) is var beside && exists(beside))
+        {
+            return beside;
         }
 
         if (environment("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && exists(hostPath))
@@ -36,14 +44,6 @@ internal static class DotnetHost
             {
                 return candidate;
             }
-        }
-
-        // ROOT/shared/Microsoft.NETCore.App/VERSION/: three folders up. A self-contained application's runtime sits
-        // in its own folder, where no dotnet is found, and falls through to the PATH.
-        var runtime = new DirectoryInfo(runtimeDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        if (runtime.Parent?.Parent?.Parent is { } runtimeRoot && Path.Combine(runtimeRoot.FullName, FileName) is var beside && exists(beside))
-        {
-            return beside;
         }
 
         return FileName;

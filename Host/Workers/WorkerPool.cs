@@ -109,22 +109,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     public long RestartCount => Interlocked.Read(ref _restarts);
 
     /// <summary>The process ids of the live workers right now (for diagnostics and chaos tests).</summary>
-    public IReadOnlyList<int> WorkerProcessIds
-    {
-        get
-        {
-            var ids = new List<int>(_slots.Length);
-            foreach (var slot in _slots)
-            {
-                if (slot.ProcessId is { } id)
-                {
-                    ids.Add(id);
-                }
-            }
-
-            return ids;
-        }
-    }
+    public IReadOnlyList<int> WorkerProcessIds => [.. _slots.Select(static slot => slot.ProcessId).OfType<int>()];
 
     /// <summary>
     /// Loads the job catalog (exactly <see cref="WorkerPoolOptions.JobAssemblies"/>) to learn
@@ -158,13 +143,12 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             }
 
             var started = await Task.WhenAll(firstStarts).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // Not one worker can run: a misconfiguration (a dependency clash, no dotnet host) that retrying will not
+            // fix, and that running every job in-process would hide behind a log line.
             if (pool._slots.Length > 0 && !started.Contains(true))
             {
-                // Not one worker can run: a misconfiguration (a dependency clash, no dotnet host, a job no worker can
-                // load) that retrying will not fix. Running on in-process would hide it behind a log line.
-                throw new WorkerStartException(
-                    $"no worker could start ({pool._slots.Length} tried): {pool._slots[0].LastFailure ?? "no reason was given"}; "
-                    + "fix that, or run every job in-process with a worker count of 0");
+                throw new WorkerStartException($"no worker could start ({pool._slots.Length} tried): {pool._slots[0].LastFailure ?? "no reason was given"}; fix that, or run every job in-process with a worker count of 0");
             }
 
             if (pool._slots.Length == 0)

@@ -149,6 +149,80 @@ public sealed class ScenarioRunTests
         });
     }
 
+    [Test]
+    public async Task AFreshRun_IntoAFolderHoldingAnotherRunsCheckpoints_IsRefused_Exit2()
+    {
+        var checkpoints = Path.Combine(_folder, "taken");
+        await RunAsync(Settings(workers: 0) with { Frames = 2, CheckpointEvery = 2, CheckpointDirectory = checkpoints });
+
+        var (exitCode, error) = await RunFailingAsync(Settings(workers: 0) with { Frames = 2, CheckpointEvery = 2, CheckpointDirectory = checkpoints });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(error, Does.Contain("already holds checkpoints of another run (the newest of frame 2); continue that run with --resume"));
+        });
+    }
+
+    [Test]
+    public async Task Resume_OfACheckpointRecordingAFloatDefaultAsWidened_IsTheSameRun()
+    {
+        // An earlier build recorded the particles' gravity default as the float widened: -9.8100004196167.
+        var checkpoints = Path.Combine(_folder, "widened");
+        await RunAsync(Settings(workers: 0) with { Frames = 2, CheckpointEvery = 2, CheckpointDirectory = checkpoints });
+        RewriteRun(checkpoints, run => run["param gravity"] = "-9.8100004196167");
+
+        var resumed = await RunAsync(Settings(workers: 0) with { Frames = 4, ResumeDirectory = checkpoints });
+
+        Assert.That(resumed, Does.Contain("frames:          4\n"));
+    }
+
+    [Test]
+    public async Task Resume_OfACheckpointWithAParameterTheModuleNoLongerHas_IsRefused_Exit2()
+    {
+        var checkpoints = Path.Combine(_folder, "dropped");
+        await RunAsync(Settings(workers: 0) with { Frames = 2, CheckpointEvery = 2, CheckpointDirectory = checkpoints });
+        RewriteRun(checkpoints, run => run["param herd"] = "50000");
+
+        var (exitCode, error) = await RunFailingAsync(Settings(workers: 0) with { Frames = 4, ResumeDirectory = checkpoints });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(error, Does.Contain("was written with param herd 50000, which this module no longer has"));
+        });
+    }
+
+    // Rewrites the run identity in the newest checkpoint's manifest (its own hash line recomputed by Encode).
+    private static void RewriteRun(string checkpoints, Action<Dictionary<string, string>> change)
+    {
+        var path = Path.Combine(CheckpointStore.Newest(checkpoints)!, CheckpointFileNames.Manifest);
+        var manifest = CheckpointManifest.Decode(File.ReadAllBytes(path));
+        var run = new Dictionary<string, string>(manifest.Run, StringComparer.Ordinal);
+        change(run);
+        File.WriteAllBytes(path, new CheckpointManifest
+        {
+            Version = manifest.Version,
+            LayoutHash = manifest.LayoutHash,
+            ChangeTick = manifest.ChangeTick,
+            Slots = manifest.Slots,
+            FreeSlotCount = manifest.FreeSlotCount,
+            Components = manifest.Components,
+            Archetypes = manifest.Archetypes,
+            Simulation = manifest.Simulation,
+            Run = run,
+            Files = manifest.Files,
+        }.Encode());
+    }
+
+    private static async Task<(int ExitCode, string Error)> RunFailingAsync(RunSettings settings)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await ScenarioRun.ExecuteAsync(settings, new RunConsole(output, error, IsTerminal: false), startWorkers: null, CancellationToken.None);
+        return (exitCode, error.ToString());
+    }
+
     private static async Task<string> RunAsync(RunSettings settings)
     {
         using var output = new StringWriter();

@@ -18,9 +18,17 @@ public sealed class DotnetHostTests
     }
 
     [Test]
-    public void TheSdksHostPath_BeforeTheRoots()
+    public void TheRootOfTheRunningRuntime_BeforeAnyVariable()
     {
+        var beside = Path.Combine(Path.GetFullPath("/opt/dn"), s_dotnet);
         var found = DotnetHost.Find("/app/myapp", Environment(("DOTNET_HOST_PATH", "/sdk/dotnet"), ("DOTNET_ROOT", "/root")), s_runtime, _ => true);
+        Assert.That(found, Is.EqualTo(beside));
+    }
+
+    [Test]
+    public void TheSdksHostPath_BeforeTheRoots_ForARuntimeWithoutDotnetBesideIt()
+    {
+        var found = DotnetHost.Find("/app/myapp", Environment(("DOTNET_HOST_PATH", "/sdk/dotnet"), ("DOTNET_ROOT", "/root")), s_runtime, path => !path.StartsWith("/opt", StringComparison.Ordinal));
         Assert.That(found, Is.EqualTo("/sdk/dotnet"));
     }
 

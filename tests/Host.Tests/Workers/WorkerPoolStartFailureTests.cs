@@ -44,7 +44,7 @@ public sealed class WorkerPoolStartFailureTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(refusal!.Message, Does.StartWith($"no worker could start ({workers} tried): worker 0 failed to start: worker 0 did not connect: it exited"));
+            Assert.That(refusal!.Message, Does.StartWith($"no worker could start ({workers} tried): worker 0 did not connect: it exited"));
             Assert.That(refusal.Message, Does.EndWith("fix that, or run every job in-process with a worker count of 0"));
             Assert.That(_environment.Pool, Is.Null, "no pool is handed out");
         });

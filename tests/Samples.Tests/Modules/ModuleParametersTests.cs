@@ -45,6 +45,7 @@ public sealed class ModuleParametersTests
             Assert.That(gravity.ToString(), Does.StartWith("gravity (number, default -9.81)"));
             Assert.That(ModuleParameters.Parse(particles, ["gravity=-9.81"]).GetDouble("gravity"), Is.EqualTo(ModuleParameters.Defaults(particles).GetDouble("gravity")));
             Assert.That(ModuleParameter.Number("exact", 0.1, 0, 1, "a double default").DefaultValue, Is.EqualTo(0.1), "a double default is kept");
+            Assert.That(ModuleParameter.Number("floor", 0.1f, 0.1f, 1f, "a float default on its float bound").DefaultValue, Is.EqualTo(0.1), "bounds are taken as written too");
         });
     }
 
