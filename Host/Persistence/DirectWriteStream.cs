@@ -37,13 +37,17 @@ internal sealed unsafe partial class DirectWriteStream : Stream
     private long _onDisk;
     private bool _isDirect = true;
     private bool _isDisposed;
+    private bool _hasFailed;
 
-    private DirectWriteStream(int descriptor, string path)
+    private DirectWriteStream(int descriptor, string path, byte* buffer)
     {
         _descriptor = descriptor;
         _path = path;
-        _buffer = (byte*)NativeMemory.AlignedAlloc(BufferBytes, BlockBytes);
+        _buffer = buffer;
     }
+
+    /// <summary>Whether the writes still go around the page cache (false once the file system refused one).</summary>
+    internal bool IsDirect => _isDirect;
 
     /// <summary>The platform's <c>O_DIRECT</c>, or 0 where direct I/O is not used (not Linux, an unknown architecture).</summary>
     private static int DirectFlag => !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
@@ -62,11 +66,15 @@ internal sealed unsafe partial class DirectWriteStream : Stream
             return null;
         }
 
+        // Allocated first: a failed allocation then leaves no descriptor open and no file behind.
+        var buffer = (byte*)NativeMemory.AlignedAlloc(BufferBytes, BlockBytes);
         var descriptor = Open(path, WriteOnly | Create | Exclusive | CloseOnExec | DirectFlag, ReadWriteForAll);
         if (descriptor >= 0)
         {
-            return new DirectWriteStream(descriptor, path);
+            return new DirectWriteStream(descriptor, path, buffer);
         }
+
+        NativeMemory.AlignedFree(buffer);
 
         // Linux checks O_DIRECT after creating the file: a refusal can leave it behind, empty.
         if (Marshal.GetLastPInvokeError() == InvalidArgument)
@@ -111,8 +119,12 @@ internal sealed unsafe partial class DirectWriteStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    /// <summary>Writes what is buffered; with <paramref name="flushToDisk"/>, also makes the file durable (fsync).</summary>
-    /// <remarks>Only the end of the file may be flushed part-way through a block: it is the last call before disposal.</remarks>
+    /// <summary>Writes everything buffered, the file's end included; with <paramref name="flushToDisk"/>, also makes the file durable (fsync).</summary>
+    /// <remarks>
+    /// Meant as the last call before disposal: the last partial block is written padded and the file cut back to its
+    /// length, so a write after it starts off a block boundary, which direct I/O refuses (the file is then written on
+    /// through the cache, correctly but without direct I/O).
+    /// </remarks>
     public void Flush(bool flushToDisk)
     {
         ObjectDisposedException.ThrowIf(_isDisposed, this);
@@ -124,16 +136,28 @@ internal sealed unsafe partial class DirectWriteStream : Stream
             WriteBuffer(padded);
             _onDisk += _buffered;
             _buffered = 0;
-            Check(Truncate(_descriptor, _onDisk));
+            Check(RetryInterrupted(() => Truncate(_descriptor, _onDisk)));
         }
 
         if (flushToDisk)
         {
-            Check(Fsync(_descriptor));
+            Check(RetryInterrupted(() => Fsync(_descriptor)));
         }
     }
 
-    public override void Flush() => Flush(flushToDisk: false);
+    /// <summary>Writes the whole blocks buffered and keeps a partial last block buffered, so that every write stays aligned.</summary>
+    public override void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_isDisposed, this);
+        var whole = _buffered & ~(BlockBytes - 1);
+        if (whole > 0)
+        {
+            WriteBuffer(whole);
+            _onDisk += whole;
+            _buffered -= whole;
+            Buffer.MemoryCopy(_buffer + whole, _buffer, BufferBytes, _buffered);
+        }
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -143,15 +167,38 @@ internal sealed unsafe partial class DirectWriteStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (!_isDisposed)
+        if (_isDisposed)
+        {
+            base.Dispose(disposing);
+            return;
+        }
+
+        try
+        {
+            // As FileStream does: what is still buffered is written, not dropped (unless a write already failed).
+            if (disposing && _buffered > 0 && !_hasFailed)
+            {
+                Flush(flushToDisk: false);
+            }
+        }
+        finally
         {
             _isDisposed = true;
             _ = Close(_descriptor);
             NativeMemory.AlignedFree(_buffer);
             _buffer = null;
+            base.Dispose(disposing);
+        }
+    }
+
+    private static int RetryInterrupted(Func<int> call)
+    {
+        int result;
+        while ((result = call()) < 0 && Marshal.GetLastPInvokeError() == Interrupted)
+        {
         }
 
-        base.Dispose(disposing);
+        return result;
     }
 
     private void WriteBuffer(int count)
@@ -181,6 +228,7 @@ internal sealed unsafe partial class DirectWriteStream : Stream
                 continue;
             }
 
+            _hasFailed = true;
             throw new IOException($"cannot write '{_path}': {(written == 0 ? "no bytes written" : Marshal.GetPInvokeErrorMessage(error))}");
         }
     }
@@ -189,6 +237,7 @@ internal sealed unsafe partial class DirectWriteStream : Stream
     {
         if (result < 0)
         {
+            _hasFailed = true;
             throw new IOException($"cannot write '{_path}': {Marshal.GetLastPInvokeErrorMessage()}");
         }
     }
