@@ -9,7 +9,7 @@ using SimHost.Layout.Segments;
 namespace SimHost.Host.Persistence;
 
 /// <summary>The reading half of <see cref="CheckpointManifest"/>: the hash line checked, then the JSON decoded.</summary>
-internal sealed partial class CheckpointManifest
+internal sealed partial record CheckpointManifest
 {
     /// <summary>Checks the hash line, then decodes the JSON; every failure names the rule.</summary>
     /// <exception cref="CheckpointException">The manifest is damaged, or not one this build reads.</exception>

@@ -14,7 +14,7 @@ namespace SimHost.Host.Persistence;
 /// it. Written after every file it lists; a reader trusts nothing of a checkpoint before this hash and then each
 /// file's hash check out. Everything not in the segment files lives here (docs/checkpoints.md lists the fields).
 /// </summary>
-internal sealed partial class CheckpointManifest
+internal sealed partial record CheckpointManifest
 {
     /// <summary>The version of the checkpoint format this build writes and reads.</summary>
     public const int FormatVersion = 1;

@@ -200,19 +200,7 @@ public sealed class ScenarioRunTests
         var manifest = CheckpointManifest.Decode(File.ReadAllBytes(path));
         var run = new Dictionary<string, string>(manifest.Run, StringComparer.Ordinal);
         change(run);
-        File.WriteAllBytes(path, new CheckpointManifest
-        {
-            Version = manifest.Version,
-            LayoutHash = manifest.LayoutHash,
-            ChangeTick = manifest.ChangeTick,
-            Slots = manifest.Slots,
-            FreeSlotCount = manifest.FreeSlotCount,
-            Components = manifest.Components,
-            Archetypes = manifest.Archetypes,
-            Simulation = manifest.Simulation,
-            Run = run,
-            Files = manifest.Files,
-        }.Encode());
+        File.WriteAllBytes(path, (manifest with { Run = run }).Encode());
     }
 
     private static async Task<(int ExitCode, string Error)> RunFailingAsync(RunSettings settings)

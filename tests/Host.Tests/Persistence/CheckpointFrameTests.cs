@@ -39,7 +39,7 @@ public sealed class CheckpointFrameTests
         var manifestPath = Path.Combine(_checkpoint, CheckpointFileNames.Manifest);
         var manifest = CheckpointManifest.Decode(File.ReadAllBytes(manifestPath));
         var files = manifest.Files.Select(f => f.Name == file ? f with { Hash = XxHash128.HashToUInt128(bytes) } : f).ToArray();
-        File.WriteAllBytes(manifestPath, Copy(manifest, files, manifest.Simulation).Encode());
+        File.WriteAllBytes(manifestPath, (manifest with { Files = files }).Encode());
 
         var world = new World();
         var refusal = Assert.Throws<CheckpointException>(() => WorldCheckpoint.Load(_checkpoint, world));
@@ -58,7 +58,7 @@ public sealed class CheckpointFrameTests
     {
         var manifestPath = Path.Combine(_checkpoint, CheckpointFileNames.Manifest);
         var manifest = CheckpointManifest.Decode(File.ReadAllBytes(manifestPath));
-        var negative = Copy(manifest, manifest.Files, new SimulationImage(-5, 0, [])).Encode();
+        var negative = (manifest with { Simulation = new SimulationImage(-5, 0, []) }).Encode();
 
         var refusal = Assert.Throws<CheckpointException>(() => CheckpointManifest.Decode(negative));
 
@@ -68,18 +68,4 @@ public sealed class CheckpointFrameTests
             Assert.That(refusal.Message, Does.Contain("simulation.frameCount is negative"));
         });
     }
-
-    private static CheckpointManifest Copy(CheckpointManifest manifest, ManifestFile[] files, SimulationImage? simulation) => new()
-    {
-        Version = manifest.Version,
-        LayoutHash = manifest.LayoutHash,
-        ChangeTick = manifest.ChangeTick,
-        Slots = manifest.Slots,
-        FreeSlotCount = manifest.FreeSlotCount,
-        Components = manifest.Components,
-        Archetypes = manifest.Archetypes,
-        Simulation = simulation,
-        Run = manifest.Run,
-        Files = files,
-    };
 }
