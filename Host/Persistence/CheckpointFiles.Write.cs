@@ -29,21 +29,12 @@ internal static partial class CheckpointFiles
             var files = new List<ManifestFile>();
             foreach (var (name, write) in FilesOf(content, pacer))
             {
-                // Direct I/O where the file system has it (DirectWriteStream says why); else unbuffered, as the segment
-                // writer hands over large slices, which a buffer would only copy once more.
-                var path = Path.Combine(temporary, name);
-                var direct = DirectWriteStream.TryCreate(path);
-                using var stream = (Stream?)direct ?? new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+                // Direct I/O where the file system has it (DirectWriteStream says why), else through the cache; in
+                // whole blocks either way, as the segment writer hands over large slices.
+                using var stream = DirectWriteStream.Create(Path.Combine(temporary, name));
                 var hash = new XxHash128();
                 var length = write(stream, hash);
-                if (direct is not null)
-                {
-                    direct.Flush(flushToDisk: true);
-                }
-                else
-                {
-                    ((FileStream)stream).Flush(flushToDisk: true);
-                }
+                stream.Flush(flushToDisk: true);
                 files.Add(new ManifestFile(name, length, hash.GetCurrentHashAsUInt128()));
             }
 

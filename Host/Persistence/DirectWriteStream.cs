@@ -1,89 +1,51 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace SimHost.Host.Persistence;
 
 /// <summary>
 /// A new file written front to back with direct I/O (<c>O_DIRECT</c>, Linux): the bytes go from an aligned buffer of
-/// this process to the disk, not through the page cache. A checkpoint is written once and read back only at a resume,
+/// this process to the device, not through the page cache. A checkpoint is written once and read back only at a resume,
 /// so caching it buys nothing, and writing it through the cache costs the frames: the kernel copies every byte into
 /// cached pages and later writes them back from its own threads, on the cores the frame and the workers run on.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The file's last partial block is written padded with zeros and the file then cut to its length. A file system that
-/// refuses direct I/O at open (<see cref="TryCreate"/> returns null: use a buffered stream) or at a write (the stream
-/// turns it off and writes on, buffered) costs nothing but the attempt. <see cref="Flush(bool)"/> with true is the
-/// fsync that makes the file durable, as <see cref="FileStream.Flush(bool)"/> is.
+/// The file is created as <see cref="FileStream"/> creates it (<see cref="File.OpenHandle"/>: the same mode, locking
+/// and errors); direct I/O is then switched on for its descriptor (<c>fcntl</c>). A file system that refuses it, there
+/// or at a write, gets the same bytes through the cache (<see cref="IsDirect"/> says which). Elsewhere than Linux the
+/// stream writes through the cache from the start.
+/// </para>
+/// <para>
+/// Writes go in whole blocks from a 4 KiB-aligned buffer; the file's last partial block is written padded with zeros
+/// and the file then cut back to its length. <see cref="Flush(bool)"/> with true is the fsync that makes the file
+/// durable, as <see cref="FileStream.Flush(bool)"/> is: the device may hold direct writes in its own cache until then.
 /// </para>
 /// </remarks>
 internal sealed unsafe partial class DirectWriteStream : Stream
 {
     private const int BlockBytes = 4096;
     private const int BufferBytes = 1 << 20;
-    private const int WriteOnly = 0x1;
-    private const int Create = 0x40;
-    private const int Exclusive = 0x80;
-    private const int CloseOnExec = 0x80000;
-    private const int SetStatusFlags = 4;
     private const int GetStatusFlags = 3;
-    private const int Interrupted = 4;
+    private const int SetStatusFlags = 4;
     private const int InvalidArgument = 22;
-    private const int ReadWriteForAll = 0x1B6; // 0666, as FileStream creates files: the umask decides
 
-    private readonly int _descriptor;
-    private readonly string _path;
+    private readonly SafeFileHandle _handle;
     private byte* _buffer;
     private int _buffered;
     private long _onDisk;
-    private bool _isDirect = true;
-    private bool _isDisposed;
     private bool _hasFailed;
+    private bool _isDisposed;
 
-    private DirectWriteStream(int descriptor, string path, byte* buffer)
+    private DirectWriteStream(SafeFileHandle handle, byte* buffer)
     {
-        _descriptor = descriptor;
-        _path = path;
+        _handle = handle;
         _buffer = buffer;
+        IsDirect = SetDirect(handle, on: true);
     }
 
-    /// <summary>Whether the writes still go around the page cache (false once the file system refused one).</summary>
-    internal bool IsDirect => _isDirect;
-
-    /// <summary>The platform's <c>O_DIRECT</c>, or 0 where direct I/O is not used (not Linux, an unknown architecture).</summary>
-    private static int DirectFlag => !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => 0x4000,
-        Architecture.Arm64 => 0x10000,
-        _ => 0,
-    };
-
-    /// <summary>Creates <paramref name="path"/>, which must not exist, for direct writing.</summary>
-    /// <returns>The stream, or null when direct I/O is not available here (the file is then not left behind).</returns>
-    public static DirectWriteStream? TryCreate(string path)
-    {
-        if (DirectFlag == 0)
-        {
-            return null;
-        }
-
-        // Allocated first: a failed allocation then leaves no descriptor open and no file behind.
-        var buffer = (byte*)NativeMemory.AlignedAlloc(BufferBytes, BlockBytes);
-        var descriptor = Open(path, WriteOnly | Create | Exclusive | CloseOnExec | DirectFlag, ReadWriteForAll);
-        if (descriptor >= 0)
-        {
-            return new DirectWriteStream(descriptor, path, buffer);
-        }
-
-        NativeMemory.AlignedFree(buffer);
-
-        // Linux checks O_DIRECT after creating the file: a refusal can leave it behind, empty.
-        if (Marshal.GetLastPInvokeError() == InvalidArgument)
-        {
-            _ = Unlink(path);
-        }
-
-        return null;
-    }
+    /// <summary>Whether the writes go around the page cache (false where direct I/O is not available, or once refused).</summary>
+    internal bool IsDirect { get; private set; }
 
     public override bool CanRead => false;
 
@@ -97,6 +59,31 @@ internal sealed unsafe partial class DirectWriteStream : Stream
     {
         get => Length;
         set => throw new NotSupportedException();
+    }
+
+    /// <summary>The platform's <c>O_DIRECT</c>, or 0 where direct I/O is not used (not Linux, an unknown architecture).</summary>
+    private static int DirectFlag => !OperatingSystem.IsLinux() ? 0 : RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x4000,
+        Architecture.Arm64 => 0x10000,
+        _ => 0,
+    };
+
+    /// <summary>Creates <paramref name="path"/>, which must not exist, for writing with direct I/O where it can.</summary>
+    /// <exception cref="IOException">The file exists or cannot be created (as <see cref="FileMode.CreateNew"/> reports it).</exception>
+    public static DirectWriteStream Create(string path)
+    {
+        // Allocated first: a failed allocation leaves no file behind.
+        var buffer = (byte*)NativeMemory.AlignedAlloc(BufferBytes, BlockBytes);
+        try
+        {
+            return new DirectWriteStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None), buffer);
+        }
+        catch
+        {
+            NativeMemory.AlignedFree(buffer);
+            throw;
+        }
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
@@ -136,12 +123,12 @@ internal sealed unsafe partial class DirectWriteStream : Stream
             WriteBuffer(padded);
             _onDisk += _buffered;
             _buffered = 0;
-            Check(RetryInterrupted(() => Truncate(_descriptor, _onDisk)));
+            Guard(() => RandomAccess.SetLength(_handle, _onDisk));
         }
 
         if (flushToDisk)
         {
-            Check(RetryInterrupted(() => Fsync(_descriptor)));
+            Guard(() => RandomAccess.FlushToDisk(_handle));
         }
     }
 
@@ -184,82 +171,64 @@ internal sealed unsafe partial class DirectWriteStream : Stream
         finally
         {
             _isDisposed = true;
-            _ = Close(_descriptor);
+            _handle.Dispose();
             NativeMemory.AlignedFree(_buffer);
             _buffer = null;
             base.Dispose(disposing);
         }
     }
 
-    private static int RetryInterrupted(Func<int> call)
+    // Switches O_DIRECT on or off for the file's descriptor; false where that is not possible.
+    private static bool SetDirect(SafeFileHandle handle, bool on)
     {
-        int result;
-        while ((result = call()) < 0 && Marshal.GetLastPInvokeError() == Interrupted)
+        if (DirectFlag == 0)
         {
+            return false;
         }
 
-        return result;
+        var descriptor = (int)handle.DangerousGetHandle();
+        var flags = Fcntl(descriptor, GetStatusFlags, 0);
+        return flags >= 0 && Fcntl(descriptor, SetStatusFlags, on ? flags | DirectFlag : flags & ~DirectFlag) == 0;
     }
 
     private void WriteBuffer(int count)
     {
-        var done = 0;
-        while (done < count)
+        try
         {
-            var written = Pwrite(_descriptor, _buffer + done, (nuint)(count - done), _onDisk + done);
-            if (written > 0)
+            RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_buffer, count), _onDisk);
+        }
+        catch (IOException exception) when (IsDirect && exception.HResult == InvalidArgument)
+        {
+            // A file system that took direct I/O for the file but refuses this write: written on, through the cache.
+            IsDirect = false;
+            if (!SetDirect(_handle, on: false))
             {
-                done += (int)written;
-                continue;
+                _hasFailed = true;
+                throw;
             }
 
-            var error = written == 0 ? 0 : Marshal.GetLastPInvokeError();
-            if (error == Interrupted)
-            {
-                continue;
-            }
-
-            // A file system that opened the file for direct I/O but refuses a write: written on, through the cache.
-            if (error == InvalidArgument && _isDirect)
-            {
-                _isDirect = false;
-                var flags = Fcntl(_descriptor, GetStatusFlags, 0);
-                Check(flags < 0 ? -1 : Fcntl(_descriptor, SetStatusFlags, flags & ~DirectFlag));
-                continue;
-            }
-
+            Guard(() => RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_buffer, count), _onDisk));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
             _hasFailed = true;
-            throw new IOException($"cannot write '{_path}': {(written == 0 ? "no bytes written" : Marshal.GetPInvokeErrorMessage(error))}");
+            throw;
         }
     }
 
-    private void Check(int result)
+    private void Guard(Action call)
     {
-        if (result < 0)
+        try
+        {
+            call();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             _hasFailed = true;
-            throw new IOException($"cannot write '{_path}': {Marshal.GetLastPInvokeErrorMessage()}");
+            throw;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Unlink(string path);
-
-    [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
-    private static partial nint Pwrite(int descriptor, byte* buffer, nuint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
-    private static partial int Truncate(int descriptor, long length);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int descriptor, int command, int argument);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int descriptor);
 }
