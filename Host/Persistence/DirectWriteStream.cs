@@ -77,7 +77,16 @@ internal sealed unsafe partial class DirectWriteStream : Stream
         var buffer = (byte*)NativeMemory.AlignedAlloc(BufferBytes, BlockBytes);
         try
         {
-            return new DirectWriteStream(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None), buffer);
+            var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            try
+            {
+                return new DirectWriteStream(handle, buffer);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
         }
         catch
         {
@@ -209,8 +218,10 @@ internal sealed unsafe partial class DirectWriteStream : Stream
 
             Guard(() => RandomAccess.Write(_handle, new ReadOnlySpan<byte>(_buffer, count), _onDisk));
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch
         {
+            // Any failure (a full disk, a file too large: .NET reports EFBIG as ArgumentOutOfRangeException) ends the
+            // writing: disposal must not write the rest after it.
             _hasFailed = true;
             throw;
         }
@@ -222,7 +233,7 @@ internal sealed unsafe partial class DirectWriteStream : Stream
         {
             call();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch
         {
             _hasFailed = true;
             throw;
