@@ -159,14 +159,14 @@ internal static class RunCheckpoints
             store.RemoveUnfinished();
             return directoryLock;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception exception)
         {
             directoryLock?.Dispose();
-            throw new UsageException($"--checkpoint-dir '{directory}' is not a writable directory ({exception.Message}); give a folder you can write.", exception);
-        }
-        catch (UsageException)
-        {
-            directoryLock?.Dispose();
+            if (exception is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                throw new UsageException($"--checkpoint-dir '{directory}' is not a writable directory ({exception.Message}); give a folder you can write.", exception);
+            }
+
             throw;
         }
     }

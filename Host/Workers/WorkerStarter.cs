@@ -17,7 +17,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
     /// <summary>The last process launched (connected or still in its handshake), or null.</summary>
     public Process? Launched => Volatile.Read(ref _launched);
 
-    /// <summary>Why the last start failed, in one line (as logged), or null when it did not fail.</summary>
+    /// <summary>Why the last start failed, one line naming the worker (as logged), or null when it did not fail.</summary>
     public string? LastStartFailure { get; private set; }
 
     private string MailboxPath => WorkerPipePaths.MailboxOf(pipePath);
@@ -36,7 +36,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             WorkerLog.MailboxFailed(_logger, workerId, MailboxPath, exception.Message);
-            LastStartFailure = $"its mailbox {MailboxPath} could not be created: {exception.Message}";
+            LastStartFailure = $"worker {workerId} failed to start: its mailbox {MailboxPath} could not be created: {exception.Message}";
             return null;
         }
 
@@ -111,7 +111,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
                 // A replacement that cannot run what the simulation uses is a failed start: the restart policy
                 // backs off and in time gives the slot up, and the reason is logged once per start, not per range.
                 WorkerLog.JobsMissing(_logger, workerId, missing.Message);
-                LastStartFailure = missing.Message;
+                LastStartFailure = $"worker {workerId} failed to start: {missing.Message}";
                 await connection.DisposeAsync().ConfigureAwait(false);
                 await ProcessExit.KillAndWaitAsync(process).ConfigureAwait(false);
                 return null;

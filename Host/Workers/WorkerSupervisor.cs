@@ -50,12 +50,7 @@ internal sealed class WorkerSupervisor
             {
                 // Recorded before the first start is reported: the pool's start reads it to say why none started.
                 startFailures++;
-                _slot.RecordFailure(_starter.LastStartFailure switch
-                {
-                    null => $"worker {workerId} failed to start",
-                    var why when why.StartsWith($"worker {workerId} ", StringComparison.OrdinalIgnoreCase) => why,
-                    var why => $"worker {workerId} failed to start: {why}",
-                });
+                _slot.RecordFailure(_starter.LastStartFailure ?? $"worker {workerId} failed to start");
             }
 
             _firstStart.TrySetResult(instance is not null);
