@@ -64,6 +64,7 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
                 Is.Not.Empty.And.All.Match(@"^checkpoint-\d{12}$"),
                 "only complete checkpoints (and the writers' lock file) are left in the checkpoint folder");
             Assert.That(CheckpointStore.List(checkpoints), Has.Count.LessThanOrEqualTo(2), "--checkpoints-kept 2");
+            Assert.That(CheckpointStore.Newest(checkpoints), Does.EndWith($"checkpoint-{Frames:D12}"), "the last frame's checkpoint is never skipped");
         });
     }
 
