@@ -41,7 +41,6 @@ internal static class HostLogging
         return configuration.CreateLogger();
     }
 
-    /// <summary>Adds <c>WorkerTag</c> (" worker 3") to events that carry a <c>WorkerId</c>, for the console template.</summary>
     /// <summary>
     /// <paramref name="logger"/> as the Microsoft.Extensions.Logging logger the host library logs through: every event
     /// the library writes (worker lines at their own level included) reaches the same console and file sinks.
@@ -55,12 +54,31 @@ internal static class HostLogging
 #pragma warning restore CA2000
     }
 
-    private sealed class WorkerTagEnricher : ILogEventEnricher
+    /// <summary>
+    /// Adds <c>WorkerTag</c> (" worker 3") to events that carry a <c>WorkerId</c> their message does not already name
+    /// (a worker's own lines), for the console template; "Worker 3 ready" is not prefixed with "worker 3" again.
+    /// </summary>
+    internal sealed class WorkerTagEnricher : ILogEventEnricher
     {
         public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
         {
-            var tag = logEvent.Properties.TryGetValue("WorkerId", out var workerId) ? $" worker {workerId}" : string.Empty;
+            var tag = logEvent.Properties.TryGetValue("WorkerId", out var workerId) && !NamesWorker(logEvent.MessageTemplate)
+                ? $" worker {workerId}"
+                : string.Empty;
             logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("WorkerTag", tag));
+        }
+
+        private static bool NamesWorker(MessageTemplate template)
+        {
+            foreach (var token in template.Tokens)
+            {
+                if (token is Serilog.Parsing.PropertyToken { PropertyName: "WorkerId" })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Parsing;
 using SimHost.Host.Running;
 using SimHost.Host.Workers;
 using SimHost.Layout.Protocol;
@@ -63,6 +64,23 @@ public sealed class HostLoggingTests
         });
     }
 
+    [TestCase("Worker {WorkerId} ready (pid {ProcessId})", "")]
+    [TestCase("Job {JobName} rows {RowStart}+{RowCount} threw", " worker 2")]
+    [TestCase("Hello from a job", " worker 2")]
+    public void WorkerTag_PrefixesOnlyLinesThatDoNotNameTheirWorker(string template, string expectedTag)
+    {
+        var logEvent = new LogEvent(
+            DateTimeOffset.UtcNow,
+            LogEventLevel.Information,
+            exception: null,
+            new MessageTemplateParser().Parse(template),
+            [new LogEventProperty("WorkerId", new ScalarValue(2)), new LogEventProperty("ProcessId", new ScalarValue(77))]);
+
+        new HostLogging.WorkerTagEnricher().Enrich(logEvent, new PropertyFactory());
+
+        Assert.That(((ScalarValue)logEvent.Properties["WorkerTag"]).Value, Is.EqualTo(expectedTag), "\"Worker 2 ready\" must not read \"worker 2 Worker 2 ready\"");
+    }
+
     private static LogEvent Forward(Action<WorkerOutputForwarder> forward)
     {
         var sink = new EventSink();
@@ -72,6 +90,11 @@ public sealed class HostLoggingTests
 
         Assert.That(sink.Events, Has.Count.EqualTo(1));
         return sink.Events[0];
+    }
+
+    private sealed class PropertyFactory : ILogEventPropertyFactory
+    {
+        public LogEventProperty CreateProperty(string name, object? value, bool destructureObjects = false) => new(name, new ScalarValue(value));
     }
 
     private sealed class EventSink : ILogEventSink
