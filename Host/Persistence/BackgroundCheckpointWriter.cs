@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SimHost.Host.Diagnostics;
 
 namespace SimHost.Host.Persistence;
 
@@ -69,11 +71,13 @@ internal sealed class BackgroundCheckpointWriter
         if (_inFlight is { IsCompleted: false })
         {
             Skipped++;
+            SimHostInstruments.CheckpointsSkipped.Add(1);
             CheckpointLog.Skipped(_logger, frame);
             return false;
         }
 
         ThrowIfFailed();
+        var started = Stopwatch.GetTimestamp();
         var content = capture();
         CheckpointLog.Started(_logger, frame);
         _pacer?.Start(content.World.PayloadBytes);
@@ -82,6 +86,8 @@ internal sealed class BackgroundCheckpointWriter
             var path = _store.Write(frame, content, _pacer);
             Newest = path;
             Written++;
+            SimHostInstruments.CheckpointDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            SimHostInstruments.CheckpointsWritten.Add(1);
             CheckpointLog.Written(_logger, frame, path);
         });
         return true;

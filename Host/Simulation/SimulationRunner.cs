@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using SimHost.Host.Diagnostics;
 using SimHost.Host.Ecs;
 using SimHost.Host.Scheduling;
 using SimHost.Layout.Segments;
@@ -64,7 +65,9 @@ public sealed partial class SimulationRunner : IDisposable
             stats[i] = new SystemStats(entry.Name, entry.Stage, entry.Outcome, entry.Elapsed, system.Offload, entry.Exception ?? system.PlaybackFailure);
         }
 
-        return new FrameStats(frameIndex, Stopwatch.GetElapsedTime(start), stats);
+        var frame = new FrameStats(frameIndex, Stopwatch.GetElapsedTime(start), stats);
+        SimHostInstruments.FrameEnded(frame.Elapsed, frame.RowsCommitted, frame.RangesFailed, frame.RangesRetried, frame.Failures.Count, World);
+        return frame;
     }
 
     /// <summary>Deletes the offloaded systems' segments (shared storage moves its columns back into managed arrays first), and the run directory if the simulation created it.</summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SimHost.Host.Diagnostics;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
@@ -35,7 +36,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         _logger = logger;
         var runId = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         var context = new WorkerPoolContext(
-            options, launcher, AuthToken.CreateRandom(), runId, layoutHashes, hostCatalog, logger, Enqueue, OnSlotDown, () => Interlocked.Increment(ref _restarts), _shutdown.Token);
+            options, launcher, AuthToken.CreateRandom(), runId, layoutHashes, hostCatalog, logger, Enqueue, OnSlotDown, CountRestart, _shutdown.Token);
         _context = context;
         var pipeSuffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         _slots = new WorkerSlot[options.WorkerCount];
@@ -44,6 +45,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             _slots[i] = new WorkerSlot((uint)i, WorkerPipePaths.For(options.PipeDirectory, i, pipeSuffix), context);
         }
 
+        SimHostInstruments.Track(this);
         if (_slots.Length == 0)
         {
             // No worker will ever be idle: a range asked of this pool fails at once and the caller runs it in-process.
@@ -91,19 +93,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     }
 
     /// <summary>A recent worker failure: the last failure of the highest-numbered slot that failed, or null when none has.</summary>
-    public string? LastFailure
-    {
-        get
-        {
-            string? last = null;
-            foreach (var slot in _slots)
-            {
-                last = slot.LastFailure ?? last;
-            }
-
-            return last;
-        }
-    }
+    public string? LastFailure => _slots.Select(static slot => slot.LastFailure).LastOrDefault(static failure => failure is not null);
 
     /// <summary>Workers started to replace one that failed, over the pool's life.</summary>
     public long RestartCount => Interlocked.Read(ref _restarts);
@@ -248,6 +238,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             return;
         }
 
+        SimHostInstruments.Forget(this);
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _idle.Writer.TryComplete();
         var stops = new Task[_slots.Length];
@@ -280,8 +271,15 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
     }
 
+    private void CountRestart()
+    {
+        Interlocked.Increment(ref _restarts);
+        SimHostInstruments.WorkerRestarts.Add(1);
+    }
+
     private void OnSlotDown()
     {
+        SimHostInstruments.SlotDown(this);
         if (Interlocked.Increment(ref _slotsDown) == _slots.Length)
         {
             // Said once per run by whoever owns the frame loop (it knows from which frame); see ScenarioRun.

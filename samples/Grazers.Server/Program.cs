@@ -1,5 +1,5 @@
 // The grazers module in a host program of your own: the .NET Generic Host runs the simulation as a background
-// service beside whatever else the program serves, logs through ILogger and publishes metrics on the SimHost meter.
+// service beside whatever else the program serves and logs through ILogger; the library reports to the SimHost meter.
 //
 //   dotnet run --project samples/Grazers.Server -c Release -- --frames 600 --workers 2 --entities 20000
 //
@@ -30,7 +30,6 @@ if (parsed.Action is not null)
 var builder = Host.CreateApplicationBuilder();
 builder.Services.AddSingleton(commandLine.Options(parsed));
 builder.Services.AddSingleton(commandLine.Context(parsed));
-builder.Services.AddSingleton<SimulationMetrics>();
 builder.Services.AddHostedService<SimulationService>();
 
 using var host = builder.Build();

@@ -9,11 +9,12 @@ namespace Grazers.Server;
 
 /// <summary>
 /// Runs the grazers module for the life of the host: starts the worker pool with the module's job assemblies, builds
-/// the simulation, ticks it at a fixed rate, publishes metrics, and at the end logs and prints the checksum. Either way
-/// it stops the host; a failure is logged and makes the exit code 1.
+/// the simulation, ticks it at a fixed rate, and at the end logs and prints the checksum. Either way it stops the host;
+/// a failure is logged and makes the exit code 1. The frames, the pool and its workers report to the library's
+/// <c>SimHost</c> meter themselves: nothing here records a metric.
 /// </summary>
 internal sealed partial class SimulationService(
-    ServerOptions settings, SimulationMetrics metrics, ModuleContext context, IHostApplicationLifetime lifetime, ILogger<SimulationService> logger)
+    ServerOptions settings, ModuleContext context, IHostApplicationLifetime lifetime, ILogger<SimulationService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -61,7 +62,6 @@ internal sealed partial class SimulationService(
                 // A frame is never cancelled halfway: the world stays whole, and Ctrl-C stops before the next one.
                 var stats = await simulation.RunFrameAsync(dt, frame * dt, CancellationToken.None);
                 frame++;
-                metrics.FrameDone(stats.Elapsed, pool.RestartCount);
                 foreach (var (system, exception) in stats.Failures)
                 {
                     LogSystemFailed(system, frame, exception.Message);
