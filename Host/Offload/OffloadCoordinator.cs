@@ -73,6 +73,9 @@ internal sealed class OffloadCoordinator
     public ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, CancellationToken cancellationToken) =>
         RunAsync(query, frameId, deltaTime, time, mayBlockCaller: false, cancellationToken);
 
+    /// <summary>Where and why the latest failed range run of the last frame failed, or null when none failed.</summary>
+    public string? LastFailure => _loop?.LastFailure;
+
     /// <summary>
     /// Like <see cref="RunAsync(Query, ulong, double, double, CancellationToken)"/>; when
     /// <paramref name="mayBlockCaller"/> is true nothing waits behind the calling thread, so the last range's reply may

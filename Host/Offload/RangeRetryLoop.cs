@@ -45,6 +45,9 @@ internal sealed class RangeRetryLoop
     /// <summary>The ranges that failed every attempt this frame: nothing of them may be committed.</summary>
     public List<JobRange> Abandoned { get; } = [];
 
+    /// <summary>Where and why the latest failed run of this frame failed (<c>worker 1: ...</c>), or null when none failed.</summary>
+    public string? LastFailure { get; private set; }
+
     /// <summary>How many parallel ranges to split into: the executor's slots, or the fallback's when no worker is up.</summary>
     public int ParallelSlots => Math.Max(1, First.ParallelSlots);
 
@@ -60,6 +63,7 @@ internal sealed class RangeRetryLoop
     {
         Succeeded.Clear();
         Abandoned.Clear();
+        LastFailure = null;
         var first = First;
         NoteWhereRangesRun(first, jobName);
         await RunAllAsync(first, storage, jobName, Ranges, Abandoned, mayBlockCaller, cancellationToken);
@@ -146,6 +150,7 @@ internal sealed class RangeRetryLoop
             }
 
             failed.Add(range);
+            LastFailure = $"{RangeExecution.Where(outcome)}: {outcome.Failure}";
             OffloadLog.RangeFailed(_logger, jobName, storage.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
         }
 

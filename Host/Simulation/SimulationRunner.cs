@@ -42,13 +42,19 @@ public sealed partial class SimulationRunner : IDisposable
     /// <summary>Runs one frame that advances the simulation by <paramref name="deltaSeconds"/> from <paramref name="timeSeconds"/>.</summary>
     /// <param name="deltaSeconds">Simulated seconds of one tick; an offloaded system with <c>Ticks(k)</c> advances k of them.</param>
     /// <param name="timeSeconds">Simulated seconds at the start of the frame.</param>
-    /// <param name="cancellationToken">Aborts the frame between levels.</param>
+    /// <param name="cancellationToken">
+    /// Observed once, before the frame starts: when it is cancelled, nothing runs and the frame is not counted. A frame
+    /// that has started always runs to its end, in every mode (it is never cut between levels, which would leave it half
+    /// applied, and never stops a worker mid-job): to stop, stop asking for frames. A hung job is the job timeout's.
+    /// </param>
     /// <returns>Per-system outcome, time and offload figures.</returns>
     /// <exception cref="ObjectDisposedException">The simulation was disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the frame started.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FrameStats> RunFrameAsync(double deltaSeconds, double timeSeconds, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_isDisposed, this);
+        cancellationToken.ThrowIfCancellationRequested();
         var start = Stopwatch.GetTimestamp();
         foreach (var system in _systemsInScheduleOrder)
         {
@@ -56,7 +62,7 @@ public sealed partial class SimulationRunner : IDisposable
         }
 
         var frameIndex = FrameCount++;
-        var report = await _runner.RunFrameAsync(new FrameTiming(frameIndex, deltaSeconds, timeSeconds), this, cancellationToken);
+        var report = await _runner.RunFrameAsync(new FrameTiming(frameIndex, deltaSeconds, timeSeconds), this, CancellationToken.None);
         var stats = new SystemStats[report.Systems.Count];
         for (var i = 0; i < stats.Length; i++)
         {

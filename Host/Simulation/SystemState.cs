@@ -95,7 +95,7 @@ internal sealed class SystemState
         if (Offload.RangesAbandoned > 0)
         {
             throw new OffloadFailedException(
-                $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed and were not recovered (every retry and fallback the failure policy allows failed too); their rows kept last frame's values.");
+                $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed and were not recovered (every retry and fallback the failure policy allows failed too); their rows kept last frame's values. The last failure: {Coordinator.LastFailure}");
         }
     }
 }

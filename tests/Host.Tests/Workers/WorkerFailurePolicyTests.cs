@@ -59,8 +59,17 @@ public sealed class WorkerFailurePolicyTests
         {
             Assert.That(stats.HasFailures, Is.True);
             Assert.That(stats.Failures.Values.Single(), Is.TypeOf<OffloadFailedException>());
+            Assert.That(stats.Failures.Values.Single().Message, Does.Match("The last failure: worker [01]: ."), "the failure says where and why");
             Assert.That(stats.RangesRetried, Is.Zero);
         });
+    }
+
+    [Test]
+    public async Task JobThatThrowsInProcess_FailsTheFrame_WithTheJobsOwnMessage()
+    {
+        var (stats, _) = await RunOneFrameAsync(executor: null, b => b, TestJobNames.Throw, []);
+
+        Assert.That(stats.Failures.Values.Single().Message, Does.Contain($"The last failure: the host: Job '{TestJobNames.Throw}' threw InvalidOperationException: {TestJobNames.ThrowMessage}"));
     }
 
     private string MarkerPath => Path.Combine(_environment.RunDirectory.Path, "forged.marker");
