@@ -6,6 +6,7 @@ using SimHost.Host.Diagnostics;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Workers;
 
@@ -31,6 +32,10 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
 
     private readonly WorkerPoolContext _context;
 
+    // The pipes' own private directory when the options name none: never the shared temp folder, where a killed host
+    // would leave its sockets (a later run's stale sweep removes this directory).
+    private readonly RunDirectory? _ownPipeDirectory;
+
     private WorkerPool(WorkerPoolOptions options, WorkerLauncher launcher, IReadOnlySet<ulong> layoutHashes, JobCatalog hostCatalog, ILogger logger)
     {
         _logger = logger;
@@ -39,10 +44,12 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             options, launcher, AuthToken.CreateRandom(), runId, layoutHashes, hostCatalog, logger, Enqueue, OnSlotDown, CountRestart, _shutdown.Token);
         _context = context;
         var pipeSuffix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        _ownPipeDirectory = options.PipeDirectory is null && options.WorkerCount > 0 ? RunDirectory.Create() : null;
+        var pipeDirectory = options.PipeDirectory ?? _ownPipeDirectory?.Path;
         _slots = new WorkerSlot[options.WorkerCount];
         for (var i = 0; i < _slots.Length; i++)
         {
-            _slots[i] = new WorkerSlot((uint)i, WorkerPipePaths.For(options.PipeDirectory, i, pipeSuffix), context);
+            _slots[i] = new WorkerSlot((uint)i, WorkerPipePaths.For(pipeDirectory, i, pipeSuffix), context);
         }
 
         SimHostInstruments.Track(this);
@@ -260,6 +267,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
 
         _shutdown.Dispose();
+        _ownPipeDirectory?.Dispose();
         WorkerLog.PoolStopped(_logger, RestartCount);
     }
 

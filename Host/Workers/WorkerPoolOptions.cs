@@ -32,8 +32,10 @@ public sealed record WorkerPoolOptions
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     /// <summary>
-    /// Where the pipes' sockets go: normally the run directory (private to the user, removed with it). Null puts them
-    /// in the temp directory. The socket path must stay under 108 bytes; a longer one falls back to the temp directory.
+    /// Where the pipes' sockets and mailboxes go: normally the run directory (private to the user, removed with it). Null
+    /// gives the pool a private directory of its own (mode 0700, under <c>/dev/shm</c> or the temp folder), removed when
+    /// the pool is disposed; a host killed before that leaves it to <see cref="SimHost.Layout.Segments.RunDirectory.RemoveStale"/>.
+    /// The socket path must stay under 108 bytes; a longer one falls back to the temp directory.
     /// </summary>
     public string? PipeDirectory { get; init; }
 
