@@ -9,6 +9,9 @@ internal static class DotnetHost
 {
     private static string FileName => OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet";
 
+    /// <summary>Whether <paramref name="processPath"/> is a <c>dotnet</c> host (rather than an application's own executable).</summary>
+    public static bool IsDotnet(string processPath) => Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The host to start the worker with.</summary>
     /// <param name="processPath">This process's executable (<see cref="Environment.ProcessPath"/>).</param>
     /// <param name="environment">Reads an environment variable.</param>
@@ -19,7 +22,7 @@ internal static class DotnetHost
     /// <c>DOTNET_ROOT_ARCH</c> or <c>DOTNET_ROOT</c>; else plain <c>dotnet</c>, found on the PATH.</returns>
     public static string Find(string? processPath, Func<string, string?> environment, string runtimeDirectory, Func<string, bool> exists)
     {
-        if (processPath is not null && Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        if (processPath is not null && IsDotnet(processPath))
         {
             return processPath;
         }

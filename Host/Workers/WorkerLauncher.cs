@@ -37,20 +37,46 @@ internal sealed class WorkerLauncher
     /// <summary>
     /// Finds the worker in <paramref name="directory"/> (default: next to the host): in its own folder
     /// <see cref="WorkerFolderName"/> there, where the SimHost.Host package puts it with its own dependencies so that
-    /// an application's older copy of one (a Serilog, say) never replaces the worker's, else beside the host.
+    /// an application's older copy of one (a Serilog, say) never replaces the worker's, else beside the host. By
+    /// default "next to the host" is the application's base directory and, when that is elsewhere (a single-file app
+    /// extracted to a temporary folder), the folder of the executable.
     /// </summary>
-    /// <exception cref="WorkerStartException">simhost-worker.dll is not there.</exception>
+    /// <exception cref="WorkerStartException">simhost-worker.dll is in none of those folders.</exception>
     public static WorkerLauncher Locate(string? directory = null)
     {
-        directory ??= AppContext.BaseDirectory;
-        var ownFolder = Path.Combine(directory, WorkerFolderName);
-        var folder = File.Exists(Path.Combine(ownFolder, WorkerAssemblyFileName)) ? ownFolder : directory;
-        var assemblyPath = Path.Combine(folder, WorkerAssemblyFileName);
-        if (!File.Exists(assemblyPath))
+        var searched = new List<string>();
+        foreach (var candidate in directory is null ? DefaultDirectories() : [directory])
         {
-            throw new WorkerStartException($"The worker {assemblyPath} is missing; reference the SimHost.Host package or the Host project, which copy simhost-worker beside the application.");
+            foreach (var folder in (string[])[Path.Combine(candidate, WorkerFolderName), candidate])
+            {
+                var assemblyPath = Path.Combine(folder, WorkerAssemblyFileName);
+                if (File.Exists(assemblyPath))
+                {
+                    return ForFolder(folder, assemblyPath);
+                }
+
+                searched.Add(folder);
+            }
         }
 
+        throw new WorkerStartException(
+            $"The worker ({WorkerAssemblyFileName}) is in none of {string.Join(", ", searched)}; reference the SimHost.Host package or the Host project (their build and publish put it in {WorkerFolderName}/ beside the application), or set WorkerPoolOptions.WorkerDirectory to the folder that holds it.");
+    }
+
+    private static IEnumerable<string> DefaultDirectories()
+    {
+        yield return AppContext.BaseDirectory;
+        var process = Environment.ProcessPath;
+        var processFolder = Path.GetDirectoryName(process);
+        if (processFolder is not null && !DotnetHost.IsDotnet(process!)
+            && Path.GetFullPath(processFolder).TrimEnd(Path.DirectorySeparatorChar) != Path.GetFullPath(AppContext.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar))
+        {
+            yield return processFolder;
+        }
+    }
+
+    private static WorkerLauncher ForFolder(string folder, string assemblyPath)
+    {
         var appHost = Path.Combine(folder, OperatingSystem.IsWindows() ? WorkerAppHostName + ".exe" : WorkerAppHostName);
         return File.Exists(appHost)
             ? new WorkerLauncher(appHost, null)

@@ -82,6 +82,12 @@ public sealed partial class JobCatalog
     public static Assembly LoadAssembly(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            // Assembly.Location is empty in a single-file application: the jobs have no file a worker could load.
+            throw Failure(JobLoadError.AssemblyMissing, path, string.Empty, "A job assembly path is empty (Assembly.Location is empty in a single-file application); keep the jobs in a dll of their own beside the application (a module) and give its path.", "the path is empty");
+        }
+
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {

@@ -51,6 +51,35 @@ public sealed class WorkerPoolStartFailureTests
     }
 
     [Test]
+    public void NoWorkerInTheFolder_IsOneError_NamingWhereItLookedAndTheFix()
+    {
+        var empty = Directory.CreateTempSubdirectory("simhost-no-worker-").FullName;
+        try
+        {
+            var refusal = Assert.ThrowsAsync<WorkerStartException>(async () => await _environment.StartPoolAsync(1, configure: options => options with { WorkerDirectory = empty }));
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(refusal!.Message, Does.Contain($"is in none of {Path.Combine(empty, WorkerLauncher.WorkerFolderName)}, {empty};"));
+                Assert.That(refusal.Message, Does.Contain("set WorkerPoolOptions.WorkerDirectory to the folder that holds it"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
+    [TestCase("")]
+    [TestCase(" ")]
+    public void EmptyJobAssemblyPath_IsOneError_SayingWhy(string path)
+    {
+        var refusal = Assert.ThrowsAsync<SimHost.Layout.Jobs.JobCatalogException>(async () => await _environment.StartPoolAsync(1, configure: options => options with { JobAssemblies = [path] }));
+
+        Assert.That(refusal!.Message, Does.StartWith("A job assembly path is empty (Assembly.Location is empty in a single-file application)"));
+    }
+
+    [Test]
     public async Task WorkerInItsOwnFolder_IsFoundThere_BeforeOneBesideTheHost()
     {
         // The package's layout: the worker and its dependencies in simhost-worker/ (a broken one beside it must not be used).
