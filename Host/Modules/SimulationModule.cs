@@ -58,7 +58,40 @@ public abstract class SimulationModule
     /// <param name="world">An empty world.</param>
     /// <param name="context">What the run asks for; <see cref="ModuleContext.For"/> makes one.</param>
     /// <returns>The simulation, ready for its first frame; dispose it to delete its segment files.</returns>
+    /// <exception cref="ArgumentException"><paramref name="world"/> is not new and empty (seeding it again would double it).</exception>
     public SimulationRunner Build(SimulationBuilder builder, World world, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(world);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!world.IsPristine)
+        {
+            throw new ArgumentException($"Module '{Name}': Build seeds the world, which must be new and empty; this one already has entities or archetypes. To continue from a checkpoint, use Resume.", nameof(world));
+        }
+
+        if (!builder.HasJobs)
+        {
+            builder.WithJobs(LoadJobs());
+        }
+
+        Seed(world, context);
+        AddSystems(builder, context);
+        return builder.Build(world);
+    }
+
+    /// <summary>
+    /// Adds the systems and builds the simulation on the checkpoint directory <paramref name="checkpoint"/> instead of
+    /// a seeded world (<see cref="SimulationBuilder.BuildFromCheckpoint(World, string)"/>): the next frame is the one
+    /// after the checkpoint, and the frames that follow give what the uninterrupted run would have, given the same
+    /// parameters. Jobs are found as <see cref="Build"/> finds them.
+    /// </summary>
+    /// <param name="builder">The builder, with its executor, storage and limits.</param>
+    /// <param name="world">A new, empty world.</param>
+    /// <param name="context">The parameters and ticks per frame of the run that wrote the checkpoint.</param>
+    /// <param name="checkpoint">A checkpoint directory written by <see cref="SimulationRunner.SaveCheckpoint(string)"/> or <c>simhost run</c>.</param>
+    /// <returns>The simulation, ready for the frame after the checkpoint; dispose it to delete its segment files.</returns>
+    /// <exception cref="Persistence.CheckpointException">The checkpoint is damaged, or not one of this module's simulations.</exception>
+    public SimulationRunner Resume(SimulationBuilder builder, World world, ModuleContext context, string checkpoint)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(world);
@@ -68,9 +101,11 @@ public abstract class SimulationModule
             builder.WithJobs(LoadJobs());
         }
 
-        Seed(world, context);
         AddSystems(builder, context);
-        return builder.Build(world);
+
+        // The checksum's components are this module's too, even if no system names them: known before the load.
+        _ = ChecksumComponents;
+        return builder.BuildFromCheckpoint(world, checkpoint);
     }
 
     /// <summary>The catalog of the jobs in <see cref="JobAssemblies"/>.</summary>

@@ -41,4 +41,13 @@ public enum CheckpointError
 
     /// <summary>The world to load into already has entities or archetypes.</summary>
     WorldNotEmpty,
+
+    /// <summary>A file or directory cannot be written (saving a checkpoint).</summary>
+    Unwritable,
+
+    /// <summary>
+    /// The checkpoint holds no simulation state (a world saved alone), or the state of other systems than those of the
+    /// simulation resuming it.
+    /// </summary>
+    OtherSimulation,
 }

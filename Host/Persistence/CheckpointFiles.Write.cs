@@ -62,7 +62,7 @@ internal static partial class CheckpointFiles
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw new CheckpointException(CheckpointError.Unreadable, target, $"cannot be written: {exception.Message}", exception);
+            throw new CheckpointException(CheckpointError.Unwritable, target, $"cannot be written: {exception.Message}", exception);
         }
     }
 

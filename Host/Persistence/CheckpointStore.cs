@@ -130,7 +130,7 @@ internal sealed class CheckpointStore
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                throw new CheckpointException(CheckpointError.Unreadable, all[i].Path, $"an old checkpoint cannot be removed: {exception.Message}", exception);
+                throw new CheckpointException(CheckpointError.Unwritable, all[i].Path, $"an old checkpoint cannot be removed: {exception.Message}", exception);
             }
         }
 

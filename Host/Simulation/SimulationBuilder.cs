@@ -13,7 +13,7 @@ namespace SimHost.Host.Simulation;
 /// Assembles a <see cref="SimulationRunner"/>: the jobs offloaded systems may name, where their ranges run, where segment
 /// files go, and the systems themselves. <see cref="Build"/> checks everything at once.
 /// </summary>
-public sealed class SimulationBuilder
+public sealed partial class SimulationBuilder
 {
     private readonly List<SystemBuilder> _systems = [];
     private JobCatalog? _catalog;

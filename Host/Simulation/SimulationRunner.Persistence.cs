@@ -1,3 +1,4 @@
+using SimHost.Host.Ecs;
 using SimHost.Host.Persistence;
 
 namespace SimHost.Host.Simulation;
@@ -5,6 +6,32 @@ namespace SimHost.Host.Simulation;
 /// <summary>The simulation's own state for a checkpoint: frames run and every system's change cursor.</summary>
 public sealed partial class SimulationRunner
 {
+    private static readonly Dictionary<string, string> s_noRun = [];
+
+    /// <summary>
+    /// Saves the world and this simulation's own state (the frames run, and every system's change cursor, which decides
+    /// what its <c>Changed</c> filter sees next) as the checkpoint directory <paramref name="directory"/>, replaced
+    /// crash-safely if it exists. <see cref="SimulationBuilder.BuildFromCheckpoint(World, string)"/> continues from it:
+    /// the frames after it give the world the uninterrupted run would have. Call it between frames.
+    /// </summary>
+    /// <param name="directory">The checkpoint directory to create.</param>
+    /// <exception cref="CheckpointException">The directory cannot be written (<see cref="CheckpointError.Unwritable"/>).</exception>
+    public void SaveCheckpoint(string directory)
+    {
+        ObjectDisposedException.ThrowIf(_isDisposed, this);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        CheckpointFiles.WriteDirectory(new CheckpointContent(World.CaptureImage(), CaptureImage(_nextTimeSeconds), s_noRun), directory);
+    }
+
+    /// <summary>Like <see cref="SaveCheckpoint(string)"/>, as one checkpoint stream.</summary>
+    /// <param name="destination">A writable stream; left open.</param>
+    public void SaveCheckpoint(Stream destination)
+    {
+        ObjectDisposedException.ThrowIf(_isDisposed, this);
+        ArgumentNullException.ThrowIfNull(destination);
+        CheckpointFiles.WriteStream(new CheckpointContent(World.CaptureImage(), CaptureImage(_nextTimeSeconds), s_noRun), destination);
+    }
+
     /// <summary>Copies the frame count and each system's cursor; <paramref name="timeSeconds"/> is the simulated time of the next frame.</summary>
     internal SimulationImage CaptureImage(double timeSeconds)
     {
@@ -38,14 +65,14 @@ public sealed partial class SimulationRunner
 
         if (byName.Count != _systemsInScheduleOrder.Length)
         {
-            throw new CheckpointException(CheckpointError.BadManifest, CheckpointFileNames.Manifest, $"the checkpoint has {byName.Count} systems, this simulation {_systemsInScheduleOrder.Length}");
+            throw new CheckpointException(CheckpointError.OtherSimulation, CheckpointFileNames.Manifest, $"the checkpoint has {byName.Count} systems, this simulation {_systemsInScheduleOrder.Length}");
         }
 
         foreach (var system in _systemsInScheduleOrder)
         {
             if (!byName.TryGetValue(system.Name, out var cursor))
             {
-                throw new CheckpointException(CheckpointError.BadManifest, CheckpointFileNames.Manifest, $"the checkpoint has no system '{system.Name}'");
+                throw new CheckpointException(CheckpointError.OtherSimulation, CheckpointFileNames.Manifest, $"the checkpoint has no system '{system.Name}'");
             }
 
             system.Cursor.Restore(cursor.SinceTick, cursor.LastRunTick, cursor.SeenThrough);

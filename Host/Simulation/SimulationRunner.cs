@@ -20,6 +20,9 @@ public sealed partial class SimulationRunner : IDisposable
     private readonly RunDirectory? _ownedRunDirectory;
     private bool _isDisposed;
 
+    // The simulated time after the last frame (its start plus one tick), recorded in checkpoints for the reader.
+    private double _nextTimeSeconds;
+
     internal SimulationRunner(World world, Schedule schedule, SystemState[] systemsInScheduleOrder, IReadOnlyDictionary<string, SystemState[]> systemsByStage, IDisposable[] segments, RunDirectory? ownedRunDirectory)
     {
         World = world;
@@ -62,6 +65,7 @@ public sealed partial class SimulationRunner : IDisposable
         }
 
         var frameIndex = FrameCount++;
+        _nextTimeSeconds = timeSeconds + deltaSeconds;
         var report = await _runner.RunFrameAsync(new FrameTiming(frameIndex, deltaSeconds, timeSeconds), this, CancellationToken.None);
         var stats = new SystemStats[report.Systems.Count];
         for (var i = 0; i < stats.Length; i++)

@@ -106,35 +106,126 @@ public sealed class ResumeTests
         Assert.That(exception!.Error, Is.EqualTo(CheckpointError.WorldNotEmpty));
     }
 
-    private async Task<string> RunAsync(SimulationModule module, ModuleContext context, StorageMode storage, string? resumeFrom, int checkpointAfter)
+    [Test]
+    public async Task Stream_ResumedWithTwoThreadsAndThreeTicks_EndsWithTheUninterruptedChecksum([Values(StorageMode.Snapshot, StorageMode.Shared)] StorageMode storage)
     {
-        var builder = new SimulationBuilder().WithStorage(storage).WithRunDirectory(_runDirectory);
+        var module = new ParticlesModule();
+        var context = ModuleContext.For(module, seed: 5, entities: 3_000, ticksPerFrame: 3);
+        var expected = await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: -1, threads: 2);
+        using var stream = new MemoryStream();
+        await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: 4, threads: 2, stream);
+        stream.Position = 0;
+        var final = await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: -1, threads: 2, stream, resumeFromStream: true);
+
+        Assert.That(final, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task ResumedSimulation_ContinuesFromTheFrameAfterTheCheckpoint()
+    {
+        var module = new ChurnModule();
+        var context = ModuleContext.For(module, seed: 2, entities: 100);
+        await RunAsync(module, context, StorageMode.Shared, resumeFrom: null, checkpointAfter: 4);
+        using var simulation = module.Resume(new SimulationBuilder().WithRunDirectory(_runDirectory), new World(), context, Path.Combine(_checkpoints, "k"));
+
+        Assert.That(simulation.FrameCount, Is.EqualTo(5), "frames 0 to 4 ran before the checkpoint");
+    }
+
+    [Test]
+    public void WorldSavedAlone_IsRefusedAsASimulationCheckpoint_SayingWhatToDo()
+    {
+        var world = new World();
+        new ChurnModule().Seed(world, ModuleContext.For(new ChurnModule(), seed: 4, entities: 30));
+        WorldCheckpoint.Save(world, _checkpoints);
+        var module = new ChurnModule();
+
+        var exception = Assert.Throws<CheckpointException>(() => module.Resume(new SimulationBuilder().WithRunDirectory(_runDirectory), new World(), ModuleContext.For(module), _checkpoints));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Error, Is.EqualTo(CheckpointError.OtherSimulation));
+            Assert.That(exception.Message, Does.Contain("load it with WorldCheckpoint.Load and build a new simulation on it, or save with SimulationRunner.SaveCheckpoint"));
+        });
+    }
+
+    [Test]
+    public async Task CheckpointOfOtherSystems_IsRefused()
+    {
+        var module = new ChurnModule();
+        var context = ModuleContext.For(module, seed: 2, entities: 100);
+        await RunAsync(module, context, StorageMode.Shared, resumeFrom: null, checkpointAfter: 1);
+        var builder = new SimulationBuilder().WithRunDirectory(_runDirectory).AddSystem("another", s => s.Reads<ChurnModule.Energy>().Run(_ => { }));
+
+        var exception = Assert.Throws<CheckpointException>(() => module.Resume(builder, new World(), context, Path.Combine(_checkpoints, "k")));
+
+        Assert.That(exception!.Error, Is.EqualTo(CheckpointError.OtherSimulation));
+    }
+
+    [Test]
+    public void ModuleBuild_OnAWorldThatIsNotEmpty_IsRefused()
+    {
+        var module = new ChurnModule();
+        var world = new World();
+        world.Create(new ChurnModule.Energy(1));
+
+        var exception = Assert.Throws<ArgumentException>(() => module.Build(new SimulationBuilder().WithRunDirectory(_runDirectory), world, ModuleContext.For(module)));
+
+        Assert.That(exception!.Message, Does.StartWith("Module 'churn': Build seeds the world, which must be new and empty"));
+    }
+
+    [Test]
+    public void SaveCheckpoint_WhereAFileIs_IsUnwritable()
+    {
+        File.WriteAllText(_checkpoints, "a file");
+        try
+        {
+            var module = new ChurnModule();
+            using var simulation = module.Build(new SimulationBuilder().WithRunDirectory(_runDirectory), new World(), ModuleContext.For(module, entities: 10));
+
+            var exception = Assert.Throws<CheckpointException>(() => simulation.SaveCheckpoint(_checkpoints));
+
+            Assert.That(exception!.Error, Is.EqualTo(CheckpointError.Unwritable));
+        }
+        finally
+        {
+            File.Delete(_checkpoints);
+        }
+    }
+
+    // Through the public API only: SimulationRunner.SaveCheckpoint after frame checkpointAfter, SimulationModule.Resume.
+    private async Task<string> RunAsync(
+        SimulationModule module, ModuleContext context, StorageMode storage, string? resumeFrom, int checkpointAfter, int threads = 1, Stream? stream = null, bool resumeFromStream = false)
+    {
+        var builder = new SimulationBuilder().WithStorage(storage).WithRunDirectory(_runDirectory).WithThreads(threads);
         var world = new World();
         SimulationRunner simulation;
-        if (resumeFrom is null)
+        if (resumeFromStream)
         {
-            simulation = module.Build(builder, world, context);
+            builder.WithJobs(module.LoadJobs());
+            module.AddSystems(builder, context);
+            simulation = builder.BuildFromCheckpoint(world, stream!);
         }
         else
         {
-            var content = CheckpointFiles.ReadDirectory(resumeFrom);
-            builder.WithJobs(module.LoadJobs());
-            module.AddSystems(builder, context);
-            WorldCheckpoint.LoadInto(world, content.World);
-            simulation = builder.Build(world);
-            simulation.RestoreImage(content.Simulation!);
+            simulation = resumeFrom is null ? module.Build(builder, world, context) : module.Resume(builder, world, context, resumeFrom);
         }
 
         using (simulation)
         {
             for (var frame = simulation.FrameCount; frame < Frames; frame++)
             {
-                var stats = await simulation.RunFrameAsync(Dt, frame * Dt);
+                var stats = await simulation.RunFrameAsync(Dt, frame * context.TicksPerFrame * Dt);
                 Assert.That(stats.HasFailures, Is.False, string.Join("; ", stats.Failures.Values.Select(e => e.Message)));
                 if (frame == checkpointAfter)
                 {
-                    var image = new CheckpointContent(world.CaptureImage(), simulation.CaptureImage((frame + 1) * Dt), new Dictionary<string, string>());
-                    CheckpointFiles.WriteDirectory(image, Path.Combine(_checkpoints, "k"));
+                    if (stream is not null)
+                    {
+                        simulation.SaveCheckpoint(stream);
+                    }
+                    else
+                    {
+                        simulation.SaveCheckpoint(Path.Combine(_checkpoints, "k"));
+                    }
                 }
             }
 
