@@ -20,7 +20,7 @@ internal sealed class WorkerLauncher
     /// <summary>The worker's own folder beside the application, as the SimHost.Host package lays it out.</summary>
     public const string WorkerFolderName = "simhost-worker";
 
-    private const string WorkerAppHostName = "simhost-worker";
+    internal const string WorkerAppHostName = "simhost-worker";
 
     private readonly string _fileName;
     private readonly string? _assemblyPath;

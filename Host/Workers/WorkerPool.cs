@@ -132,22 +132,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         var pool = new WorkerPool(options, launcher, hashes, catalog, logger);
         try
         {
-            var firstStarts = new Task<bool>[pool._slots.Length];
-            for (var i = 0; i < pool._slots.Length; i++)
-            {
-                pool._slots[i].StartSupervision();
-                firstStarts[i] = pool._slots[i].FirstStart;
-            }
-
-            var started = await Task.WhenAll(firstStarts).WaitAsync(cancellationToken).ConfigureAwait(false);
-
-            // Not one worker can run: a misconfiguration (a dependency clash, no dotnet host) that retrying will not
-            // fix, and that running every job in-process would hide behind a log line.
-            if (pool._slots.Length > 0 && !started.Contains(true))
-            {
-                throw new WorkerStartException($"no worker could start ({pool._slots.Length} tried): {pool._slots[0].LastFailure ?? "no reason was given"}; fix that, or run every job in-process with a worker count of 0");
-            }
-
+            await WorkerPoolStart.StartEveryWorkerAsync(pool._slots, cancellationToken).ConfigureAwait(false);
             if (pool._slots.Length == 0)
             {
                 WorkerLog.PoolStartedEmpty(logger);

@@ -65,6 +65,9 @@ internal sealed class WorkerSlot
     /// <summary>Completes with whether the first start succeeded.</summary>
     public Task<bool> FirstStart => _supervisor.FirstStart;
 
+    /// <summary>True once a worker of this slot has connected; false once the slot gave up before any did.</summary>
+    public Task<bool> Settled => _supervisor.Settled;
+
     /// <summary>The supervision loop; ends when the pool shuts down or the policy gives the slot up.</summary>
     public Task Supervision { get; private set; } = Task.CompletedTask;
 

@@ -14,6 +14,7 @@ internal sealed class WorkerSupervisor
     private readonly PingWatchdog _watchdog;
     private readonly RestartTracker _restarts;
     private readonly TaskCompletionSource<bool> _firstStart = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WorkerSupervisor(WorkerSlot slot, WorkerPoolContext context)
     {
@@ -26,6 +27,9 @@ internal sealed class WorkerSupervisor
 
     /// <summary>Completes with whether the first start succeeded.</summary>
     public Task<bool> FirstStart => _firstStart.Task;
+
+    /// <summary>True once a worker of this slot has connected; false once the slot gave up (or the pool shut down) before any did.</summary>
+    public Task<bool> Settled => _settled.Task;
 
     /// <summary>The last worker process launched (connected or still in its handshake), or null.</summary>
     public Process? Launched => _starter.Launched;
@@ -56,6 +60,7 @@ internal sealed class WorkerSupervisor
             _firstStart.TrySetResult(instance is not null);
             if (instance is not null)
             {
+                _settled.TrySetResult(true);
                 startFailures = 0;
                 _restarts.OnReady();
                 _context.OnSlotReady(_slot);
@@ -110,6 +115,7 @@ internal sealed class WorkerSupervisor
         }
 
         _firstStart.TrySetResult(false);
+        _settled.TrySetResult(false);
         await _starter.ReapLastAsync().ConfigureAwait(false);
     }
 

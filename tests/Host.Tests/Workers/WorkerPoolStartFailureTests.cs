@@ -44,10 +44,44 @@ public sealed class WorkerPoolStartFailureTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(refusal!.Message, Does.StartWith($"no worker could start ({workers} tried): worker 0 did not connect: it exited"));
+            Assert.That(refusal!.Message, Does.StartWith($"no worker could start ({workers} tried, each as often as the restart policy allows): worker 0 did not connect: it exited"));
             Assert.That(refusal.Message, Does.EndWith("fix that, or run every job in-process with a worker count of 0"));
             Assert.That(_environment.Pool, Is.Null, "no pool is handed out");
         });
+    }
+
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task WorkerKilledWhileItStarts_IsStartedAgain_AndThePoolStarts()
+    {
+        // The real worker behind a launcher that kills its first start, as an outside SIGKILL during the start would.
+        var folder = Directory.CreateTempSubdirectory("simhost-killed-start-").FullName;
+        try
+        {
+            var marker = Path.Combine(folder, "first-start-killed");
+            var real = Path.Combine(AppContext.BaseDirectory, WorkerLauncher.WorkerAppHostName);
+            File.WriteAllText(Path.Combine(folder, WorkerLauncher.WorkerAssemblyFileName), "the launcher below starts the real worker");
+            var launcher = Path.Combine(folder, WorkerLauncher.WorkerAppHostName);
+            File.WriteAllText(launcher, $"#!/bin/sh\nif [ ! -e '{marker}' ]; then : > '{marker}'; kill -9 $$; fi\nexec '{real}' \"$@\"\n");
+            File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            var pool = await _environment.StartPoolAsync(1, configure: options => options with { WorkerDirectory = folder });
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(File.Exists(marker), Is.True, "the first start was killed");
+                Assert.That(pool.ParallelSlots, Is.EqualTo(1), "the second start connected, and the pool started");
+            });
+        }
+        finally
+        {
+            if (_environment.Pool is { } pool)
+            {
+                await pool.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Test]
