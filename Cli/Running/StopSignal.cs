@@ -44,7 +44,12 @@ internal sealed class StopSignal : IDisposable
         }
 
         context.Cancel = true;
-        Volatile.Write(ref _reason, context.Signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : context.Signal.ToString());
+        var reason = context.Signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : context.Signal.ToString();
+        Volatile.Write(ref _reason, reason);
+
+        // Said at once: the frame in progress may be long (or a job in the host may never return), and a signal that
+        // seems ignored gets sent again, which ends the process without its summary.
+        Console.Error.WriteLine($"simhost: {reason}: stopping once the frame in progress ends; {context.Signal} again ends simhost at once, without the summary");
         _stop.Cancel();
     }
 }

@@ -22,17 +22,20 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
     private readonly Stack<RangeRun> _idleRuns = new();
     private readonly Queue<RangeRun> _waiting = new();
     private readonly Dictionary<string, Stack<IJob>> _idleJobs = new(StringComparer.Ordinal);
+    private readonly InProcessOverdueWatch? _overdue;
     private int _running;
 
     /// <summary>Runs jobs found in <paramref name="catalog"/> on up to <paramref name="threadCount"/> threads at once.</summary>
     /// <param name="catalog">The host's jobs.</param>
     /// <param name="threadCount">How many ranges may run at once; 1 runs every range on the caller, one after another.</param>
-    public InProcessRangeExecutor(JobCatalog catalog, int threadCount = 1)
+    /// <param name="overdue">Reports a range that outlasts the job timeout (it cannot be stopped); null reports nothing. The caller disposes it.</param>
+    public InProcessRangeExecutor(JobCatalog catalog, int threadCount = 1, InProcessOverdueWatch? overdue = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
         _catalog = catalog;
         ParallelSlots = threadCount;
+        _overdue = overdue;
     }
 
     /// <summary>The thread count: a job is split into about this many ranges.</summary>
@@ -50,7 +53,7 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
 
         if (ParallelSlots == 1)
         {
-            return ValueTask.FromResult(Run(job, segment, range));
+            return ValueTask.FromResult(RunWatched(job, segment, range));
         }
 
         if (mayBlockCaller)
@@ -59,7 +62,7 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
             var own = RentJob(range.JobName, job);
             try
             {
-                return ValueTask.FromResult(Run(own, segment, range));
+                return ValueTask.FromResult(RunWatched(own, segment, range));
             }
             finally
             {
@@ -93,6 +96,19 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
         }
 
         return pending;
+    }
+
+    private RangeOutcome RunWatched(IJob job, SharedSegment segment, in JobRange range)
+    {
+        var entry = _overdue?.Begin(range) ?? -1;
+        try
+        {
+            return Run(job, segment, range);
+        }
+        finally
+        {
+            _overdue?.End(entry);
+        }
     }
 
     private static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range)
@@ -215,7 +231,7 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
             RangeOutcome outcome;
             try
             {
-                outcome = Run(job, Segment!, range);
+                outcome = owner.RunWatched(job, Segment!, range);
             }
             finally
             {

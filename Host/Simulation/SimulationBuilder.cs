@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Host.Scheduling;
@@ -196,10 +197,13 @@ public sealed partial class SimulationBuilder
         var runDirectory = _runDirectory ?? ownedRunDirectory;
         // A pool of no workers (WorkerCount = 0) means in-process, as --workers 0 does: run there without a detour.
         var threadCount = _threadCount ?? Environment.ProcessorCount;
-        var executor = _executor is null or WorkerPool { SlotCount: 0 } ? new InProcessRangeExecutor(catalog, threadCount) : _executor;
-        var fallback = new InProcessRangeExecutor(catalog, threadCount);
+        // A range in the host cannot be stopped: one that outlasts the job timeout is reported, at least.
+        var overdue = new InProcessOverdueWatch(threadCount + 1, (_executor as WorkerPool)?.JobTimeout ?? new WorkerPoolOptions().JobTimeout, _logger ?? NullLogger.Instance);
+        var inProcess = new InProcessRangeExecutor(catalog, threadCount, overdue);
+        var executor = _executor is null or WorkerPool { SlotCount: 0 } ? inProcess : _executor;
+        var fallback = inProcess;
         var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);
-        var segments = new List<IDisposable>();
+        List<IDisposable> segments = [overdue];
         try
         {
             if (_threadCount is { } ownThreads)

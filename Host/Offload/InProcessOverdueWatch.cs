@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SimHost.Layout.Jobs;
+
+namespace SimHost.Host.Offload;
+
+/// <summary>
+/// Says when a range running in the host outlasts the job timeout. A worker that overruns is killed and its range run
+/// again; a range in the host cannot be stopped (.NET cannot abort a thread), so a job that never returns there holds
+/// the frame for good. This turns that silence into one warning per overdue range, naming the job and its rows.
+/// </summary>
+/// <remarks>
+/// A fixed table of entries, one per range that can run at once, claimed and released with interlocked operations, and
+/// one timer per watch created at the first range: watching allocates nothing per frame.
+/// </remarks>
+internal sealed class InProcessOverdueWatch : IDisposable
+{
+    private readonly Entry[] _entries;
+    private readonly TimeSpan _timeout;
+    private readonly ILogger _logger;
+    private Timer? _timer;
+
+    /// <param name="concurrentRanges">How many ranges may run at once (each thread, and the caller).</param>
+    /// <param name="timeout">How long a range may run before it is reported.</param>
+    /// <param name="logger">Where the warning goes.</param>
+    public InProcessOverdueWatch(int concurrentRanges, TimeSpan timeout, ILogger logger)
+    {
+        _entries = new Entry[concurrentRanges];
+        for (var i = 0; i < _entries.Length; i++)
+        {
+            _entries[i] = new Entry();
+        }
+
+        _timeout = timeout;
+        _logger = logger;
+    }
+
+    /// <summary>Records that <paramref name="range"/> starts now; returns the entry to give <see cref="End"/>, or -1 when none is free.</summary>
+    public int Begin(in JobRange range)
+    {
+        if (Volatile.Read(ref _timer) is null)
+        {
+            var timer = new Timer(static state => ((InProcessOverdueWatch)state!).Check(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (Interlocked.CompareExchange(ref _timer, timer, null) is null)
+            {
+                var period = TimeSpan.FromMilliseconds(Math.Clamp(_timeout.TotalMilliseconds / 4, 10, 1000));
+                timer.Change(period, period);
+            }
+            else
+            {
+                timer.Dispose();
+            }
+        }
+
+        for (var i = 0; i < _entries.Length; i++)
+        {
+            var entry = _entries[i];
+            if (Interlocked.CompareExchange(ref entry.State, Entry.Claimed, Entry.Free) == Entry.Free)
+            {
+                entry.Job = range.JobName;
+                entry.RowStart = range.RowStart;
+                entry.RowCount = range.RowCount;
+                entry.Warned = false;
+                Volatile.Write(ref entry.Started, Stopwatch.GetTimestamp());
+                Volatile.Write(ref entry.State, Entry.Running);
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The range of entry <paramref name="index"/> ended.</summary>
+    public void End(int index)
+    {
+        if (index >= 0)
+        {
+            Volatile.Write(ref _entries[index].State, Entry.Free);
+        }
+    }
+
+    /// <summary>Stops the timer.</summary>
+    public void Dispose() => Interlocked.Exchange(ref _timer, null)?.Dispose();
+
+    private void Check()
+    {
+        foreach (var entry in _entries)
+        {
+            if (Volatile.Read(ref entry.State) != Entry.Running || entry.Warned)
+            {
+                continue;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(Volatile.Read(ref entry.Started));
+            if (elapsed > _timeout)
+            {
+                entry.Warned = true;
+                OffloadLog.InProcessRangeOverdue(_logger, entry.Job ?? "?", entry.RowStart, entry.RowCount, elapsed.TotalSeconds, _timeout);
+            }
+        }
+    }
+
+    private sealed class Entry
+    {
+        public const int Free = 0;
+        public const int Claimed = 1;
+        public const int Running = 2;
+
+        public int State;
+        public long Started;
+        public string? Job;
+        public int RowStart;
+        public int RowCount;
+        public bool Warned;
+    }
+}
