@@ -15,12 +15,12 @@ internal static class JobReplyClassifier
         JobDoneMessage done when done.Answers(range) =>
             new JobReply(JobReplyKind.Done, done.Outcome with { WorkerId = workerId }, null),
         JobDoneMessage done =>
-            Fault($"protocol break: worker {workerId} answered {what} with rows {done.RowStart}+{done.RowCount}"),
+            Fault($"protocol break: answered {what} with rows {done.RowStart}+{done.RowCount}"),
         JobFailedMessage { Reason: JobFailureReason.SegmentRejected } failed =>
-            Fault($"worker {workerId} rejected the segment of {what}: {failed.ErrorText}; killed"),
+            Fault($"rejected the segment of {what}: {failed.ErrorText}; killed"),
         JobFailedMessage failed =>
             new JobReply(JobReplyKind.JobFailed, null, failed.ErrorText),
-        _ => Fault($"protocol break: worker {workerId} answered {what} with {reply.Type}"),
+        _ => Fault($"protocol break: answered {what} with {reply.Type}"),
     };
 
     private static JobReply Fault(string reason) => new(JobReplyKind.WorkerFault, null, reason);

@@ -45,7 +45,7 @@ internal sealed class PingWatchdog(WorkerSlot slot, WorkerPoolOptions options)
         }
         catch (TimeoutException)
         {
-            slot.Kill(instance, $"worker {slot.WorkerId} did not answer Ping #{sequence} within {options.PingTimeout}; killed");
+            slot.Kill(instance, $"did not answer Ping #{sequence} within {options.PingTimeout}; killed");
         }
         catch (WorkerBrokenException)
         {

@@ -54,6 +54,9 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} ready (pid {ProcessId})")]
     public static partial void WorkerReady(ILogger logger, uint workerId, int processId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId} killed: {Reason}")]
+    public static partial void Killed(ILogger logger, uint workerId, string reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker {WorkerId} did not connect: {Reason}")]
     public static partial void DidNotConnect(ILogger logger, uint workerId, string reason);
 

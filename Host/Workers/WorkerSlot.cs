@@ -103,8 +103,9 @@ internal sealed class WorkerSlot
     /// <summary>Kills <paramref name="instance"/> (never its replacement) for <paramref name="reason"/>; the range failed.</summary>
     internal RangeOutcome Kill(WorkerInstance instance, string reason)
     {
-        RecordFailure(reason);
-        WorkerLog.Tagged(_logger, LogLevel.Warning, WorkerId, "Reason", reason, "{Reason}");
+        // The reason does not name the worker: every place that shows it does (the range's outcome carries its id).
+        RecordFailure($"worker {WorkerId}: {reason}");
+        WorkerLog.Killed(_logger, WorkerId, reason);
         instance.Connection.Break(reason);
         ProcessExit.Kill(instance.Process);
 
@@ -155,19 +156,19 @@ internal sealed class WorkerSlot
                 case JobReplyKind.JobFailed:
                     RecordFailure($"{what} failed in worker {id}: {classified.Reason}");
                     WorkerLog.JobFailed(_logger, what, id, classified.Reason!);
-                    return RangeOutcome.Failed($"{what} failed in worker {id}: {classified.Reason}", id);
+                    return RangeOutcome.Failed($"{what} failed: {classified.Reason}", id);
                 default:
                     return Kill(current, classified.Reason!);
             }
         }
         catch (TimeoutException)
         {
-            return Kill(current, $"worker {id} did not finish {what} within {_context.Options.JobTimeout}; killed");
+            return Kill(current, $"did not finish {what} within {_context.Options.JobTimeout}; killed");
         }
         catch (WorkerBrokenException exception)
         {
             var exit = await current.DescribeExitAsync().ConfigureAwait(false);
-            return Kill(current, $"worker {id} failed during {what}: {exception.Message}{exit}");
+            return Kill(current, $"failed during {what}: {exception.Message}{exit}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -192,7 +192,7 @@ public sealed class WorkerPoolTests
         Assert.Multiple(() =>
         {
             Assert.That(failed.Succeeded, Is.False);
-            Assert.That(failed.Failure, Does.Contain("worker 0 failed during " + jobName));
+            Assert.That(failed.Failure, Does.Contain("failed during " + jobName));
             Assert.That(next.Succeeded, Is.True, next.Failure);
             Assert.That(pool.WorkerProcessIds.Single(), Is.Not.EqualTo(pidBefore));
             Assert.That(pool.RestartCount, Is.EqualTo(1));
@@ -220,7 +220,7 @@ public sealed class WorkerPoolTests
         Assert.Multiple(() =>
         {
             Assert.That(failed.Succeeded, Is.False);
-            Assert.That(failed.Failure, Does.Contain("worker 0 failed during"));
+            Assert.That(failed.Failure, Does.Contain("failed during"));
             Assert.That(next.Succeeded, Is.True, next.Failure);
         });
     }
