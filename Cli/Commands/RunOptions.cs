@@ -41,7 +41,7 @@ internal static class RunOptions
         {
             Description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Entities to seed [default: the module's]; particles: 1 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB; the world must also fit --max-shared-memory, checked at start)"),
+                $"Entities to seed [default: the module's]; particles: 0 to {max} (one {widest.Name} column of {widest.SizeBytes}-byte rows stays under 2 GiB; the world must also fit --max-shared-memory, checked at start)"),
             HelpName = "N",
             CustomParser = result =>
             {
@@ -51,11 +51,12 @@ internal static class RunOptions
                 }
 
                 var text = SingleToken(result);
-                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1)
+                // 0 is a world the module's systems grow (or an empty run); a module that needs entities says so itself.
+                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 0)
                 {
                     result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var large) && large > int.MaxValue
                         ? EntityLimit.Problem(large) ?? $"--entities accepts a whole number from 1 to {int.MaxValue}, not '{text}'."
-                        : $"--entities accepts a whole number from 1 to {max}, not '{text}'.");
+                        : $"--entities accepts a whole number from 0 to {max} (for particles; a module's own limit is checked with it), not '{text}'.");
                     return null;
                 }
 

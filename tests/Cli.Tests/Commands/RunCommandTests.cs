@@ -55,7 +55,7 @@ public sealed class RunCommandTests
     [TestCase("--workers", "abc")]
     [TestCase("--workers", "-1")]
     [TestCase("--workers", "1.5")]
-    [TestCase("--entities", "0")]
+    [TestCase("--entities", "-1")]
     [TestCase("--entities", "many")]
     [TestCase("--frames", "-3")]
     [TestCase("--threads", "0")]
@@ -139,7 +139,7 @@ public sealed class RunCommandTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(output, Does.Contain("1 to 178956928"));
+            Assert.That(output, Does.Contain("0 to 178956928"));
             Assert.That(output, Does.Contain("[default: 64MiB]").And.Contain("[default: 4GiB]"));
             Assert.That(output, Does.Contain("[default: 10s]").And.Contain("[default: 30s]"));
             Assert.That(output, Does.Contain("[default: shared]").And.Contain("[default: retry]").And.Contain("[default: information]"));
