@@ -59,7 +59,11 @@ internal static class InspectionWriter
                 text.AppendLine(invariant, $"  {segment.File}: {segment.LengthBytes} bytes, {segment.RowCount} of {segment.RowCapacity} rows, frame {segment.FrameId}, combined layout hash {segment.CombinedLayoutHash:x16}");
                 foreach (var column in segment.Columns)
                 {
-                    text.AppendLine(invariant, $"    column component {column.ComponentId}: {column.ElementSizeBytes} bytes per row, layout hash {column.LayoutHash:x16}");
+                    // A checkpoint keeps each component's changed ticks in a column of its own, flagged in the id.
+                    var name = (column.ComponentId & CheckpointSegment.TickColumnFlag) != 0 && column.LayoutHash == CheckpointSegment.TickColumnLayoutHash
+                        ? $"changed ticks of component {column.ComponentId & ~CheckpointSegment.TickColumnFlag}"
+                        : $"component {column.ComponentId}";
+                    text.AppendLine(invariant, $"    column {name}: {column.ElementSizeBytes} bytes per row, layout hash {column.LayoutHash:x16}");
                 }
             }
         }
