@@ -96,6 +96,7 @@ internal static class ScenarioRun
         var root = settings.RunDirectoryRoot ?? RunDirectory.DefaultRoot;
         RemoveStaleRunDirectories(root, logger);
         using var runDirectory = CreateRunDirectory(root);
+        using var removedOnForcedExit = new ForcedExitCleanup(runDirectory);
         logger.Information("Run directory {RunDirectory}", runDirectory.Path);
 
         var catalog = LoadJobs(module, settings);

@@ -21,6 +21,9 @@ internal sealed class StopSignal : IDisposable
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     }
 
+    /// <summary>Raised on the signal thread when a second signal is about to end the process at once.</summary>
+    public static event Action? Forced;
+
     /// <summary>Cancelled when the user asks the run to stop.</summary>
     public CancellationToken Token => _stop.Token;
 
@@ -39,7 +42,9 @@ internal sealed class StopSignal : IDisposable
     {
         if (_stop.IsCancellationRequested)
         {
-            // Asked twice: the user wants out now; let the default handler end the process.
+            // Asked twice: the user wants out now; let the default handler end the process (by the signal, so no
+            // managed cleanup runs after this: what must not be left behind is removed here).
+            Forced?.Invoke();
             return;
         }
 
