@@ -93,7 +93,7 @@ internal sealed class OffloadSegments : IDisposable
             var needed = PlanBytes(Math.Max(rows, JobRangeAlignment), out _, out _);
             throw new SharedMemoryLimitException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Offloaded system '{SystemName}' needs {needed} bytes of shared memory for {rows} rows, but {_budget.LimitBytes - _budget.UsedBytes + _sizeBytes} of the {_budget.LimitBytes} allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag}."));
+                $"Offloaded system '{SystemName}' needs {needed} bytes of shared memory for {rows} rows, but {_budget.LimitBytes - _budget.UsedBytes + _sizeBytes} of the {_budget.LimitBytes} allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag} (from a program: WithSegmentLimits, MaxSharedMemoryBytes)."));
         }
 
         return true;
@@ -164,7 +164,7 @@ internal sealed class OffloadSegments : IDisposable
             var needed = SegmentLayoutPlanner.RequiredBytes(columns.Specs, JobRangeAlignment);
             throw new SharedMemoryLimitException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"A segment of {maxSegmentBytes} bytes cannot hold the {JobRangeAlignment} rows offloaded system '{systemName}' needs at least ({needed} bytes); raise {SegmentLimits.SegmentSizeFlag}."));
+                $"A segment of {maxSegmentBytes} bytes cannot hold the {JobRangeAlignment} rows offloaded system '{systemName}' needs at least ({needed} bytes); raise {SegmentLimits.SegmentSizeFlag} (from a program: WithSegmentLimits, MaxSegmentSizeBytes)."));
         }
 
         return rows;

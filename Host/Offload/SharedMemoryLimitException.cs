@@ -17,7 +17,7 @@ public sealed class SharedMemoryLimitException : Exception
 
     /// <summary>Creates the exception with a generic message.</summary>
     public SharedMemoryLimitException()
-        : base($"The snapshot does not fit the shared-memory limits; raise {SegmentLimits.MaxSharedMemoryFlag} or {SegmentLimits.SegmentSizeFlag}.")
+        : base($"The snapshot does not fit the shared-memory limits; raise {SegmentLimits.MaxSharedMemoryFlag} or {SegmentLimits.SegmentSizeFlag} (from a program: WithSegmentLimits).")
     {
     }
 }

@@ -199,7 +199,7 @@ internal sealed partial class ArchetypeSegment : IColumnMemory, IDisposable
         {
             throw new SharedMemoryLimitException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Shared storage of {Archetype} needs {plan.TotalSizeBytes} bytes for {rows} rows, but {_budget.LimitBytes - _budget.UsedBytes + oldBytes} of the {_budget.LimitBytes} allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag}."));
+                $"Shared storage of {Archetype} needs {plan.TotalSizeBytes} bytes for {rows} rows, but {_budget.LimitBytes - _budget.UsedBytes + oldBytes} of the {_budget.LimitBytes} allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag} (from a program: WithSegmentLimits, MaxSharedMemoryBytes)."));
         }
 
         SharedSegment segment;
