@@ -121,7 +121,11 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// <returns>The pool, with at least one worker running when any was asked for; check <see cref="ParallelSlots"/> (workers that failed to start are retried in the background).</returns>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     /// <exception cref="JobCatalogException">A job assembly cannot be loaded.</exception>
-    /// <exception cref="WorkerStartException">simhost-worker is not next to the host, or not one worker could start.</exception>
+    /// <exception cref="WorkerStartException">
+    /// simhost-worker is not next to the host, or not one worker could start: when every first start fails, each slot
+    /// first retries as its restart policy allows (a worker killed while starting comes back), so a policy that never
+    /// gives up (<see cref="RestartPolicy.MaxConsecutiveStartFailures"/>) waits until a worker connects or the token is cancelled.
+    /// </exception>
     public static async Task<WorkerPool> StartAsync(WorkerPoolOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
