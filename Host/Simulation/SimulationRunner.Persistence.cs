@@ -79,5 +79,8 @@ public sealed partial class SimulationRunner
         }
 
         FrameCount = image.FrameCount;
+
+        // A checkpoint saved before the next frame records the simulated time of the one it was resumed from.
+        _nextTimeSeconds = image.TimeSeconds;
     }
 }

@@ -132,6 +132,22 @@ public sealed class ResumeTests
     }
 
     [Test]
+    public async Task CheckpointSavedRightAfterAResume_KeepsTheSimulatedTime()
+    {
+        var module = new ChurnModule();
+        var context = ModuleContext.For(module, seed: 2, entities: 100);
+        await RunAsync(module, context, StorageMode.Shared, resumeFrom: null, checkpointAfter: 4);
+        var first = Path.Combine(_checkpoints, "k");
+        var again = Path.Combine(_checkpoints, "again");
+        using (var simulation = module.Resume(new SimulationBuilder().WithRunDirectory(_runDirectory), new World(), context, first))
+        {
+            simulation.SaveCheckpoint(again);
+        }
+
+        Assert.That(CheckpointFiles.ReadManifest(again).Simulation!.TimeSeconds, Is.EqualTo(CheckpointFiles.ReadManifest(first).Simulation!.TimeSeconds).And.EqualTo(5 * Dt));
+    }
+
+    [Test]
     public void WorldSavedAlone_IsRefusedAsASimulationCheckpoint_SayingWhatToDo()
     {
         var world = new World();
