@@ -26,6 +26,7 @@ public sealed partial class SimulationBuilder
         ArgumentNullException.ThrowIfNull(world);
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var state = CheckpointFiles.ReadManifest(directory).Simulation ?? throw WorldAlone(directory);
+        ThrowIfOtherSystems(state);
         WorldCheckpoint.Load(directory, world);
         return BuildRestored(world, state);
     }
@@ -41,6 +42,7 @@ public sealed partial class SimulationBuilder
         ArgumentNullException.ThrowIfNull(source);
         var content = CheckpointFiles.ReadStream(source);
         var state = content.Simulation ?? throw WorldAlone("stream");
+        ThrowIfOtherSystems(state);
         WorldCheckpoint.LoadInto(world, content.World);
         return BuildRestored(world, state);
     }
@@ -58,6 +60,18 @@ public sealed partial class SimulationBuilder
             simulation.Dispose();
             throw;
         }
+    }
+
+    // Refused before the world is loaded: a refusal leaves the world empty, as every other checkpoint error does.
+    private void ThrowIfOtherSystems(SimulationImage state)
+    {
+        var names = new string[_systems.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = _systems[i].Name;
+        }
+
+        SimulationRunner.CursorsOf(state, names);
     }
 
     private static CheckpointException WorldAlone(string source) => new(

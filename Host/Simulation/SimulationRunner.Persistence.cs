@@ -57,30 +57,48 @@ public sealed partial class SimulationRunner
             throw new InvalidOperationException("A simulation's state is restored before its first frame only.");
         }
 
+        var names = new string[_systemsInScheduleOrder.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = _systemsInScheduleOrder[i].Name;
+        }
+
+        var byName = CursorsOf(image, names);
+        foreach (var system in _systemsInScheduleOrder)
+        {
+            var cursor = byName[system.Name];
+            system.Cursor.Restore(cursor.SinceTick, cursor.LastRunTick, cursor.SeenThrough);
+        }
+
+        FrameCount = image.FrameCount;
+
+        // A checkpoint saved before the next frame records the same simulated time as the one it was resumed from.
+        _nextTimeSeconds = image.TimeSeconds;
+    }
+
+    /// <summary>The cursors of <paramref name="image"/> by system, when it holds exactly the systems named <paramref name="systems"/>.</summary>
+    /// <exception cref="CheckpointException">It holds other systems (<see cref="CheckpointError.OtherSimulation"/>).</exception>
+    internal static Dictionary<string, SystemCursorImage> CursorsOf(SimulationImage image, IReadOnlyList<string> systems)
+    {
         var byName = new Dictionary<string, SystemCursorImage>(StringComparer.Ordinal);
         foreach (var cursor in image.Cursors)
         {
             byName[cursor.System] = cursor;
         }
 
-        if (byName.Count != _systemsInScheduleOrder.Length)
+        if (byName.Count != systems.Count)
         {
-            throw new CheckpointException(CheckpointError.OtherSimulation, CheckpointFileNames.Manifest, $"the checkpoint has {byName.Count} systems, this simulation {_systemsInScheduleOrder.Length}");
+            throw new CheckpointException(CheckpointError.OtherSimulation, CheckpointFileNames.Manifest, $"the checkpoint has {byName.Count} systems, this simulation {systems.Count}");
         }
 
-        foreach (var system in _systemsInScheduleOrder)
+        foreach (var system in systems)
         {
-            if (!byName.TryGetValue(system.Name, out var cursor))
+            if (!byName.ContainsKey(system))
             {
-                throw new CheckpointException(CheckpointError.OtherSimulation, CheckpointFileNames.Manifest, $"the checkpoint has no system '{system.Name}'");
+                throw new CheckpointException(CheckpointError.OtherSimulation, CheckpointFileNames.Manifest, $"the checkpoint has no system '{system}'");
             }
-
-            system.Cursor.Restore(cursor.SinceTick, cursor.LastRunTick, cursor.SeenThrough);
         }
 
-        FrameCount = image.FrameCount;
-
-        // A checkpoint saved before the next frame records the simulated time of the one it was resumed from.
-        _nextTimeSeconds = image.TimeSeconds;
+        return byName;
     }
 }

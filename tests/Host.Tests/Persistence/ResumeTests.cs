@@ -172,9 +172,15 @@ public sealed class ResumeTests
         await RunAsync(module, context, StorageMode.Shared, resumeFrom: null, checkpointAfter: 1);
         var builder = new SimulationBuilder().WithRunDirectory(_runDirectory).AddSystem("another", s => s.Reads<ChurnModule.Energy>().Run(_ => { }));
 
-        var exception = Assert.Throws<CheckpointException>(() => module.Resume(builder, new World(), context, Path.Combine(_checkpoints, "k")));
+        var world = new World();
 
-        Assert.That(exception!.Error, Is.EqualTo(CheckpointError.OtherSimulation));
+        var exception = Assert.Throws<CheckpointException>(() => module.Resume(builder, world, context, Path.Combine(_checkpoints, "k")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Error, Is.EqualTo(CheckpointError.OtherSimulation));
+            Assert.That(world.IsPristine, Is.True, "refused before anything was loaded (docs/checkpoints.md, Reading rules)");
+        });
     }
 
     [Test]
