@@ -16,7 +16,7 @@ internal static class SimHostInstruments
     private static readonly Meter s_meter = new(SimHostMeter.Name, typeof(SimHostInstruments).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
     private static readonly Lock s_poolsGate = new();
 
-    // Each running pool, with its slots down so far (taken back out of simhost.workers.down when the pool goes).
+    // Each running pool, with its slots down so far (no longer counted in simhost.workers.down when the pool goes).
     private static readonly Dictionary<WorkerPool, int> s_pools = [];
 
     /// <summary>Bucket boundaries for frame times: a 60 Hz frame is 0.0167 s, and a frame over a second is an outage.</summary>
@@ -50,9 +50,6 @@ internal static class SimHostInstruments
     /// <summary><c>simhost.worker.restarts</c>: worker processes started to replace one that failed.</summary>
     public static Counter<long> WorkerRestarts { get; } = s_meter.CreateCounter<long>("simhost.worker.restarts", "{restart}", "Worker processes started to replace a failed one.");
 
-    /// <summary><c>simhost.workers.down</c>: worker slots that stopped restarting (their ranges run elsewhere).</summary>
-    public static UpDownCounter<long> WorkersDown { get; } = s_meter.CreateUpDownCounter<long>("simhost.workers.down", "{worker}", "Worker slots down for good.");
-
     /// <summary><c>simhost.checkpoint.duration</c>: time to write one checkpoint, from its copy to its manifest.</summary>
     public static Histogram<double> CheckpointDuration { get; } = s_meter.CreateHistogram(
         "simhost.checkpoint.duration", "s", "Time to write one checkpoint, beside the frames.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = s_checkpointBuckets });
@@ -66,6 +63,10 @@ internal static class SimHostInstruments
     static SimHostInstruments()
     {
         s_meter.CreateObservableUpDownCounter("simhost.workers.connected", ConnectedWorkers, "{worker}", "Worker processes connected and usable, over every running pool.");
+
+        // Observed, not added to: a listener that starts after a slot went down (dotnet-counters attached to a running
+        // process) would otherwise see the pool's disposal take it below zero.
+        s_meter.CreateObservableUpDownCounter("simhost.workers.down", DownSlots, "{worker}", "Worker slots down for good, over every running pool.");
     }
 
     /// <summary>Counts <paramref name="pool"/>'s workers in <c>simhost.workers.connected</c> and <c>.down</c> until <see cref="Forget"/>.</summary>
@@ -85,7 +86,6 @@ internal static class SimHostInstruments
             if (s_pools.TryGetValue(pool, out var down))
             {
                 s_pools[pool] = down + 1;
-                WorkersDown.Add(1);
             }
         }
     }
@@ -95,10 +95,7 @@ internal static class SimHostInstruments
     {
         lock (s_poolsGate)
         {
-            if (s_pools.Remove(pool, out var down) && down > 0)
-            {
-                WorkersDown.Add(-down);
-            }
+            s_pools.Remove(pool);
         }
     }
 
@@ -130,6 +127,20 @@ internal static class SimHostInstruments
         if (Entities.Enabled)
         {
             Entities.Record(world.EntityCount);
+        }
+    }
+
+    private static int DownSlots()
+    {
+        lock (s_poolsGate)
+        {
+            var down = 0;
+            foreach (var slots in s_pools.Values)
+            {
+                down += slots;
+            }
+
+            return down;
         }
     }
 

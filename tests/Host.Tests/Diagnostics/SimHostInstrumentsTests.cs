@@ -1,8 +1,10 @@
+using SimHost.Host.Diagnostics;
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.Persistence;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
+using SimHost.Host.Workers;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 using SimHost.Physics;
@@ -50,6 +52,23 @@ public sealed class SimHostInstrumentsTests
             Assert.That(recorder.Of("simhost.entities"), Is.EqualTo(Enumerable.Repeat(1000.0, 4)));
             Assert.That(recorder.Sum("simhost.ranges.failed"), Is.Zero);
             Assert.That(recorder.Sum("simhost.systems.failed"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task WorkersDown_SeenByAListenerThatStartedAfterASlotWentDown_NeverGoesBelowZero()
+    {
+        var pool = await WorkerPool.StartAsync(new WorkerPoolOptions { WorkerCount = 0 });
+        SimHostInstruments.SlotDown(pool);
+        using var recorder = new MeterRecorder();
+        var whileRunning = recorder.Observe("simhost.workers.down");
+
+        await pool.DisposeAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(whileRunning, Is.EqualTo(1), "the slot that went down before the listener started");
+            Assert.That(recorder.Observe("simhost.workers.down"), Is.Zero, "a disposed pool's slots no longer count, and nothing goes negative");
         });
     }
 
