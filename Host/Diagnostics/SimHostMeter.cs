@@ -4,7 +4,8 @@ namespace SimHost.Host.Diagnostics;
 /// The meter every simulation in the process reports to (<c>System.Diagnostics.Metrics</c>): watch it with
 /// <c>dotnet-counters monitor --counters SimHost -n YourProcess</c>, or export it with OpenTelemetry's
 /// <c>.WithMetrics(m =&gt; m.AddMeter(SimHostMeter.Name))</c>. Its instruments are listed in docs/guide.md
-/// ("Observing a running simulation"); measurements carry no tags, so several simulations in one process add up.
+/// ("Observing a running simulation"); measurements carry no tags, so the counters of several simulations in one
+/// process add up (the entities gauge is the world of the simulation that ended a frame last).
 /// </summary>
 public static class SimHostMeter
 {
