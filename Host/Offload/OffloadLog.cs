@@ -17,6 +17,6 @@ internal static partial class OffloadLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job}: {Range} failed on {Where}: {Reason}")]
     public static partial void RangeFailed(ILogger logger, string job, string range, string where, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} rows {RowStart}+{RowCount} has run in the host for {Seconds:0.0} s, past the job timeout ({Timeout}): a range in the host cannot be stopped, so the frame waits for it (a second SIGTERM or Ctrl-C ends simhost at once)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} rows {RowStart}+{RowCount} has run in the host for {Seconds:0.0} s, past the job timeout ({Timeout}): a range in the host cannot be stopped, so the frame waits for it")]
     public static partial void InProcessRangeOverdue(ILogger logger, string job, int rowStart, int rowCount, double seconds, TimeSpan timeout);
 }
