@@ -144,11 +144,12 @@ internal static class SimHostInstruments
         }
     }
 
-    private static int ConnectedWorkers()
+    // long, as every other count of the meter: a listener that handles long measurements sees them all.
+    private static long ConnectedWorkers()
     {
         lock (s_poolsGate)
         {
-            var connected = 0;
+            long connected = 0;
             foreach (var pool in s_pools.Keys)
             {
                 connected += pool.ParallelSlots;

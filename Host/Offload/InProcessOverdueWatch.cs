@@ -60,8 +60,8 @@ internal sealed class InProcessOverdueWatch : IDisposable
                 entry.Job = range.JobName;
                 entry.RowStart = range.RowStart;
                 entry.RowCount = range.RowCount;
-                entry.Warned = false;
                 Volatile.Write(ref entry.Started, Stopwatch.GetTimestamp());
+                Interlocked.Increment(ref entry.Generation);
                 Volatile.Write(ref entry.State, Entry.Running);
                 return i;
             }
@@ -86,16 +86,26 @@ internal sealed class InProcessOverdueWatch : IDisposable
     {
         foreach (var entry in _entries)
         {
-            if (Volatile.Read(ref entry.State) != Entry.Running || entry.Warned)
+            // The range is read between two reads of its generation: if it ended and another took the entry meanwhile,
+            // the reads may mix the two, and this check leaves it to the next one.
+            var generation = Volatile.Read(ref entry.Generation);
+            if (Volatile.Read(ref entry.State) != Entry.Running || Volatile.Read(ref entry.WarnedGeneration) == generation)
             {
                 continue;
             }
 
             var elapsed = Stopwatch.GetElapsedTime(Volatile.Read(ref entry.Started));
-            if (elapsed > _timeout)
+            var (job, rowStart, rowCount) = (entry.Job, entry.RowStart, entry.RowCount);
+            if (elapsed <= _timeout || Volatile.Read(ref entry.Generation) != generation || Volatile.Read(ref entry.State) != Entry.Running)
             {
-                entry.Warned = true;
-                OffloadLog.InProcessRangeOverdue(_logger, entry.Job ?? "?", entry.RowStart, entry.RowCount, elapsed.TotalSeconds, _timeout);
+                continue;
+            }
+
+            // Once per range: the generation it was warned for, set only if no other check set it first.
+            var warned = Volatile.Read(ref entry.WarnedGeneration);
+            if (warned != generation && Interlocked.CompareExchange(ref entry.WarnedGeneration, generation, warned) == warned)
+            {
+                OffloadLog.InProcessRangeOverdue(_logger, job ?? "?", rowStart, rowCount, elapsed.TotalSeconds, _timeout);
             }
         }
     }
@@ -111,6 +121,7 @@ internal sealed class InProcessOverdueWatch : IDisposable
         public string? Job;
         public int RowStart;
         public int RowCount;
-        public bool Warned;
+        public long Generation;
+        public long WarnedGeneration;
     }
 }

@@ -23,26 +23,6 @@ public sealed class WorkerPoolTests
     public async Task TearDown() => await _environment.DisposeAsync();
 
     [Test]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task NoPipeDirectory_PutsThePipesInAPrivateDirectoryOfThePool_RemovedWithIt()
-    {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: options => options with { PipeDirectory = null });
-        var commandLine = File.ReadAllText($"/proc/{pool.WorkerProcessIds.Single()}/cmdline").Split('\0');
-        var pipe = commandLine[Array.IndexOf(commandLine, "--pipe") + 1];
-        var directory = Path.GetDirectoryName(pipe)!;
-        var mode = File.GetUnixFileMode(directory);
-
-        await pool.DisposeAsync();
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(Path.GetFileName(directory), Does.StartWith(RunDirectory.DirectoryPrefix + Environment.ProcessId + "-"), "a run directory of this process, not the shared temp folder");
-            Assert.That(mode, Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "private to the user");
-            Assert.That(Directory.Exists(directory), Is.False, "removed with the pool");
-        });
-    }
-
-    [Test]
     public async Task PhysicsStep_InWorkers_IsByteIdenticalToInProcess()
     {
         var pool = await _environment.StartPoolAsync(workers: 2);
