@@ -40,7 +40,18 @@ internal sealed class InProcessOverdueWatch : IDisposable
     {
         if (Volatile.Read(ref _timer) is null)
         {
-            var timer = new Timer(static state => ((InProcessOverdueWatch)state!).Check(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // The timer holds the watch weakly: a simulation dropped without Dispose takes its timer with it.
+            var timer = new Timer(
+                static state =>
+                {
+                    if (((WeakReference<InProcessOverdueWatch>)state!).TryGetTarget(out var watch))
+                    {
+                        watch.Check();
+                    }
+                },
+                new WeakReference<InProcessOverdueWatch>(this),
+                Timeout.InfiniteTimeSpan,
+                Timeout.InfiniteTimeSpan);
             if (Interlocked.CompareExchange(ref _timer, timer, null) is null)
             {
                 var period = TimeSpan.FromMilliseconds(Math.Clamp(_timeout.TotalMilliseconds / 4, 10, 1000));
