@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using SimHost.Host.Ecs;
+using SimHost.Host.Simulation;
 using SimHost.Host.Workers;
 
 namespace SimHost.Host.Diagnostics;
@@ -99,29 +100,29 @@ internal static class SimHostInstruments
         }
     }
 
-    /// <summary>Records a finished frame of <paramref name="world"/>.</summary>
-    public static void FrameEnded(TimeSpan elapsed, long rowsCommitted, int rangesFailed, int rangesRetried, int systemsFailed, World world)
+    /// <summary>Records <paramref name="frame"/>, a finished frame of <paramref name="world"/>.</summary>
+    public static void FrameEnded(FrameStats frame, World world)
     {
-        FrameDuration.Record(elapsed.TotalSeconds);
+        FrameDuration.Record(frame.Elapsed.TotalSeconds);
         Frames.Add(1);
-        if (rowsCommitted != 0)
+        if (frame.RowsCommitted != 0)
         {
-            RowsCommitted.Add(rowsCommitted);
+            RowsCommitted.Add(frame.RowsCommitted);
         }
 
-        if (rangesFailed != 0)
+        if (frame.RangesFailed != 0)
         {
-            RangesFailed.Add(rangesFailed);
+            RangesFailed.Add(frame.RangesFailed);
         }
 
-        if (rangesRetried != 0)
+        if (frame.RangesRetried != 0)
         {
-            RangesRetried.Add(rangesRetried);
+            RangesRetried.Add(frame.RangesRetried);
         }
 
-        if (systemsFailed != 0)
+        if (frame.Failures.Count != 0)
         {
-            SystemsFailed.Add(systemsFailed);
+            SystemsFailed.Add(frame.Failures.Count);
         }
 
         if (Entities.Enabled)

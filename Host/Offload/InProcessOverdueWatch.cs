@@ -11,14 +11,14 @@ namespace SimHost.Host.Offload;
 /// </summary>
 /// <remarks>
 /// A fixed table of entries, one per range that can run at once, claimed and released with interlocked operations, and
-/// one timer per watch created at the first range: watching allocates nothing per frame.
+/// one timer per watch: watching allocates nothing per frame.
 /// </remarks>
 internal sealed class InProcessOverdueWatch : IDisposable
 {
     private readonly Entry[] _entries;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
-    private Timer? _timer;
+    private readonly Timer _timer;
 
     /// <param name="concurrentRanges">How many ranges may run at once (each thread, and the caller).</param>
     /// <param name="timeout">How long a range may run before it is reported.</param>
@@ -33,36 +33,25 @@ internal sealed class InProcessOverdueWatch : IDisposable
 
         _timeout = timeout;
         _logger = logger;
+
+        // The timer holds the watch weakly: a simulation dropped without Dispose takes its timer with it.
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(timeout.TotalMilliseconds / 4, 10, 1000));
+        _timer = new Timer(
+            static state =>
+            {
+                if (((WeakReference<InProcessOverdueWatch>)state!).TryGetTarget(out var watch))
+                {
+                    watch.Check();
+                }
+            },
+            new WeakReference<InProcessOverdueWatch>(this),
+            period,
+            period);
     }
 
     /// <summary>Records that <paramref name="range"/> starts now; returns the entry to give <see cref="End"/>, or -1 when none is free.</summary>
     public int Begin(in JobRange range)
     {
-        if (Volatile.Read(ref _timer) is null)
-        {
-            // The timer holds the watch weakly: a simulation dropped without Dispose takes its timer with it.
-            var timer = new Timer(
-                static state =>
-                {
-                    if (((WeakReference<InProcessOverdueWatch>)state!).TryGetTarget(out var watch))
-                    {
-                        watch.Check();
-                    }
-                },
-                new WeakReference<InProcessOverdueWatch>(this),
-                Timeout.InfiniteTimeSpan,
-                Timeout.InfiniteTimeSpan);
-            if (Interlocked.CompareExchange(ref _timer, timer, null) is null)
-            {
-                var period = TimeSpan.FromMilliseconds(Math.Clamp(_timeout.TotalMilliseconds / 4, 10, 1000));
-                timer.Change(period, period);
-            }
-            else
-            {
-                timer.Dispose();
-            }
-        }
-
         for (var i = 0; i < _entries.Length; i++)
         {
             var entry = _entries[i];
@@ -91,7 +80,7 @@ internal sealed class InProcessOverdueWatch : IDisposable
     }
 
     /// <summary>Stops the timer.</summary>
-    public void Dispose() => Interlocked.Exchange(ref _timer, null)?.Dispose();
+    public void Dispose() => _timer.Dispose();
 
     private void Check()
     {

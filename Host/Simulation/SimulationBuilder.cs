@@ -201,7 +201,6 @@ public sealed partial class SimulationBuilder
         var overdue = new InProcessOverdueWatch(threadCount + 1, (_executor as WorkerPool)?.JobTimeout ?? new WorkerPoolOptions().JobTimeout, _logger ?? NullLogger.Instance);
         var inProcess = new InProcessRangeExecutor(catalog, threadCount, overdue);
         var executor = _executor is null or WorkerPool { SlotCount: 0 } ? inProcess : _executor;
-        var fallback = inProcess;
         var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);
         List<IDisposable> segments = [overdue];
         try
@@ -248,7 +247,7 @@ public sealed partial class SimulationBuilder
                         storage = new SnapshotStorage(new Snapshot(world, systemSegments));
                     }
 
-                    coordinator = new OffloadCoordinator(jobName, system.JobParameters, storage, executor, fallback, _logger)
+                    coordinator = new OffloadCoordinator(jobName, system.JobParameters, storage, executor, inProcess, _logger)
                     {
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,

@@ -20,7 +20,7 @@ public sealed partial class SimulationRunner
     {
         ObjectDisposedException.ThrowIf(_isDisposed, this);
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        CheckpointFiles.WriteDirectory(new CheckpointContent(World.CaptureImage(), CaptureImage(_nextTimeSeconds), s_noRun), directory);
+        CheckpointFiles.WriteDirectory(SimulationContent(), directory);
     }
 
     /// <summary>Like <see cref="SaveCheckpoint(string)"/>, as one checkpoint stream.</summary>
@@ -29,8 +29,11 @@ public sealed partial class SimulationRunner
     {
         ObjectDisposedException.ThrowIf(_isDisposed, this);
         ArgumentNullException.ThrowIfNull(destination);
-        CheckpointFiles.WriteStream(new CheckpointContent(World.CaptureImage(), CaptureImage(_nextTimeSeconds), s_noRun), destination);
+        CheckpointFiles.WriteStream(SimulationContent(), destination);
     }
+
+    // The world and this simulation's state, with no run identity (that is simhost run's).
+    private CheckpointContent SimulationContent() => new(World.CaptureImage(), CaptureImage(_nextTimeSeconds), s_noRun);
 
     /// <summary>Copies the frame count and each system's cursor; <paramref name="timeSeconds"/> is the simulated time of the next frame.</summary>
     internal SimulationImage CaptureImage(double timeSeconds)

@@ -76,7 +76,7 @@ public sealed partial class SimulationRunner : IDisposable
         }
 
         var frame = new FrameStats(frameIndex, Stopwatch.GetElapsedTime(start), stats);
-        SimHostInstruments.FrameEnded(frame.Elapsed, frame.RowsCommitted, frame.RangesFailed, frame.RangesRetried, frame.Failures.Count, World);
+        SimHostInstruments.FrameEnded(frame, World);
         return frame;
     }
 
