@@ -209,7 +209,7 @@ internal sealed class OffloadSegments : IDisposable
 
         DeleteSegments();
         _sizeBytes = bytes;
-        Generation++;
+        Generation = SegmentGenerations.Next();
         var plan = SegmentLayoutPlanner.Plan(Columns.Specs, rowsPerSegment);
         var segments = new SharedSegment[segmentCount];
         try

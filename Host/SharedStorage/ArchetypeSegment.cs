@@ -203,9 +203,10 @@ internal sealed partial class ArchetypeSegment : IColumnMemory, IDisposable
         }
 
         SharedSegment segment;
+        var generation = SegmentGenerations.Next();
         try
         {
-            var name = string.Create(CultureInfo.InvariantCulture, $"archetype{Archetype.Id}-g{Generation + 1}.seg");
+            var name = string.Create(CultureInfo.InvariantCulture, $"archetype{Archetype.Id}-g{generation}.seg");
             segment = SharedSegment.Create(_runDirectory.SegmentPath(name), plan);
         }
         catch
@@ -214,7 +215,7 @@ internal sealed partial class ArchetypeSegment : IColumnMemory, IDisposable
             throw;
         }
 
-        Generation++;
+        Generation = generation;
         if (old is not null)
         {
             // Only the live values are worth keeping; the new segment starts with column A live.
