@@ -147,50 +147,22 @@ internal sealed class CommitBlockWork : IQueryWork
         var columns = snapshot.Columns;
         var segment = snapshot.Segments.Segments[run.SegmentIndex];
         var archetype = run.Archetype;
-        var firstWord = run.SegmentRow / SegmentFormat.RowsPerChangedWord;
-        var lastWord = (run.SegmentRow + run.RowCount - 1) / SegmentFormat.RowsPerChangedWord;
 
         // Column by column, so each column's spans are fetched once; consecutive flagged rows, across word borders
         // too, become one block copy (a fully changed piece of a column is a single memcpy).
         for (var column = 0; column < columns.WrittenCount; column++)
         {
-            var words = segment.ChangedWords(column);
-            var size = columns.ElementSizeBytes(column);
-            var source = segment.ColumnBytes(column);
-            var target = archetype.GetBytes(columns.ComponentId(column));
-            var ticks = _ticks[(work.Tag * columns.WrittenCount) + column];
-            var pendingStart = -1;
-            var pendingLength = 0;
-            for (var word = firstWord; word <= lastWord; word++)
-            {
-                var bits = words[word] & RunMask(run, word);
-                var wordStart = word * SegmentFormat.RowsPerChangedWord;
-                while (bits != 0)
-                {
-                    var first = BitOperations.TrailingZeroCount(bits);
-                    var length = BitOperations.TrailingZeroCount(~(bits >> first));
-                    if (first + length > 64)
-                    {
-                        length = 64 - first;
-                    }
-
-                    var segmentRow = wordStart + first;
-                    if (pendingStart >= 0 && pendingStart + pendingLength == segmentRow)
-                    {
-                        pendingLength += length;
-                    }
-                    else
-                    {
-                        Flush(run, source, target, ticks, size, pendingStart, pendingLength, snapshot.StreamsCopies);
-                        pendingStart = segmentRow;
-                        pendingLength = length;
-                    }
-
-                    bits = first + length >= 64 ? 0 : bits & ~(((1UL << length) - 1) << first);
-                }
-            }
-
-            Flush(run, source, target, ticks, size, pendingStart, pendingLength, snapshot.StreamsCopies);
+            FlaggedBlocks.Copy(
+                segment.ChangedWords(column),
+                run.SegmentRow,
+                run.SegmentRow + run.RowCount,
+                segment.ColumnBytes(column),
+                archetype.GetBytes(columns.ComponentId(column)),
+                run.ArchetypeRow - run.SegmentRow,
+                columns.ElementSizeBytes(column),
+                _ticks[(work.Tag * columns.WrittenCount) + column],
+                _tick,
+                snapshot.StreamsCopies);
         }
     }
 
@@ -202,18 +174,6 @@ internal sealed class CommitBlockWork : IQueryWork
         var to = Math.Min(run.SegmentRow + run.RowCount, wordStart + SegmentFormat.RowsPerChangedWord) - wordStart;
         var upper = to == 64 ? ulong.MaxValue : (1UL << to) - 1;
         return upper & ~((1UL << from) - 1);
-    }
-
-    private void Flush(in SnapshotRun run, Span<byte> source, Span<byte> target, uint[]? ticks, int size, int segmentRow, int length, bool stream)
-    {
-        if (length == 0)
-        {
-            return;
-        }
-
-        var archetypeRow = run.ArchetypeRow + (segmentRow - run.SegmentRow);
-        Snapshot.CopyBlock(source.Slice(segmentRow * size, length * size), target.Slice(archetypeRow * size, length * size), stream);
-        ticks?.AsSpan(archetypeRow, length).Fill(_tick);
     }
 
     private int SlotOf(Archetype archetype, int writtenCount)

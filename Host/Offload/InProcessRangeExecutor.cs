@@ -98,9 +98,14 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
         return pending;
     }
 
-    private RangeOutcome RunWatched(IJob job, SharedSegment segment, in JobRange range)
+    /// <summary>
+    /// Runs <paramref name="job"/> over <paramref name="range"/> on the calling thread, watched for the job timeout as
+    /// <paramref name="described"/> (the rows the range stands for, when it runs on a staging copy of them). A job that
+    /// throws yields a failed outcome.
+    /// </summary>
+    internal RangeOutcome RunHere(IJob job, SharedSegment segment, in JobRange range, in JobRange described)
     {
-        var entry = _overdue?.Begin(range) ?? -1;
+        var entry = _overdue?.Begin(described) ?? -1;
         try
         {
             return Run(job, segment, range);
@@ -110,6 +115,15 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
             _overdue?.End(entry);
         }
     }
+
+    /// <summary>A new instance of the job <paramref name="name"/>, for a thread that runs it on its own.</summary>
+    /// <exception cref="InvalidOperationException">No job of that name is loaded in the host (the builder checks this first).</exception>
+    internal IJob NewJobInstance(string name) =>
+        _catalog.TryGet(name, out var prototype)
+            ? (IJob)Activator.CreateInstance(prototype.GetType())!
+            : throw new InvalidOperationException($"No job named '{name}' is loaded in the host.");
+
+    private RangeOutcome RunWatched(IJob job, SharedSegment segment, in JobRange range) => RunHere(job, segment, range, range);
 
     private static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range)
     {

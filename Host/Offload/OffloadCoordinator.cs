@@ -19,6 +19,8 @@ internal sealed class OffloadCoordinator
     private readonly IRangeExecutor _fallback;
     private readonly ILogger _logger;
     private readonly List<JobRange> _segments = [];
+    private readonly StagedInProcessPass? _staged;
+    private readonly StagedPassRun? _stagedRun;
     private RangeRetryLoop? _loop;
 
     /// <summary>Coordinates the job <paramref name="jobName"/> of one system over <paramref name="storage"/>.</summary>
@@ -74,7 +76,21 @@ internal sealed class OffloadCoordinator
         RunAsync(query, frameId, deltaTime, time, mayBlockCaller: false, cancellationToken);
 
     /// <summary>Where and why the latest failed range run of the last frame failed, or null when none failed.</summary>
-    public string? LastFailure => _loop?.LastFailure;
+    public string? LastFailure => Staged is { } staged ? staged.LastFailure : _loop?.LastFailure;
+
+    /// <summary>
+    /// Runs the system's frames in the host piece by piece (<c>--workers 0</c> over snapshot storage) instead of
+    /// through the storage and executor; null (the default) goes through them. The caller owns and disposes it.
+    /// </summary>
+    public StagedInProcessPass? Staged
+    {
+        get => _staged;
+        init
+        {
+            _staged = value;
+            _stagedRun = value is null ? null : new StagedPassRun(value);
+        }
+    }
 
     /// <summary>
     /// Like <see cref="RunAsync(Query, ulong, double, double, CancellationToken)"/>; when
@@ -92,6 +108,10 @@ internal sealed class OffloadCoordinator
     public async ValueTask<OffloadResult> RunAsync(Query query, ulong frameId, double deltaTime, double time, bool mayBlockCaller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (_staged is not null)
+        {
+            return await RunStagedAsync(query, frameId, deltaTime, time, mayBlockCaller, cancellationToken);
+        }
 
         // Built at the first frame, once the init-only retry settings are final.
         var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
@@ -109,5 +129,20 @@ internal sealed class OffloadCoordinator
         var (failedFirst, retried) = await loop.RunAsync(_storage, JobName, mayBlockCaller, cancellationToken);
         var commit = _storage.Commit(loop, failedFirst);
         return new OffloadResult(rows, commit.RowsCommitted, commit.RowsSkipped, loop.Ranges.Count, failedFirst, retried, loop.Abandoned.Count);
+    }
+
+    // Each piece is tried as often as a range would be: its first run, the executor's retries and the fallback.
+    private ValueTask<OffloadResult> RunStagedAsync(Query query, ulong frameId, double deltaTime, double time, bool mayBlockCaller, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var attempts = 1 + MaxExecutorRetries + (HasInProcessFallback ? 1 : 0);
+        var job = new JobRange { JobName = JobName, FrameId = frameId, DeltaTime = deltaTime, Time = time, Ticks = Ticks, Parameters = Parameters };
+        if (!_staged!.Prepare(query, job, attempts))
+        {
+            return ValueTask.FromResult(default(OffloadResult));
+        }
+
+        // A caller that others wait behind hands the pass to the thread pool, as the executor would its ranges.
+        return mayBlockCaller || _executor.ParallelSlots == 1 ? ValueTask.FromResult(_staged.Run()) : _stagedRun!.Start();
     }
 }

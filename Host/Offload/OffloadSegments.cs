@@ -99,6 +99,14 @@ internal sealed class OffloadSegments : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Segments for one thread of a staged in-process pass (<see cref="StagedInProcessPass"/>): the same columns, run
+    /// directory and limits, and a budget of their own, since they hold a few thousand rows and must not take the
+    /// snapshot's share of the total.
+    /// </summary>
+    internal OffloadSegments CreateStaging(int index) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{SystemName}-staging{index}"), Columns, _runDirectory, _limits);
+
     /// <summary>Unmaps and deletes the segment files and returns their bytes to the budget.</summary>
     public void Dispose()
     {

@@ -124,7 +124,7 @@ internal static class SnapshotWriter
         }
     }
 
-    private static void RequireColumns(Archetype archetype, Snapshot snapshot)
+    internal static void RequireColumns(Archetype archetype, Snapshot snapshot)
     {
         var columns = snapshot.Columns;
         for (var column = 0; column < columns.Count; column++)

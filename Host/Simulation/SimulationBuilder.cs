@@ -230,6 +230,7 @@ public sealed partial class SimulationBuilder
                     var writes = SystemWiring.Components(system.ComponentWrites);
                     var reads = SystemWiring.Components(system.ComponentReads);
                     IOffloadStorage storage;
+                    StagedInProcessPass? staged = null;
                     if (store is not null && SystemWiring.RunsInPlace(query))
                     {
                         // Shared segments are sized per archetype, but a segment size that cannot hold one aligned
@@ -244,7 +245,14 @@ public sealed partial class SimulationBuilder
                         // scattered through the archetypes, so they are copied into the system's own segments.
                         var systemSegments = new OffloadSegments(system.Name, new SnapshotColumns(writes, reads), runDirectory!, _limits, budget);
                         segments.Add(systemSegments);
-                        storage = new SnapshotStorage(new Snapshot(world, systemSegments));
+                        var snapshot = new Snapshot(world, systemSegments);
+                        storage = new SnapshotStorage(snapshot);
+                        if (ReferenceEquals(executor, inProcess))
+                        {
+                            // In-process only: copy, job and commit piece by piece while the rows are in cache.
+                            staged = new StagedInProcessPass(snapshot, inProcess, _logger ?? NullLogger.Instance);
+                            segments.Add(staged);
+                        }
                     }
 
                     coordinator = new OffloadCoordinator(jobName, system.JobParameters, storage, executor, inProcess, _logger)
@@ -252,6 +260,7 @@ public sealed partial class SimulationBuilder
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,
                         Ticks = system.JobTicks,
+                        Staged = staged,
                     };
                 }
 

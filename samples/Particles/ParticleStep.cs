@@ -160,10 +160,12 @@ public static class ParticleStep
     /// <summary>The step's constants laid out as vectors whose lane k holds axis (offset + k) % 3.</summary>
     private readonly struct LaneConstants
     {
-        public readonly AxisConstants[] Scalar;
-        public readonly Vector<float>[] GravityDt;
-        public readonly Vector<float>[] Min;
-        public readonly Vector<float>[] Max;
+        // Inline arrays: a job runs this once per range, and a host running thousands of ranges a frame must not
+        // allocate for it.
+        public readonly ThreeAxes Scalar;
+        public readonly ThreeVectors GravityDt;
+        public readonly ThreeVectors Min;
+        public readonly ThreeVectors Max;
         public readonly Vector<float> Damping;
         public readonly Vector<float> Dt;
         public readonly Vector<float> Restitution;
@@ -171,18 +173,12 @@ public static class ParticleStep
         public LaneConstants(float dt, in PhysicsParameters parameters)
         {
             var gravityDt = parameters.GravityY * dt;
-            Scalar =
-            [
-                new(0f, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinX, parameters.BoxMaxX),
-                new(gravityDt, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinY, parameters.BoxMaxY),
-                new(0f, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinZ, parameters.BoxMaxZ),
-            ];
+            Scalar[0] = new(0f, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinX, parameters.BoxMaxX);
+            Scalar[1] = new(gravityDt, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinY, parameters.BoxMaxY);
+            Scalar[2] = new(0f, parameters.Damping, dt, parameters.Restitution, parameters.BoxMinZ, parameters.BoxMaxZ);
             Damping = new Vector<float>(parameters.Damping);
             Dt = new Vector<float>(dt);
             Restitution = new Vector<float>(parameters.Restitution);
-            GravityDt = new Vector<float>[3];
-            Min = new Vector<float>[3];
-            Max = new Vector<float>[3];
             var width = Vector<float>.Count;
             Span<float> g = stackalloc float[width];
             Span<float> lo = stackalloc float[width];
@@ -202,5 +198,19 @@ public static class ParticleStep
                 Max[part] = new Vector<float>(hi);
             }
         }
+    }
+
+    /// <summary>Three axis constants, inline.</summary>
+    [InlineArray(3)]
+    private struct ThreeAxes
+    {
+        private AxisConstants _element;
+    }
+
+    /// <summary>Three vectors, inline.</summary>
+    [InlineArray(3)]
+    private struct ThreeVectors
+    {
+        private Vector<float> _element;
     }
 }
