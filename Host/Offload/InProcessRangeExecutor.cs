@@ -9,7 +9,7 @@ namespace SimHost.Host.Offload;
 /// last-resort fallback. With more than one thread the ranges of a batch run at once, at most
 /// <see cref="ParallelSlots"/> at a time, on thread-pool threads (the last range of a batch that may hold the caller
 /// runs on the caller); each concurrent range gets its own job instance, as each worker process has its own. A job that
-/// throws yields a failed outcome, never an exception. Steady frames allocate nothing.
+/// throws yields a failed outcome, never an exception. Steady frames allocate nothing but each range's JobContext.
 /// </summary>
 /// <remarks>
 /// Ranges never share a row or a changed-bitset word (they start on multiples of 64 rows), so running them at once

@@ -115,19 +115,26 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     public OffloadResult Run()
     {
         var pieces = PieceCount;
-        if (_executor.ParallelSlots == 1)
+        try
         {
-            for (var piece = 0; piece < pieces; piece++)
+            if (_executor.ParallelSlots == 1)
             {
-                RunPiece(piece);
+                for (var piece = 0; piece < pieces; piece++)
+                {
+                    RunPiece(piece);
+                }
+            }
+            else
+            {
+                _snapshot.World.Threads.Run(this, pieces);
             }
         }
-        else
+        finally
         {
-            _snapshot.World.Threads.Run(this, pieces);
+            // Even when a piece threw (not its job: the pass itself), what the others committed is stamped changed.
+            _flags.Stamp(_runs.AsSpan(0, _runCount), _runSlots.AsSpan(0, _runCount), _snapshot.Columns, _snapshot.World.ChangeTick);
         }
 
-        _flags.Stamp(_runs.AsSpan(0, _runCount), _runSlots.AsSpan(0, _runCount), _snapshot.Columns, _snapshot.World.ChangeTick);
         return new OffloadResult(_rowCount, _committed, 0, pieces, _failedFirst, _retried, _abandoned);
     }
 
@@ -136,6 +143,8 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     {
         var start = piece * _pieceRows;
         var count = Math.Min(_pieceRows, _rowCount - start);
+        // Recorded as committed only once it is: a piece that throws before its commit leaves nothing to stamp.
+        _flags.Clear(start, count);
         var slot = RentSlot();
         try
         {
@@ -179,7 +188,6 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
                 OffloadLog.RangeFailed(_logger, _job.JobName, Describe(start, count), "the host", reason);
             }
 
-            _flags.Clear(start, count);
             Interlocked.Increment(ref _abandoned);
             OffloadLog.RangeFailedEveryRetry(_logger, _job.JobName, Describe(start, count));
         }
