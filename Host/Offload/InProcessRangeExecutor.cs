@@ -101,14 +101,14 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
     /// <summary>
     /// Runs <paramref name="job"/> over <paramref name="range"/> on the calling thread, watched for the job timeout as
     /// <paramref name="described"/> (the rows the range stands for, when it runs on a staging copy of them). A job that
-    /// throws yields a failed outcome.
+    /// throws yields a failed outcome. A <paramref name="context"/> of the caller's is reused for the job's view.
     /// </summary>
-    internal RangeOutcome RunHere(IJob job, SharedSegment segment, in JobRange range, in JobRange described)
+    internal RangeOutcome RunHere(IJob job, SharedSegment segment, in JobRange range, in JobRange described, JobContext? context = null)
     {
         var entry = _overdue?.Begin(described) ?? -1;
         try
         {
-            return Run(job, segment, range);
+            return Run(job, segment, range, context);
         }
         finally
         {
@@ -125,11 +125,11 @@ internal sealed class InProcessRangeExecutor : IRangeExecutor
 
     private RangeOutcome RunWatched(IJob job, SharedSegment segment, in JobRange range) => RunHere(job, segment, range, range);
 
-    private static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range)
+    private static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range, JobContext? context)
     {
         try
         {
-            return JobRunner.Run(job, segment, range);
+            return JobRunner.Run(job, segment, range, context);
         }
 #pragma warning disable CA1031 // A job is user code: whatever it throws is that range's failure, not the host's.
         catch (Exception exception)

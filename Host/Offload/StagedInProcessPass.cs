@@ -169,7 +169,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
                 }
 
                 CopyIn(start, count, staging);
-                var outcome = _executor.RunHere(slot.Job, staging, range, described);
+                var outcome = _executor.RunHere(slot.Job, staging, range, described, slot.Context);
                 if (outcome.Succeeded && !StructureMoved(start, count))
                 {
                     Commit(start, count, staging);

@@ -12,6 +12,9 @@ internal sealed class StagingSlot(OffloadSegments segments, IJob job) : IDisposa
     /// <summary>The job instance this slot runs.</summary>
     public IJob Job { get; } = job;
 
+    /// <summary>The job's view of each piece, rebound piece after piece, so pieces allocate nothing.</summary>
+    public JobContext Context { get; } = new();
+
     /// <summary>The staging segment.</summary>
     public SharedSegment Segment => segments.Segments[0];
 

@@ -17,8 +17,8 @@ namespace SimHost.Layout.Jobs;
 /// </remarks>
 public sealed partial class JobContext
 {
-    private readonly SharedSegment _segment;
-    private readonly JobRange _range;
+    private SharedSegment _segment;
+    private JobRange _range;
 
     // Columns the job has asked to write (bit = column index): on later ticks only these hold the previous tick's
     // values; a writable column the job never wrote holds nothing meaningful (a shared segment's scratch).
@@ -26,7 +26,19 @@ public sealed partial class JobContext
 
     /// <summary>Creates the view of <paramref name="range"/> over <paramref name="segment"/>.</summary>
     /// <exception cref="ArgumentException">The range is not 64-aligned or lies outside the segment's rows.</exception>
-    internal JobContext(SharedSegment segment, in JobRange range)
+    internal JobContext(SharedSegment segment, in JobRange range) => Reset(segment, range);
+
+    /// <summary>A context bound to no range yet: <see cref="Reset"/> binds it before any job sees it.</summary>
+    internal JobContext() => _segment = null!;
+
+    /// <summary>
+    /// Makes this context the view of another <paramref name="range"/>, for a host thread that runs many ranges one
+    /// after another (a staged in-process pass runs thousands a frame): one context per thread, not one per range.
+    /// A job must not keep its context past <see cref="IJob.Execute"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The range is not 64-aligned or lies outside the segment's rows.</exception>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_segment))]
+    internal void Reset(SharedSegment segment, in JobRange range)
     {
         if (range.RowStart < 0 || range.RowCount < 0 || range.RowStart % JobRange.RowAlignment != 0)
         {
@@ -46,6 +58,8 @@ public sealed partial class JobContext
 
         _segment = segment;
         _range = range;
+        _writtenColumns = 0;
+        TickIndex = 0;
     }
 
     /// <summary>The first segment row of this range.</summary>

@@ -19,9 +19,23 @@ internal static class JobRunner
     /// </remarks>
     /// <returns>A succeeded outcome: rows with a written component flagged, and the time the job took over all ticks (no worker id; a worker's reply adds it on the host).</returns>
     /// <exception cref="Exception">Whatever the job throws propagates; the caller reports it as a failed range.</exception>
-    public static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range)
+    /// <param name="job">The job.</param>
+    /// <param name="segment">The segment holding the range's rows.</param>
+    /// <param name="range">The range.</param>
+    /// <param name="reuse">A context of an earlier range to make this range's view (no allocation); null creates one.</param>
+    public static RangeOutcome Run(IJob job, SharedSegment segment, in JobRange range, JobContext? reuse = null)
     {
-        var context = new JobContext(segment, range);
+        JobContext context;
+        if (reuse is null)
+        {
+            context = new JobContext(segment, range);
+        }
+        else
+        {
+            reuse.Reset(segment, range);
+            context = reuse;
+        }
+
         var started = Stopwatch.GetTimestamp();
         ClearChangedWords(segment, range);
         for (var tick = 0; tick < range.Ticks; tick++)

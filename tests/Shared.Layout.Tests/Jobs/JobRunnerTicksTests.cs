@@ -88,6 +88,32 @@ public sealed class JobRunnerTicksTests
     }
 
     [Test]
+    public void AReusedContext_ForgetsWhatItsLastRangeWrote()
+    {
+        // A live/scratch pair: a job that wrote the scratch column reads it on later ticks; a job that did not must
+        // keep reading the live column, even through a context that a writing job used before.
+        var columns = new[]
+        {
+            new SegmentColumnSpec(1, ComponentLayout.Of<Heat>().Hash, sizeof(float)),
+            new SegmentColumnSpec(2, ComponentLayout.Of<Heat>().Hash, sizeof(float)),
+        };
+        var segment = Track(SharedSegment.Create(Path.Combine(_directory, "reused.seg"), SegmentLayoutPlanner.Plan(columns, 64)));
+        segment.RowCount = 64;
+        segment.Column<Heat>(0).Fill(new Heat { Value = 1f });
+        segment.Column<Heat>(1).Fill(new Heat { Value = -100f });
+        var range = new JobRange { RowCount = 64, WritableColumns = 0b10, FrameId = 1, DeltaTime = 0.25, Ticks = 3 };
+        var context = new JobContext();
+
+        JobRunner.Run(new AddOneOutOfPlaceJob(), segment, range, context);
+        var reader = new HeatReadingJob();
+        var outcome = JobRunner.Run(reader, segment, range, context);
+
+        Assert.That(segment.Column<Heat>(1)[5].Value, Is.EqualTo(4f), "the first job wrote the scratch column");
+        Assert.That(reader.Seen, Is.EqualTo(new[] { (0, 1f), (1, 1f), (2, 1f) }), "the second job read the live column on every tick");
+        Assert.That(outcome.RowsChanged, Is.Zero);
+    }
+
+    [Test]
     public void Context_RejectsZeroTicks()
     {
         var segment = HeatSegment("zero");
@@ -143,6 +169,18 @@ public sealed class JobRunnerTicksTests
     }
 
     /// <summary>Writes read + 1 into the written column: out of place, like a shared-storage job.</summary>
+    /// <summary>Records, each tick, the tick index and the Heat it reads at row 5; writes nothing.</summary>
+    public sealed class HeatReadingJob : IJob
+    {
+        public List<(int Tick, float Heat)> Seen { get; } = [];
+
+        public string Name => "test.heat-reading";
+
+        public IReadOnlyList<Type> ComponentTypes { get; } = [typeof(Heat)];
+
+        public void Execute(JobContext context) => Seen.Add((context.TickIndex, context.Read<Heat>()[5].Value));
+    }
+
     public sealed class AddOneOutOfPlaceJob : IJob
     {
         public string Name => "test.add-one";
