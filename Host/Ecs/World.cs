@@ -36,13 +36,13 @@ public sealed partial class World
     /// The tick that writes stamp on the rows they change. Advanced by <see cref="AdvanceTick"/> (per frame or per
     /// system run) and by every query with a change filter when it starts iterating.
     /// </summary>
-    public uint ChangeTick => Volatile.Read(ref _changeTick);
+    internal uint ChangeTick => Volatile.Read(ref _changeTick);
 
     /// <summary>Every archetype created so far, in creation order; archetypes are never removed.</summary>
     public ReadOnlySpan<Archetype> Archetypes => CollectionsMarshal.AsSpan(_archetypes);
 
     /// <summary>Incremented when an archetype is created, so cached queries know to look at the new ones.</summary>
-    public int ArchetypeVersion => _archetypes.Count;
+    internal int ArchetypeVersion => _archetypes.Count;
 
     /// <summary>Whether a query is iterating; structural changes are refused until it ends.</summary>
     public bool IsIterating => IterationDepth > 0;
@@ -95,7 +95,7 @@ public sealed partial class World
 
     /// <summary>Advances the change tick, so later writes are newer than everything a reader saw before.</summary>
     /// <returns>The new tick.</returns>
-    public uint AdvanceTick() => Interlocked.Increment(ref _changeTick);
+    internal uint AdvanceTick() => Interlocked.Increment(ref _changeTick);
 
     /// <summary>
     /// Registers component <typeparamref name="T"/> with the value new rows get when no value is given (by

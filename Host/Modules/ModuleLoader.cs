@@ -6,7 +6,7 @@ namespace SimHost.Host.Modules;
 /// <summary>
 /// Loads a module from its assembly's path (<c>simhost run --module PATH</c>): the assembly and its dependencies
 /// come from its own output folder through its <c>.deps.json</c>, exactly as workers load job assemblies
-/// (<see cref="JobCatalog.LoadAssembly"/>), and it must hold exactly one public, non-abstract
+/// (<see cref="JobCatalog.Load"/>), and it must hold exactly one public, non-abstract
 /// <see cref="SimulationModule"/> class with a public parameterless constructor.
 /// </summary>
 public static class ModuleLoader
@@ -36,7 +36,7 @@ public static class ModuleLoader
     /// <param name="path">How to name it in messages (its path); the assembly's name when null.</param>
     /// <returns>The module.</returns>
     /// <exception cref="ModuleLoadException">It has no module class or more than one, or the module cannot be created.</exception>
-    public static SimulationModule Create(Assembly assembly, string? path = null)
+    internal static SimulationModule Create(Assembly assembly, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         var shown = path ?? assembly.GetName().Name ?? "?";

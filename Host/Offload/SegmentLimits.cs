@@ -9,10 +9,10 @@ namespace SimHost.Host.Offload;
 public sealed record SegmentLimits(long MaxSegmentSizeBytes, long MaxSharedMemoryBytes)
 {
     /// <summary>The command-line flag that sets <see cref="MaxSegmentSizeBytes"/>.</summary>
-    public const string SegmentSizeFlag = "--segment-size";
+    internal const string SegmentSizeFlag = "--segment-size";
 
     /// <summary>The command-line flag that sets <see cref="MaxSharedMemoryBytes"/>.</summary>
-    public const string MaxSharedMemoryFlag = "--max-shared-memory";
+    internal const string MaxSharedMemoryFlag = "--max-shared-memory";
 
     /// <summary>1 GiB segments and 4 GiB in total: room for tens of millions of particles.</summary>
     public static SegmentLimits Default { get; } = new(1L << 30, 4L << 30);

@@ -38,11 +38,11 @@ public sealed record RestartPolicy
     public TimeSpan HealthyStretch { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The clock the policy and the slots' backoff waits use; tests inject a fake.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Checks the settings; the pool calls it before starting any worker.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A count is negative or a duration is negative or out of order.</exception>
-    public void Validate()
+    internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(MaxConsecutiveStartFailures);
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRestarts);

@@ -1,7 +1,7 @@
 namespace SimHost.Host.Workers;
 
 /// <summary>How the host hands a job to a worker and hears its reply (docs/signals.md).</summary>
-public enum SignalPath
+internal enum SignalPath
 {
     /// <summary>JobStart and its reply travel over the worker's pipe, like every other message.</summary>
     Pipe = 0,

@@ -49,7 +49,7 @@ internal sealed record WorkerHandshake(uint WorkerId, int? ProcessId, AuthToken 
     /// <summary>
     /// Checks the second frame, the worker's JobCatalog, against its accepted Hello; null when acceptable. Layouts the
     /// worker lacks are accepted when it reports load failures (the jobs that declare them are missing, and
-    /// <see cref="WorkerPool.EnsureJobsAvailable"/> names them); a layout the host does not know never is.
+    /// <see cref="Offload.IRangeExecutor.EnsureJobsAvailable"/> names them); a layout the host does not know never is.
     /// </summary>
     public HandshakeRefusal? CheckCatalog(HelloMessage hello, Frame frame)
     {

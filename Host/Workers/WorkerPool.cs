@@ -214,7 +214,7 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// <exception cref="JobUnavailableException">
     /// A live worker cannot run a job; the message names the job, the worker, the worker's reason and the fix.
     /// </exception>
-    public void EnsureJobsAvailable(IReadOnlyCollection<string> jobNames)
+    void IRangeExecutor.EnsureJobsAvailable(IReadOnlyCollection<string> jobNames)
     {
         ArgumentNullException.ThrowIfNull(jobNames);
         _context.RequireJobs(jobNames);

@@ -35,7 +35,7 @@ internal sealed class WorkerPoolContext(
 
     /// <summary>
     /// The jobs every worker must be able to run, once a simulation said which it uses
-    /// (<see cref="WorkerPool.EnsureJobsAvailable"/>); a worker started later without one of them counts as a failed start.
+    /// (<see cref="Offload.IRangeExecutor.EnsureJobsAvailable"/>); a worker started later without one of them counts as a failed start.
     /// </summary>
     public IReadOnlyList<string> RequiredJobs => Volatile.Read(ref _requiredJobs);
 

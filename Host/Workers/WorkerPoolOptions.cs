@@ -56,9 +56,11 @@ public sealed record WorkerPoolOptions
 
     /// <summary>
     /// How JobStart and its reply travel: <see cref="SignalPath.Mailbox"/> (shared memory, spin then futex) where
-    /// futex is available, else <see cref="SignalPath.Pipe"/>. The pipe carries everything else either way.
+    /// futex is available, else <see cref="SignalPath.Pipe"/>. The pipe carries everything else either way. Not a
+    /// user's choice (the pool takes the mailbox wherever the platform has it); tests and benchmarks set the pipe to
+    /// compare the two paths.
     /// </summary>
-    public SignalPath SignalPath { get; init; } = Futex.IsSupported ? SignalPath.Mailbox : SignalPath.Pipe;
+    internal SignalPath SignalPath { get; init; } = Futex.IsSupported ? SignalPath.Mailbox : SignalPath.Pipe;
 
     /// <summary>
     /// How the host waits for a job's mailbox reply: tight spins (the sweep in docs/signals.md), then, only for the

@@ -21,7 +21,7 @@ namespace SimHost.Layout.Components;
 /// it has no columns.
 /// </para>
 /// </remarks>
-public sealed class ComponentLayout
+internal sealed class ComponentLayout
 {
     // Keyed by the CLR type so Of(Type) is a dictionary lookup after the first call.
     private static readonly ConcurrentDictionary<Type, ComponentLayout> s_byType = new();

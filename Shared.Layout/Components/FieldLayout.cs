@@ -10,7 +10,7 @@ namespace SimHost.Layout.Components;
 /// </param>
 /// <param name="Kind">The scalar type stored at <paramref name="OffsetBytes"/>.</param>
 /// <param name="OffsetBytes">The byte offset from the start of the struct, as laid out by the running .NET runtime.</param>
-public readonly record struct FieldLayout(string Path, ScalarKind Kind, int OffsetBytes)
+internal readonly record struct FieldLayout(string Path, ScalarKind Kind, int OffsetBytes)
 {
     /// <summary>Gets the size in bytes of this field's value.</summary>
     public int SizeBytes => Kind.SizeBytes();

@@ -6,7 +6,7 @@ namespace SimHost.Layout.Components;
 /// zero-filled column table is recognised as invalid rather than read as <see cref="F32"/>.
 /// </summary>
 #pragma warning disable CA1008 // Zero stays unassigned on purpose: a zeroed header must not decode as a valid kind.
-public enum ScalarKind : byte
+internal enum ScalarKind : byte
 #pragma warning restore CA1008
 {
     /// <summary>IEEE 754 32-bit float (<see cref="float"/>), wire name <c>f32</c>.</summary>

@@ -3,7 +3,7 @@ namespace SimHost.Layout.Components;
 /// <summary>
 /// Sizes, wire names and CLR type mapping for <see cref="ScalarKind"/>.
 /// </summary>
-public static class ScalarKindExtensions
+internal static class ScalarKindExtensions
 {
     /// <summary>The allowed kinds as a readable list, used in every rejection message.</summary>
     internal const string AllowedKindsText = "f32, f64, i8, u8, i16, u16, i32, u32, i64, u64, bool";

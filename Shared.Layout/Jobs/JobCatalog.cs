@@ -24,10 +24,10 @@ public sealed partial class JobCatalog
     public IReadOnlyList<string> Names => [.. _jobs.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>The layouts of every component the jobs declare, without repeats.</summary>
-    public IReadOnlyList<ComponentLayout> ComponentLayouts { get; }
+    internal IReadOnlyList<ComponentLayout> ComponentLayouts { get; }
 
     /// <summary>What <see cref="LoadEach"/> could not load (empty for a catalog built any other way, which throws instead).</summary>
-    public IReadOnlyList<JobLoadFailure> LoadFailures { get; }
+    internal IReadOnlyList<JobLoadFailure> LoadFailures { get; }
 
     /// <summary>Finds a job by name.</summary>
     /// <param name="name">The job name.</param>
@@ -58,7 +58,10 @@ public sealed partial class JobCatalog
 
     /// <summary>Builds a catalog from built-in assemblies plus job assemblies given by path.</summary>
     /// <param name="builtIn">Assemblies already loaded (e.g. the physics jobs).</param>
-    /// <param name="assemblyPaths">Paths of further job assemblies, each loaded with its dependencies (<see cref="LoadAssembly"/>).</param>
+    /// <param name="assemblyPaths">
+    /// Paths of further job assemblies, each loaded into a load context of its own with the dependencies its
+    /// <c>.deps.json</c> names (give paths in the assemblies' build or publish output folders).
+    /// </param>
     /// <exception cref="JobCatalogException">A path cannot be loaded, or <see cref="FromAssemblies"/> fails.</exception>
     public static JobCatalog Load(IEnumerable<Assembly> builtIn, IEnumerable<string> assemblyPaths) => LoadCatalog(builtIn, assemblyPaths, isStrict: true);
 
@@ -70,7 +73,7 @@ public sealed partial class JobCatalog
     /// <param name="builtIn">Assemblies already loaded (e.g. the physics jobs).</param>
     /// <param name="assemblyPaths">Paths of further job assemblies.</param>
     /// <returns>The jobs that loaded, and the failures.</returns>
-    public static JobCatalog LoadEach(IEnumerable<Assembly> builtIn, IEnumerable<string> assemblyPaths) => LoadCatalog(builtIn, assemblyPaths, isStrict: false);
+    internal static JobCatalog LoadEach(IEnumerable<Assembly> builtIn, IEnumerable<string> assemblyPaths) => LoadCatalog(builtIn, assemblyPaths, isStrict: false);
 
     /// <summary>
     /// Loads one job assembly by path into its own load context (one per path, so loading it twice gives the same
@@ -79,7 +82,7 @@ public sealed partial class JobCatalog
     /// Every assembly it references is loaded at once, so a missing dependency fails here rather than in the first job.
     /// </summary>
     /// <exception cref="JobCatalogException">The file is missing, unreadable, not a .NET assembly, or a dependency cannot be loaded.</exception>
-    public static Assembly LoadAssembly(string path)
+    internal static Assembly LoadAssembly(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (string.IsNullOrWhiteSpace(path))

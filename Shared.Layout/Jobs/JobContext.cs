@@ -172,7 +172,7 @@ public sealed partial class JobContext
     }
 
     /// <summary>Counts the rows of the range with at least one written component flagged.</summary>
-    public int CountChangedRows() => CountChangedRows(_range.WritableColumns);
+    internal int CountChangedRows() => CountChangedRows(_range.WritableColumns);
 
     /// <summary>
     /// Counts like <see cref="CountChangedRows()"/> over the columns the job asked to write only: after

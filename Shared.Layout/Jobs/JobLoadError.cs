@@ -4,7 +4,7 @@ namespace SimHost.Layout.Jobs;
 /// Why a job or a job assembly could not be loaded. Sent by value in the worker's JobCatalog message, so the values
 /// are part of the wire format: never renumbered, only appended.
 /// </summary>
-public enum JobLoadError : byte
+internal enum JobLoadError : byte
 {
     /// <summary>The job assembly's file does not exist.</summary>
     AssemblyMissing = 1,

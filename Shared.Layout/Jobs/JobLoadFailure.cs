@@ -5,4 +5,4 @@ namespace SimHost.Layout.Jobs;
 /// <param name="AssemblyPath">The full path of the job assembly (its simple name for a built-in assembly).</param>
 /// <param name="JobName">The job's name when the failure concerns one named job (a duplicate, a bad component); else empty.</param>
 /// <param name="Detail">One line: the loader's message, e.g. the file or dependency it could not find.</param>
-public sealed record JobLoadFailure(JobLoadError Error, string AssemblyPath, string JobName, string Detail);
+internal sealed record JobLoadFailure(JobLoadError Error, string AssemblyPath, string JobName, string Detail);

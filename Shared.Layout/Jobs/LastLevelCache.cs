@@ -25,7 +25,7 @@ public static class LastLevelCache
     public static bool IsOutgrownBy(long workingSetBytes) => workingSetBytes > SizeBytes;
 
     /// <summary>Parses a sysfs cache size such as <c>32768K</c>, <c>1M</c> or <c>512</c>; null when it is not one.</summary>
-    public static long? ParseSize(string text)
+    internal static long? ParseSize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();

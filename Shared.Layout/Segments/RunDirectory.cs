@@ -11,10 +11,10 @@ namespace SimHost.Layout.Segments;
 public sealed class RunDirectory : IDisposable
 {
     /// <summary>The prefix of every run directory's name.</summary>
-    public const string DirectoryPrefix = "simhost-";
+    internal const string DirectoryPrefix = "simhost-";
 
     /// <summary>The file inside a run directory that records its owner: pid on the first line, start time on the second.</summary>
-    public const string OwnerFileName = "owner.pid";
+    internal const string OwnerFileName = "owner.pid";
 
     private const string SharedMemoryRoot = "/dev/shm";
     private const int CreateAttempts = 8;
@@ -30,7 +30,7 @@ public sealed class RunDirectory : IDisposable
     public string Path { get; }
 
     /// <summary>The id of the process that created the directory (this one).</summary>
-    public int OwnerProcessId { get; }
+    internal int OwnerProcessId { get; }
 
     /// <summary>The root run directories go under by default: <c>/dev/shm</c> when present, else the temp directory.</summary>
     public static string DefaultRoot => Directory.Exists(SharedMemoryRoot) ? SharedMemoryRoot : System.IO.Path.GetTempPath();
@@ -107,7 +107,7 @@ public sealed class RunDirectory : IDisposable
     /// <param name="name">A plain file name: letters, digits, '.', '_' and '-', not starting with '.'.</param>
     /// <returns>The full path.</returns>
     /// <exception cref="ArgumentException">The name is empty or could escape the directory.</exception>
-    public string SegmentPath(string name)
+    internal string SegmentPath(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name[0] == '.' || name.Equals(OwnerFileName, StringComparison.Ordinal))

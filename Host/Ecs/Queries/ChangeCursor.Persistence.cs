@@ -1,7 +1,7 @@
 namespace SimHost.Host.Ecs;
 
 /// <summary>A cursor's ticks as a checkpoint stores them, so a resumed system sees exactly the changes it would have.</summary>
-public sealed partial class ChangeCursor
+internal sealed partial class ChangeCursor
 {
     /// <summary>The tick up to which the next run has seen everything (what <see cref="SinceTick"/> becomes at the next <see cref="BeginRun"/>).</summary>
     internal uint SeenThrough => _seenThrough;

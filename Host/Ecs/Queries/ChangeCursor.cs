@@ -13,7 +13,7 @@ namespace SimHost.Host.Ecs;
 /// stamped during the run and is visible to the system is the system's own. A run that is never ended (a standalone
 /// query iterated on its own) sees its own writes next time.
 /// </remarks>
-public sealed partial class ChangeCursor
+internal sealed partial class ChangeCursor
 {
     private uint _seenThrough;
 

@@ -29,7 +29,7 @@ public sealed partial class Query
     public World World { get; }
 
     /// <summary>The change cursor the <c>Changed</c> filters compare against.</summary>
-    public ChangeCursor Cursor => _cursor;
+    internal ChangeCursor Cursor => _cursor;
 
     /// <summary>The archetypes the query currently matches (refreshed if new archetypes appeared).</summary>
     public ReadOnlySpan<Archetype> Archetypes => MatchedArchetypes;
@@ -128,7 +128,7 @@ public sealed partial class Query
     /// once per run; without this, the query owns a cursor and begins a run each time it starts iterating.
     /// </summary>
     /// <returns>This query, for chaining.</returns>
-    public Query WithCursor(ChangeCursor cursor)
+    internal Query WithCursor(ChangeCursor cursor)
     {
         _cursor = cursor;
         _ownsCursor = false;

@@ -60,7 +60,7 @@ public sealed class Archetype
     /// Changes whenever a row is added, removed or renamed, so a copy of the entity column (a shared segment's) knows
     /// to refresh itself; steady frames leave it alone.
     /// </summary>
-    public int StructureVersion { get; private set; }
+    internal int StructureVersion { get; private set; }
 
     internal ComponentMask Mask { get; }
 
@@ -82,11 +82,11 @@ public sealed class Archetype
 
     /// <summary>The rows of one component as raw bytes (row stride = component size), for block copies.</summary>
     /// <exception cref="InvalidOperationException">The archetype has no such component.</exception>
-    public Span<byte> GetBytes(int componentId) => GetColumn(componentId).AsBytes(Count);
+    internal Span<byte> GetBytes(int componentId) => GetColumn(componentId).AsBytes(Count);
 
     /// <summary>The per-row changed ticks of one component; the commit path stamps the rows it writes back.</summary>
     /// <exception cref="InvalidOperationException">The archetype has no such component.</exception>
-    public Span<uint> GetChangedTicks(int componentId) => new(GetColumn(componentId).ChangedTicks, 0, Count);
+    internal Span<uint> GetChangedTicks(int componentId) => new(GetColumn(componentId).ChangedTicks, 0, Count);
 
     /// <summary>Marks rows of one component as changed at the world's current tick.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is outside the table.</exception>

@@ -27,11 +27,13 @@ public sealed class SignalPathTests
     }
 
     // Spin 0 hands every reply to the waiter thread; a large spin takes it inline; the pipe path is the reference.
-    [TestCase(SignalPath.Pipe, 0)]
-    [TestCase(SignalPath.Mailbox, 0)]
-    [TestCase(SignalPath.Mailbox, 100_000)]
-    public async Task SuccessiveRanges_AreByteIdenticalToInProcess(SignalPath path, int spinCount)
+    // The path travels by name: SignalPath is internal, and a public test method cannot take it as a parameter.
+    [TestCase(nameof(SignalPath.Pipe), 0)]
+    [TestCase(nameof(SignalPath.Mailbox), 0)]
+    [TestCase(nameof(SignalPath.Mailbox), 100_000)]
+    public async Task SuccessiveRanges_AreByteIdenticalToInProcess(string pathName, int spinCount)
     {
+        var path = Enum.Parse<SignalPath>(pathName);
         var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { SignalPath = path, ReplyIdle = o.ReplyIdle with { SpinCount = spinCount }, WorkerIdle = o.WorkerIdle with { SpinCount = spinCount } });
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("signal.seg"), Rows);
         using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("signal-reference.seg"));
