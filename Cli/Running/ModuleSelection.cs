@@ -46,7 +46,8 @@ internal static class ModuleSelection
 
         try
         {
-            return ModuleContext.For(module, seed, entities, parameters, ticksPerFrame);
+            // The assignments came from --param: the module's messages quote the flag the user typed.
+            return ModuleContext.For(module, seed, entities, parameters, ticksPerFrame, ParameterWording.CommandLine);
         }
         catch (ModuleParameterException exception)
         {

@@ -23,8 +23,18 @@ public sealed record ModuleContext
     /// is given, and its parameters from <paramref name="parameters"/> (each <c>NAME=VALUE</c>) over the defaults.
     /// </summary>
     /// <returns>The context.</returns>
-    /// <exception cref="ModuleParameterException">A parameter assignment is not valid for the module.</exception>
-    public static ModuleContext For(SimulationModule module, ulong seed = 1, int? entities = null, IEnumerable<string>? parameters = null, int ticksPerFrame = 1)
+    /// <exception cref="ModuleParameterException">
+    /// A parameter assignment is not valid for the module; the message names the parameter, what it accepts and this call.
+    /// </exception>
+    public static ModuleContext For(SimulationModule module, ulong seed = 1, int? entities = null, IEnumerable<string>? parameters = null, int ticksPerFrame = 1) =>
+        For(module, seed, entities, parameters, ticksPerFrame, ParameterWording.Library($"{nameof(ModuleContext)}.{nameof(For)}"));
+
+    /// <summary>
+    /// Makes the context like the public <see cref="For(SimulationModule, ulong, int?, IEnumerable{string}?, int)"/>, with
+    /// parameter errors worded for the caller that wrote the assignments (<see cref="ParameterWording.CommandLine"/> for
+    /// simhost's <c>--param</c>).
+    /// </summary>
+    internal static ModuleContext For(SimulationModule module, ulong seed, int? entities, IEnumerable<string>? parameters, int ticksPerFrame, ParameterWording wording)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentOutOfRangeException.ThrowIfLessThan(ticksPerFrame, 1);
@@ -34,7 +44,7 @@ public sealed record ModuleContext
         {
             Seed = seed,
             Entities = count,
-            Parameters = ModuleParameters.Parse(module, parameters ?? []),
+            Parameters = ModuleParameters.Parse(module, parameters ?? [], wording),
             TicksPerFrame = ticksPerFrame,
         };
     }

@@ -4,7 +4,9 @@ namespace SimHost.Host.Modules;
 
 /// <summary>
 /// One named parameter a module declares: its kind, default, bounds and a one-line description. A run sets it with
-/// <c>--param NAME=VALUE</c>; <see cref="ModuleParameters.Parse"/> checks the value against the declaration.
+/// an assignment <c>NAME=VALUE</c> (simhost's <c>--param</c>, or the parameters given to
+/// <see cref="ModuleContext.For(SimulationModule, ulong, int?, IEnumerable{string}?, int)"/>);
+/// <see cref="ModuleParameters.Parse(SimulationModule, IEnumerable{string})"/> checks the value against the declaration.
 /// </summary>
 public sealed class ModuleParameter
 {

@@ -18,12 +18,19 @@ public sealed class ModuleParameters
     public static ModuleParameters Defaults(SimulationModule module) => Parse(module, []);
 
     /// <summary>
-    /// Checks <paramref name="assignments"/> (each <c>NAME=VALUE</c>, as given to <c>--param</c>) against
+    /// Checks <paramref name="assignments"/> (each <c>NAME=VALUE</c>, e.g. <c>herd=50000</c>) against
     /// <paramref name="module"/>'s declared parameters and returns every parameter's value.
     /// </summary>
     /// <returns>The values: the assignments, and the defaults of the parameters they leave out.</returns>
-    /// <exception cref="ModuleParameterException">An assignment is malformed, repeated, names no parameter, or has a value the parameter does not accept.</exception>
-    public static ModuleParameters Parse(SimulationModule module, IEnumerable<string> assignments)
+    /// <exception cref="ModuleParameterException">
+    /// An assignment is malformed, repeated, names no parameter, or has a value the parameter does not accept; the
+    /// message names the parameter, what it accepts and this call.
+    /// </exception>
+    public static ModuleParameters Parse(SimulationModule module, IEnumerable<string> assignments) =>
+        Parse(module, assignments, ParameterWording.Library($"{nameof(ModuleParameters)}.{nameof(Parse)}"));
+
+    /// <summary>Checks like <see cref="Parse(SimulationModule, IEnumerable{string})"/>, with errors worded for the caller that wrote the assignments.</summary>
+    internal static ModuleParameters Parse(SimulationModule module, IEnumerable<string> assignments, ParameterWording wording)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(assignments);
@@ -45,7 +52,7 @@ public sealed class ModuleParameters
             var equals = assignment.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ModuleParameterException($"--param {assignment}: write NAME=VALUE, e.g. --param {Example(module)}");
+                throw new ModuleParameterException(wording.Malformed(assignment, Example(module)));
             }
 
             var name = assignment[..equals].Trim();
@@ -53,17 +60,17 @@ public sealed class ModuleParameters
             if (!declared.TryGetValue(name, out var parameter))
             {
                 var known = declared.Count == 0 ? "none" : string.Join(", ", declared.Values);
-                throw new ModuleParameterException($"module '{module.Name}' has no parameter '{name}'; it has: {known}");
+                throw new ModuleParameterException(wording.Unknown(module.Name, name, known));
             }
 
             if (!given.Add(name))
             {
-                throw new ModuleParameterException($"--param {name} is given twice; give each parameter once");
+                throw new ModuleParameterException(wording.Repeated(name));
             }
 
             if (!parameter.TryParse(text, out var value))
             {
-                throw new ModuleParameterException($"--param {assignment}: {name} is {parameter.Expectation}");
+                throw new ModuleParameterException(wording.Invalid(assignment, name, text, parameter.Expectation));
             }
 
             values[name] = value;

@@ -56,7 +56,7 @@ public abstract class SimulationModule
     /// </summary>
     /// <param name="builder">The builder, with its executor (a worker pool started with <see cref="JobAssemblyPaths"/>), storage and limits.</param>
     /// <param name="world">An empty world.</param>
-    /// <param name="context">What the run asks for; <see cref="ModuleContext.For"/> makes one.</param>
+    /// <param name="context">What the run asks for; <see cref="ModuleContext.For(SimulationModule, ulong, int?, IEnumerable{string}?, int)"/> makes one.</param>
     /// <returns>The simulation, ready for its first frame; dispose it to delete its segment files.</returns>
     /// <exception cref="ArgumentException"><paramref name="world"/> is not new and empty (seeding it again would double it).</exception>
     public SimulationRunner Build(SimulationBuilder builder, World world, ModuleContext context)

@@ -53,19 +53,20 @@ public sealed class ModuleParametersTests
     public void Bounds_AreIncluded() =>
         Assert.That(ModuleParameters.Parse(s_module, ["herd=10000000", "growth=0"]).GetInt32("herd"), Is.EqualTo(10_000_000));
 
-    [TestCase("hrd=5", "module 'herd-test' has no parameter 'hrd'; it has: herd (whole number, default 50000), growth (number, default 0.5), calving (true/false, default true)")]
-    [TestCase("herd=abc", "--param herd=abc: herd is a whole number from 1 to 10000000")]
-    [TestCase("herd=0", "--param herd=0: herd is a whole number from 1 to 10000000")]
-    [TestCase("herd=10000001", "--param herd=10000001: herd is a whole number from 1 to 10000000")]
-    [TestCase("herd=1.5", "--param herd=1.5: herd is a whole number from 1 to 10000000")]
-    [TestCase("herd=", "--param herd=: herd is a whole number from 1 to 10000000")]
-    [TestCase("growth=fast", "--param growth=fast: growth is a number from 0 to 10")]
-    [TestCase("growth=NaN", "--param growth=NaN: growth is a number from 0 to 10")]
-    [TestCase("growth=-0.1", "--param growth=-0.1: growth is a number from 0 to 10")]
-    [TestCase("calving=yes", "--param calving=yes: calving is true or false")]
-    [TestCase("herd", "--param herd: write NAME=VALUE, e.g. --param herd=50000")]
-    [TestCase("=5", "--param =5: write NAME=VALUE, e.g. --param herd=50000")]
-    public void AnInvalidAssignment_IsOneLineNamingTheParameterAndWhatItAccepts(string assignment, string message)
+    // From a program there is no --param flag: the message names the parameter, what it accepts and the call.
+    [TestCase("hrd=5", "ModuleParameters.Parse: module 'herd-test' has no parameter 'hrd'; it has: herd (whole number, default 50000), growth (number, default 0.5), calving (true/false, default true)")]
+    [TestCase("herd=abc", "ModuleParameters.Parse: parameter 'herd' is a whole number from 1 to 10000000, not 'abc'")]
+    [TestCase("herd=0", "ModuleParameters.Parse: parameter 'herd' is a whole number from 1 to 10000000, not '0'")]
+    [TestCase("herd=10000001", "ModuleParameters.Parse: parameter 'herd' is a whole number from 1 to 10000000, not '10000001'")]
+    [TestCase("herd=1.5", "ModuleParameters.Parse: parameter 'herd' is a whole number from 1 to 10000000, not '1.5'")]
+    [TestCase("herd=", "ModuleParameters.Parse: parameter 'herd' is a whole number from 1 to 10000000, not ''")]
+    [TestCase("growth=fast", "ModuleParameters.Parse: parameter 'growth' is a number from 0 to 10, not 'fast'")]
+    [TestCase("growth=NaN", "ModuleParameters.Parse: parameter 'growth' is a number from 0 to 10, not 'NaN'")]
+    [TestCase("growth=-0.1", "ModuleParameters.Parse: parameter 'growth' is a number from 0 to 10, not '-0.1'")]
+    [TestCase("calving=yes", "ModuleParameters.Parse: parameter 'calving' is true or false, not 'yes'")]
+    [TestCase("herd", "ModuleParameters.Parse: parameter assignment 'herd' is not NAME=VALUE; write e.g. \"herd=50000\"")]
+    [TestCase("=5", "ModuleParameters.Parse: parameter assignment '=5' is not NAME=VALUE; write e.g. \"herd=50000\"")]
+    public void AnInvalidAssignment_IsOneLineNamingTheParameterWhatItAcceptsAndTheCall(string assignment, string message)
     {
         var error = Assert.Throws<ModuleParameterException>(() => ModuleParameters.Parse(s_module, [assignment]));
 
@@ -77,7 +78,7 @@ public sealed class ModuleParametersTests
     {
         var error = Assert.Throws<ModuleParameterException>(() => ModuleParameters.Parse(s_module, ["herd=5", "herd=6"]));
 
-        Assert.That(error!.Message, Is.EqualTo("--param herd is given twice; give each parameter once"));
+        Assert.That(error!.Message, Is.EqualTo("ModuleParameters.Parse: parameter 'herd' is assigned twice; assign each parameter once"));
     }
 
     [Test]
@@ -85,7 +86,24 @@ public sealed class ModuleParametersTests
     {
         var error = Assert.Throws<ModuleParameterException>(() => ModuleParameters.Parse(new EmptyModule(), ["x=1"]));
 
-        Assert.That(error!.Message, Is.EqualTo("module 'empty' has no parameter 'x'; it has: none"));
+        Assert.That(error!.Message, Is.EqualTo("ModuleParameters.Parse: module 'empty' has no parameter 'x'; it has: none"));
+    }
+
+    // A program (Grazers.Server, the template's test) builds its context with ModuleContext.For: the errors name that call
+    // and never the simhost flag its user did not type.
+    [TestCase("herd=abc", "ModuleContext.For: parameter 'herd' is a whole number from 1 to 10000000, not 'abc'")]
+    [TestCase("herd", "ModuleContext.For: parameter assignment 'herd' is not NAME=VALUE; write e.g. \"herd=50000\"")]
+    [TestCase("hrd=5", "ModuleContext.For: module 'herd-test' has no parameter 'hrd'; it has: herd (whole number, default 50000), growth (number, default 0.5), calving (true/false, default true)")]
+    [TestCase("herd=5,herd=6", "ModuleContext.For: parameter 'herd' is assigned twice; assign each parameter once")]
+    public void ContextFor_RefusesAnAssignment_NamingTheParameterAndItselfNotTheCommandLine(string assignments, string message)
+    {
+        var error = Assert.Throws<ModuleParameterException>(() => ModuleContext.For(s_module, parameters: assignments.Split(',')));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Is.EqualTo(message));
+            Assert.That(error.Message, Does.Not.Contain("--param"));
+        });
     }
 
     [Test]
