@@ -76,8 +76,11 @@ public sealed class ModuleParameter
     /// <returns>The name, kind and default.</returns>
     public override string ToString() => $"{Name} ({KindName}, default {Format(DefaultValue)})";
 
-    /// <summary>What a valid value is, completing "NAME is ...": <c>a whole number from 8 to 4096</c>.</summary>
-    internal string Expectation => Kind switch
+    /// <summary>
+    /// What a valid value is, completing "NAME is ..." or "--NAME takes ...": <c>a whole number from 8 to 4096</c>. For a
+    /// program that maps parameters to options of its own and words their errors itself.
+    /// </summary>
+    public string Expectation => Kind switch
     {
         ModuleParameterKind.WholeNumber => $"a whole number from {Format((long)Minimum)} to {Format((long)Maximum)}",
         ModuleParameterKind.Number => $"a number from {Format(Minimum)} to {Format(Maximum)}",

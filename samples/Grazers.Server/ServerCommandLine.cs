@@ -41,16 +41,25 @@ internal sealed class ServerCommandLine
             Command.Options.Add(option);
         }
 
-        // The module checks its own parameters: its message is one line naming the parameter and what it accepts.
+        // The module checks each parameter; the error names this server's option, as --entities' does.
         Command.Validators.Add(result =>
         {
-            try
+            foreach (var (option, parameter) in _parameters.Zip(module.Parameters))
             {
-                _ = ModuleContext.For(_module, parameters: Assignments(result));
-            }
-            catch (ModuleParameterException exception)
-            {
-                result.AddError(exception.Message);
+                if (result.GetResult(option) is null)
+                {
+                    continue;
+                }
+
+                var value = result.GetValue(option);
+                try
+                {
+                    _ = ModuleContext.For(_module, parameters: [$"{parameter.Name}={value}"]);
+                }
+                catch (ModuleParameterException)
+                {
+                    result.AddError($"{option.Name} takes {parameter.Expectation}, not '{value}'");
+                }
             }
         });
     }

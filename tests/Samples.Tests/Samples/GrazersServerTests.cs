@@ -49,7 +49,7 @@ public sealed class GrazersServerTests
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.EqualTo(2));
-            Assert.That(stderr.Trim(), Is.EqualTo("Grazers.Server: ModuleContext.For: parameter 'field' is a whole number from 8 to 4096, not 'many' (see 'Grazers.Server --help')"));
+            Assert.That(stderr.Trim(), Is.EqualTo("Grazers.Server: --field takes a whole number from 8 to 4096, not 'many' (see 'Grazers.Server --help')"));
             Assert.That(stdout, Is.Empty, "nothing started");
         });
     }
@@ -64,8 +64,8 @@ public sealed class GrazersServerTests
     [TestCase("--entities 0", "--entities takes a whole number from 1 to 10000000, not '0'")]
     [TestCase("--entities many", "--entities takes a whole number from 1 to 10000000, not 'many'")]
     [TestCase("--herd 100", "'--herd'")] // the starting herd is --entities; the old option is refused, not ignored
-    [TestCase("--field 0", "parameter 'field' is a whole number from 8 to 4096, not '0'")]
-    [TestCase("--grass-growth fast", "parameter 'grass-growth' is a number from 0 to 10, not 'fast'")]
+    [TestCase("--field 0", "--field takes a whole number from 8 to 4096, not '0'")]
+    [TestCase("--grass-growth fast", "--grass-growth takes a number from 0 to 10, not 'fast'")]
     [TestCase("--hz", "'--hz'")]
     public async Task Server_RefusesABadOption_InOneLineOnStderr_WithExitCode2_BeforeStarting(string badOption, string message)
     {
