@@ -20,7 +20,7 @@ internal sealed class InProcessOverdueWatch : IDisposable
     private readonly ILogger _logger;
     private readonly Timer _timer;
 
-    /// <param name="concurrentRanges">How many ranges may run at once (each thread, and the caller).</param>
+    /// <param name="concurrentRanges">How many ranges may run in the host at once; a range beyond that runs unwatched.</param>
     /// <param name="timeout">How long a range may run before it is reported.</param>
     /// <param name="logger">Where the warning goes.</param>
     public InProcessOverdueWatch(int concurrentRanges, TimeSpan timeout, ILogger logger)

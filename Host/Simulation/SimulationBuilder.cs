@@ -174,7 +174,7 @@ public sealed partial class SimulationBuilder
         }
 
         // Before anything is allocated: a job a worker cannot load is refused here, once, not failed every frame.
-        _executor?.EnsureJobsAvailable(OffloadedJobNames());
+        _executor?.EnsureJobsAvailable(SystemWiring.OffloadedJobNames(_systems));
 
         // Queries first: a Changed filter is a read the scheduler must know about, and decides the system's storage path.
         var queries = new Dictionary<string, Query>(StringComparer.Ordinal);
@@ -193,14 +193,18 @@ public sealed partial class SimulationBuilder
         }
 
         var schedule = scheduleBuilder.Build();
-        var ownedRunDirectory = _runDirectory is null && OffloadedJobNames().Count > 0 ? RunDirectory.Create() : null;
+        var ownedRunDirectory = _runDirectory is null && SystemWiring.OffloadedJobNames(_systems).Count > 0 ? RunDirectory.Create() : null;
         var runDirectory = _runDirectory ?? ownedRunDirectory;
-        // A pool of no workers (WorkerCount = 0) means in-process, as --workers 0 does: run there without a detour.
         var threadCount = _threadCount ?? Environment.ProcessorCount;
-        // A range in the host cannot be stopped: one that outlasts the job timeout is reported, at least.
-        var overdue = new InProcessOverdueWatch(threadCount + 1, (_executor as WorkerPool)?.JobTimeout ?? new WorkerPoolOptions().JobTimeout, _logger ?? NullLogger.Instance);
+        // A pool of no workers (WorkerCount = 0) means in-process, as --workers 0 does: run there without a detour.
+        var isInProcess = _executor is null or WorkerPool { SlotCount: 0 };
+        // A range in the host cannot be stopped: one that outlasts the job timeout is reported, at least. Every range that
+        // can run at once needs an entry: the executor's threads and one holding the caller, and in-process the staged
+        // passes beside them (one on the world's threads, any other alone on its own thread).
+        var rangesAtOnce = threadCount + 1 + (isInProcess ? (_threadCount ?? world.Threads.ThreadCount) + _systems.Count : 0);
+        var overdue = new InProcessOverdueWatch(rangesAtOnce, (_executor as WorkerPool)?.JobTimeout ?? new WorkerPoolOptions().JobTimeout, _logger ?? NullLogger.Instance);
         var inProcess = new InProcessRangeExecutor(catalog, threadCount, overdue);
-        var executor = _executor is null or WorkerPool { SlotCount: 0 } ? inProcess : _executor;
+        var executor = isInProcess ? inProcess : _executor!;
         var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);
         List<IDisposable> segments = [overdue];
         try
@@ -280,19 +284,5 @@ public sealed partial class SimulationBuilder
 
         var (inScheduleOrder, byStage) = SystemWiring.Order(schedule, _systems, states);
         return new SimulationRunner(world, schedule, inScheduleOrder, byStage, [.. segments], ownedRunDirectory);
-    }
-
-    private List<string> OffloadedJobNames()
-    {
-        var names = new List<string>();
-        foreach (var system in _systems)
-        {
-            if (system.JobName is { } name && !names.Contains(name, StringComparer.Ordinal))
-            {
-                names.Add(name);
-            }
-        }
-
-        return names;
     }
 }

@@ -106,6 +106,21 @@ internal static class SystemWiring
         return components;
     }
 
+    /// <summary>The jobs the offloaded systems among <paramref name="systems"/> name, each once.</summary>
+    public static List<string> OffloadedJobNames(IReadOnlyList<SystemBuilder> systems)
+    {
+        var names = new List<string>();
+        foreach (var system in systems)
+        {
+            if (system.JobName is { } name && !names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
     // Shared storage runs a job over whole archetypes in place; a Changed filter picks scattered rows, which only a
     // snapshot can hand a job as contiguous ranges.
     public static bool RunsInPlace(Query query) => query.ChangedIds.IsEmpty;

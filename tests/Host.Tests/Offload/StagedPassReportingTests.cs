@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SimHost.Host.Ecs;
+using SimHost.Host.Simulation;
+using SimHost.Host.Workers;
+using SimHost.Layout.Jobs;
+using SimHost.Tests.Host.Workers;
+
+namespace SimHost.Tests.Host.Offload;
+
+/// <summary>
+/// A staged pass (<c>--workers 0</c> over a snapshot) reports what the snapshot path reports: every piece running in
+/// the host is watched for the job timeout, even beside other ranges in the host.
+/// </summary>
+public sealed class StagedPassReportingTests
+{
+    [Test]
+    public async Task PiecesRunningBesideOtherRangesInTheHost_AreEachReportedOverdue()
+    {
+        // A Changed-filtered system runs staged on the world's two threads while an in-place system of the same level
+        // runs its two ranges on the executor's two: four ranges in the host at once, each past the job timeout.
+        var logger = new CollectingLogger(LogLevel.Warning);
+        await using var pool = await WorkerPool.StartAsync(new WorkerPoolOptions { WorkerCount = 0, JobTimeout = TimeSpan.FromMilliseconds(50) });
+        var world = new World();
+        for (var i = 0; i < 1000; i++)
+        {
+            world.Create(new Heat(i), new Rate(1), new Spare(i));
+        }
+
+        using var simulation = new SimulationBuilder()
+            .WithJobs(JobCatalog.FromTypes([typeof(OverdueHeatJob), typeof(OverdueSpareJob)]))
+            .WithExecutor(pool)
+            .WithThreads(2)
+            .WithLogger(logger)
+            .AddSystem("staged", s => s.Writes<Heat>().Reads<Rate>().Query(q => q.Changed<Rate>()).Offload(OverdueHeatJob.JobName))
+            .AddSystem("in-place", s => s.Writes<Spare>().Reads<Rate>().Offload(OverdueSpareJob.JobName))
+            .Build(world);
+        OverdueRendezvous.Reset(ranges: 4, logger);
+
+        var stats = await simulation.RunFrameAsync(0.1, 0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.Failures.Values.Select(f => f.Message), Is.Empty, "the four ranges met");
+            Assert.That(OverdueRendezvous.Warnings(logger), Has.Length.EqualTo(4), "one warning per range (hang guard: 30 s without the last)");
+        });
+    }
+}
+
+/// <summary>
+/// Where the overdue jobs meet: each range waits until every one of them runs, then until every one was reported
+/// overdue (or a generous hang guard passed), so all of them outlast the job timeout at the same time.
+/// </summary>
+internal static class OverdueRendezvous
+{
+    private static Barrier s_together = new(1);
+    private static CollectingLogger s_logger = new();
+    private static int s_ranges;
+
+    /// <summary>Starts a run of <paramref name="ranges"/> ranges reported to <paramref name="logger"/>.</summary>
+    public static void Reset(int ranges, CollectingLogger logger)
+    {
+        s_together.Dispose();
+        s_together = new Barrier(ranges);
+        s_logger = logger;
+        s_ranges = ranges;
+    }
+
+    /// <summary>The overdue warnings <paramref name="logger"/> received.</summary>
+    public static string[] Warnings(CollectingLogger logger) => [.. logger.Lines.Where(line => line.Contains("has run in the host for", StringComparison.Ordinal))];
+
+    /// <summary>Meets the other ranges, then waits until every range was reported overdue.</summary>
+    public static void Meet()
+    {
+        if (!s_together.SignalAndWait(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"Hang guard: fewer than {s_ranges} ranges ran at the same time.");
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (Warnings(s_logger).Length < s_ranges && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(5);
+        }
+    }
+}
+
+/// <summary>Meets the other ranges (<see cref="OverdueRendezvous"/>); writes Heat, reads Rate.</summary>
+public sealed class OverdueHeatJob : IJob
+{
+    /// <summary>The job's name.</summary>
+    public const string JobName = "test.overdue-heat";
+
+    /// <inheritdoc/>
+    public string Name => JobName;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Type> ComponentTypes { get; } = [typeof(Heat), typeof(Rate)];
+
+    /// <inheritdoc/>
+    public void Execute(JobContext context) => OverdueRendezvous.Meet();
+}
+
+/// <summary>Meets the other ranges (<see cref="OverdueRendezvous"/>); writes Spare, reads Rate.</summary>
+public sealed class OverdueSpareJob : IJob
+{
+    /// <summary>The job's name.</summary>
+    public const string JobName = "test.overdue-spare";
+
+    /// <inheritdoc/>
+    public string Name => JobName;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Type> ComponentTypes { get; } = [typeof(Spare), typeof(Rate)];
+
+    /// <inheritdoc/>
+    public void Execute(JobContext context) => OverdueRendezvous.Meet();
+}
