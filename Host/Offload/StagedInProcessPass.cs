@@ -25,7 +25,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
 
     private readonly Snapshot _snapshot;
     private readonly InProcessRangeExecutor _executor;
-    private readonly ILogger _logger;
+    private readonly StagedPieceFailures _failures;
     private readonly StagedFlags _flags = new();
     private readonly Lock _gate = new();
     private readonly Stack<StagingSlot> _idle = new();
@@ -49,7 +49,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     {
         _snapshot = snapshot;
         _executor = executor;
-        _logger = logger;
+        _failures = new StagedPieceFailures(logger, snapshot.Segments.SystemName);
         long bytesPerRow = SegmentFormat.EntityHandleSizeBytes;
         for (var column = 0; column < snapshot.Columns.Count; column++)
         {
@@ -61,7 +61,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     }
 
     /// <summary>Where and why the latest failed piece of the last frame failed, or null when none failed.</summary>
-    public string? LastFailure { get; private set; }
+    public string? LastFailure => _failures.LastFailure;
 
     /// <summary>
     /// Gathers the rows of <paramref name="query"/> and checks them, on the calling thread: what the snapshot path
@@ -99,7 +99,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
         _job = job;
         _attempts = attempts;
         _committed = _failedFirst = _retried = _abandoned = 0;
-        LastFailure = null;
+        _failures.Begin(job.JobName);
 
         // At least one piece per thread, so a small system still runs on every thread.
         var perSlot = (rowCount + _executor.ParallelSlots - 1) / _executor.ParallelSlots;
@@ -184,12 +184,11 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
                     Interlocked.Increment(ref _failedFirst);
                 }
 
-                LastFailure = $"the host: {reason}";
-                OffloadLog.RangeFailed(_logger, _job.JobName, Describe(start, count), "the host", reason);
+                _failures.Failed(start, count, reason);
             }
 
             Interlocked.Increment(ref _abandoned);
-            OffloadLog.RangeFailedEveryRetry(_logger, _job.JobName, Describe(start, count));
+            _failures.Abandoned(start, count);
         }
         finally
         {
@@ -212,8 +211,6 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
             _idle.Clear();
         }
     }
-
-    private string Describe(int start, int count) => $"system {_snapshot.Segments.SystemName} rows {start}+{count}";
 
     private void CopyIn(int start, int count, SharedSegment staging)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SimHost.Host.Ecs;
@@ -9,11 +10,50 @@ using SimHost.Tests.Host.Workers;
 namespace SimHost.Tests.Host.Offload;
 
 /// <summary>
-/// A staged pass (<c>--workers 0</c> over a snapshot) reports what the snapshot path reports: every piece running in
-/// the host is watched for the job timeout, even beside other ranges in the host.
+/// A staged pass (<c>--workers 0</c> over a snapshot) reports what the snapshot path reports: a failed piece is logged
+/// in the frame's log scopes whichever thread ran it, and every piece running in the host is watched for the job
+/// timeout, even beside other ranges in the host.
 /// </summary>
 public sealed class StagedPassReportingTests
 {
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task FailedPieces_AreLoggedInTheFramesLogScope(bool besideAnInProcessSystem)
+    {
+        // Two host threads: the pieces run on the world's threads, and beside an in-process system (which the frame's
+        // thread runs) the pass itself runs on the thread pool.
+        var logger = new ScopeRecordingLogger();
+        var world = new World();
+        var entities = OffloadTestSupport.CreateHeated(world, 20_000, rate: FailingHeatJob.FailOnRate);
+        var builder = new SimulationBuilder()
+            .WithJobs(JobCatalog.FromTypes([typeof(FailingHeatJob)]))
+            .WithStorage(SimHost.Host.SharedStorage.StorageMode.Snapshot)
+            .WithThreads(2)
+            .WithExecutorRetries(0)
+            .WithLogger(logger)
+            .AddSystem("heat", s => s.Writes<Heat>().Reads<Rate>().Offload(FailingHeatJob.JobName));
+        if (besideAnInProcessSystem)
+        {
+            builder.AddSystem("idle", s => s.Reads<Rate>().Run(_ => { }));
+        }
+
+        using var simulation = builder.Build(world);
+        FrameStats stats;
+        using (logger.BeginScope("frame 7"))
+        {
+            stats = await simulation.RunFrameAsync(0.1, 0);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.RangesFailed, Is.GreaterThanOrEqualTo(2), "every piece failed");
+            Assert.That(OffloadTestSupport.HeatOf(world, entities), Is.EqualTo(Enumerable.Range(0, entities.Length)), "nothing was committed");
+            var failures = logger.Lines.Where(line => line.Message.Contains("failed", StringComparison.Ordinal)).Select(line => line.Scope).ToArray();
+            Assert.That(failures, Has.Length.GreaterThanOrEqualTo(4), "each failed piece logged its failure and its abandonment");
+            Assert.That(failures, Is.All.EqualTo("frame 7"));
+        });
+    }
+
     [Test]
     public async Task PiecesRunningBesideOtherRangesInTheHost_AreEachReportedOverdue()
     {
@@ -115,4 +155,25 @@ public sealed class OverdueSpareJob : IJob
 
     /// <inheritdoc/>
     public void Execute(JobContext context) => OverdueRendezvous.Meet();
+}
+
+/// <summary>Keeps every log line with the scopes it was written in ("outer/inner").</summary>
+internal sealed class ScopeRecordingLogger : ILogger
+{
+    private readonly LoggerExternalScopeProvider _scopes = new();
+    private readonly ConcurrentQueue<(string Scope, string Message)> _lines = new();
+
+    public IReadOnlyList<(string Scope, string Message)> Lines => [.. _lines];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => _scopes.Push(state);
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var scope = new List<string>();
+        _scopes.ForEachScope((value, names) => names.Add(value?.ToString() ?? "null"), scope);
+        _lines.Enqueue((string.Join('/', scope), formatter(state, exception)));
+    }
 }

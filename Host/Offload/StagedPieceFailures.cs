@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+
+namespace SimHost.Host.Offload;
+
+/// <summary>
+/// Where and why the pieces of a staged pass (<see cref="StagedInProcessPass"/>) failed: the frame's last failure, and
+/// the log lines the snapshot path writes for a failed range, written in the frame's execution context. Pieces run on
+/// the world's threads (and the pass itself on the thread pool), which do not carry the caller's AsyncLocal state, so
+/// without it a line would lose the log scopes the frame runs in. A frame without failures allocates nothing here.
+/// </summary>
+internal sealed class StagedPieceFailures(ILogger logger, string systemName)
+{
+    private static readonly ContextCallback s_write = state => ((Line)state!).Write();
+
+    private readonly ILogger _logger = logger;
+    private readonly string _systemName = systemName;
+    private ExecutionContext? _context;
+    private string _jobName = string.Empty;
+
+    /// <summary>Where and why the latest failed piece of the frame failed, or null when none failed.</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>Starts a frame of <paramref name="jobName"/>, on the thread whose execution context the lines are written in.</summary>
+    public void Begin(string jobName)
+    {
+        // Capture returns the current context instance (no copy), or null when its flow is suppressed.
+        _context = ExecutionContext.Capture();
+        _jobName = jobName;
+        LastFailure = null;
+    }
+
+    /// <summary>A run of the piece of rows [<paramref name="start"/>, +<paramref name="count"/>) failed for <paramref name="reason"/>.</summary>
+    public void Failed(int start, int count, string? reason)
+    {
+        LastFailure = $"the host: {reason}";
+        Write(new Line(this, start, count, reason, IsAbandoned: false));
+    }
+
+    /// <summary>The piece of rows [<paramref name="start"/>, +<paramref name="count"/>) failed every attempt: nothing of it was committed.</summary>
+    public void Abandoned(int start, int count) => Write(new Line(this, start, count, Reason: null, IsAbandoned: true));
+
+    private void Write(Line line)
+    {
+        if (_context is null)
+        {
+            line.Write();
+        }
+        else
+        {
+            ExecutionContext.Run(_context, s_write, line);
+        }
+    }
+
+    private sealed record Line(StagedPieceFailures Owner, int Start, int Count, string? Reason, bool IsAbandoned)
+    {
+        public void Write()
+        {
+            var rows = $"system {Owner._systemName} rows {Start}+{Count}";
+            if (IsAbandoned)
+            {
+                OffloadLog.RangeFailedEveryRetry(Owner._logger, Owner._jobName, rows);
+            }
+            else
+            {
+                OffloadLog.RangeFailed(Owner._logger, Owner._jobName, rows, "the host", Reason);
+            }
+        }
+    }
+}
