@@ -27,9 +27,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     private readonly InProcessRangeExecutor _executor;
     private readonly StagedPieceFailures _failures;
     private readonly StagedFlags _flags = new();
-    private readonly Lock _gate = new();
-    private readonly Stack<StagingSlot> _idle = new();
-    private readonly List<StagingSlot> _slots = [];
+    private readonly StagingSlots _staging;
     private readonly int _maxPieceRows;
     private SnapshotRun[] _runs = new SnapshotRun[8];
     private int[] _runSlots = new int[8];
@@ -42,7 +40,6 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     private int _failedFirst;
     private int _retried;
     private int _abandoned;
-    private bool _isDisposed;
 
     /// <summary>A pass over <paramref name="snapshot"/>'s system, running its job on <paramref name="executor"/>'s catalog.</summary>
     public StagedInProcessPass(Snapshot snapshot, InProcessRangeExecutor executor, ILogger logger)
@@ -50,6 +47,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
         _snapshot = snapshot;
         _executor = executor;
         _failures = new StagedPieceFailures(logger, snapshot.Segments.SystemName);
+        _staging = new StagingSlots(snapshot.Segments, executor);
         long bytesPerRow = SegmentFormat.EntityHandleSizeBytes;
         for (var column = 0; column < snapshot.Columns.Count; column++)
         {
@@ -71,7 +69,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     /// <returns>Whether there is work: false when no row matched.</returns>
     public bool Prepare(Query query, in JobRange job, int attempts)
     {
-        ObjectDisposedException.ThrowIf(_isDisposed, this);
+        ObjectDisposedException.ThrowIf(_staging.IsDisposed, this);
         var chunks = _snapshot.GatherChunks(query, out var rowCount);
         // The snapshot's segments are sized as the snapshot path would size them (files, never touched here), so a
         // world that does not fit the limits fails the same way whichever executor runs the job.
@@ -145,7 +143,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
         var count = Math.Min(_pieceRows, _rowCount - start);
         // Recorded as committed only once it is: a piece that throws before its commit leaves nothing to stamp.
         _flags.Clear(start, count);
-        var slot = RentSlot();
+        var slot = _staging.Rent(_job.JobName);
         try
         {
             slot.EnsureRows(count);
@@ -192,25 +190,12 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
         }
         finally
         {
-            ReturnSlot(slot);
+            _staging.Return(slot);
         }
     }
 
     /// <summary>Deletes the staging segments.</summary>
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _isDisposed = true;
-            foreach (var slot in _slots)
-            {
-                slot.Dispose();
-            }
-
-            _slots.Clear();
-            _idle.Clear();
-        }
-    }
+    public void Dispose() => _staging.Dispose();
 
     private void CopyIn(int start, int count, SharedSegment staging)
     {
@@ -285,32 +270,5 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
         }
 
         return low;
-    }
-
-    private StagingSlot RentSlot()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_isDisposed, this);
-            if (_idle.Count > 0)
-            {
-                return _idle.Pop();
-            }
-
-            var slot = new StagingSlot(_snapshot.Segments.CreateStaging(_slots.Count), _executor.NewJobInstance(_job.JobName));
-            _slots.Add(slot);
-            return slot;
-        }
-    }
-
-    private void ReturnSlot(StagingSlot slot)
-    {
-        lock (_gate)
-        {
-            if (!_isDisposed)
-            {
-                _idle.Push(slot);
-            }
-        }
     }
 }
