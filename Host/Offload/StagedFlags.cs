@@ -38,6 +38,12 @@ internal sealed class StagedFlags
             {
                 _words[column] = new ulong[Math.Max(wordCount, 1)];
             }
+            else
+            {
+                // Last frame's record is gone before any piece runs: a piece that fails, or never runs because the
+                // pass threw, leaves nothing to stamp.
+                _words[column].AsSpan(0, wordCount).Clear();
+            }
         }
     }
 
@@ -79,15 +85,6 @@ internal sealed class StagedFlags
     /// </summary>
     public void Record(int column, int firstRow, ReadOnlySpan<ulong> words) =>
         words.CopyTo(_words[column].AsSpan(firstRow / SegmentFormat.RowsPerChangedWord));
-
-    /// <summary>Clears the record of an abandoned piece's rows: nothing of it was committed.</summary>
-    public void Clear(int firstRow, int rowCount)
-    {
-        for (var column = 0; column < _writtenCount; column++)
-        {
-            _words[column].AsSpan(firstRow / SegmentFormat.RowsPerChangedWord, SegmentFormat.ChangedWordCount(rowCount)).Clear();
-        }
-    }
 
     /// <summary>Adds <paramref name="rows"/> committed rows of <paramref name="column"/> to archetype <paramref name="slot"/>'s count; safe from any thread.</summary>
     public void AddFlagged(int slot, int column, long rows)

@@ -141,8 +141,6 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     {
         var start = piece * _pieceRows;
         var count = Math.Min(_pieceRows, _rowCount - start);
-        // Recorded as committed only once it is: a piece that throws before its commit leaves nothing to stamp.
-        _flags.Clear(start, count);
         var slot = _staging.Rent(_job.JobName);
         try
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
@@ -97,6 +98,38 @@ public sealed class StagedInProcessPassTests
     }
 
     [Test]
+    public async Task APassThatThrows_StampsOnlyTheRowsItCommitted()
+    {
+        // One thread: pieces 0, 1 and 2 in turn. The first frame commits every row; in the second, piece 1 fails and
+        // the log provider throws on its warning, so the pass stops there: piece 2 never runs and must keep its ticks.
+        var world = new World();
+        var entities = CreateHeated(world, 20_000);
+        var logger = new ThrowingLogger();
+        var executor = new InProcessRangeExecutor(FailingCatalog);
+        using var pass = new StagedInProcessPass(NewSnapshot(world, _directory), executor, logger);
+        var coordinator = new OffloadCoordinator(FailingHeatJob.JobName, default, new SnapshotStorage(NewSnapshot(world, _directory, name: "unused")), executor, executor) { Staged = pass };
+        world.AdvanceTick();
+        await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+        var firstTick = TicksOf(world, entities)[^1];
+        world.Set(entities[10_000], new Rate(FailingHeatJob.FailOnRate));
+        world.AdvanceTick();
+        logger.IsThrowing = true;
+
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await coordinator.RunAsync(HeatQuery(world), 2, 0.1, 0.1, CancellationToken.None));
+
+        var heat = HeatOf(world, entities);
+        var ticks = TicksOf(world, entities);
+        Assert.Multiple(() =>
+        {
+            Assert.That(pass.PieceCount, Is.EqualTo(3));
+            Assert.That(heat[..8192], Is.EqualTo(Enumerable.Range(2, 8192)), "piece 0 committed");
+            Assert.That(ticks[..8192], Is.All.GreaterThan(firstTick), "piece 0 stamped");
+            Assert.That(heat[16_384..], Is.EqualTo(Enumerable.Range(16_385, 20_000 - 16_384)), "piece 2 never ran");
+            Assert.That(ticks[8192..], Is.All.EqualTo(firstTick), "pieces 1 and 2 committed nothing this frame");
+        });
+    }
+
+    [Test]
     public async Task TwoThreads_RunTwoPiecesAtTheSameTime_EachOnItsOwnJobInstance()
     {
         using var threads = new QueryThreads(2);
@@ -178,9 +211,35 @@ public sealed class StagedInProcessPassTests
         return new Outcome(HeatOf(world, [.. entities]), ticks, lastChanged, deferred, results, pass?.PieceCount ?? 0);
     }
 
+    private static uint[] TicksOf(World world, Entity[] entities) =>
+        [.. entities.Select(e => world.Archetypes[world.RecordOf(e).ArchetypeId].GetChangedTicks(ComponentType.Of<Heat>().Id)[world.RecordOf(e).Row])];
+
     private static JobCatalog FailingCatalog { get; } = JobCatalog.FromTypes([typeof(FailingHeatJob)]);
 
     private sealed record Outcome(int[] Heat, uint[] Ticks, uint[] LastChangedTicks, bool[] Deferred, List<OffloadResult> Results, int Pieces);
+}
+
+/// <summary>A log provider that fails, once told to: its Log throws, as Microsoft.Extensions.Logging's does when one of its providers throws.</summary>
+internal sealed class ThrowingLogger : ILogger
+{
+    /// <summary>Whether Log throws.</summary>
+    public bool IsThrowing { get; set; }
+
+    /// <inheritdoc/>
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    /// <inheritdoc/>
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    /// <inheritdoc/>
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (IsThrowing)
+        {
+            throw new InvalidOperationException("The log provider failed.");
+        }
+    }
 }
 
 /// <summary>A component that puts entities in a third archetype.</summary>
