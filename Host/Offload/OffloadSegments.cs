@@ -90,13 +90,37 @@ internal sealed class OffloadSegments : IDisposable
         var generous = Math.Max(rows + (rows / 4), JobRangeAlignment);
         if (!TryRecreate(generous) && !TryRecreate(Math.Max(rows, JobRangeAlignment)))
         {
-            var needed = PlanBytes(Math.Max(rows, JobRangeAlignment), out _, out _);
-            throw new SharedMemoryLimitException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"Offloaded system '{SystemName}' needs {needed} bytes of shared memory for {rows} rows, but {_budget.LimitBytes - _budget.UsedBytes + _sizeBytes} of the {_budget.LimitBytes} allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag} (from a program: WithSegmentLimits, MaxSharedMemoryBytes)."));
+            throw TooLarge(rows);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="rows"/> rows as <see cref="EnsureCapacity"/> would, without creating any segment: a
+    /// staged in-process pass never uses these segments, but a world that would not fit them must fail the same way
+    /// whichever executor runs the job.
+    /// </summary>
+    /// <exception cref="SharedMemoryLimitException">The rows need more shared memory than the total allows.</exception>
+    public void EnsureFits(int rows)
+    {
+        ObjectDisposedException.ThrowIf(_isDisposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if ((_segments.Length > 0 && rows <= RowCapacity)
+            || PlanBytes(Math.Max(rows, JobRangeAlignment), out _, out _) <= _budget.LimitBytes - _budget.UsedBytes + _sizeBytes)
+        {
+            return;
+        }
+
+        throw TooLarge(rows);
+    }
+
+    private SharedMemoryLimitException TooLarge(int rows)
+    {
+        var needed = PlanBytes(Math.Max(rows, JobRangeAlignment), out _, out _);
+        return new SharedMemoryLimitException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Offloaded system '{SystemName}' needs {needed} bytes of shared memory for {rows} rows, but {_budget.LimitBytes - _budget.UsedBytes + _sizeBytes} of the {_budget.LimitBytes} allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag} (from a program: WithSegmentLimits, MaxSharedMemoryBytes)."));
     }
 
     /// <summary>

@@ -71,9 +71,9 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
     {
         ObjectDisposedException.ThrowIf(_staging.IsDisposed, this);
         var chunks = _snapshot.GatherChunks(query, out var rowCount);
-        // The snapshot's segments are sized as the snapshot path would size them (files, never touched here), so a
-        // world that does not fit the limits fails the same way whichever executor runs the job.
-        _snapshot.Segments.EnsureCapacity(rowCount);
+        // The snapshot's segments are never created here (they would take /dev/shm for nothing), but a system whose
+        // rows would not fit the limits fails as the snapshot path fails, whichever executor runs the job.
+        _snapshot.Segments.EnsureFits(rowCount);
         _snapshot.SetEntitiesTrusted(false);
         var columns = _snapshot.Columns;
         _flags.Begin(rowCount, columns.WrittenCount);

@@ -28,10 +28,11 @@ public sealed partial class SimulationBuilder
     private int? _threadCount;
 
     /// <summary>
-    /// How many threads the host's own work may use (default: one per processor): the ranges of offloaded jobs run
+    /// How many threads the host's own work may use (default: one per processor): the ranges of each offloaded job run
     /// in-process (<c>--workers 0</c> and fallbacks) at most this many at once, and the world's parallel queries are
-    /// split over this many threads (<see cref="World.Threads"/>, owned and stopped by the simulation). 1 runs every
-    /// in-process range on the frame's thread, one after another.
+    /// split over this many threads (<see cref="World.Threads"/>, owned and stopped by the simulation). Systems of one
+    /// level run side by side, so two offloaded systems of a level may together use more. 1 runs every in-process
+    /// range of a system on the frame's thread, one after another.
     /// </summary>
     /// <returns>This builder.</returns>
     public SimulationBuilder WithThreads(int threadCount)
