@@ -26,9 +26,7 @@ internal sealed class CommitBlockWork : IQueryWork
 
     // The archetypes this commit writes (its slots), and per slot and written column the rows flagged and the tick
     // array the pieces stamp (null: nothing to stamp, or the whole column stamped lazily).
-    private Archetype?[] _archetypes = new Archetype?[4];
-    private int _archetypeCount;
-    private int[] _slotPlusOneById = [];
+    private readonly ArchetypeSlots _slots = new();
     private long[] _flagged = [];
     private uint[]?[] _ticks = [];
 
@@ -87,9 +85,9 @@ internal sealed class CommitBlockWork : IQueryWork
         var columns = _snapshot!.Columns;
         try
         {
-            for (var slot = 0; slot < _archetypeCount; slot++)
+            for (var slot = 0; slot < _slots.Count; slot++)
             {
-                var archetype = _archetypes[slot]!;
+                var archetype = _slots[slot];
                 for (var column = 0; column < columns.WrittenCount; column++)
                 {
                     var index = (slot * columns.WrittenCount) + column;
@@ -128,14 +126,8 @@ internal sealed class CommitBlockWork : IQueryWork
     // an archetype mapped to a slot the next commit gives another.
     private void ForgetArchetypes()
     {
-        for (var slot = 0; slot < _archetypeCount; slot++)
-        {
-            _slotPlusOneById[_archetypes[slot]!.Id] = 0;
-            _archetypes[slot] = null;
-        }
-
+        _slots.Clear();
         _ticks.AsSpan().Clear();
-        _archetypeCount = 0;
     }
 
     /// <inheritdoc/>
@@ -178,21 +170,10 @@ internal sealed class CommitBlockWork : IQueryWork
 
     private int SlotOf(Archetype archetype, int writtenCount)
     {
-        if (archetype.Id >= _slotPlusOneById.Length)
-        {
-            Array.Resize(ref _slotPlusOneById, Math.Max(archetype.Id + 1, _slotPlusOneById.Length * 2));
-        }
-
-        var slot = _slotPlusOneById[archetype.Id] - 1;
-        if (slot >= 0)
+        var slot = _slots.SlotOf(archetype, out var isNew);
+        if (!isNew)
         {
             return slot;
-        }
-
-        slot = _archetypeCount++;
-        if (slot == _archetypes.Length)
-        {
-            Array.Resize(ref _archetypes, _archetypes.Length * 2);
         }
 
         var needed = (slot + 1) * writtenCount;
@@ -202,8 +183,6 @@ internal sealed class CommitBlockWork : IQueryWork
             Array.Resize(ref _ticks, _flagged.Length);
         }
 
-        _archetypes[slot] = archetype;
-        _slotPlusOneById[archetype.Id] = slot + 1;
         _flagged.AsSpan(slot * writtenCount, writtenCount).Clear();
         return slot;
     }

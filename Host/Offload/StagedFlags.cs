@@ -15,9 +15,7 @@ internal sealed class StagedFlags
 {
     // Per written column, one bit per row of the frame (row = position in the pass's runs), set for committed rows.
     private ulong[][] _words = [];
-    private Archetype?[] _archetypes = new Archetype?[4];
-    private int _archetypeCount;
-    private int[] _slotPlusOneById = [];
+    private readonly ArchetypeSlots _slots = new();
     private long[] _flagged = [];
     private int _writtenCount;
 
@@ -50,21 +48,10 @@ internal sealed class StagedFlags
     /// <summary>The slot of <paramref name="archetype"/>, added when new; called on one thread, before any piece runs.</summary>
     public int SlotOf(Archetype archetype)
     {
-        if (archetype.Id >= _slotPlusOneById.Length)
-        {
-            Array.Resize(ref _slotPlusOneById, Math.Max(archetype.Id + 1, _slotPlusOneById.Length * 2));
-        }
-
-        var slot = _slotPlusOneById[archetype.Id] - 1;
-        if (slot >= 0)
+        var slot = _slots.SlotOf(archetype, out var isNew);
+        if (!isNew)
         {
             return slot;
-        }
-
-        slot = _archetypeCount++;
-        if (slot == _archetypes.Length)
-        {
-            Array.Resize(ref _archetypes, _archetypes.Length * 2);
         }
 
         var needed = (slot + 1) * _writtenCount;
@@ -73,8 +60,6 @@ internal sealed class StagedFlags
             Array.Resize(ref _flagged, Math.Max(needed, _flagged.Length * 2));
         }
 
-        _archetypes[slot] = archetype;
-        _slotPlusOneById[archetype.Id] = slot + 1;
         _flagged.AsSpan(slot * _writtenCount, _writtenCount).Clear();
         return slot;
     }
@@ -102,9 +87,9 @@ internal sealed class StagedFlags
     /// <param name="tick">The world's tick at the commit.</param>
     public void Stamp(ReadOnlySpan<SnapshotRun> runs, ReadOnlySpan<int> runSlots, SnapshotColumns columns, uint tick)
     {
-        for (var slot = 0; slot < _archetypeCount; slot++)
+        for (var slot = 0; slot < _slots.Count; slot++)
         {
-            var archetype = _archetypes[slot]!;
+            var archetype = _slots[slot];
             for (var column = 0; column < _writtenCount; column++)
             {
                 var flagged = _flagged[(slot * _writtenCount) + column];
@@ -161,12 +146,6 @@ internal sealed class StagedFlags
 
     private void ForgetArchetypes()
     {
-        for (var slot = 0; slot < _archetypeCount; slot++)
-        {
-            _slotPlusOneById[_archetypes[slot]!.Id] = 0;
-            _archetypes[slot] = null;
-        }
-
-        _archetypeCount = 0;
+        _slots.Clear();
     }
 }
