@@ -8,12 +8,14 @@ namespace SimHost.Host.Ecs;
 /// and inlines <c>Execute</c>, so the inner loop is plain ref arithmetic over the columns.
 /// </summary>
 /// <remarks>
-/// The struct-callback loops index every column with one <c>nint</c> row, four rows per iteration with a remainder
-/// loop for the last zero to three: the body is the callback's loads and stores four times at constant offsets, then
-/// one add, one compare and one branch per four rows (an <c>int</c> index compiled to a sign extension per column per
-/// row). They never form a reference past a column's end: stepping refs up to an end reference did, which the runtime
-/// does not allow (a collection at that moment can relocate the column without that reference) and bought only
-/// ~0.1 ns a row. The callback's Execute still runs once per row, in row order.
+/// The struct-callback loops step one reference per column four rows at a time, with a remainder loop for the last
+/// zero to three: the body is the callback's loads and stores four times at constant offsets from those references,
+/// then one add per column and one decrement and branch per four rows. An index instead (<c>Unsafe.Add(ref c, i +
+/// k)</c>) cost two address computations and a null check per column per row, and the plain span <c>foreach</c> ran
+/// faster than the callback (0.33 against 0.44 ns a row at 100k, one component); stepped, the callback takes 0.19.
+/// A reference is only advanced when another block of four follows, so none ever points past a column's end, which
+/// the runtime does not allow (a collection at that moment could relocate the column without it). The callback's
+/// Execute still runs once per row, in row order.
 /// </remarks>
 public sealed partial class Query
 {
@@ -32,16 +34,22 @@ public sealed partial class Query
             Span<T1> span1 = chunk.Span<T1>();
             ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             nint length = span1.Length;
-            nint i = 0;
-            for (; i <= length - 4; i += 4)
+            ref T1 p1 = ref c1;
+            for (nint blocks = length >> 2; blocks > 0;)
             {
-                local.Execute(ref Unsafe.Add(ref c1, i));
-                local.Execute(ref Unsafe.Add(ref c1, i + 1));
-                local.Execute(ref Unsafe.Add(ref c1, i + 2));
-                local.Execute(ref Unsafe.Add(ref c1, i + 3));
+                local.Execute(ref p1);
+                local.Execute(ref Unsafe.Add(ref p1, 1));
+                local.Execute(ref Unsafe.Add(ref p1, 2));
+                local.Execute(ref Unsafe.Add(ref p1, 3));
+                if (--blocks == 0)
+                {
+                    break;
+                }
+
+                p1 = ref Unsafe.Add(ref p1, 4);
             }
 
-            for (; i < length; i++)
+            for (nint i = length & ~(nint)3; i < length; i++)
             {
                 local.Execute(ref Unsafe.Add(ref c1, i));
             }
@@ -68,16 +76,24 @@ public sealed partial class Query
             ref T1 c1 = ref MemoryMarshal.GetReference(span1);
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             nint length = span1.Length;
-            nint i = 0;
-            for (; i <= length - 4; i += 4)
+            ref T1 p1 = ref c1;
+            ref T2 p2 = ref c2;
+            for (nint blocks = length >> 2; blocks > 0;)
             {
-                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
-                local.Execute(ref Unsafe.Add(ref c1, i + 1), ref Unsafe.Add(ref c2, i + 1));
-                local.Execute(ref Unsafe.Add(ref c1, i + 2), ref Unsafe.Add(ref c2, i + 2));
-                local.Execute(ref Unsafe.Add(ref c1, i + 3), ref Unsafe.Add(ref c2, i + 3));
+                local.Execute(ref p1, ref p2);
+                local.Execute(ref Unsafe.Add(ref p1, 1), ref Unsafe.Add(ref p2, 1));
+                local.Execute(ref Unsafe.Add(ref p1, 2), ref Unsafe.Add(ref p2, 2));
+                local.Execute(ref Unsafe.Add(ref p1, 3), ref Unsafe.Add(ref p2, 3));
+                if (--blocks == 0)
+                {
+                    break;
+                }
+
+                p1 = ref Unsafe.Add(ref p1, 4);
+                p2 = ref Unsafe.Add(ref p2, 4);
             }
 
-            for (; i < length; i++)
+            for (nint i = length & ~(nint)3; i < length; i++)
             {
                 local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }
@@ -107,16 +123,26 @@ public sealed partial class Query
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
             ref T3 c3 = ref MemoryMarshal.GetReference(chunk.Span<T3>());
             nint length = span1.Length;
-            nint i = 0;
-            for (; i <= length - 4; i += 4)
+            ref T1 p1 = ref c1;
+            ref T2 p2 = ref c2;
+            ref T3 p3 = ref c3;
+            for (nint blocks = length >> 2; blocks > 0;)
             {
-                local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
-                local.Execute(ref Unsafe.Add(ref c1, i + 1), ref Unsafe.Add(ref c2, i + 1), ref Unsafe.Add(ref c3, i + 1));
-                local.Execute(ref Unsafe.Add(ref c1, i + 2), ref Unsafe.Add(ref c2, i + 2), ref Unsafe.Add(ref c3, i + 2));
-                local.Execute(ref Unsafe.Add(ref c1, i + 3), ref Unsafe.Add(ref c2, i + 3), ref Unsafe.Add(ref c3, i + 3));
+                local.Execute(ref p1, ref p2, ref p3);
+                local.Execute(ref Unsafe.Add(ref p1, 1), ref Unsafe.Add(ref p2, 1), ref Unsafe.Add(ref p3, 1));
+                local.Execute(ref Unsafe.Add(ref p1, 2), ref Unsafe.Add(ref p2, 2), ref Unsafe.Add(ref p3, 2));
+                local.Execute(ref Unsafe.Add(ref p1, 3), ref Unsafe.Add(ref p2, 3), ref Unsafe.Add(ref p3, 3));
+                if (--blocks == 0)
+                {
+                    break;
+                }
+
+                p1 = ref Unsafe.Add(ref p1, 4);
+                p2 = ref Unsafe.Add(ref p2, 4);
+                p3 = ref Unsafe.Add(ref p3, 4);
             }
 
-            for (; i < length; i++)
+            for (nint i = length & ~(nint)3; i < length; i++)
             {
                 local.Execute(ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i), ref Unsafe.Add(ref c3, i));
             }
@@ -140,7 +166,25 @@ public sealed partial class Query
             ReadOnlySpan<Entity> entities = chunk.Entities;
             ref Entity e0 = ref MemoryMarshal.GetReference(entities);
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
-            for (nint i = 0; i < entities.Length; i++)
+            nint length = entities.Length;
+            ref Entity pe = ref e0;
+            ref T1 p1 = ref c1;
+            for (nint blocks = length >> 2; blocks > 0;)
+            {
+                local.Execute(pe, ref p1);
+                local.Execute(Unsafe.Add(ref pe, 1), ref Unsafe.Add(ref p1, 1));
+                local.Execute(Unsafe.Add(ref pe, 2), ref Unsafe.Add(ref p1, 2));
+                local.Execute(Unsafe.Add(ref pe, 3), ref Unsafe.Add(ref p1, 3));
+                if (--blocks == 0)
+                {
+                    break;
+                }
+
+                pe = ref Unsafe.Add(ref pe, 4);
+                p1 = ref Unsafe.Add(ref p1, 4);
+            }
+
+            for (nint i = length & ~(nint)3; i < length; i++)
             {
                 local.Execute(Unsafe.Add(ref e0, i), ref Unsafe.Add(ref c1, i));
             }
@@ -167,7 +211,27 @@ public sealed partial class Query
             ref Entity e0 = ref MemoryMarshal.GetReference(entities);
             ref T1 c1 = ref MemoryMarshal.GetReference(chunk.Span<T1>());
             ref T2 c2 = ref MemoryMarshal.GetReference(chunk.Span<T2>());
-            for (nint i = 0; i < entities.Length; i++)
+            nint length = entities.Length;
+            ref Entity pe = ref e0;
+            ref T1 p1 = ref c1;
+            ref T2 p2 = ref c2;
+            for (nint blocks = length >> 2; blocks > 0;)
+            {
+                local.Execute(pe, ref p1, ref p2);
+                local.Execute(Unsafe.Add(ref pe, 1), ref Unsafe.Add(ref p1, 1), ref Unsafe.Add(ref p2, 1));
+                local.Execute(Unsafe.Add(ref pe, 2), ref Unsafe.Add(ref p1, 2), ref Unsafe.Add(ref p2, 2));
+                local.Execute(Unsafe.Add(ref pe, 3), ref Unsafe.Add(ref p1, 3), ref Unsafe.Add(ref p2, 3));
+                if (--blocks == 0)
+                {
+                    break;
+                }
+
+                pe = ref Unsafe.Add(ref pe, 4);
+                p1 = ref Unsafe.Add(ref p1, 4);
+                p2 = ref Unsafe.Add(ref p2, 4);
+            }
+
+            for (nint i = length & ~(nint)3; i < length; i++)
             {
                 local.Execute(Unsafe.Add(ref e0, i), ref Unsafe.Add(ref c1, i), ref Unsafe.Add(ref c2, i));
             }

@@ -23,14 +23,17 @@ public class QueryTests
     }
 
     // Records each row's Health (its row identity before the +1000 it adds) and checks the refs passed with it belong
-    // to the same row.
-    private struct RecordVisits : IForEach<Health>, IForEach<Health, Position>, IForEach<Health, Position, Mass>
+    // to the same row; the entity forms also record the entity they were given.
+    private struct RecordVisits :
+        IForEach<Health>, IForEach<Health, Position>, IForEach<Health, Position, Mass>, IForEachEntity<Health>, IForEachEntity<Health, Position>
     {
         public RecordVisits()
         {
         }
 
         public List<int> Visits { get; } = [];
+
+        public List<Entity> Entities { get; } = [];
 
         public readonly void Execute(ref Health health)
         {
@@ -47,6 +50,18 @@ public class QueryTests
         public readonly void Execute(ref Health health, ref Position position, ref Mass mass)
         {
             Assert.That(mass.Value, Is.EqualTo(health.Value % 1000));
+            Execute(ref health, ref position);
+        }
+
+        public readonly void Execute(Entity entity, ref Health health)
+        {
+            Entities.Add(entity);
+            Execute(ref health);
+        }
+
+        public readonly void Execute(Entity entity, ref Health health, ref Position position)
+        {
+            Entities.Add(entity);
             Execute(ref health, ref position);
         }
     }
@@ -152,25 +167,36 @@ public class QueryTests
             query.ForEach<RecordVisits, Health, Position>(ref two);
             var three = new RecordVisits();
             query.ForEach<RecordVisits, Health, Position, Mass>(ref three);
+            var entityOne = new RecordVisits();
+            query.ForEachEntity<RecordVisits, Health>(ref entityOne);
+            var entityTwo = new RecordVisits();
+            query.ForEachEntity<RecordVisits, Health, Position>(ref entityTwo);
 
             var expected = new List<int>();
+            var expectedEntities = new List<Entity>();
             foreach (var chunk in query.Chunks())
             {
                 foreach (var health in chunk.Span<Health>())
                 {
                     expected.Add(health.Value % 1000);
                 }
+
+                expectedEntities.AddRange(chunk.Entities);
             }
 
             Assert.That(expected, Has.Count.EqualTo(3 * count), $"{count} rows per archetype");
             Assert.That(one.Visits, Is.EqualTo(expected), $"one component, {count} rows per archetype");
             Assert.That(two.Visits, Is.EqualTo(expected), $"two components, {count} rows per archetype");
             Assert.That(three.Visits, Is.EqualTo(expected), $"three components, {count} rows per archetype");
+            Assert.That(entityOne.Visits, Is.EqualTo(expected), $"entity and one component, {count} rows per archetype");
+            Assert.That(entityTwo.Visits, Is.EqualTo(expected), $"entity and two components, {count} rows per archetype");
+            Assert.That(entityOne.Entities, Is.EqualTo(expectedEntities), $"entity and one component, {count} rows per archetype");
+            Assert.That(entityTwo.Entities, Is.EqualTo(expectedEntities), $"entity and two components, {count} rows per archetype");
             foreach (var entity in created)
             {
-                // Each form added 1 to Health; the two- and three-component forms also checked their refs match.
+                // Each form added 1000 to Health; the two- and three-component forms also checked their refs match.
                 Assert.That(world.Get<Health>(entity).Value % 1000, Is.EqualTo(world.Get<Mass>(entity).Value), $"{count} rows per archetype");
-                Assert.That(world.Get<Health>(entity).Value / 1000, Is.EqualTo(3), $"{count} rows per archetype");
+                Assert.That(world.Get<Health>(entity).Value / 1000, Is.EqualTo(5), $"{count} rows per archetype");
             }
         }
     }
