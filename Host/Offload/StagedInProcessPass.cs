@@ -131,6 +131,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
         {
             // Even when a piece threw (not its job: the pass itself), what the others committed is stamped changed.
             _flags.Stamp(_runs.AsSpan(0, _runCount), _runSlots.AsSpan(0, _runCount), _snapshot.Columns, _snapshot.World.ChangeTick);
+            _failures.End(pieces);
         }
 
         return new OffloadResult(_rowCount, _committed, 0, pieces, _failedFirst, _retried, _abandoned);
