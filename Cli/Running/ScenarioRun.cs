@@ -152,7 +152,8 @@ internal static class ScenarioRun
             .WithSegmentLimits(new SegmentLimits(settings.SegmentSizeBytes, settings.MaxSharedMemoryBytes))
             .WithLogger(HostLogging.ForLibrary(logger))
             .WithStorage(settings.Storage)
-            .WithThreads(settings.Threads);
+            .WithThreads(settings.Threads)
+            .WithHostJobTimeout(settings.JobTimeout);
         if (pool is not null)
         {
             builder = builder.WithExecutor(pool);
@@ -186,7 +187,7 @@ internal static class ScenarioRun
         using (simulation)
         {
             logger.Information(
-                "Simulating {Module} ({Entities} entities) for {Frames} frames of {Ticks} ticks (seed {Seed}, dt {Dt} s) {Where}",
+                "Simulating {Module} ({Entities} entities) for {Frames} frames of {Ticks} tick(s) (seed {Seed}, dt {Dt} s) {Where}",
                 module.Name,
                 world.EntityCount,
                 settings.Frames == 0 ? "unbounded" : settings.Frames,

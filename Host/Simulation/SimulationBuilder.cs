@@ -26,6 +26,7 @@ public sealed partial class SimulationBuilder
     private bool _hasInProcessFallback = true;
     private StorageMode _storage = StorageMode.Shared;
     private int? _threadCount;
+    private TimeSpan? _hostJobTimeout;
 
     /// <summary>
     /// How many threads the host's own work may use (default: one per processor): the ranges of each offloaded job run
@@ -39,6 +40,18 @@ public sealed partial class SimulationBuilder
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threadCount, 1);
         _threadCount = threadCount;
+        return this;
+    }
+
+    /// <summary>
+    /// How long a range in the host may run before it is reported overdue, when no pool says (<c>simhost run
+    /// --workers 0</c> starts none; default: a pool's <see cref="WorkerPoolOptions.JobTimeout"/>).
+    /// </summary>
+    /// <returns>This builder.</returns>
+    internal SimulationBuilder WithHostJobTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        _hostJobTimeout = timeout;
         return this;
     }
 
@@ -203,7 +216,7 @@ public sealed partial class SimulationBuilder
         // can run at once needs an entry: the executor's threads and one holding the caller, and in-process the staged
         // passes beside them (one on the world's threads, any other alone on its own thread).
         var rangesAtOnce = threadCount + 1 + (isInProcess ? (_threadCount ?? world.Threads.ThreadCount) + _systems.Count : 0);
-        var overdue = new InProcessOverdueWatch(rangesAtOnce, (_executor as WorkerPool)?.JobTimeout ?? new WorkerPoolOptions().JobTimeout, _logger ?? NullLogger.Instance);
+        var overdue = new InProcessOverdueWatch(rangesAtOnce, (_executor as WorkerPool)?.JobTimeout ?? _hostJobTimeout ?? new WorkerPoolOptions().JobTimeout, _logger ?? NullLogger.Instance);
         var inProcess = new InProcessRangeExecutor(catalog, threadCount, overdue);
         var executor = isInProcess ? inProcess : _executor!;
         var budget = new SharedMemoryBudget(_limits.MaxSharedMemoryBytes);

@@ -21,6 +21,18 @@ internal static class TestPaths
         }
     }
 
+    /// <summary>tests/HangingModule/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/SimHost.Tests.HangingModule.dll, a module whose job never returns.</summary>
+    public static string HangingModuleAssembly
+    {
+        get
+        {
+            var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            var configuration = targetFramework.Parent!;
+            var testsFolder = configuration.Parent!.Parent!.Parent!;
+            return Existing(Path.Combine(testsFolder.FullName, "HangingModule", "bin", configuration.Name, targetFramework.Name, "SimHost.Tests.HangingModule.dll"));
+        }
+    }
+
     /// <summary>samples/Grazers/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/Grazers.dll, a module loaded by path.</summary>
     public static string GrazersAssembly
     {

@@ -1,0 +1,59 @@
+using SimHost.Tests.EndToEnd.Support;
+
+namespace SimHost.Tests.EndToEnd.Cli;
+
+/// <summary>
+/// A job that never returns, running in the host, cannot be stopped: the first Ctrl-C or SIGTERM says the run stops
+/// once the frame ends and that a second one ends simhost at once. The second one does: the process ends by the
+/// signal (exit 130 or 143), without the summary, and its run directory is removed before it goes; no worker
+/// outlives it.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ForcedExitTests : RunningSimHostFixture
+{
+    [TestCase("TERM", false, 143, "0")]
+    [TestCase("INT", true, 130, "0")]
+    [TestCase("TERM", false, 143, "2")]
+    public async Task ASecondSignal_EndsAHungRunAtOnce_AndLeavesNothingBehind(string signal, bool wholeGroup, int expectedExit, string workers)
+    {
+        // With workers, the job hangs on a worker first: past the job timeout the worker is killed and the range falls
+        // back to the host, where it hangs for good. The timeout is short so the warning comes early.
+        SimHost = SimHostProcess.StartInOwnProcessGroup(
+            "--module", TestPaths.HangingModuleAssembly, "--workers", workers, "--on-worker-failure", "fallback",
+            "--job-timeout", "250ms", "--frames", "0", "--run-dir", Folder.RunRoot);
+
+        var overdue = await SimHost.WaitForErrorLineAsync(line => line.Contains("has run in the host for", StringComparison.Ordinal), "the warning that a range in the host is overdue");
+        Assert.That(overdue, Does.Contain("past the job timeout (00:00:00.2500000)"), "--job-timeout applies to ranges in the host, with or without workers");
+        Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Has.Length.EqualTo(1), "the run directory exists while the run hangs");
+
+        await SimHost.SignalAsync(signal, wholeGroup);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("again ends simhost at once", StringComparison.Ordinal), "the answer to the first signal");
+        await SimHost.SignalAsync(signal, wholeGroup);
+        var exitCode = await SimHost.WaitForExitAsync($"simhost after a second SIG{signal}");
+
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(expectedExit), $"ended by SIG{signal}; stderr:\n{stderr}");
+            Assert.That(SimHost.Output, Does.Not.Contain("checksum:"), "no summary after a forced exit");
+            Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed before the process ends");
+        });
+        await AssertWorkersEndAsync(WorkerMarker(SimHost));
+    }
+
+    // A worker notices its host is gone on its own (it watches the host's process), so give it the hang guard's time.
+    private static async Task AssertWorkersEndAsync(string marker)
+    {
+        using var deadline = new CancellationTokenSource(HangGuard.Limit);
+        while (ProcessCensus.FindWorkers(marker) is { Count: > 0 } left)
+        {
+            if (deadline.IsCancellationRequested)
+            {
+                Assert.Fail($"Hang guard: workers {string.Join(", ", left)} outlived their host by {HangGuard.Limit.TotalSeconds} s.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
