@@ -13,6 +13,7 @@ internal sealed class StopSignal : IDisposable
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
     private string? _reason;
+    private int _signalCount;
 
     /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
     public StopSignal()
@@ -40,7 +41,9 @@ internal sealed class StopSignal : IDisposable
 
     private void OnSignal(PosixSignalContext context)
     {
-        if (_stop.IsCancellationRequested)
+        // Counted at once: each signal's handler may run on its own thread, and two signals close together must not
+        // both take the first signal's path (the cancellation below comes only after the message).
+        if (Interlocked.Increment(ref _signalCount) > 1)
         {
             // Asked twice: the user wants out now; let the default handler end the process (by the signal, so no
             // managed cleanup runs after this: what must not be left behind is removed here).

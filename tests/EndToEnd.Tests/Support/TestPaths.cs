@@ -10,28 +10,10 @@ internal static class TestPaths
     public static string WorkerDll => Existing(Path.Combine(AppContext.BaseDirectory, "simhost-worker.dll"));
 
     /// <summary>tests/TestJobs/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/SimHost.Tests.Jobs.dll.</summary>
-    public static string TestJobsAssembly
-    {
-        get
-        {
-            var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            var configuration = targetFramework.Parent!;
-            var testsFolder = configuration.Parent!.Parent!.Parent!;
-            return Existing(Path.Combine(testsFolder.FullName, "TestJobs", "bin", configuration.Name, targetFramework.Name, "SimHost.Tests.Jobs.dll"));
-        }
-    }
+    public static string TestJobsAssembly => OutputOfTestsProject("TestJobs", "SimHost.Tests.Jobs.dll");
 
     /// <summary>tests/HangingModule/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/SimHost.Tests.HangingModule.dll, a module whose job never returns.</summary>
-    public static string HangingModuleAssembly
-    {
-        get
-        {
-            var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            var configuration = targetFramework.Parent!;
-            var testsFolder = configuration.Parent!.Parent!.Parent!;
-            return Existing(Path.Combine(testsFolder.FullName, "HangingModule", "bin", configuration.Name, targetFramework.Name, "SimHost.Tests.HangingModule.dll"));
-        }
-    }
+    public static string HangingModuleAssembly => OutputOfTestsProject("HangingModule", "SimHost.Tests.HangingModule.dll");
 
     /// <summary>samples/Grazers/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/Grazers.dll, a module loaded by path.</summary>
     public static string GrazersAssembly
@@ -47,6 +29,15 @@ internal static class TestPaths
 
     /// <summary>SimHost.Physics.dll (the particles module), copied next to simhost because the Cli references it.</summary>
     public static string ParticlesAssembly => Existing(Path.Combine(AppContext.BaseDirectory, "SimHost.Physics.dll"));
+
+    /// <summary>tests/<paramref name="project"/>/bin/&lt;Configuration&gt;/&lt;TargetFramework&gt;/<paramref name="dll"/>, built beside this project.</summary>
+    private static string OutputOfTestsProject(string project, string dll)
+    {
+        var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        var configuration = targetFramework.Parent!;
+        var testsFolder = configuration.Parent!.Parent!.Parent!;
+        return Existing(Path.Combine(testsFolder.FullName, project, "bin", configuration.Name, targetFramework.Name, dll));
+    }
 
     private static string Existing(string path) =>
         File.Exists(path) ? path : throw new FileNotFoundException($"'{path}' was not built; build the test project first.", path);
