@@ -1,101 +1,97 @@
-using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Persistence;
 
 /// <summary>
-/// The fast loader's file readers: the entity table, the free list and an archetype's segment, each read straight into
-/// the arrays the world will keep, its header and column table validated first.
+/// The fast loader's plans for each kind of file (the entity table, the free list, an archetype's segment): its header
+/// and column table read and validated first, then the arrays its rows will fill created, then its bytes laid out,
+/// in file order, as regions of a <see cref="ParallelFileRead"/>.
 /// </summary>
-internal static partial class CheckpointLoader
+internal static unsafe partial class CheckpointLoader
 {
-    private static bool ReadEntityTable(CheckpointFileReader reader, string name, byte[] head, ulong frame, int slots, out EntityRecord[]? records)
+    private static bool PlanEntityTable(ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int slots, out EntityRecord[]? records)
     {
         records = null;
-        if (ReadPlan(reader, name, head, frame) is not { } segment || !IsHandleSegment(segment, slots) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
+        if (!IsHandleSegment(segment, slots))
         {
             return false;
         }
 
-        records = BulkArray.AllocateToFill<EntityRecord>(Math.Max(64, slots));
-        records.AsSpan(slots).Clear();
+        // The handles (8 bytes a slot) are read into the tail of the records (12 bytes a slot) and turned into records
+        // in place, front to back, as they are hashed: record i ends at or before handle i + 1 begins, so no handle is
+        // overwritten before it is read, and the table needs no memory beyond the records.
+        var length = Math.Max(64, slots);
+        var table = BulkArray.AllocateToFill<EntityRecord>(length);
+        var first = (nint)read.Pin(table);
+        var handles = (long)length * sizeof(EntityRecord) - ((long)slots * sizeof(ulong));
+        var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) => ToRecords((ulong*)chunk, bytes / sizeof(ulong), (int)(offset / sizeof(ulong)), (EntityRecord*)first));
+        records = table;
+        return AddGap(read, file, segment.Plan.EntityColumnOffset) && read.AddRegion(file, (long)slots * sizeof(ulong), (byte*)first + handles, converter);
+    }
 
-        var handles = MemoryMarshal.Cast<byte, ulong>(head.AsSpan());
-        for (var first = 0; first < slots; first += handles.Length)
+    private static bool ToRecords(ulong* handles, int count, int firstSlot, EntityRecord* records)
+    {
+        for (var i = 0; i < count; i++)
         {
-            var chunk = handles[..Math.Min(handles.Length, slots - first)];
-            if (!reader.TryRead(MemoryMarshal.AsBytes(chunk)))
+            var handle = handles[i];
+            var slot = firstSlot + i;
+            if ((uint)handle != (uint)slot)
             {
                 return false;
             }
 
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                if ((uint)chunk[i] != (uint)(first + i))
-                {
-                    return false;
-                }
-
-                records[first + i] = new EntityRecord { ArchetypeId = 0, Row = -1, Generation = (uint)(chunk[i] >> 32) };
-            }
+            records[slot] = new EntityRecord { ArchetypeId = 0, Row = -1, Generation = (uint)(handle >> 32) };
         }
 
         return true;
     }
 
-    private static bool ReadFreeSlots(CheckpointFileReader reader, string name, byte[] head, ulong frame, int count, out int[]? freeSlots)
+    private static bool PlanFreeSlots(ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int count, out int[]? freeSlots)
     {
         freeSlots = null;
-        if (ReadPlan(reader, name, head, frame) is not { } segment || !IsHandleSegment(segment, count) || !reader.TrySkip(segment.Plan.EntityColumnOffset - reader.Position))
+        if (!IsHandleSegment(segment, count))
         {
             return false;
         }
 
-        freeSlots = new int[Math.Max(16, count)];
-
-        var handles = MemoryMarshal.Cast<byte, ulong>(head.AsSpan());
-        for (var first = 0; first < count; first += handles.Length)
+        var slots = new int[Math.Max(16, count)];
+        var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) =>
         {
-            var chunk = handles[..Math.Min(handles.Length, count - first)];
-            if (!reader.TryRead(MemoryMarshal.AsBytes(chunk)))
+            var handles = new ReadOnlySpan<ulong>(chunk, bytes / sizeof(ulong));
+            var firstSlot = (int)(offset / sizeof(ulong));
+            for (var i = 0; i < handles.Length; i++)
             {
-                return false;
+                slots[firstSlot + i] = (int)(uint)handles[i];
             }
 
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                freeSlots[first + i] = (int)(uint)chunk[i];
-            }
-        }
-
-        return true;
+            return true;
+        });
+        freeSlots = slots;
+        return AddGap(read, file, segment.Plan.EntityColumnOffset) && read.AddRegion(file, (long)count * sizeof(ulong), null, converter);
     }
 
     private static bool IsHandleSegment((SegmentHeader Header, SegmentPlan Plan) segment, int rows) =>
         segment.Header.RowCount == (uint)rows && segment.Plan.RowCapacity == rows && segment.Plan.ColumnCount == 0
-        && segment.Plan.EntityColumnOffset >= segment.Plan.ColumnTableOffset;
+        && segment.Plan.EntityColumnLengthBytes == (long)rows * sizeof(ulong);
 
-    private static bool ReadArchetype(
-        CheckpointFileReader reader, CheckpointManifest manifest, int index, ComponentType[] types, byte[] head, out Entity[] entities, out Column[] columns)
+    private static bool PlanArchetype(
+        ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, CheckpointManifest manifest, int index, ComponentType[] types,
+        out Entity[] entities, out Column[] columns)
     {
         var archetype = manifest.Archetypes[index];
         var rows = archetype.Rows;
         var count = archetype.Components.Length;
         entities = [];
         columns = [];
-        if (ReadPlan(reader, archetype.File, head, CheckpointSegment.FrameOf(manifest)) is not { } segment)
-        {
-            return false;
-        }
-
         var (header, plan) = segment;
         if (header.RowCount != (uint)rows || plan.RowCapacity != rows || plan.ColumnCount != 2 * count)
         {
             return false;
         }
 
-        // The regions rows are read into, in file order; what lies between them (padding, changed bitsets) is skipped.
+        // The regions rows are read into, in file order; what lies between them (padding, changed bitsets) is only hashed.
         var regions = new (long Offset, long Length, int Column)[1 + (2 * count)];
         regions[0] = (plan.EntityColumnOffset, plan.EntityColumnLengthBytes, -1);
         for (var c = 0; c < count; c++)
@@ -121,45 +117,79 @@ internal static partial class CheckpointLoader
             columns[c].LastChangedTick = archetype.LastChangedTicks[c];
         }
 
+        var addresses = new nint[1 + (2 * count)];
+        addresses[0] = (nint)read.Pin(entities);
+        for (var c = 0; c < count; c++)
+        {
+            addresses[1 + (2 * c)] = (nint)read.Pin(columns[c].ManagedValues!);
+            addresses[2 + (2 * c)] = (nint)read.Pin(columns[c].ChangedTicks);
+        }
+
+        var position = read.NextOffset(file);
         foreach (var (offset, length, column) in regions)
         {
-            var destination = column switch
+            var bytes = column switch
             {
-                -1 => MemoryMarshal.AsBytes(entities.AsSpan()),
-                _ when column % 2 == 0 => columns[column / 2].AsBytes(rows),
-                _ => MemoryMarshal.AsBytes(columns[column / 2].ChangedTicks.AsSpan(0, rows)),
+                -1 => (long)rows * sizeof(Entity),
+                _ when column % 2 == 0 => columns[column / 2].AsBytes(rows).Length,
+                _ => (long)rows * sizeof(uint),
             };
-            if (offset < reader.Position || destination.Length != length || !reader.TrySkip(offset - reader.Position) || !reader.TryRead(destination))
+            if (offset < position || bytes != length || !AddGap(read, file, offset) || !read.AddRegion(file, length, (byte*)addresses[1 + column]))
             {
                 return false;
             }
+
+            position = offset + length;
         }
 
         return true;
     }
 
+    /// <summary>Adds the bytes from the file's next offset up to <paramref name="offset"/>, to be hashed only.</summary>
+    private static bool AddGap(ParallelFileRead read, int file, long offset) => read.AddRegion(file, offset - read.NextOffset(file), null);
+
     /// <summary>Reads and validates a segment's header and column table, which lie before every region of rows.</summary>
-    private static (SegmentHeader Header, SegmentPlan Plan)? ReadPlan(CheckpointFileReader reader, string name, byte[] head, ulong frame)
+    /// <returns>The segment and the bytes read (its header and column table), or null when a rule is broken.</returns>
+    private static ((SegmentHeader Header, SegmentPlan Plan) Segment, byte[] Head)? ReadPlan(SafeFileHandle handle, long lengthBytes, string name, byte[] head, ulong frame)
     {
-        if (!reader.TryRead(head.AsSpan(0, SegmentFormat.HeaderSizeBytes)))
+        if (!TryReadAt(handle, head.AsSpan(0, SegmentFormat.HeaderSizeBytes), 0))
         {
             return null;
         }
 
-        var header = SegmentValidator.ValidateHeader(name, reader.LengthBytes, head);
+        var header = SegmentValidator.ValidateHeader(name, lengthBytes, head);
         if (header.FrameId != frame)
         {
             return null;
         }
 
         var tableEnd = (long)header.ColumnTableOffset + ((long)header.ColumnCount * SegmentFormat.ColumnEntrySizeBytes);
-        if (tableEnd > head.Length || !reader.TryRead(head.AsSpan(SegmentFormat.HeaderSizeBytes, (int)tableEnd - SegmentFormat.HeaderSizeBytes)))
+        if (tableEnd > head.Length || !TryReadAt(handle, head.AsSpan(SegmentFormat.HeaderSizeBytes, (int)tableEnd - SegmentFormat.HeaderSizeBytes), SegmentFormat.HeaderSizeBytes))
         {
             return null;
         }
 
         var plan = SegmentValidator.ValidateTable(name, header, head.AsSpan((int)header.ColumnTableOffset, (int)(tableEnd - (long)header.ColumnTableOffset)), expected: null);
-        return plan.EntityColumnOffset >= tableEnd && (plan.ColumnCount == 0 || MinColumnOffset(plan) >= tableEnd) ? (header, plan) : null;
+        return plan.EntityColumnOffset >= tableEnd && (plan.ColumnCount == 0 || MinColumnOffset(plan) >= tableEnd)
+            ? ((header, plan), head[..(int)tableEnd])
+            : null;
+    }
+
+    private static bool TryReadAt(SafeFileHandle handle, Span<byte> destination, long offset)
+    {
+        var filled = 0;
+        while (filled < destination.Length)
+        {
+            var read = RandomAccess.Read(handle, destination[filled..], offset + filled);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            filled += read;
+        }
+
+        return true;
     }
 
     private static long MinColumnOffset(SegmentPlan plan)

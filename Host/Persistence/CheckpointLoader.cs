@@ -1,4 +1,4 @@
-using System.Buffers;
+using Microsoft.Win32.SafeHandles;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Segments;
 
@@ -7,8 +7,9 @@ namespace SimHost.Host.Persistence;
 /// <summary>
 /// The fast way to load a checkpoint directory into a world: each file is read once, straight into the arrays the
 /// world will keep (its columns, ticks and entity arrays, created with their exact row counts from the manifest), and
-/// hashed as it passes. A segment's header and column table are read into a small buffer and validated before any
-/// of its rows are read; the world takes the arrays over only when every file, hash and rule checks out.
+/// hashed as it passes, the reads and the hashing shared between up to <see cref="MaxThreads"/> cores
+/// (<see cref="ParallelFileRead"/>). Every segment's header and column table are read into a small buffer and
+/// validated before any rows are read; the world takes the arrays over only when every file, hash and rule checks out.
 /// </summary>
 /// <remarks>
 /// It refuses by returning false, without saying why: <see cref="WorldCheckpoint"/> then reads the checkpoint with
@@ -20,22 +21,32 @@ namespace SimHost.Host.Persistence;
 /// </remarks>
 internal static partial class CheckpointLoader
 {
-    // Reads and hashes go in slices of this size: large enough for few system calls, small enough to hash in cache.
-    private const int ScratchBytes = 1 << 20;
+    /// <summary>Reads and hashes go in chunks of this size: large enough for few system calls, small enough to hash in cache.</summary>
+    public const int ChunkBytes = 1 << 20;
+
+    /// <summary>
+    /// The most threads a load uses. One file's hash is sequential, so beyond a few threads the largest archetype's
+    /// hash, not the reads, sets the pace.
+    /// </summary>
+    public const int MaxThreads = 4;
+
     private const int HeadBytes = 64 * 1024;
     private const int EntityTable = -1;
     private const int FreeSlots = -2;
 
     /// <summary>Loads the checkpoint directory <paramref name="directory"/> into the pristine <paramref name="world"/>.</summary>
+    /// <param name="directory">The checkpoint directory.</param>
+    /// <param name="world">The world to load into.</param>
+    /// <param name="threads">The threads to use, the caller's included; by default one per core, at most <see cref="MaxThreads"/>.</param>
+    /// <param name="chunkBytes">The largest read (tests make it small, to interleave the threads' chunks finely).</param>
     /// <returns>False, with nothing loaded, when anything does not check out or this reader does not handle the case.</returns>
-    public static bool TryLoad(string directory, World world)
+    public static bool TryLoad(string directory, World world, int threads = 0, int chunkBytes = ChunkBytes)
     {
         if (world.ColumnAllocator is not null || !world.IsPristine)
         {
             return false;
         }
 
-        var scratch = ArrayPool<byte>.Shared.Rent(ScratchBytes);
         try
         {
             var manifestPath = Path.Combine(directory, CheckpointFileNames.Manifest);
@@ -46,7 +57,8 @@ internal static partial class CheckpointLoader
 
             var manifest = CheckpointManifest.Decode(File.ReadAllBytes(manifestPath));
             var types = WorldCheckpoint.Resolve(manifest.Components);
-            if (Read(directory, manifest, types, scratch) is not { } loaded)
+            threads = threads > 0 ? threads : Math.Clamp(Environment.ProcessorCount, 1, MaxThreads);
+            if (Read(directory, manifest, types, threads, chunkBytes) is not { } loaded)
             {
                 return false;
             }
@@ -58,13 +70,9 @@ internal static partial class CheckpointLoader
         {
             return false;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(scratch);
-        }
     }
 
-    private static LoadedWorld? Read(string directory, CheckpointManifest manifest, ComponentType[] types, byte[] scratch)
+    private static LoadedWorld? Read(string directory, CheckpointManifest manifest, ComponentType[] types, int threads, int chunkBytes)
     {
         var archetypeCount = manifest.Archetypes.Length;
         if (archetypeCount == 0 || manifest.Slots < 0 || manifest.FreeSlotCount < 0 || manifest.FreeSlotCount > manifest.Slots)
@@ -101,47 +109,83 @@ internal static partial class CheckpointLoader
             }
         }
 
-        // Allocated once a file's validated header has shown that it holds the rows: a manifest cannot make this
-        // reader allocate more than the files it names hold.
+        // Every header is read and validated before any row, and a file's arrays are created only once its header has
+        // shown that it holds the rows: a manifest cannot make this reader allocate more than the files it names hold.
         EntityRecord[]? records = null;
         int[]? freeSlots = null;
         var entities = new Entity[archetypeCount][];
         var columns = new Column[archetypeCount][];
-        var head = new byte[HeadBytes];
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in manifest.Files)
+        var handles = new List<SafeFileHandle>();
+        try
         {
-            var path = Path.Combine(directory, file.Name);
-            if (!listed.Add(file.Name) || !File.Exists(path))
+            using var read = new ParallelFileRead(chunkBytes);
+            var frame = CheckpointSegment.FrameOf(manifest);
+            foreach (var file in manifest.Files)
             {
-                return null;
+                var path = Path.Combine(directory, file.Name);
+                if (!listed.Add(file.Name) || !File.Exists(path))
+                {
+                    return null;
+                }
+
+                var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                handles.Add(handle);
+                var length = RandomAccess.GetLength(handle);
+                if (length != file.LengthBytes)
+                {
+                    return null;
+                }
+
+                if (!roles.TryGetValue(file.Name, out var role))
+                {
+                    // Listed but not part of the world: only its length and hash are checked.
+                    read.AddFile(handle, length, file.Hash, []);
+                }
+                else if (ReadPlan(handle, length, file.Name, new byte[HeadBytes], frame) is not { } planned)
+                {
+                    return null;
+                }
+                else
+                {
+                    var index = read.AddFile(handle, length, file.Hash, planned.Head);
+                    var isPlanned = role switch
+                    {
+                        EntityTable => PlanEntityTable(read, index, planned.Segment, manifest.Slots, out records),
+                        FreeSlots => PlanFreeSlots(read, index, planned.Segment, manifest.FreeSlotCount, out freeSlots),
+                        _ => PlanArchetype(read, index, planned.Segment, manifest, role, types, out entities[role], out columns[role]),
+                    };
+                    if (!isPlanned)
+                    {
+                        return null;
+                    }
+                }
+
+                if (!AddGap(read, read.FileCount - 1, length))
+                {
+                    return null;
+                }
             }
 
-            using var reader = new CheckpointFileReader(path, scratch);
-            if (reader.LengthBytes != file.LengthBytes)
+            foreach (var name in roles.Keys)
             {
-                return null;
+                if (!listed.Contains(name))
+                {
+                    return null;
+                }
             }
 
-            var isRead = !roles.TryGetValue(file.Name, out var role) || role switch
-            {
-                EntityTable => ReadEntityTable(reader, file.Name, head, CheckpointSegment.FrameOf(manifest), manifest.Slots, out records),
-                FreeSlots => ReadFreeSlots(reader, file.Name, head, CheckpointSegment.FrameOf(manifest), manifest.FreeSlotCount, out freeSlots),
-                _ => ReadArchetype(reader, manifest, role, types, head, out entities[role], out columns[role]),
-            };
-            if (!isRead || !reader.TryFinish(file))
+            if (!read.Run(threads))
             {
                 return null;
             }
         }
-
-        foreach (var name in roles.Keys)
+        finally
         {
-            if (!listed.Contains(name))
-            {
-                return null;
-            }
+            handles.ForEach(static h => h.Dispose());
         }
+
+        records?.AsSpan(manifest.Slots).Clear();
 
         return records is not null && freeSlots is not null && Connect(manifest, records, freeSlots, entities) is { } entityCount
             ? new LoadedWorld

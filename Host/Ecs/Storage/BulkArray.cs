@@ -5,9 +5,9 @@ namespace SimHost.Host.Ecs;
 
 /// <summary>
 /// Allocates the arrays a checkpoint load fills in full (columns, changed ticks, entity handles and records) and, on
-/// Linux, backs them with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>) populated in one call
-/// (<c>MADV_POPULATE_WRITE</c>). The .NET GC gives arrays 4 KiB pages, one page fault per 4 KiB on first touch, and on
-/// a VM a page fault costs more than reading the page from the page cache: in a harness on the reference VM (2 vCPU,
+/// Linux, backs them with transparent huge pages
+/// (<c>madvise(MADV_HUGEPAGE)</c>). The .NET GC gives arrays 4 KiB pages, one page fault per 4 KiB on first touch, and
+/// on a VM a page fault costs more than reading the page from the page cache: in a harness on the reference VM (2 vCPU,
 /// Firecracker), reading 48 MB into a new array took 150-170 ms with 4 KiB pages and 18-22 ms with huge pages, and a
 /// 1M-particle load into fresh memory went from about 210 to 50 ms.
 /// </summary>
@@ -17,6 +17,12 @@ namespace SimHost.Host.Ecs;
 /// compact memory first (the default <c>defrag</c> setting does so for advised memory), a stall the Go runtime met and
 /// removed its own advice for. A load happens at start or between frames on the caller's schedule, where a stall costs
 /// the load only.
+/// </para>
+/// <para>
+/// The pages are not populated here: the load's reads fault them in, one fault per 2 MiB, on whichever of its threads
+/// reads there, so the zeroing of new memory is shared between the cores too. Populating them here
+/// (<c>MADV_POPULATE_WRITE</c>, as an earlier version did) put all of it on the thread creating the arrays; on one
+/// thread the two cost the same.
 /// </para>
 /// <para>
 /// Best effort and invisible: the advice changes which pages back the array, never its contents, and errors (an old
@@ -38,9 +44,7 @@ internal static partial class BulkArray
     private const string DisableSwitch = "SimHost.DisableHugePages";
     private const string HugePageSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
     private const nuint HugePageBytes = 2 << 20;
-    private const nuint PageBytes = 4096;
     private const int AdviseHugePage = 14;
-    private const int PopulateWrite = 23;
     private const int CollapseToHugePages = 25;
 
     private static readonly bool s_isEnabled =
@@ -58,9 +62,8 @@ internal static partial class BulkArray
         setting is not null && (setting.Contains("[always]", StringComparison.Ordinal) || setting.Contains("[madvise]", StringComparison.Ordinal));
 
     /// <summary>
-    /// A new, uninitialised array the caller is about to write in full (a checkpoint load), on huge pages where the
-    /// system allows them, its pages faulted in by one call instead of one fault per page as the writes reach them.
-    /// Never for an array that may stay partly unused: it would commit that memory.
+    /// A new, uninitialised array the caller is about to write in full (a checkpoint load), on huge pages where
+    /// the system allows them. Never for an array that may stay partly unused: a huge page commits 2 MiB at a time.
     /// </summary>
     public static T[] AllocateToFill<T>(int length)
         where T : unmanaged
@@ -80,7 +83,8 @@ internal static partial class BulkArray
         }
 
         // Pinned for the calls only: the advice belongs to the address range. Should the GC move the array later (it
-        // compacts large objects on request, or under a heap hard limit), the array merely loses it.
+        // compacts large objects on request, or under a heap hard limit), the array merely loses it. (Allocating on
+        // the pinned object heap instead cost a gen-2 collection per 1M-particle load.)
         fixed (T* first = array)
         {
             var start = (nuint)first;
@@ -97,14 +101,6 @@ internal static partial class BulkArray
             if (s_mayCollapse && start != blockStart)
             {
                 _ = Madvise((nint)blockStart, HugePageBytes, CollapseToHugePages);
-            }
-
-            // The array's whole pages (the advice must start on a page): one call instead of a fault per page.
-            var pageStart = (start + PageBytes - 1) & ~(PageBytes - 1);
-            var pageEnd = end & ~(PageBytes - 1);
-            if (pageEnd > pageStart)
-            {
-                _ = Madvise((nint)pageStart, pageEnd - pageStart, PopulateWrite);
             }
         }
     }

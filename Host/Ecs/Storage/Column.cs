@@ -79,6 +79,9 @@ internal abstract class Column
     /// <summary>The first <paramref name="count"/> rows as raw bytes.</summary>
     public abstract Span<byte> AsBytes(int count);
 
+    /// <summary>The managed array holding the values, or null while they live in shared memory (a load pins it to read into it).</summary>
+    public abstract Array? ManagedValues { get; }
+
     /// <summary>Writes one value given as raw bytes; the length must equal the component size.</summary>
     public abstract void WriteBytes(int row, ReadOnlySpan<byte> value);
 

@@ -111,6 +111,8 @@ internal sealed unsafe class Column<T> : Column
 
     public override Span<byte> AsBytes(int count) => MemoryMarshal.AsBytes(Values[..count]);
 
+    public override Array? ManagedValues => _array;
+
     public override void WriteBytes(int row, ReadOnlySpan<byte> value) =>
         Values[row] = MemoryMarshal.Read<T>(value);
 

@@ -45,10 +45,26 @@ public sealed class CheckpointLoaderTests
     }
 
     [Test]
+    public void FastLoad_OnAnyThreadCountAndChunkSize_EqualsTheSavedWorld([Values(1, 2, 3)] int threads, [Values(64, 1000, CheckpointLoader.ChunkBytes)] int chunkBytes)
+    {
+        // Small chunks interleave the threads' reads and hashing turns finely, within every file, the entity table's
+        // in-place conversion of handles to records included.
+        var world = ChurnedWorld();
+        WorldCheckpoint.Save(world, _checkpoint);
+
+        var loaded = new World();
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded, threads, chunkBytes);
+
+        Assert.That(isLoaded, Is.True, "the fast reader loads an intact checkpoint");
+        AssertSameWorld(loaded, world);
+        Assert.That(loaded.Create(), Is.EqualTo(world.Create()), "the next entity reuses the same free slot");
+    }
+
+    [Test]
     public void FastLoad_OfColumnsLargeEnoughForHugePages_EqualsTheSavedWorld()
     {
         // 600k particles: the positions, velocities, entity handles and records are each over BulkArray.MinimumBytes,
-        // so the load advises, collapses and populates them before reading into them.
+        // so the load advises and collapses them before its threads read into them.
         var world = new World();
         ParticlesModule.Seed(world, 600_000, 42, PhysicsParameters.Default);
         WorldCheckpoint.Save(world, _checkpoint);
@@ -61,7 +77,7 @@ public sealed class CheckpointLoaderTests
     }
 
     [Test]
-    public void FastLoad_OfAFlippedBitOrTruncation_RefusesAndLoadsNothing()
+    public void FastLoad_OfAFlippedBitOrTruncation_RefusesAndLoadsNothing([Values(1, 2)] int threads, [Values(64, CheckpointLoader.ChunkBytes)] int chunkBytes)
     {
         WorldCheckpoint.Save(ChurnedWorld(), _checkpoint);
         var names = Directory.GetFiles(_checkpoint).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
@@ -82,7 +98,7 @@ public sealed class CheckpointLoaderTests
 
             File.WriteAllBytes(path, damaged);
             var world = new World();
-            var isLoaded = CheckpointLoader.TryLoad(_checkpoint, world);
+            var isLoaded = CheckpointLoader.TryLoad(_checkpoint, world, threads, chunkBytes);
             File.WriteAllBytes(path, original);
 
             Assert.That(isLoaded, Is.False, $"damage {i} in {Path.GetFileName(path)}");
