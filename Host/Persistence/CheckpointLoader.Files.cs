@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Segments;
@@ -31,6 +32,7 @@ internal static unsafe partial class CheckpointLoader
         return AddGap(read, file, segment.Plan.EntityColumnOffset) && read.AddRegion(file, (long)slots * sizeof(ulong), (byte*)first + handles, converter);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ToRecords(ulong* handles, int count, int firstSlot, EntityRecord* records)
     {
         for (var i = 0; i < count; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Segments;
@@ -210,6 +211,7 @@ internal static partial class CheckpointLoader
     /// <see cref="WorldImageCheck"/>) while pointing each live slot's record at its row.
     /// </summary>
     /// <returns>The live entities, or null when the rules do not hold.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int? Connect(CheckpointManifest manifest, EntityRecord[] records, int[] freeSlots, Entity[][] entities)
     {
         var slots = manifest.Slots;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -164,6 +165,7 @@ internal sealed unsafe class ParallelFileRead : IDisposable
         return !_hasFailed && _files.TrueForAll(static f => f.Cursor == f.EndChunk && f.Hash.GetCurrentHashAsUInt128() == f.ExpectedHash);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadAndHash()
     {
         try
@@ -193,6 +195,7 @@ internal sealed unsafe class ParallelFileRead : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryRead(Chunk chunk)
     {
         var destination = new Span<byte>(chunk.Destination, chunk.Length);
@@ -213,6 +216,7 @@ internal sealed unsafe class ParallelFileRead : IDisposable
     }
 
     /// <summary>Hashes file <paramref name="f"/>'s chunks from its cursor on while they have been read, unless another thread has the turn.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AdvanceHash(int f)
     {
         var file = _files[f];
