@@ -35,10 +35,27 @@ internal static class HostLogging
                 .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         if (logFile is not null)
         {
+            EnsureWritable(logFile);
             configuration = configuration.WriteTo.File(new CompactJsonFormatter(), logFile);
         }
 
         return configuration.CreateLogger();
+    }
+
+    /// <summary>
+    /// Opens <paramref name="logFile"/> for appending once, creating its folder as the file sink would: the sink
+    /// swallows its own errors, so a path it cannot write would otherwise lose the whole log without a word.
+    /// </summary>
+    /// <exception cref="IOException">The file or its folder cannot be created or written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file or its folder is not this user's to write.</exception>
+    private static void EnsureWritable(string logFile)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(logFile)) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        using var probe = new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
 
     /// <summary>

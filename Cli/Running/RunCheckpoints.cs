@@ -50,8 +50,14 @@ internal static class RunCheckpoints
     /// </summary>
     public static ResumePoint ReadForResume(string directory, IReadOnlyDictionary<string, string> identity, long frames)
     {
-        var newest = CheckpointStore.Newest(directory)
-            ?? throw new UsageException($"--resume '{directory}' holds no complete checkpoint (checkpoint-NNNNNNNNNNNN with a manifest); give the --checkpoint-dir of a run that wrote one.");
+        if (CheckpointStore.Newest(directory) is not { } newest)
+        {
+            // One checkpoint's own folder: the run resumes from the newest in a --checkpoint-dir, and keeps writing there.
+            throw File.Exists(Path.Combine(directory, CheckpointFileNames.Manifest))
+                ? new UsageException($"--resume '{directory}' is one checkpoint, not a --checkpoint-dir; give the folder that holds it ('{Path.GetDirectoryName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar))}').")
+                : new UsageException($"--resume '{directory}' holds no complete checkpoint (checkpoint-NNNNNNNNNNNN with a manifest); give the --checkpoint-dir of a run that wrote one.");
+        }
+
         CheckpointManifest manifest;
         try
         {

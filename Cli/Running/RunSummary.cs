@@ -68,7 +68,7 @@ internal sealed record RunSummary(
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows committed:  {RowsCommitted}"));
         if (Checkpoints is { } checkpoints)
         {
-            var why = checkpoints.Skipped > 0 ? " (each fell due while the previous was still being written: raise --checkpoint-every, or give --checkpoint-dir a faster disk)" : string.Empty;
+            var why = checkpoints.Skipped > 0 ? " (each fell due while the previous was still being written: raise --checkpoint-every, to give each more frames to be written in)" : string.Empty;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"checkpoints:     {checkpoints.Written} written, {checkpoints.Skipped} skipped{why}"));
         }
 

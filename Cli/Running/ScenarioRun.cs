@@ -93,6 +93,11 @@ internal static class ScenarioRun
         // The checkpoint folder is this run's before anything is read from it or started: a second run on it is refused
         // here, not after its workers started or its checkpoint loaded.
         using var checkpointLock = RunCheckpoints.LockDirectory(settings);
+
+        // What a resume continues from (its manifest only) is checked before any worker starts, so a wrong --resume is
+        // the run's one line, not one after the workers' start-up lines.
+        var identity = RunCheckpoints.Identity(module, context, settings);
+        var resume = settings.ResumeDirectory is { } resumeDirectory ? RunCheckpoints.ReadForResume(resumeDirectory, identity, settings.Frames) : null;
         var root = settings.RunDirectoryRoot ?? RunDirectory.DefaultRoot;
         RemoveStaleRunDirectories(root, logger);
         using var runDirectory = CreateRunDirectory(root);
@@ -118,7 +123,7 @@ internal static class ScenarioRun
                 EnsureJobsAvailable(pool, catalog.Names);
             }
 
-            return await RunFramesAsync(settings, module, context, console, catalog, runDirectory, pool, status, logger, stop);
+            return await RunFramesAsync(settings, module, context, (identity, resume), console, catalog, runDirectory, pool, status, logger, stop);
         }
         finally
         {
@@ -138,6 +143,7 @@ internal static class ScenarioRun
         RunSettings settings,
         SimulationModule module,
         ModuleContext context,
+        (IReadOnlyDictionary<string, string> Identity, ResumePoint? Point) resume,
         RunConsole console,
         JobCatalog catalog,
         RunDirectory runDirectory,
@@ -167,13 +173,12 @@ internal static class ScenarioRun
             _ => builder,
         };
 
-        var identity = RunCheckpoints.Identity(module, context, settings);
-        var resume = settings.ResumeDirectory is { } resumeDirectory ? RunCheckpoints.ReadForResume(resumeDirectory, identity, settings.Frames) : null;
+        var (identity, point) = resume;
         var world = new World();
         SimulationRunner simulation;
         try
         {
-            simulation = resume is null ? module.Build(builder, world, context) : RunCheckpoints.BuildResumed(module, builder, world, context, resume);
+            simulation = point is null ? module.Build(builder, world, context) : RunCheckpoints.BuildResumed(module, builder, world, context, point);
         }
         catch (SharedMemoryLimitException exception)
         {

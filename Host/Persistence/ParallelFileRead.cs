@@ -19,7 +19,7 @@ namespace SimHost.Host.Persistence;
 /// </para>
 /// <para>
 /// Measured on the reference VM (2 vCPU), <c>scripts/bench.sh '*CheckpointLoadBenchmarks*'</c>: a 1M-particle load
-/// went from 27-29 to 22 ns per entity, a 4M one from 16-18 to 14. Two threads reading fresh memory at once move it
+/// went from a median of 27 to 25 ns per entity, a 4M one from 16-18 to 12.5 (eight runs). Two threads reading fresh memory at once move it
 /// only a little faster than one; the gain is mostly the hashing and the entity records done beside the reads.
 /// </para>
 /// <para>

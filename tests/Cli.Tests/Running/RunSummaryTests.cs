@@ -71,7 +71,7 @@ public sealed class RunSummaryTests
             Assert.That(Write(Summary(2) with { Checkpoints = (10, 0) }), Does.Contain("checkpoints:     10 written, 0 skipped\n"));
             Assert.That(
                 Write(Summary(2) with { Checkpoints = (6, 4) }),
-                Does.Contain("checkpoints:     6 written, 4 skipped (each fell due while the previous was still being written: raise --checkpoint-every, or give --checkpoint-dir a faster disk)\n"));
+                Does.Contain("checkpoints:     6 written, 4 skipped (each fell due while the previous was still being written: raise --checkpoint-every, to give each more frames to be written in)\n"));
             Assert.That(Write(Summary(2)), Does.Not.Contain("checkpoints"), "no line for a run without checkpoints");
         });
     }

@@ -74,6 +74,29 @@ public sealed class ScenarioRunTests
     }
 
     [Test]
+    public async Task ALogFileThatCannotBeWritten_IsRefusedAtStart_Exit2()
+    {
+        // Its folder would have to be made inside a regular file: no user, root included, can write it.
+        var regularFile = Path.Combine(_folder, "not-a-folder");
+        await File.WriteAllTextAsync(regularFile, "x");
+        var logFile = Path.Combine(regularFile, "run.log");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 0) with { LogFile = logFile, Frames = 3 }, new RunConsole(output, error, IsTerminal: false), startWorkers: null, CancellationToken.None);
+
+        var lines = error.ToString().ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(lines, Has.Length.EqualTo(1), error.ToString());
+            Assert.That(lines[0], Does.StartWith($"simhost: --log-file '{logFile}' cannot be written (").And.EndWith("); give a writable path."));
+            Assert.That(output.ToString(), Is.Empty, "no frame ran");
+        });
+    }
+
+    [Test]
     public async Task ResumedRun_RatesOnlyTheFramesItRan_AndNoneWhenItStartsAtItsLastFrame()
     {
         var checkpoints = Path.Combine(_folder, "checkpoints");
@@ -125,6 +148,38 @@ public sealed class ScenarioRunTests
             Assert.That(error.ToString().TrimEnd().Split('\n'), Has.Length.EqualTo(1), error.ToString());
             Assert.That(error.ToString(), Does.Contain("is in use: another run is writing checkpoints to it; give each run its own --checkpoint-dir"));
             Assert.That(CheckpointStore.List(checkpoints), Is.Empty, "the refused run wrote nothing");
+        });
+    }
+
+    [Test]
+    public async Task Resume_OfNoCheckpointOrOfOneCheckpointsOwnFolder_IsOneLine_BeforeAnyWorkerStarts([Values] bool isOneCheckpoint)
+    {
+        var checkpoints = Path.Combine(_folder, "one");
+        await RunAsync(Settings(workers: 0) with { Frames = 2, CheckpointEvery = 2, CheckpointDirectory = checkpoints });
+        var resume = isOneCheckpoint ? CheckpointStore.Newest(checkpoints)! : Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
+        var workersStarted = false;
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 1) with { Frames = 4, ResumeDirectory = resume },
+            new RunConsole(output, error, IsTerminal: false),
+            (_, _, _, _, _) =>
+            {
+                workersStarted = true;
+                throw new InvalidOperationException("no worker may start for a --resume that cannot be resumed");
+            },
+            CancellationToken.None);
+
+        var expected = isOneCheckpoint
+            ? $"simhost: --resume '{resume}' is one checkpoint, not a --checkpoint-dir; give the folder that holds it ('{checkpoints}')."
+            : $"simhost: --resume '{resume}' holds no complete checkpoint";
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(error.ToString().TrimEnd().Split('\n'), Has.Length.EqualTo(1), error.ToString());
+            Assert.That(error.ToString(), Does.StartWith(expected));
+            Assert.That(workersStarted, Is.False, "the error comes before any worker starts");
         });
     }
 
