@@ -13,7 +13,7 @@ internal sealed class RunCommand
     private static readonly RunSettings s_defaults = new();
 
     private readonly Option<int> _workers = RunOptions.WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
-    private readonly Option<int> _threads = RunOptions.WholeNumber("--threads", "Host threads for in-process work: job ranges run in-process (--workers 0, fallbacks) and parallel queries [default: one per processor]", s_defaults.Threads, min: 1, max: 1024);
+    private readonly Option<int> _threads = RunOptions.WholeNumber("--threads", "Host threads for in-process work: job ranges run in-process (--workers 0, fallbacks) and parallel queries; one per processor unless given", s_defaults.Threads, min: 1, max: 1024);
     private readonly Option<string?> _module = RunOptions.ModuleOption();
     private readonly Option<string[]> _parameters = RunOptions.ParameterOption();
     private readonly Option<int?> _entities = RunOptions.Entities();

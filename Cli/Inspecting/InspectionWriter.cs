@@ -59,10 +59,13 @@ internal static class InspectionWriter
                 text.AppendLine(invariant, $"  {segment.File}: {segment.LengthBytes} bytes, {segment.RowCount} of {segment.RowCapacity} rows, frame {segment.FrameId}, combined layout hash {segment.CombinedLayoutHash:x16}");
                 foreach (var column in segment.Columns)
                 {
-                    // A checkpoint keeps each component's changed ticks in a column of its own, flagged in the id.
-                    var name = (column.ComponentId & CheckpointSegment.TickColumnFlag) != 0 && column.LayoutHash == CheckpointSegment.TickColumnLayoutHash
-                        ? $"changed ticks of component {column.ComponentId & ~CheckpointSegment.TickColumnFlag}"
-                        : $"component {column.ComponentId}";
+                    // The high bit of an id marks a second column of a component: in a checkpoint, its changed ticks (a
+                    // layout of their own); in a live run's segment, the component's scratch copy (the same layout).
+                    var flagged = (column.ComponentId & CheckpointSegment.TickColumnFlag) != 0;
+                    var id = column.ComponentId & ~CheckpointSegment.TickColumnFlag;
+                    var name = !flagged ? $"component {id}"
+                        : column.LayoutHash == CheckpointSegment.TickColumnLayoutHash ? $"changed ticks of component {id}"
+                        : $"component {id} (scratch copy)";
                     text.AppendLine(invariant, $"    column {name}: {column.ElementSizeBytes} bytes per row, layout hash {column.LayoutHash:x16}");
                 }
             }

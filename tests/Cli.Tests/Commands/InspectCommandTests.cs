@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SimHost.Host.Cli;
 using SimHost.Host.Ecs;
+using SimHost.Host.Inspecting;
 using SimHost.Host.Persistence;
 using SimHost.Physics;
 using SimHost.Physics.Components;
@@ -81,6 +82,27 @@ public sealed class InspectCommandTests
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
         Assert.That(output, Does.Contain($"FAILED {Path.GetFileName(_checkpoint)}/{file}: {rule}"));
+    }
+
+    [Test]
+    public void Inspect_NamesFlaggedColumns_ChangedTicksInACheckpoint_AScratchCopyInALiveSegment()
+    {
+        const uint Flag = 0x8000_0000;
+        var report = new InspectionReport("/dev/shm/simhost-1-run", "run-directory");
+        report.Segments.Add(new SegmentSummary("archetype1-g1.seg", 4096, 10, 64, 3, 0x1234,
+        [
+            new(0, 12, 0xfc03), new(Flag | 0, 12, 0xfc03), new(Flag | 1, 4, CheckpointSegment.TickColumnLayoutHash),
+        ]));
+
+        var text = InspectionWriter.Text(report);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Contain("column component 0: 12 bytes per row"));
+            Assert.That(text, Does.Contain("column component 0 (scratch copy): 12 bytes per row"));
+            Assert.That(text, Does.Contain("column changed ticks of component 1: 4 bytes per row"));
+            Assert.That(text, Does.Not.Contain("2147483648"));
+        });
     }
 
     [Test]
