@@ -117,6 +117,14 @@ internal static partial class CheckpointLoader
         var entities = new Entity[archetypeCount][];
         var columns = new Column[archetypeCount][];
         var listed = new HashSet<string>(StringComparer.Ordinal);
+
+        // Every file the world needs is listed: checked before anything is allocated.
+        var names = new HashSet<string>(manifest.Files.Select(static f => f.Name), StringComparer.Ordinal);
+        if (!roles.Keys.All(names.Contains))
+        {
+            return null;
+        }
+
         var handles = new List<SafeFileHandle>();
         try
         {
@@ -163,14 +171,6 @@ internal static partial class CheckpointLoader
                 }
 
                 if (!AddGap(read, read.FileCount - 1, length))
-                {
-                    return null;
-                }
-            }
-
-            foreach (var name in roles.Keys)
-            {
-                if (!listed.Contains(name))
                 {
                     return null;
                 }

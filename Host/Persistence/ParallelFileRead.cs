@@ -28,6 +28,12 @@ namespace SimHost.Host.Persistence;
 /// </remarks>
 internal sealed unsafe class ParallelFileRead : IDisposable
 {
+    /// <summary>
+    /// The most bytes one region only to be hashed may have. A checkpoint's are small (headers, padding, changed
+    /// bitsets: 1 bit a row); more means a file this reader leaves to the verifying one.
+    /// </summary>
+    public const long MaxSkippedBytes = 64 << 20;
+
     private readonly List<GCHandle> _pins = [];
     private readonly int _chunkBytes;
     private readonly List<FileState> _files = [];
@@ -98,7 +104,10 @@ internal sealed unsafe class ParallelFileRead : IDisposable
     /// Adds the next <paramref name="lengthBytes"/> of file <paramref name="file"/>, to be read to <paramref name="destination"/>
     /// (pinned), or, when it is null, into memory of their own that is only hashed (padding, bitsets).
     /// </summary>
-    /// <returns>False, with nothing added, when the region would not lie within the file.</returns>
+    /// <returns>
+    /// False, with nothing added, when the region would not lie within the file, or when bytes only to be hashed are
+    /// more than <see cref="MaxSkippedBytes"/> (they get memory of their own until hashed).
+    /// </returns>
     public bool AddRegion(int file, long lengthBytes, byte* destination, ChunkConverter? converter = null)
     {
         if (_files.Count - 1 != file)
@@ -107,14 +116,14 @@ internal sealed unsafe class ParallelFileRead : IDisposable
         }
 
         var state = _files[file];
-        if (lengthBytes < 0 || state.NextOffset + lengthBytes > state.LengthBytes)
+        if (lengthBytes < 0 || state.NextOffset + lengthBytes > state.LengthBytes || (destination is null && lengthBytes > MaxSkippedBytes))
         {
             return false;
         }
 
         if (destination is null && lengthBytes > 0)
         {
-            destination = Pin(GC.AllocateUninitializedArray<byte>(checked((int)lengthBytes)));
+            destination = Pin(GC.AllocateUninitializedArray<byte>((int)lengthBytes));
         }
 
         for (long done = 0; done < lengthBytes; done += _chunkBytes)
@@ -243,7 +252,10 @@ internal sealed unsafe class ParallelFileRead : IDisposable
             // A full fence (not a plain release): a thread that marked the next chunk read just after this one looked
             // found the turn taken, so this one must see its mark once it gives the turn back, or no one hashes it.
             Interlocked.Exchange(ref file.IsHashing, 0);
-            if (file.Cursor >= file.EndChunk || Volatile.Read(ref _isRead[file.Cursor]) == 0)
+
+            // Read once: without the turn, another thread may move the cursor, even to the end, between two reads.
+            var cursor = file.Cursor;
+            if (cursor >= file.EndChunk || Volatile.Read(ref _isRead[cursor]) == 0)
             {
                 return;
             }

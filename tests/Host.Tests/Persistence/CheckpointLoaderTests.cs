@@ -61,6 +61,24 @@ public sealed class CheckpointLoaderTests
     }
 
     [Test]
+    public void FastLoad_OfWorldsWithFewerSlotsThanTheRecordsArray_EqualsTheSavedWorld([Values(1, 39, 63, 64, 65)] int entities, [Values(1, 2)] int threads)
+    {
+        // The records array holds at least 64 slots: below that, the handles read into its tail overlap the records
+        // converted in place at its front.
+        var world = new World();
+        new ChurnModule().Seed(world, ModuleContext.For(new ChurnModule(), seed: 3, entities: entities));
+        world.Destroy(new Entity(0, 1));
+        WorldCheckpoint.Save(world, _checkpoint);
+
+        var loaded = new World();
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded, threads, chunkBytes: 64);
+
+        Assert.That(isLoaded, Is.True, "the fast reader loads an intact checkpoint");
+        AssertSameWorld(loaded, world);
+        Assert.That(loaded.Create(), Is.EqualTo(world.Create()), "the next entity reuses the same free slot");
+    }
+
+    [Test]
     public void FastLoad_OfColumnsLargeEnoughForHugePages_EqualsTheSavedWorld()
     {
         // 600k particles: the positions, velocities, entity handles and records are each over BulkArray.MinimumBytes,

@@ -54,6 +54,9 @@ public sealed unsafe class ParallelFileReadTests
                 var converter = new ParallelFileRead.ChunkConverter((_, _, offsetInRegion) =>
                 {
                     seen.Add(regionStart + offsetInRegion);
+
+                    // Holding the file's hashing turn a while lets the other threads read on: the turns interleave.
+                    Thread.Yield();
                     return true;
                 });
                 Assert.That(read.AddRegion(index, length, toPlace ? address + offset : null, toPlace ? null : converter), Is.True);
@@ -124,6 +127,24 @@ public sealed unsafe class ParallelFileReadTests
             Assert.That(read.AddRegion(index, -1, null), Is.False, "negative");
             Assert.That(read.AddRegion(index, 100, null), Is.True, "the whole file");
         });
+    }
+
+    [Test]
+    public void BytesOnlyToBeHashed_BeyondTheLimit_AreNotAdded()
+    {
+        // A sparse file: its length costs no disk.
+        var path = Path.Combine(_folder, "sparse.bin");
+        using (var sparse = new FileStream(path, FileMode.CreateNew))
+        {
+            sparse.SetLength(ParallelFileRead.MaxSkippedBytes + 1);
+        }
+
+        var handle = File.OpenHandle(path);
+        _handles.Add(handle);
+        using var read = new ParallelFileRead(64);
+        var index = read.AddFile(handle, ParallelFileRead.MaxSkippedBytes + 1, 0, []);
+
+        Assert.That(read.AddRegion(index, ParallelFileRead.MaxSkippedBytes + 1, null), Is.False);
     }
 
     [TestCase(0)]
