@@ -178,6 +178,18 @@ internal static class ScenarioRun
         SimulationRunner simulation;
         try
         {
+            // Seeding or loading a large world is long and runs no frame: a signal meanwhile ends simhost at once. (One
+            // that came just before is honoured as ever: no frame runs, and the summary names it.)
+            using var setUp = StopSignal.EndAtOnceWhile();
+            if (point is null)
+            {
+                logger.Information("Seeding {Module} with {Entities} entities", module.Name, context.Entities);
+            }
+            else
+            {
+                logger.Information("Loading the world of {Checkpoint}", point.Checkpoint);
+            }
+
             simulation = point is null ? module.Build(builder, world, context) : RunCheckpoints.BuildResumed(module, builder, world, context, point);
         }
         catch (SharedMemoryLimitException exception)

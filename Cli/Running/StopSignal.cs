@@ -5,13 +5,16 @@ namespace SimHost.Host.Running;
 /// <summary>
 /// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation the run honours: the current frame finishes, workers are
 /// shut down, the run directory is removed and the summary is printed, naming the signal. A second Ctrl-C ends the
-/// process at once. The workers ignore the SIGINT a terminal sends the whole process group; the host stops them.
+/// process at once, and so does the first while the world is set up (<see cref="EndAtOnceWhile"/>): seeding or loading
+/// a large world takes long and nothing has run yet. The workers ignore the SIGINT a terminal sends the whole process
+/// group; the host stops them.
 /// </summary>
 internal sealed class StopSignal : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
+    private static int s_setUps;
     private string? _reason;
     private int _signalCount;
 
@@ -31,6 +34,12 @@ internal sealed class StopSignal : IDisposable
     /// <summary>What asked the run to stop, as the summary names it (<c>Ctrl-C (SIGINT)</c>, <c>SIGTERM</c>), or null.</summary>
     public string? Reason => Volatile.Read(ref _reason);
 
+    /// <summary>
+    /// Until the returned scope is disposed, the first signal ends simhost at once, as a second one does: the world is
+    /// being seeded or loaded, which no frame's end interrupts, and no frame has run, so there is nothing to finish.
+    /// </summary>
+    public static IDisposable EndAtOnceWhile() => new SetUpScope();
+
     /// <summary>Stops listening; signals get their default behaviour again.</summary>
     public void Dispose()
     {
@@ -43,21 +52,42 @@ internal sealed class StopSignal : IDisposable
     {
         // Counted at once: each signal's handler may run on its own thread, and two signals close together must not
         // both take the first signal's path (the cancellation below comes only after the message).
-        if (Interlocked.Increment(ref _signalCount) > 1)
+        var isFirst = Interlocked.Increment(ref _signalCount) == 1;
+        var reason = context.Signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : context.Signal.ToString();
+        if (isFirst && Volatile.Read(ref s_setUps) > 0)
         {
-            // Asked twice: the user wants out now; let the default handler end the process (by the signal, so no
-            // managed cleanup runs after this: what must not be left behind is removed here).
+            Console.Error.WriteLine($"simhost: {reason} while the world is set up: no frame has run; ending at once");
+        }
+
+        if (!isFirst || Volatile.Read(ref s_setUps) > 0)
+        {
+            // Asked twice, or before any frame: the user wants out now; let the default handler end the process (by
+            // the signal, so no managed cleanup runs after this: what must not be left behind is removed here).
             Forced?.Invoke();
             return;
         }
 
         context.Cancel = true;
-        var reason = context.Signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : context.Signal.ToString();
         Volatile.Write(ref _reason, reason);
 
         // Said at once: the frame in progress may be long (or a job in the host may never return), and a signal that
         // seems ignored gets sent again, which ends the process without its summary.
         Console.Error.WriteLine($"simhost: {reason}: stopping once the frame in progress ends; {context.Signal} again ends simhost at once, without the summary");
         _stop.Cancel();
+    }
+
+    private sealed class SetUpScope : IDisposable
+    {
+        private int _isDisposed;
+
+        public SetUpScope() => Interlocked.Increment(ref s_setUps);
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _isDisposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref s_setUps);
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// A job that never returns, running in the host, cannot be stopped: the first Ctrl-C or SIGTERM says the run stops
 /// once the frame ends and that a second one ends simhost at once. The second one does: the process ends by the
 /// signal (exit 130 or 143), without the summary, and its run directory is removed before it goes; no worker
-/// outlives it.
+/// outlives it. While the world is seeded, the first signal does so already.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -37,6 +37,28 @@ public sealed class ForcedExitTests : RunningSimHostFixture
         {
             Assert.That(exitCode, Is.EqualTo(expectedExit), $"ended by SIG{signal}; stderr:\n{stderr}");
             Assert.That(SimHost.Output, Does.Not.Contain("checksum:"), "no summary after a forced exit");
+            Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed before the process ends");
+        });
+        await AssertWorkersEndAsync(WorkerMarker(SimHost));
+    }
+
+    [Test]
+    public async Task TheFirstSignal_WhileTheWorldIsSeeded_EndsSimHostAtOnce_AndLeavesNothingBehind()
+    {
+        // Twenty million particles take seconds to seed (over ten on the reference VM): the signal comes well before.
+        SimHost = SimHostProcess.StartInOwnProcessGroup(
+            "--workers", "1", "--entities", "20000000", "--max-shared-memory", "8GiB", "--frames", "1", "--run-dir", Folder.RunRoot);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("Seeding particles with 20000000 entities", StringComparison.Ordinal), "the start of seeding");
+
+        await SimHost.SignalAsync("TERM", wholeGroup: false);
+        var exitCode = await SimHost.WaitForExitAsync("simhost after SIGTERM while seeding");
+
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(143), $"ended by SIGTERM; stderr:\n{stderr}");
+            Assert.That(stderr, Does.Contain("simhost: SIGTERM while the world is set up: no frame has run; ending at once"));
+            Assert.That(SimHost.Output, Does.Not.Contain("checksum:"), "no frame ran");
             Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed before the process ends");
         });
         await AssertWorkersEndAsync(WorkerMarker(SimHost));
