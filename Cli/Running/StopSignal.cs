@@ -53,13 +53,14 @@ internal sealed class StopSignal : IDisposable
         // Counted at once: each signal's handler may run on its own thread, and two signals close together must not
         // both take the first signal's path (the cancellation below comes only after the message).
         var isFirst = Interlocked.Increment(ref _signalCount) == 1;
+        var isSettingUp = Volatile.Read(ref s_setUps) > 0;
         var reason = context.Signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : context.Signal.ToString();
-        if (isFirst && Volatile.Read(ref s_setUps) > 0)
+        if (isFirst && isSettingUp)
         {
             Console.Error.WriteLine($"simhost: {reason} while the world is set up: no frame has run; ending at once");
         }
 
-        if (!isFirst || Volatile.Read(ref s_setUps) > 0)
+        if (!isFirst || isSettingUp)
         {
             // Asked twice, or before any frame: the user wants out now; let the default handler end the process (by
             // the signal, so no managed cleanup runs after this: what must not be left behind is removed here).

@@ -127,7 +127,6 @@ internal static unsafe partial class CheckpointLoader
             addresses[2 + (2 * c)] = (nint)read.Pin(columns[c].ChangedTicks);
         }
 
-        var position = read.NextOffset(file);
         foreach (var (offset, length, column) in regions)
         {
             var bytes = column switch
@@ -136,12 +135,11 @@ internal static unsafe partial class CheckpointLoader
                 _ when column % 2 == 0 => columns[column / 2].AsBytes(rows).Length,
                 _ => (long)rows * sizeof(uint),
             };
-            if (offset < position || bytes != length || !AddGap(read, file, offset) || !read.AddRegion(file, length, (byte*)addresses[1 + column]))
+            // A region before the end of the last (overlapping, or out of order) makes the gap negative: refused.
+            if (bytes != length || !AddGap(read, file, offset) || !read.AddRegion(file, length, (byte*)addresses[1 + column]))
             {
                 return false;
             }
-
-            position = offset + length;
         }
 
         return true;
@@ -151,10 +149,10 @@ internal static unsafe partial class CheckpointLoader
     private static bool AddGap(ParallelFileRead read, int file, long offset) => read.AddRegion(file, offset - read.NextOffset(file), null);
 
     /// <summary>Reads and validates a segment's header and column table, which lie before every region of rows.</summary>
-    /// <returns>The segment and the bytes read (its header and column table), or null when a rule is broken.</returns>
+    /// <returns>The segment and a copy of the bytes read (its header and column table), or null when a rule is broken.</returns>
     private static ((SegmentHeader Header, SegmentPlan Plan) Segment, byte[] Head)? ReadPlan(SafeFileHandle handle, long lengthBytes, string name, byte[] head, ulong frame)
     {
-        if (!TryReadAt(handle, head.AsSpan(0, SegmentFormat.HeaderSizeBytes), 0))
+        if (!ParallelFileRead.TryReadAt(handle, head.AsSpan(0, SegmentFormat.HeaderSizeBytes), 0))
         {
             return null;
         }
@@ -166,7 +164,7 @@ internal static unsafe partial class CheckpointLoader
         }
 
         var tableEnd = (long)header.ColumnTableOffset + ((long)header.ColumnCount * SegmentFormat.ColumnEntrySizeBytes);
-        if (tableEnd > head.Length || !TryReadAt(handle, head.AsSpan(SegmentFormat.HeaderSizeBytes, (int)tableEnd - SegmentFormat.HeaderSizeBytes), SegmentFormat.HeaderSizeBytes))
+        if (tableEnd > head.Length || !ParallelFileRead.TryReadAt(handle, head.AsSpan(SegmentFormat.HeaderSizeBytes, (int)tableEnd - SegmentFormat.HeaderSizeBytes), SegmentFormat.HeaderSizeBytes))
         {
             return null;
         }
@@ -175,23 +173,6 @@ internal static unsafe partial class CheckpointLoader
         return plan.EntityColumnOffset >= tableEnd && (plan.ColumnCount == 0 || MinColumnOffset(plan) >= tableEnd)
             ? ((header, plan), head[..(int)tableEnd])
             : null;
-    }
-
-    private static bool TryReadAt(SafeFileHandle handle, Span<byte> destination, long offset)
-    {
-        var filled = 0;
-        while (filled < destination.Length)
-        {
-            var read = RandomAccess.Read(handle, destination[filled..], offset + filled);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            filled += read;
-        }
-
-        return true;
     }
 
     private static long MinColumnOffset(SegmentPlan plan)

@@ -130,6 +130,7 @@ internal static partial class CheckpointLoader
         {
             using var read = new ParallelFileRead(chunkBytes);
             var frame = CheckpointSegment.FrameOf(manifest);
+            var head = new byte[HeadBytes];
             foreach (var file in manifest.Files)
             {
                 var path = Path.Combine(directory, file.Name);
@@ -151,7 +152,7 @@ internal static partial class CheckpointLoader
                     // Listed but not part of the world: only its length and hash are checked.
                     read.AddFile(handle, length, file.Hash, []);
                 }
-                else if (ReadPlan(handle, length, file.Name, new byte[HeadBytes], frame) is not { } planned)
+                else if (ReadPlan(handle, length, file.Name, head, frame) is not { } planned)
                 {
                     return null;
                 }

@@ -151,14 +151,10 @@ internal sealed unsafe class ParallelFileRead : IDisposable
             file.Cursor = file.FirstChunk;
         }
 
-        for (var i = 0; i < _chunks.Count; i++)
-        {
-            _files[_chunks[i].File].EndChunk = i + 1;
-        }
-
         _isRead = new int[_chunks.Count];
         for (var i = 0; i < _chunks.Count; i++)
         {
+            _files[_chunks[i].File].EndChunk = i + 1;
             _isRead[i] = _chunks[i].IsRead ? 1 : 0;
         }
 
@@ -183,7 +179,7 @@ internal sealed unsafe class ParallelFileRead : IDisposable
             while (!_hasFailed && (next = Interlocked.Increment(ref _nextChunk) - 1) < _chunks.Count)
             {
                 var chunk = _chunks[next];
-                if (!chunk.IsRead && !TryRead(chunk))
+                if (!chunk.IsRead && !TryReadAt(_files[chunk.File].Handle, new Span<byte>(chunk.Destination, chunk.Length), chunk.Offset))
                 {
                     _hasFailed = true;
                     return;
@@ -204,15 +200,14 @@ internal sealed unsafe class ParallelFileRead : IDisposable
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryRead(Chunk chunk)
+    /// <summary>Reads <paramref name="destination"/>.Length bytes of the file at <paramref name="offset"/>.</summary>
+    /// <returns>False when the file ends first.</returns>
+    public static bool TryReadAt(SafeFileHandle handle, Span<byte> destination, long offset)
     {
-        var destination = new Span<byte>(chunk.Destination, chunk.Length);
-        var handle = _files[chunk.File].Handle;
         var filled = 0;
         while (filled < destination.Length)
         {
-            var read = RandomAccess.Read(handle, destination[filled..], chunk.Offset + filled);
+            var read = RandomAccess.Read(handle, destination[filled..], offset + filled);
             if (read == 0)
             {
                 return false;
@@ -241,12 +236,12 @@ internal sealed unsafe class ParallelFileRead : IDisposable
                 var chunk = _chunks[file.Cursor];
                 var bytes = new ReadOnlySpan<byte>(chunk.Destination, chunk.Length);
                 file.Hash.Append(bytes);
+                file.Cursor++;
                 if (chunk.Converter is { } convert && !convert(chunk.Destination, chunk.Length, chunk.OffsetInRegion))
                 {
                     _hasFailed = true;
+                    break;
                 }
-
-                file.Cursor++;
             }
 
             // A full fence (not a plain release): a thread that marked the next chunk read just after this one looked

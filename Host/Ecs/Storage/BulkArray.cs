@@ -5,11 +5,10 @@ namespace SimHost.Host.Ecs;
 
 /// <summary>
 /// Allocates the arrays a checkpoint load fills in full (columns, changed ticks, entity handles and records) and, on
-/// Linux, backs them with transparent huge pages
-/// (<c>madvise(MADV_HUGEPAGE)</c>). The .NET GC gives arrays 4 KiB pages, one page fault per 4 KiB on first touch, and
-/// on a VM a page fault costs more than reading the page from the page cache: in a harness on the reference VM (2 vCPU,
-/// Firecracker), reading 48 MB into a new array took 150-170 ms with 4 KiB pages and 18-22 ms with huge pages, and a
-/// 1M-particle load into fresh memory went from about 210 to 50 ms.
+/// Linux, backs them with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>). The .NET GC gives arrays 4 KiB pages,
+/// one page fault per 4 KiB on first touch, and on a VM a page fault costs more than reading the page from the page
+/// cache: in a harness on the reference VM (2 vCPU, Firecracker), reading 48 MB into a new array took 150-170 ms with
+/// 4 KiB pages and 18-22 ms with huge pages, and a 1M-particle load into fresh memory went from about 210 to 50 ms.
 /// </summary>
 /// <remarks>
 /// <para>
