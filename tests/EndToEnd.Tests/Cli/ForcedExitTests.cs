@@ -42,12 +42,16 @@ public sealed class ForcedExitTests : RunningSimHostFixture
         await AssertWorkersEndAsync(WorkerMarker(SimHost));
     }
 
-    [Test]
-    public async Task TheFirstSignal_WhileTheWorldIsSeeded_EndsSimHostAtOnce_AndLeavesNothingBehind()
+    [TestCase("0", "snapshot", "1")]
+    [TestCase("1", "shared", "3")]
+    [TestCase("2", "snapshot", "3")]
+    [TestCase("2", "shared", "1")]
+    public async Task TheFirstSignal_WhileTheWorldIsSeeded_EndsSimHostAtOnce_AndLeavesNothingBehind(string workers, string storage, string ticks)
     {
         // Twenty million particles take seconds to seed (over ten on the reference VM): the signal comes well before.
         SimHost = SimHostProcess.StartInOwnProcessGroup(
-            "--workers", "1", "--entities", "20000000", "--max-shared-memory", "8GiB", "--frames", "1", "--run-dir", Folder.RunRoot);
+            "--workers", workers, "--storage", storage, "--ticks-per-frame", ticks, "--entities", "20000000", "--max-shared-memory", "8GiB",
+            "--frames", "1", "--run-dir", Folder.RunRoot);
         await SimHost.WaitForErrorLineAsync(line => line.Contains("Seeding particles with 20000000 entities", StringComparison.Ordinal), "the start of seeding");
 
         await SimHost.SignalAsync("TERM", wholeGroup: false);
