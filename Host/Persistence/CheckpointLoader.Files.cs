@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Segments;
@@ -143,6 +144,30 @@ internal static unsafe partial class CheckpointLoader
         }
 
         return true;
+    }
+
+    /// <summary>Readies the last pages of every array the load fills (<see cref="BulkArray.PrepareTail"/>), once all exist.</summary>
+    private static void PrepareTails(EntityRecord[]? records, Entity[][] entities, Column[][] columns)
+    {
+        if (records is not null)
+        {
+            BulkArray.PrepareTail(MemoryMarshal.AsBytes(records.AsSpan()));
+        }
+
+        for (var a = 0; a < entities.Length; a++)
+        {
+            if (entities[a] is not { } rows)
+            {
+                continue;
+            }
+
+            BulkArray.PrepareTail(MemoryMarshal.AsBytes(rows.AsSpan()));
+            foreach (var column in columns[a] ?? [])
+            {
+                BulkArray.PrepareTail(column.AsBytes(rows.Length));
+                BulkArray.PrepareTail(MemoryMarshal.AsBytes(column.ChangedTicks.AsSpan()));
+            }
+        }
     }
 
     /// <summary>Adds the bytes from the file's next offset up to <paramref name="offset"/>, to be hashed only.</summary>

@@ -177,6 +177,7 @@ internal static partial class CheckpointLoader
                 }
             }
 
+            PrepareTails(records, entities, columns);
             if (!read.Run(threads))
             {
                 return null;

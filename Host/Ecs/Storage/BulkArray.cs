@@ -43,7 +43,9 @@ internal static partial class BulkArray
     private const string DisableSwitch = "SimHost.DisableHugePages";
     private const string HugePageSetting = "/sys/kernel/mm/transparent_hugepage/enabled";
     private const nuint HugePageBytes = 2 << 20;
+    private const nuint PageBytes = 4 << 10;
     private const int AdviseHugePage = 14;
+    private const int PopulateWrite = 23;
     private const int CollapseToHugePages = 25;
 
     private static readonly bool s_isEnabled =
@@ -101,6 +103,44 @@ internal static partial class BulkArray
             {
                 _ = Madvise((nint)blockStart, HugePageBytes, CollapseToHugePages);
             }
+        }
+    }
+
+    /// <summary>
+    /// Makes the last 2 MiB block of an array from <see cref="AllocateToFill{T}"/> cheap to fill, once every array of
+    /// a load exists. The block is collapsed into one huge page; where that is impossible (it reaches past the memory
+    /// the GC has committed, as the last array of a GC region's does), the array's own pages in it are populated in one
+    /// system call. Left to first touch, each of those pages cost a page fault of its own: on the reference VM about
+    /// 11 µs, against 0.5 µs populated (64 MiB: 180 ms of faults, 8 ms populated), and a 1M-particle load met some
+    /// 380 of them, about 4 ms.
+    /// </summary>
+    /// <remarks>
+    /// Called only once the load's last array is allocated: before, the next array's first block is this one's last,
+    /// and the GC's committed memory ends inside it, so a collapse would fail and the pages populated here would be
+    /// copied again when the next array's first block is collapsed.
+    /// </remarks>
+    /// <param name="array">The whole array's bytes.</param>
+    public static unsafe void PrepareTail(Span<byte> array)
+    {
+        if (!s_isEnabled || (nuint)array.Length < MinimumBytes)
+        {
+            return;
+        }
+
+        fixed (byte* first = array)
+        {
+            var end = (nuint)first + (nuint)array.Length;
+            var block = end & ~(HugePageBytes - 1);
+            if (block == end || (s_mayCollapse && Madvise((nint)block, HugePageBytes, CollapseToHugePages) == 0))
+            {
+                return;
+            }
+
+            // Errors are ignored, as with the advice: a kernel older than 5.14 does not know MADV_POPULATE_WRITE, and
+            // the pages are then faulted in as before.
+            var from = Math.Max((nuint)first, block) & ~(PageBytes - 1);
+            var to = (end + PageBytes - 1) & ~(PageBytes - 1);
+            _ = Madvise((nint)from, to - from, PopulateWrite);
         }
     }
 

@@ -15,7 +15,7 @@ namespace SimHost.Benchmarks.Persistence;
 /// Every invocation starts from fresh memory, as a resume does (a load is the first thing a resuming process does):
 /// an aggressive collection before each one returns the previous invocation's memory to the system. Both sides read
 /// the same number of bytes from the page cache into new memory given the same huge-page advice
-/// (<see cref="BulkArray.AllocateToFill{T}"/>): the baseline one array of the file's size, the load a new world whose
+/// (<see cref="BulkArray.AllocateToFill{T}"/>, then <see cref="BulkArray.PrepareTail"/>): the baseline one array of the file's size, the load a new world whose
 /// columns, entity arrays and entity records the bytes are read straight into. The load also hashes every byte,
 /// validates every header and the entity table, and fills the entity records (12 bytes per slot, which the files do
 /// not hold as such).
@@ -80,7 +80,12 @@ public class CheckpointLoadBenchmarks
     /// <summary>One sequential read of a file as large as the checkpoint, into a new array on the load's kind of pages.</summary>
     /// <returns>The bytes read.</returns>
     [Benchmark(Baseline = true)]
-    public int PlainFileRead() => ReadInto(BulkArray.AllocateToFill<byte>(_reused.Length));
+    public int PlainFileRead()
+    {
+        var destination = BulkArray.AllocateToFill<byte>(_reused.Length);
+        BulkArray.PrepareTail(destination);
+        return ReadInto(destination);
+    }
 
     /// <summary>The same read as <see cref="File.ReadAllBytes"/> does it, into a new array on 4 KiB pages (reference only).</summary>
     /// <returns>The bytes read.</returns>

@@ -7,6 +7,7 @@ namespace SimHost.Tests.Host.Ecs;
 public sealed class BulkArrayTests
 {
     private const long HugePageBytes = 2 << 20;
+    private const long PageBytes = 4 << 10;
 
     [Test]
     public unsafe void AnArrayToFill_HasEveryBlockItTouchesMarkedForHugePages_ItsFirstBlockToo()
@@ -52,6 +53,46 @@ public sealed class BulkArrayTests
         });
     }
 
+    [Test]
+    public unsafe void PreparingAnArraysTail_MakesItsLastPagesResident()
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/sys/kernel/mm/transparent_hugepage"))
+        {
+            Assert.Ignore("the pages are prepared only on Linux kernels with transparent huge pages");
+        }
+
+        // Odd lengths, so the array is sure to end inside a 2 MiB block whatever address the GC gives it.
+        var array = BulkArray.AllocateToFill<byte>((5 << 20) + 12_345);
+        BulkArray.PrepareTail(array);
+        fixed (byte* first = array)
+        {
+            var end = (long)first + array.Length;
+            var from = Math.Max((long)first, end & ~(HugePageBytes - 1)) & ~(PageBytes - 1);
+            var pages = (int)((end - from + PageBytes - 1) / PageBytes);
+            var residency = new byte[pages];
+            fixed (byte* vector = residency)
+            {
+                Assert.That(MinCore((nint)from, (nuint)(end - from), vector), Is.Zero, "mincore on the array's last block");
+            }
+
+            Assert.That(residency.Count(static r => (r & 1) == 0), Is.Zero, $"pages of the array's last block still to be faulted in, of {pages}");
+        }
+    }
+
+    [Test]
+    public void PreparingAnArraysTail_KeepsWhatIsWritten([Values(1_000, (3 << 20) + 77)] int length)
+    {
+        // Written first, so the last block holds 4 KiB pages that collapsing it into a huge page must copy.
+        var array = BulkArray.AllocateToFill<int>(length);
+        for (var i = 0; i < length; i++)
+        {
+            array[i] = i * 7;
+        }
+
+        BulkArray.PrepareTail(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+        Assert.That(Enumerable.Range(0, length).All(i => array[i] == i * 7), Is.True, "the written values read back");
+    }
+
     [TestCase(true, null, ExpectedResult = true)]
     [TestCase(true, false, ExpectedResult = true)]
     [TestCase(true, true, ExpectedResult = false)]
@@ -64,6 +105,9 @@ public sealed class BulkArrayTests
     [TestCase("always madvise [never]\n", ExpectedResult = false)]
     [TestCase(null, ExpectedResult = false)]
     public bool TheCollapse_HonoursTheAdministratorsSetting(string? setting) => BulkArray.AllowsHugePages(setting);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mincore")]
+    private static extern unsafe int MinCore(nint address, nuint length, byte* vector);
 
     private static List<(long Start, long End, string[] Flags)> MappedRegions()
     {
