@@ -1,0 +1,105 @@
+using System.IO.Hashing;
+using System.Runtime.Intrinsics.X86;
+using SimHost.Host.Persistence;
+
+namespace SimHost.Tests.Persistence;
+
+/// <summary>The load's own XXH3-128 gives System.IO.Hashing's value for every long input, however it is cut.</summary>
+public sealed class LongXxHash128Tests
+{
+    private static readonly byte[] s_input = RandomBytes((3 << 20) + 4321, seed: 7);
+
+    [Test]
+    public void EveryLength_AroundEveryStripeAndBlockBoundary_HashesAsXxHash128()
+    {
+        // From the shortest long input past two whole blocks (1024 bytes each) and the stripes in between, then around
+        // larger block counts.
+        var lengths = Enumerable.Range(LongXxHash128.MinLengthBytes, 2200)
+            .Concat(new[] { 4096, 16_384, 65_536, 1 << 20 }.SelectMany(static l => new[] { l - 65, l - 64, l - 63, l - 1, l, l + 1, l + 63, l + 64, l + 65 }));
+        var wrong = lengths.Where(l => Hash(s_input.AsSpan(0, l), [l]) != XxHash128.HashToUInt128(s_input.AsSpan(0, l))).Take(5).ToList();
+        Assert.That(wrong, Is.Empty, "lengths whose hash differs from XxHash128's");
+    }
+
+    [TestCase(1)]
+    [TestCase(7)]
+    [TestCase(63)]
+    [TestCase(64)]
+    [TestCase(65)]
+    [TestCase(1000)]
+    [TestCase(1 << 20)]
+    public void AnInputAppendedInPieces_HashesAsInOnePiece(int piece)
+    {
+        var length = piece == 1 ? 50_000 : s_input.Length;
+        var pieces = Enumerable.Repeat(piece, length / piece).Append(length % piece).ToArray();
+        Assert.That(Hash(s_input.AsSpan(0, length), pieces), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, length))));
+    }
+
+    [Test]
+    public void AnInputCutAtRandom_HashesAsXxHash128([Range(1, 20)] int seed)
+    {
+        var random = new Random(seed);
+        var length = random.Next(LongXxHash128.MinLengthBytes, 200_000);
+        var pieces = new List<int>();
+        for (var left = length; left > 0;)
+        {
+            var next = Math.Min(left, random.Next(4) switch { 0 => random.Next(0, 3), 1 => random.Next(60, 70), 2 => random.Next(1000, 1100), _ => random.Next(1, 40_000) });
+            pieces.Add(next);
+            left -= next;
+        }
+
+        Assert.That(Hash(s_input.AsSpan(0, length), [.. pieces]), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, length))));
+    }
+
+    [Test]
+    public unsafe void TheVectorStripe_AccumulatesAsTheScalarOne()
+    {
+        if (!Avx2.IsSupported)
+        {
+            Assert.Ignore("this processor has no AVX2: the scalar stripe alone is used, and checked by the other tests");
+        }
+
+        var stripe = RandomBytes(64, seed: 3);
+        var secret = RandomBytes(64, seed: 4);
+        var vector = RandomBytes(64, seed: 5).Chunk(8).Select(static b => BitConverter.ToUInt64(b)).ToArray();
+        var scalar = vector.ToArray();
+        fixed (byte* s = stripe, k = secret)
+        fixed (ulong* v = vector, c = scalar)
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                LongXxHash128.AccumulateAvx2(v, s, k);
+                LongXxHash128.AccumulateScalar(c, s, k);
+            }
+        }
+
+        Assert.That(vector, Is.EqualTo(scalar));
+    }
+
+    [Test]
+    public void AShortInput_IsRefused_ForXxHash128ToHash()
+    {
+        var hash = new LongXxHash128();
+        hash.Append(s_input.AsSpan(0, LongXxHash128.MinLengthBytes - 1));
+        Assert.That(() => hash.GetCurrentHashAsUInt128(), Throws.InvalidOperationException.With.Message.Contains("XxHash128"));
+    }
+
+    private static UInt128 Hash(ReadOnlySpan<byte> input, int[] pieces)
+    {
+        var hash = new LongXxHash128();
+        var at = 0;
+        foreach (var piece in pieces)
+        {
+            hash.Append(input.Slice(at, piece));
+            at += piece;
+        }
+
+        return hash.GetCurrentHashAsUInt128();
+    }
+
+    private static byte[] RandomBytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+}
