@@ -76,6 +76,30 @@ public sealed class LongXxHash128Tests
     }
 
     [Test]
+    public unsafe void TheVectorScramble_ScramblesAsTheScalarOne()
+    {
+        if (!Avx2.IsSupported)
+        {
+            Assert.Ignore("this processor has no AVX2: the scalar scramble alone is used, and checked by the other tests");
+        }
+
+        var secret = RandomBytes(64, seed: 6);
+        var scalar = RandomBytes(64, seed: 8).Chunk(8).Select(static b => BitConverter.ToUInt64(b)).ToArray();
+        var vector = new ulong[8];
+        fixed (byte* k = secret)
+        fixed (ulong* c = scalar, v = vector)
+        {
+            var low = System.Runtime.Intrinsics.Vector256.Load(c);
+            var high = System.Runtime.Intrinsics.Vector256.Load(c + 4);
+            System.Runtime.Intrinsics.Vector256.Store(LongXxHash128.ScrambleAvx2(low, k), v);
+            System.Runtime.Intrinsics.Vector256.Store(LongXxHash128.ScrambleAvx2(high, k + 32), v + 4);
+            LongXxHash128.ScrambleScalar(c, k);
+        }
+
+        Assert.That(vector, Is.EqualTo(scalar));
+    }
+
+    [Test]
     public void AShortInput_IsRefused_ForXxHash128ToHash()
     {
         var hash = new LongXxHash128();
