@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
 namespace SimHost.Host.Persistence;
@@ -32,7 +31,7 @@ internal static partial class CheckpointFiles
                 // Direct I/O where the file system has it (DirectWriteStream says why), else through the cache; in
                 // whole blocks either way, as the segment writer hands over large slices.
                 using var stream = DirectWriteStream.Create(Path.Combine(temporary, name));
-                var hash = new XxHash128();
+                var hash = new EagerXxHash128();
                 var length = write(stream, hash);
                 stream.Flush(flushToDisk: true);
                 files.Add(new ManifestFile(name, length, hash.GetCurrentHashAsUInt128()));
@@ -74,7 +73,7 @@ internal static partial class CheckpointFiles
         var writers = FilesOf(content, pacer: null);
         foreach (var (name, write) in writers)
         {
-            var hash = new XxHash128();
+            var hash = new EagerXxHash128();
             var length = write(Stream.Null, hash);
             files.Add(new ManifestFile(name, length, hash.GetCurrentHashAsUInt128()));
         }
@@ -87,17 +86,17 @@ internal static partial class CheckpointFiles
         destination.Write(manifest);
         foreach (var (_, write) in writers)
         {
-            write(destination, new XxHash128());
+            write(destination, new EagerXxHash128());
         }
 
         destination.Flush();
     }
 
-    private static List<(string Name, Func<Stream, XxHash128, long> Write)> FilesOf(CheckpointContent content, CheckpointPacer? pacer)
+    private static List<(string Name, Func<Stream, EagerXxHash128, long> Write)> FilesOf(CheckpointContent content, CheckpointPacer? pacer)
     {
         var world = content.World;
         var frame = (ulong)(content.Simulation?.FrameCount ?? 0);
-        var files = new List<(string, Func<Stream, XxHash128, long>)>
+        var files = new List<(string, Func<Stream, EagerXxHash128, long>)>
         {
             (CheckpointFileNames.EntityTable, (stream, hash) => CheckpointSegment.Write(stream, hash, frame, world.Generations.Length, (first, handles) =>
             {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using SimHost.Layout.Segments;
 
@@ -7,7 +6,7 @@ namespace SimHost.Host.Persistence;
 
 /// <summary>
 /// Writes and reads the segment files of a checkpoint: segment format v1 (docs/segment-format.md) with row capacity =
-/// row count, written sequentially through a stream while its XxHash128 is computed, and read back through the same
+/// row count, written sequentially through a stream while its XXH3-128 is computed, and read back through the same
 /// validator the host and workers use before a mapping.
 /// </summary>
 /// <remarks>
@@ -45,15 +44,15 @@ internal static class CheckpointSegment
     public delegate void HandleFill(int firstRow, Span<ulong> handles);
 
     /// <summary>Writes one segment of <paramref name="entities"/>.Length rows and returns its length in bytes.</summary>
-    public static long Write(Stream destination, XxHash128 hash, ulong frameId, ReadOnlySpan<ulong> entities, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer = null) =>
+    public static long Write(Stream destination, EagerXxHash128 hash, ulong frameId, ReadOnlySpan<ulong> entities, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer = null) =>
         Write(destination, hash, frameId, entities.Length, entities, null, columns, pacer);
 
     /// <summary>Writes one segment of <paramref name="rows"/> rows whose handles <paramref name="fill"/> computes slice by slice.</summary>
-    public static long Write(Stream destination, XxHash128 hash, ulong frameId, int rows, HandleFill fill, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer = null) =>
+    public static long Write(Stream destination, EagerXxHash128 hash, ulong frameId, int rows, HandleFill fill, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer = null) =>
         Write(destination, hash, frameId, rows, default, fill, columns, pacer);
 
     private static long Write(
-        Stream destination, XxHash128 hash, ulong frameId, int rows, ReadOnlySpan<ulong> entities, HandleFill? fill, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer)
+        Stream destination, EagerXxHash128 hash, ulong frameId, int rows, ReadOnlySpan<ulong> entities, HandleFill? fill, IReadOnlyList<SegmentColumnData> columns, CheckpointPacer? pacer)
     {
         var specs = new SegmentColumnSpec[columns.Count];
         for (var i = 0; i < specs.Length; i++)
@@ -137,7 +136,7 @@ internal static class CheckpointSegment
         }
     }
 
-    private static void Append(Stream destination, XxHash128 hash, ReadOnlySpan<byte> bytes, ref long written, CheckpointPacer? pacer)
+    private static void Append(Stream destination, EagerXxHash128 hash, ReadOnlySpan<byte> bytes, ref long written, CheckpointPacer? pacer)
     {
         while (!bytes.IsEmpty)
         {
@@ -150,7 +149,7 @@ internal static class CheckpointSegment
         }
     }
 
-    private static void Zeros(Stream destination, XxHash128 hash, long count, ref long written, CheckpointPacer? pacer)
+    private static void Zeros(Stream destination, EagerXxHash128 hash, long count, ref long written, CheckpointPacer? pacer)
     {
         while (count > 0)
         {
@@ -160,7 +159,7 @@ internal static class CheckpointSegment
         }
     }
 
-    private static void Uniform(Stream destination, XxHash128 hash, uint value, long count, ref long written, CheckpointPacer? pacer)
+    private static void Uniform(Stream destination, EagerXxHash128 hash, uint value, long count, ref long written, CheckpointPacer? pacer)
     {
         // Pooled: a fresh 256 KiB array per uniform column and checkpoint would be a large-object allocation each time.
         var length = (int)(Math.Min(SliceBytes, count) / sizeof(uint));

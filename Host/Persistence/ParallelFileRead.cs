@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -167,7 +166,7 @@ internal sealed unsafe class ParallelFileRead : IDisposable
             AdvanceHash(f);
         }
 
-        return !_hasFailed && _files.TrueForAll(static f => f.Cursor == f.EndChunk && f.Hash == f.ExpectedHash);
+        return !_hasFailed && _files.TrueForAll(static f => f.Cursor == f.EndChunk && f.Hash.GetCurrentHashAsUInt128() == f.ExpectedHash);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -235,7 +234,7 @@ internal sealed unsafe class ParallelFileRead : IDisposable
             {
                 var chunk = _chunks[file.Cursor];
                 var bytes = new ReadOnlySpan<byte>(chunk.Destination, chunk.Length);
-                file.Append(bytes);
+                file.Hash.Append(bytes);
                 file.Cursor++;
                 if (chunk.Converter is { } convert && !convert(chunk.Destination, chunk.Length, chunk.OffsetInRegion))
                 {
@@ -283,13 +282,11 @@ internal sealed unsafe class ParallelFileRead : IDisposable
 
         public UInt128 ExpectedHash { get; } = expectedHash;
 
-        // A file long enough for XXH3's long-input algorithm is hashed by code optimized from the first call (a
-        // resume loads once, before the JIT has optimized System.IO.Hashing); the few shorter ones by XxHash128.
-        private readonly LongXxHash128? _long = lengthBytes >= LongXxHash128.MinLengthBytes ? new() : null;
-        private readonly XxHash128? _short = lengthBytes >= LongXxHash128.MinLengthBytes ? null : new();
-
-        /// <summary>The hash of the bytes appended so far (the whole file's, once every chunk has been hashed).</summary>
-        public UInt128 Hash => _long?.GetCurrentHashAsUInt128() ?? _short!.GetCurrentHashAsUInt128();
+        /// <summary>
+        /// The file's XXH3-128 so far, from code optimized on its first call: a resume loads once, before the JIT has
+        /// optimized System.IO.Hashing (<see cref="EagerXxHash128"/>).
+        /// </summary>
+        public EagerXxHash128 Hash { get; } = new();
 
         public long NextOffset { get; set; }
 
@@ -302,18 +299,5 @@ internal sealed unsafe class ParallelFileRead : IDisposable
 
         /// <summary>1 while a thread has the file's hashing turn.</summary>
         public int IsHashing;
-
-        /// <summary>Hashes the file's next bytes.</summary>
-        public void Append(ReadOnlySpan<byte> bytes)
-        {
-            if (_long is not null)
-            {
-                _long.Append(bytes);
-            }
-            else
-            {
-                _short!.Append(bytes);
-            }
-        }
     }
 }

@@ -6,7 +6,7 @@ using SimHost.Physics;
 namespace SimHost.Benchmarks.Persistence;
 
 /// <summary>
-/// Loading a checkpoint of a particle world (every file read, its length and XxHash128 checked, every segment header
+/// Loading a checkpoint of a particle world (every file read, its length and XXH3-128 checked, every segment header
 /// validated, the world rebuilt) against one plain sequential read of a file of the same size into the same kind of
 /// memory, in the same run (target: at least 70% of its throughput, ratio ≤ 1.43).
 /// </summary>
@@ -30,11 +30,10 @@ namespace SimHost.Benchmarks.Persistence;
 /// </para>
 /// <para>
 /// The load is measured once the JIT has optimized it, as BenchmarkDotNet means to measure. With one invocation per
-/// iteration, the short job's three warm-up iterations ended inside JIT tiering: XxHash128's streaming code
-/// (System.IO.Hashing, not precompiled) starts unoptimized and its loop is not replaced on the stack, so a process's
-/// first loads hash at about 1.2 GB/s instead of 30. At 1M, the tenth warm-up load took 36 ms and the eleventh 18 ms;
-/// fifteen warm-ups leave a margin. What a resume pays for this, once, is in the whole-process resume figure
-/// (docs/benchmarks/README.md).
+/// iteration, the short job's three warm-up iterations ended inside JIT tiering: the load's code called once a load
+/// (and, before the load hashed with <see cref="EagerXxHash128"/>, System.IO.Hashing's XXH3 loops) starts unoptimized.
+/// At 1M, the tenth warm-up load took 36 ms and the eleventh 18 ms; fifteen warm-ups leave a margin. What a resume
+/// pays for this, once, is in the whole-process resume figure (docs/benchmarks/README.md).
 /// </para>
 /// </remarks>
 [InvocationCount(1, 1)]

@@ -7,8 +7,8 @@ using System.Runtime.Intrinsics.X86;
 namespace SimHost.Host.Persistence;
 
 /// <summary>
-/// XXH3-128 (seed 0, default secret) of an input longer than <see cref="MinLengthBytes"/>, appended in order: the same
-/// value as <see cref="XxHash128"/>, from code compiled fully optimized on first use.
+/// XXH3-128 (seed 0, default secret) of an input appended in order, the hash of every checkpoint file: the same value as
+/// <see cref="XxHash128"/>, from code compiled fully optimized on first use.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,15 +20,16 @@ namespace SimHost.Host.Persistence;
 /// <see cref="XxHash128"/> (lengths around every stripe and block boundary, every way of cutting the input).
 /// </para>
 /// <para>
-/// Only the long-input algorithm is implemented; shorter inputs have other algorithms, and their callers use
-/// <see cref="XxHash128"/>. A stripe is taken in only once a byte after it has arrived, because
-/// the last stripe of the input is processed differently and its length is not known in advance.
+/// Only the long-input algorithm is implemented here. Inputs of at most <see cref="ShortInputBytes"/> have other
+/// algorithms: their bytes are kept and hashed by <see cref="XxHash128"/> at the end, where speed does not matter. A
+/// stripe is taken in only once a byte after it has arrived, because the input's last stripe is processed differently
+/// and its length is not known in advance.
 /// </para>
 /// </remarks>
-internal sealed unsafe class LongXxHash128
+internal sealed unsafe class EagerXxHash128
 {
-    /// <summary>Inputs up to this length use XXH3's short-input algorithms, which this class does not implement.</summary>
-    public const int MinLengthBytes = 241;
+    /// <summary>Inputs up to this length have XXH3's short-input algorithms, left to <see cref="XxHash128"/>.</summary>
+    public const int ShortInputBytes = 240;
 
     private const int StripeBytes = 64;
     private const int StripesPerBlock = 16;
@@ -62,6 +63,7 @@ internal sealed unsafe class LongXxHash128
     // input's last 64 bytes are put together at the end.
     private readonly byte[] _pending = new byte[StripeBytes];
     private readonly byte[] _lastStripe = new byte[StripeBytes];
+    private readonly byte[] _head = new byte[ShortInputBytes];
     private int _pendingBytes;
     private int _stripesInBlock;
     private long _lengthBytes;
@@ -70,6 +72,12 @@ internal sealed unsafe class LongXxHash128
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<byte> data)
     {
+        if (_lengthBytes < ShortInputBytes)
+        {
+            var kept = (int)Math.Min(data.Length, ShortInputBytes - _lengthBytes);
+            data[..kept].CopyTo(_head.AsSpan((int)_lengthBytes));
+        }
+
         _lengthBytes += data.Length;
         if (_pendingBytes + data.Length <= StripeBytes)
         {
@@ -110,12 +118,12 @@ internal sealed unsafe class LongXxHash128
         _pendingBytes = data.Length;
     }
 
-    /// <summary>The hash of everything appended, which must be at least <see cref="MinLengthBytes"/> long.</summary>
+    /// <summary>The hash of everything appended so far; appending may go on.</summary>
     public UInt128 GetCurrentHashAsUInt128()
     {
-        if (_lengthBytes < MinLengthBytes)
+        if (_lengthBytes <= ShortInputBytes)
         {
-            throw new InvalidOperationException($"Inputs shorter than {MinLengthBytes} bytes are hashed with XxHash128.");
+            return XxHash128.HashToUInt128(_head.AsSpan(0, (int)_lengthBytes));
         }
 
         // The input's last 64 bytes: the end of the last stripe taken in, then the pending bytes.

@@ -4,17 +4,17 @@ using SimHost.Host.Persistence;
 
 namespace SimHost.Tests.Persistence;
 
-/// <summary>The load's own XXH3-128 gives System.IO.Hashing's value for every long input, however it is cut.</summary>
-public sealed class LongXxHash128Tests
+/// <summary>The checkpoint files' own XXH3-128 gives System.IO.Hashing's value for every input, however it is cut.</summary>
+public sealed class EagerXxHash128Tests
 {
     private static readonly byte[] s_input = RandomBytes((3 << 20) + 4321, seed: 7);
 
     [Test]
     public void EveryLength_AroundEveryStripeAndBlockBoundary_HashesAsXxHash128()
     {
-        // From the shortest long input past two whole blocks (1024 bytes each) and the stripes in between, then around
-        // larger block counts.
-        var lengths = Enumerable.Range(LongXxHash128.MinLengthBytes, 2200)
+        // Every length from empty past two whole blocks (1024 bytes each), short inputs included, then around larger
+        // block counts.
+        var lengths = Enumerable.Range(0, 2500)
             .Concat(new[] { 4096, 16_384, 65_536, 1 << 20 }.SelectMany(static l => new[] { l - 65, l - 64, l - 63, l - 1, l, l + 1, l + 63, l + 64, l + 65 }));
         var wrong = lengths.Where(l => Hash(s_input.AsSpan(0, l), [l]) != XxHash128.HashToUInt128(s_input.AsSpan(0, l))).Take(5).ToList();
         Assert.That(wrong, Is.Empty, "lengths whose hash differs from XxHash128's");
@@ -38,7 +38,7 @@ public sealed class LongXxHash128Tests
     public void AnInputCutAtRandom_HashesAsXxHash128([Range(1, 20)] int seed)
     {
         var random = new Random(seed);
-        var length = random.Next(LongXxHash128.MinLengthBytes, 200_000);
+        var length = random.Next(0, 200_000);
         var pieces = new List<int>();
         for (var left = length; left > 0;)
         {
@@ -67,8 +67,8 @@ public sealed class LongXxHash128Tests
         {
             for (var round = 0; round < 3; round++)
             {
-                LongXxHash128.AccumulateAvx2(v, s, k);
-                LongXxHash128.AccumulateScalar(c, s, k);
+                EagerXxHash128.AccumulateAvx2(v, s, k);
+                EagerXxHash128.AccumulateScalar(c, s, k);
             }
         }
 
@@ -91,25 +91,37 @@ public sealed class LongXxHash128Tests
         {
             var low = System.Runtime.Intrinsics.Vector256.Load(c);
             var high = System.Runtime.Intrinsics.Vector256.Load(c + 4);
-            System.Runtime.Intrinsics.Vector256.Store(LongXxHash128.ScrambleAvx2(low, k), v);
-            System.Runtime.Intrinsics.Vector256.Store(LongXxHash128.ScrambleAvx2(high, k + 32), v + 4);
-            LongXxHash128.ScrambleScalar(c, k);
+            System.Runtime.Intrinsics.Vector256.Store(EagerXxHash128.ScrambleAvx2(low, k), v);
+            System.Runtime.Intrinsics.Vector256.Store(EagerXxHash128.ScrambleAvx2(high, k + 32), v + 4);
+            EagerXxHash128.ScrambleScalar(c, k);
         }
 
         Assert.That(vector, Is.EqualTo(scalar));
     }
 
-    [Test]
-    public void AShortInput_IsRefused_ForXxHash128ToHash()
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(240)]
+    [TestCase(241)]
+    public void AShortInputAppendedByteByByte_HashesAsXxHash128(int length)
     {
-        var hash = new LongXxHash128();
-        hash.Append(s_input.AsSpan(0, LongXxHash128.MinLengthBytes - 1));
-        Assert.That(() => hash.GetCurrentHashAsUInt128(), Throws.InvalidOperationException.With.Message.Contains("XxHash128"));
+        var pieces = Enumerable.Repeat(1, length).ToArray();
+        Assert.That(Hash(s_input.AsSpan(0, length), pieces), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, length))));
+    }
+
+    [Test]
+    public void TheHashSoFar_LeavesAppendingOpen()
+    {
+        var hash = new EagerXxHash128();
+        hash.Append(s_input.AsSpan(0, 5000));
+        Assert.That(hash.GetCurrentHashAsUInt128(), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, 5000))));
+        hash.Append(s_input.AsSpan(5000, 3000));
+        Assert.That(hash.GetCurrentHashAsUInt128(), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, 8000))));
     }
 
     private static UInt128 Hash(ReadOnlySpan<byte> input, int[] pieces)
     {
-        var hash = new LongXxHash128();
+        var hash = new EagerXxHash128();
         var at = 0;
         foreach (var piece in pieces)
         {
