@@ -57,6 +57,7 @@ internal sealed unsafe class EagerXxHash128
         0x45, 0xcb, 0x3a, 0x8f, 0x95, 0x16, 0x04, 0x28, 0xaf, 0xd7, 0xfb, 0xca, 0xbb, 0x4b, 0x40, 0x7e,
     ];
 
+    private readonly bool _useAvx2;
     private readonly ulong[] _accumulators = [0xC2B2AE3D, Prime64V1, Prime64V2, 0x165667B19E3779F9, 0x85EBCA77C2B2AE63, 0x85EBCA77, 0x27D4EB2F165667C5, 0x9E3779B1];
 
     // The bytes not yet taken in (1 to 64 once anything has arrived), and the last stripe taken in, from which the
@@ -67,6 +68,15 @@ internal sealed unsafe class EagerXxHash128
     private int _pendingBytes;
     private int _stripesInBlock;
     private long _lengthBytes;
+
+    /// <summary>A hash of nothing yet, in AVX2 where the processor has it.</summary>
+    public EagerXxHash128()
+        : this(Avx2.IsSupported)
+    {
+    }
+
+    /// <param name="useAvx2">False for the scalar loops whatever the processor (tests check them on every machine).</param>
+    internal EagerXxHash128(bool useAvx2) => _useAvx2 = useAvx2 && Avx2.IsSupported;
 
     /// <summary>Appends the input's next bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -136,7 +146,15 @@ internal sealed unsafe class EagerXxHash128
         fixed (byte* stripe = last)
         fixed (byte* secret = s_secret)
         {
-            Accumulate(acc, stripe, secret + LastStripeSecretOffset);
+            if (_useAvx2)
+            {
+                AccumulateAvx2(acc, stripe, secret + LastStripeSecretOffset);
+            }
+            else
+            {
+                AccumulateScalar(acc, stripe, secret + LastStripeSecretOffset);
+            }
+
             var length = (ulong)_lengthBytes;
             var low = Merge(acc, secret + LowMergeSecretOffset, length * Prime64V1);
             var high = Merge(acc, secret + HighMergeSecretOffset, ~(length * Prime64V2));
@@ -150,7 +168,7 @@ internal sealed unsafe class EagerXxHash128
         fixed (ulong* acc = _accumulators)
         fixed (byte* secret = s_secret)
         {
-            if (Avx2.IsSupported)
+            if (_useAvx2)
             {
                 _stripesInBlock = TakeStripesAvx2(acc, input, stripes, secret, _stripesInBlock);
                 return;
@@ -191,19 +209,6 @@ internal sealed unsafe class EagerXxHash128
         Avx.Store(acc, low);
         Avx.Store(acc + 4, high);
         return stripesInBlock;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ulong* acc, byte* stripe, byte* secret)
-    {
-        if (Avx2.IsSupported)
-        {
-            AccumulateAvx2(acc, stripe, secret);
-        }
-        else
-        {
-            AccumulateScalar(acc, stripe, secret);
-        }
     }
 
     /// <summary>One stripe into the accumulators, four lanes at a time (tests compare it with <see cref="AccumulateScalar"/>).</summary>
