@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
 namespace SimHost.Host.Persistence;
@@ -94,7 +93,7 @@ internal static partial class CheckpointFiles
         });
     }
 
-    /// <summary>Checks one file's bytes against its manifest entry (length and XxHash128).</summary>
+    /// <summary>Checks one file's bytes against its manifest entry (length and XXH3-128, by <see cref="EagerXxHash128"/>).</summary>
     public static void Verify(ManifestFile file, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != file.LengthBytes)
@@ -102,7 +101,9 @@ internal static partial class CheckpointFiles
             throw new CheckpointException(CheckpointError.LengthMismatch, file.Name, $"is {bytes.Length} bytes, the manifest says {file.LengthBytes}");
         }
 
-        var actual = XxHash128.HashToUInt128(bytes);
+        var hash = new EagerXxHash128();
+        hash.Append(bytes);
+        var actual = hash.GetCurrentHashAsUInt128();
         if (actual != file.Hash)
         {
             throw new CheckpointException(CheckpointError.HashMismatch, file.Name, $"xxh128 is {CheckpointManifest.Hex(actual)}, the manifest says {CheckpointManifest.Hex(file.Hash)}");

@@ -19,7 +19,8 @@ namespace SimHost.Host.Ecs;
 /// </para>
 /// <para>
 /// The pages are not populated here: the load's reads fault them in, one fault per 2 MiB, on whichever of its threads
-/// reads there, so the zeroing of new memory is shared between the cores too. Populating them here
+/// reads there, so the zeroing of new memory is shared between the cores too. (The one exception is each array's last
+/// block, readied on the loading thread by <see cref="PrepareTail"/>: at most 2 MiB an array.) Populating them here
 /// (<c>MADV_POPULATE_WRITE</c>, as an earlier version did) put all of it on the thread creating the arrays; on one
 /// thread the two cost the same.
 /// </para>
@@ -138,7 +139,8 @@ internal static partial class BulkArray
 
             // Errors are ignored, as with the advice: a kernel older than 5.14 does not know MADV_POPULATE_WRITE, and
             // the pages are then faulted in as before.
-            var from = Math.Max((nuint)first, block) & ~(PageBytes - 1);
+            // The array is at least 2 MiB long and ends past this boundary, so the block starts inside it.
+            var from = block;
             var to = (end + PageBytes - 1) & ~(PageBytes - 1);
             _ = Madvise((nint)from, to - from, PopulateWrite);
         }

@@ -2,7 +2,7 @@ using System.IO.Hashing;
 using System.Runtime.Intrinsics.X86;
 using SimHost.Host.Persistence;
 
-namespace SimHost.Tests.Persistence;
+namespace SimHost.Tests.Host.Persistence;
 
 /// <summary>The checkpoint files' own XXH3-128 gives System.IO.Hashing's value for every input, however it is cut.</summary>
 public sealed class EagerXxHash128Tests
@@ -109,14 +109,21 @@ public sealed class EagerXxHash128Tests
         Assert.That(Hash(s_input.AsSpan(0, length), pieces), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, length))));
     }
 
-    [Test]
-    public void TheHashSoFar_LeavesAppendingOpen()
+    [TestCase(100, 5000)]
+    [TestCase(240, 241)]
+    [TestCase(241, 5000)]
+    [TestCase(1024, 3000)]
+    [TestCase(1088, 1089)]
+    public void TheHashSoFar_LeavesAppendingOpen(int first, int total)
     {
+        // Asked for twice, short or long, on a stripe's or block's end, then asked again after more bytes.
         var hash = new EagerXxHash128();
-        hash.Append(s_input.AsSpan(0, 5000));
-        Assert.That(hash.GetCurrentHashAsUInt128(), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, 5000))));
-        hash.Append(s_input.AsSpan(5000, 3000));
-        Assert.That(hash.GetCurrentHashAsUInt128(), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, 8000))));
+        hash.Append(s_input.AsSpan(0, first));
+        var soFar = XxHash128.HashToUInt128(s_input.AsSpan(0, first));
+        Assert.That(hash.GetCurrentHashAsUInt128(), Is.EqualTo(soFar));
+        Assert.That(hash.GetCurrentHashAsUInt128(), Is.EqualTo(soFar), "asked for a second time");
+        hash.Append(s_input.AsSpan(first, total - first));
+        Assert.That(hash.GetCurrentHashAsUInt128(), Is.EqualTo(XxHash128.HashToUInt128(s_input.AsSpan(0, total))));
     }
 
     private static UInt128 Hash(ReadOnlySpan<byte> input, int[] pieces, bool useAvx2 = true)
