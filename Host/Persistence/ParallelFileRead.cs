@@ -6,7 +6,8 @@ namespace SimHost.Host.Persistence;
 
 /// <summary>
 /// Reads whole files into the memory their bytes end in, on several threads at once, while hashing each file front to
-/// back with XXH3-128 (<see cref="EagerXxHash128"/>): the checkpoint load's reads, page faults and hashing shared between the cores.
+/// back with XXH3-128 (<see cref="EagerXxHash128"/>): the checkpoint load's reads, page faults and hashing shared
+/// between the cores.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -137,12 +137,11 @@ internal static partial class BulkArray
                 return;
             }
 
-            // Errors are ignored, as with the advice: a kernel older than 5.14 does not know MADV_POPULATE_WRITE, and
-            // the pages are then faulted in as before.
-            // The array is at least 2 MiB long and ends past this boundary, so the block starts inside it.
-            var from = block;
+            // The array is at least 2 MiB long and ends past the block's start, so the block starts inside it. Errors
+            // are ignored, as with the advice: a kernel older than 5.14 does not know MADV_POPULATE_WRITE, and the
+            // pages are then faulted in as before.
             var to = (end + PageBytes - 1) & ~(PageBytes - 1);
-            _ = Madvise((nint)from, to - from, PopulateWrite);
+            _ = Madvise((nint)block, to - block, PopulateWrite);
         }
     }
 

@@ -15,8 +15,8 @@ namespace SimHost.Benchmarks.Persistence;
 /// Every invocation starts from fresh memory, as a resume does (a load is the first thing a resuming process does):
 /// an aggressive collection before each one returns the previous invocation's memory to the system. Both sides read
 /// the same number of bytes from the page cache into new memory given the same huge-page advice
-/// (<see cref="BulkArray.AllocateToFill{T}"/>, then <see cref="BulkArray.PrepareTail"/>): the baseline one array of the file's size, the load a new world whose
-/// columns, entity arrays and entity records the bytes are read straight into. The load also hashes every byte,
+/// (<see cref="BulkArray.AllocateToFill{T}"/>, then <see cref="BulkArray.PrepareTail"/>): the baseline one array of the
+/// file's size, the load a new world whose columns, entity arrays and entity records the bytes are read straight into. The load also hashes every byte,
 /// validates every header and the entity table, and fills the entity records (12 bytes per slot, which the files do
 /// not hold as such).
 /// </para>
