@@ -29,7 +29,12 @@ internal static class WorkerPoolStarter
             // Serilog's levels and Microsoft.Extensions.Logging's share their order (Verbose = Trace ... Fatal = Critical).
             LogLevel = (Microsoft.Extensions.Logging.LogLevel)settings.LogLevel,
             PipeDirectory = runDirectory.Path,
-            RestartPolicy = new RestartPolicy { MaxRestarts = settings.MaxRestarts, RestartWindow = settings.RestartWindow },
+            // Under fail the first worker failure ends the run: a replacement would only be started to be stopped again.
+            RestartPolicy = new RestartPolicy
+            {
+                MaxRestarts = settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? 0 : settings.MaxRestarts,
+                RestartWindow = settings.RestartWindow,
+            },
         };
         try
         {

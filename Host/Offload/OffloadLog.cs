@@ -8,6 +8,9 @@ internal static partial class OffloadLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Offloaded job {Job}: {Range} failed every retry; its rows keep their previous values this frame")]
     public static partial void RangeFailedEveryRetry(ILogger logger, string job, string range);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Offloaded job {Job}: {Range} failed and was not re-run (no retry and no in-process fallback are allowed); its rows keep their previous values this frame")]
+    public static partial void RangeFailedWithoutRetry(ILogger logger, string job, string range);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} runs in-process: no worker is running (restarting or down)")]
     public static partial void JobRunsInProcess(ILogger logger, string job);
 

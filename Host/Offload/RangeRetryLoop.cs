@@ -87,7 +87,15 @@ internal sealed class RangeRetryLoop
 
         foreach (var range in Abandoned)
         {
-            OffloadLog.RangeFailedEveryRetry(_logger, jobName, storage.Describe(range));
+            // Saying "every retry" where none was allowed would send the reader looking for retries in the log.
+            if (lastAttempt < 0)
+            {
+                OffloadLog.RangeFailedWithoutRetry(_logger, jobName, storage.Describe(range));
+            }
+            else
+            {
+                OffloadLog.RangeFailedEveryRetry(_logger, jobName, storage.Describe(range));
+            }
         }
 
         return (failedFirst, retried);

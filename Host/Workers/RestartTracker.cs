@@ -39,6 +39,11 @@ internal sealed class RestartTracker(RestartPolicy policy)
             _restartTimestamps.Dequeue();
         }
 
+        if (policy.MaxRestarts == 0)
+        {
+            return RestartDecision.GiveUp("restarts are off (--max-restarts 0, or --on-worker-failure fail, under which the run ends)");
+        }
+
         if (_restartTimestamps.Count >= policy.MaxRestarts)
         {
             return RestartDecision.GiveUp(string.Create(

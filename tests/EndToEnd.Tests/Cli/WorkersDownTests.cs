@@ -63,6 +63,8 @@ public sealed class WorkersDownTests : RunningSimHostFixture
             Assert.That(SimHost.ErrorLines, Has.None.Match(@"^\s+at "), $"no stack trace on stderr:\n{stderr}");
             Assert.That(SimHost.ErrorLines.Where(l => l.Contains("run failed", StringComparison.OrdinalIgnoreCase)).ToArray(), Has.Length.EqualTo(1), $"the failure is said once on stderr, not also as a log line:\n{stderr}");
             Assert.That(SimHost.Output, Does.Match(@"stopped by:\s+a failure"), "the summary says a failure stopped the run");
+            Assert.That(SimHost.ErrorLines, Has.None.Contains("starting a replacement"), $"no replacement is started for a run that is ending:\n{stderr}");
+            Assert.That(SimHost.Output, Does.Match(@"worker restarts:\s+0"), "and none is counted");
         });
     }
 }

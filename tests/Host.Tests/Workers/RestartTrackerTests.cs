@@ -87,11 +87,17 @@ public sealed class RestartTrackerTests
     }
 
     [Test]
-    public void ZeroMaxRestarts_NeverRestarts()
+    public void ZeroMaxRestarts_NeverRestarts_AndSaysRestartsAreOff()
     {
         var tracker = new RestartTracker(Policy(maxRestarts: 0));
 
-        Assert.That(tracker.OnFailure(0).ShouldRestart, Is.False);
+        var decision = tracker.OnFailure(0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.ShouldRestart, Is.False);
+            Assert.That(decision.GiveUpReason, Does.StartWith("restarts are off"), "not a limit 'reached' after no restart at all");
+        });
     }
 
     [Test]

@@ -61,6 +61,8 @@ public sealed class WorkerFailurePolicyTests
             Assert.That(stats.Failures.Values.Single(), Is.TypeOf<OffloadFailedException>());
             Assert.That(stats.Failures.Values.Single().Message, Does.Match("The last failure: worker [01]: ."), "the failure says where and why");
             Assert.That(stats.RangesRetried, Is.Zero);
+            Assert.That(_environment.Sink.Lines, Has.Some.Contains("failed and was not re-run (no retry and no in-process fallback are allowed)"), "the log says no re-run was allowed");
+            Assert.That(_environment.Sink.Lines, Has.None.Contains("failed every retry"), "and does not speak of retries that were never allowed");
         });
     }
 
