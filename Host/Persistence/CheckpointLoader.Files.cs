@@ -13,7 +13,8 @@ namespace SimHost.Host.Persistence;
 /// </summary>
 internal static unsafe partial class CheckpointLoader
 {
-    private static bool PlanEntityTable(ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int slots, out EntityRecord[]? records)
+    private static bool PlanEntityTable(
+        ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int slots, RetiredCount retired, out EntityRecord[]? records)
     {
         records = null;
         if (!IsHandleSegment(segment, slots))
@@ -28,14 +29,19 @@ internal static unsafe partial class CheckpointLoader
         var table = BulkArray.AllocateToFill<EntityRecord>(length);
         var first = (nint)read.Pin(table);
         var handles = (long)length * sizeof(EntityRecord) - ((long)slots * sizeof(ulong));
-        var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) => ToRecords((ulong*)chunk, bytes / sizeof(ulong), (int)(offset / sizeof(ulong)), (EntityRecord*)first));
+        var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) => ToRecords((ulong*)chunk, bytes / sizeof(ulong), (int)(offset / sizeof(ulong)), (EntityRecord*)first, retired));
         records = table;
         return AddGap(read, file, segment.Plan.EntityColumnOffset) && read.AddRegion(file, (long)slots * sizeof(ulong), (byte*)first + handles, converter);
     }
 
+    /// <summary>
+    /// Turns handles into records, counting the retired slots (generation <see cref="uint.MaxValue"/>) as it goes, for
+    /// <see cref="Connect"/>. Called under the entity table's hashing turn, one chunk at a time, in order.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool ToRecords(ulong* handles, int count, int firstSlot, EntityRecord* records)
+    private static bool ToRecords(ulong* handles, int count, int firstSlot, EntityRecord* records, RetiredCount retired)
     {
+        long retiredHere = 0;
         for (var i = 0; i < count; i++)
         {
             var handle = handles[i];
@@ -45,10 +51,19 @@ internal static unsafe partial class CheckpointLoader
                 return false;
             }
 
-            records[slot] = new EntityRecord { ArchetypeId = 0, Row = -1, Generation = (uint)(handle >> 32) };
+            var generation = (uint)(handle >> 32);
+            retiredHere += generation == uint.MaxValue ? 1 : 0;
+            records[slot] = new EntityRecord { ArchetypeId = 0, Row = -1, Generation = generation };
         }
 
+        retired.Slots += retiredHere;
         return true;
+    }
+
+    /// <summary>The entity table's retired slots, counted while its handles become records.</summary>
+    private sealed class RetiredCount
+    {
+        public long Slots { get; set; }
     }
 
     private static bool PlanFreeSlots(ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int count, out int[]? freeSlots)

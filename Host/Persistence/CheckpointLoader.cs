@@ -113,6 +113,7 @@ internal static partial class CheckpointLoader
         // Every header is read and validated before any row, and a file's arrays are created only once its header has
         // shown that it holds the rows: a manifest cannot make this reader allocate more than the files it names hold.
         EntityRecord[]? records = null;
+        var retired = new RetiredCount();
         int[]? freeSlots = null;
         var entities = new Entity[archetypeCount][];
         var columns = new Column[archetypeCount][];
@@ -161,7 +162,7 @@ internal static partial class CheckpointLoader
                     var index = read.AddFile(handle, length, file.Hash, planned.Head);
                     var isPlanned = role switch
                     {
-                        EntityTable => PlanEntityTable(read, index, planned.Segment, manifest.Slots, out records),
+                        EntityTable => PlanEntityTable(read, index, planned.Segment, manifest.Slots, retired, out records),
                         FreeSlots => PlanFreeSlots(read, index, planned.Segment, manifest.FreeSlotCount, out freeSlots),
                         _ => PlanArchetype(read, index, planned.Segment, manifest, role, types, out entities[role], out columns[role]),
                     };
@@ -190,7 +191,7 @@ internal static partial class CheckpointLoader
 
         records?.AsSpan(manifest.Slots).Clear();
 
-        return records is not null && freeSlots is not null && Connect(manifest, records, freeSlots, entities) is { } entityCount
+        return records is not null && freeSlots is not null && Connect(manifest, records, freeSlots, entities, retired.Slots) is { } entityCount
             ? new LoadedWorld
             {
                 ChangeTick = manifest.ChangeTick,
@@ -212,12 +213,20 @@ internal static partial class CheckpointLoader
     /// Checks that the archetypes' entities, the entity table and the free list form one world (the rules of
     /// <see cref="WorldImageCheck"/>) while pointing each live slot's record at its row.
     /// </summary>
+    /// <remarks>
+    /// Every slot that holds no live entity must be free or retired (generation <see cref="uint.MaxValue"/>), never
+    /// both. That is checked by counting rather than by a pass over every slot: the free slots are distinct, dead and
+    /// not retired (checked one by one), so they and the dead retired slots are disjoint sets of dead slots, and they
+    /// cover all of them exactly when their sizes add up to the dead slots' count. At 4M slots the pass it replaces
+    /// cost about 2 ms of memory traffic. <c>retiredSlots</c> counts the entity table's retired slots, live or not.
+    /// </remarks>
     /// <returns>The live entities, or null when the rules do not hold.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int? Connect(CheckpointManifest manifest, EntityRecord[] records, int[] freeSlots, Entity[][] entities)
+    private static int? Connect(CheckpointManifest manifest, EntityRecord[] records, int[] freeSlots, Entity[][] entities, long retiredSlots)
     {
         var slots = manifest.Slots;
         long live = 0;
+        long liveRetired = 0;
         for (var a = 0; a < entities.Length; a++)
         {
             var rows = entities[a];
@@ -235,6 +244,7 @@ internal static partial class CheckpointLoader
                     return null;
                 }
 
+                liveRetired += entity.Generation == uint.MaxValue ? 1 : 0;
                 record.ArchetypeId = a;
                 record.Row = row;
             }
@@ -242,8 +252,10 @@ internal static partial class CheckpointLoader
             live += rows.Length;
         }
 
-        // A free slot is marked by archetype -1 while the list is checked (the field means nothing while the row is -1).
-        for (var i = 0; i < manifest.FreeSlotCount; i++)
+        // A free slot is marked by archetype -1 while the list is checked (the field means nothing while the row is
+        // -1), so a slot listed twice is caught; the marks are taken off again below.
+        var freeCount = manifest.FreeSlotCount;
+        for (var i = 0; i < freeCount; i++)
         {
             var index = freeSlots[i];
             if ((uint)index >= (uint)slots)
@@ -260,20 +272,12 @@ internal static partial class CheckpointLoader
             record.ArchetypeId = -1;
         }
 
-        for (var slot = 0; slot < slots; slot++)
+        for (var i = 0; i < freeCount; i++)
         {
-            ref var record = ref records[slot];
-            if (record.Row < 0)
-            {
-                if (record.ArchetypeId == 0 && record.Generation != uint.MaxValue)
-                {
-                    return null;
-                }
-
-                record.ArchetypeId = 0;
-            }
+            records[freeSlots[i]].ArchetypeId = 0;
         }
 
-        return live <= int.MaxValue ? (int)live : null;
+        var dead = slots - live;
+        return dead == freeCount + (retiredSlots - liveRetired) && live <= int.MaxValue ? (int)live : null;
     }
 }
