@@ -33,7 +33,9 @@ internal sealed class FrameLoop(
     {
         var frameTimes = new FrameTimeStatistics();
         var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
-        var workersDown = new WorkersDownWatch(status, logger);
+        // Under fail a slot down ends the run after the next frame (below): it never means jobs moving in-process, so
+        // the watch that would say so is left without slots to watch.
+        var workersDown = new WorkersDownWatch(settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? null : status, logger);
         long rangesReRun = 0, rowsCommitted = 0, failedFrames = 0;
         string? failure = null;
 

@@ -29,11 +29,11 @@ internal static class WorkerPoolStarter
             // Serilog's levels and Microsoft.Extensions.Logging's share their order (Verbose = Trace ... Fatal = Critical).
             LogLevel = (Microsoft.Extensions.Logging.LogLevel)settings.LogLevel,
             PipeDirectory = runDirectory.Path,
-            // Under fail the first worker failure ends the run: a replacement would only be started to be stopped again.
             RestartPolicy = new RestartPolicy
             {
-                MaxRestarts = settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? 0 : settings.MaxRestarts,
+                MaxRestarts = settings.MaxRestarts,
                 RestartWindow = settings.RestartWindow,
+                ReplacesLostWorkers = settings.OnWorkerFailure != WorkerFailurePolicy.Fail,
             },
         };
         try

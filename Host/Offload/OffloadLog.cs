@@ -23,6 +23,9 @@ internal static partial class OffloadLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job}, system {System}: {Failures} failed attempts over {Pieces} pieces in the host this frame, {Abandoned} pieces failed every retry and keep their previous values (only the first of each is logged above); the last failure: {LastFailure}")]
     public static partial void PiecesFailed(ILogger logger, string job, string system, int failures, int pieces, int abandoned, string? lastFailure);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job}, system {System}: {Failures} failed attempts over {Pieces} pieces in the host this frame, {Abandoned} pieces failed and were not re-run (no retry and no in-process fallback are allowed) and keep their previous values (only the first of each is logged above); the last failure: {LastFailure}")]
+    public static partial void PiecesFailedWithoutRetry(ILogger logger, string job, string system, int failures, int pieces, int abandoned, string? lastFailure);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} rows {RowStart}+{RowCount} has run in the host for {Seconds:0.0} s, past the job timeout ({Timeout}): a range in the host cannot be stopped, so the frame waits for it")]
     public static partial void InProcessRangeOverdue(ILogger logger, string job, int rowStart, int rowCount, double seconds, TimeSpan timeout);
 }

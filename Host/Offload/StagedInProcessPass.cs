@@ -97,7 +97,7 @@ internal sealed class StagedInProcessPass : IQueryWork, IDisposable
         _job = job;
         _attempts = attempts;
         _committed = _failedFirst = _retried = _abandoned = 0;
-        _failures.Begin(job.JobName);
+        _failures.Begin(job.JobName, attempts);
 
         // At least one piece per thread, so a small system still runs on every thread.
         var perSlot = (rowCount + _executor.ParallelSlots - 1) / _executor.ParallelSlots;

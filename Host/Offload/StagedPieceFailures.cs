@@ -24,13 +24,17 @@ internal sealed class StagedPieceFailures(ILogger logger, string systemName)
     private string _jobName = string.Empty;
     private int _failures;
     private int _abandoned;
+    private bool _isRetried;
 
     /// <summary>Where and why the latest failed piece of the frame failed, or null when none failed.</summary>
     public string? LastFailure { get; private set; }
 
     /// <summary>Starts a frame of <paramref name="jobName"/>, on the thread whose execution context the lines are written in.</summary>
-    public void Begin(string jobName)
+    /// <param name="jobName">The job.</param>
+    /// <param name="attempts">Runs each piece may have: 1 when the failure policy allows no retry and no fallback.</param>
+    public void Begin(string jobName, int attempts)
     {
+        _isRetried = attempts > 1;
         // Capture returns the current context instance (no copy), or null when its flow is suppressed.
         _context = ExecutionContext.Capture();
         _jobName = jobName;
@@ -85,8 +89,17 @@ internal sealed class StagedPieceFailures(ILogger logger, string systemName)
 
     private sealed record Summary(StagedPieceFailures Owner, int Pieces, int Failures, int Abandoned, string? LastFailure) : ILine
     {
-        public void Write() =>
-            OffloadLog.PiecesFailed(Owner._logger, Owner._jobName, Owner._systemName, Failures, Pieces, Abandoned, LastFailure);
+        public void Write()
+        {
+            if (Owner._isRetried)
+            {
+                OffloadLog.PiecesFailed(Owner._logger, Owner._jobName, Owner._systemName, Failures, Pieces, Abandoned, LastFailure);
+            }
+            else
+            {
+                OffloadLog.PiecesFailedWithoutRetry(Owner._logger, Owner._jobName, Owner._systemName, Failures, Pieces, Abandoned, LastFailure);
+            }
+        }
     }
 
     private sealed record Line(StagedPieceFailures Owner, int Start, int Count, string? Reason, bool IsAbandoned) : ILine
@@ -94,9 +107,13 @@ internal sealed class StagedPieceFailures(ILogger logger, string systemName)
         public void Write()
         {
             var rows = $"system {Owner._systemName} rows {Start}+{Count}";
-            if (IsAbandoned)
+            if (IsAbandoned && Owner._isRetried)
             {
                 OffloadLog.RangeFailedEveryRetry(Owner._logger, Owner._jobName, rows);
+            }
+            else if (IsAbandoned)
+            {
+                OffloadLog.RangeFailedWithoutRetry(Owner._logger, Owner._jobName, rows);
             }
             else
             {

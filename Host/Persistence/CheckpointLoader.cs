@@ -217,8 +217,8 @@ internal static partial class CheckpointLoader
     /// Every slot that holds no live entity must be free or retired (generation <see cref="uint.MaxValue"/>), never
     /// both. That is checked by counting rather than by a pass over every slot: the free slots are distinct, dead and
     /// not retired (checked one by one), so they and the dead retired slots are disjoint sets of dead slots, and they
-    /// cover all of them exactly when their sizes add up to the dead slots' count. At 4M slots the pass it replaces
-    /// cost about 2 ms of memory traffic. <c>retiredSlots</c> counts the entity table's retired slots, live or not.
+    /// cover all of them exactly when their sizes add up to the dead slots' count: one pass over the records fewer.
+    /// <c>retiredSlots</c> counts the entity table's retired slots, live or not.
     /// </remarks>
     /// <returns>The live entities, or null when the rules do not hold.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

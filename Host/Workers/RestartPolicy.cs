@@ -37,6 +37,14 @@ public sealed record RestartPolicy
     /// <summary>How long a worker must stay up for its slot's backoff to start again at <see cref="InitialBackoff"/>.</summary>
     public TimeSpan HealthyStretch { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether a worker lost after it was up is replaced. False under the command line's
+    /// <c>--on-worker-failure fail</c>, whose run ends at the first worker failure: a replacement would only be started
+    /// to be stopped again. A worker that fails to start is started again either way, up to
+    /// <see cref="MaxConsecutiveStartFailures"/> times.
+    /// </summary>
+    internal bool ReplacesLostWorkers { get; init; } = true;
+
     /// <summary>The clock the policy and the slots' backoff waits use; tests inject a fake.</summary>
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

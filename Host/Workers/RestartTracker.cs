@@ -39,9 +39,16 @@ internal sealed class RestartTracker(RestartPolicy policy)
             _restartTimestamps.Dequeue();
         }
 
+        if (consecutiveStartFailures == 0 && !policy.ReplacesLostWorkers)
+        {
+            return RestartDecision.GiveUp("a lost worker is not replaced under --on-worker-failure fail: the run ends at the first worker failure");
+        }
+
         if (policy.MaxRestarts == 0)
         {
-            return RestartDecision.GiveUp("restarts are off (--max-restarts 0, or --on-worker-failure fail, under which the run ends)");
+            return RestartDecision.GiveUp(consecutiveStartFailures == 0
+                ? "restarts are off (--max-restarts 0)"
+                : "restarts are off (--max-restarts 0), so a worker that failed to start is not started again");
         }
 
         if (_restartTimestamps.Count >= policy.MaxRestarts)

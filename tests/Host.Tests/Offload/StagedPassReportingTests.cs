@@ -90,6 +90,38 @@ public sealed class StagedPassReportingTests
     }
 
     [Test]
+    public async Task AJobThatAlwaysFails_WithNoRetryAllowed_IsNotSaidToHaveFailedEveryRetry()
+    {
+        // The command line's --on-worker-failure fail: no executor retry, no in-process fallback, one run per piece.
+        var logger = new ScopeRecordingLogger();
+        var world = new World();
+        var entities = OffloadTestSupport.CreateHeated(world, 300_000, rate: FailingHeatJob.FailOnRate);
+        using var simulation = new SimulationBuilder()
+            .WithJobs(JobCatalog.FromTypes([typeof(FailingHeatJob)]))
+            .WithStorage(SimHost.Host.SharedStorage.StorageMode.Snapshot)
+            .WithThreads(2)
+            .WithExecutorRetries(0)
+            .WithInProcessFallback(false)
+            .WithLogger(logger)
+            .AddSystem("heat", s => s.Writes<Heat>().Reads<Rate>().Offload(FailingHeatJob.JobName))
+            .Build(world);
+
+        var stats = await simulation.RunFrameAsync(0.1, 0);
+
+        var lines = logger.Lines.Select(line => line.Message).Where(message => message.Contains("failed", StringComparison.Ordinal)).ToArray();
+        var pieces = stats.RangesFailed;
+        Assert.Multiple(() =>
+        {
+            Assert.That(pieces, Is.GreaterThan(10), "dozens of pieces failed");
+            Assert.That(lines, Has.Length.EqualTo(3), string.Join(" | ", lines));
+            Assert.That(lines[1], Does.Contain("failed and was not re-run (no retry and no in-process fallback are allowed)"), "the first abandoned piece");
+            Assert.That(lines[^1], Does.Contain($"{pieces} failed attempts over {pieces} pieces").And.Contain($"{pieces} pieces failed and were not re-run"), "the frame's sum");
+            Assert.That(lines, Has.None.Contains("every retry"), "no retry was allowed");
+            Assert.That(OffloadTestSupport.HeatOf(world, entities), Is.EqualTo(Enumerable.Range(0, entities.Length)), "nothing was committed");
+        });
+    }
+
+    [Test]
     public async Task PiecesRunningBesideOtherRangesInTheHost_AreEachReportedOverdue()
     {
         // A Changed-filtered system runs staged on the world's two threads while an in-place system of the same level

@@ -127,18 +127,20 @@ public sealed class CheckpointLoaderTests
     [Test]
     public void FastLoad_OfRetiredSlots_LiveOrDead_EqualsTheVerifyingReader([Values(1, 2)] int threads, [Values(64, CheckpointLoader.ChunkBytes)] int chunkBytes)
     {
-        // Two free slots retired (taken off the free list), and one live entity at the last generation: both are
-        // worlds a long run reaches, and the entity table's check counts retired slots rather than visiting each.
+        // Free slots retired (taken off the free list) across the whole table, so that 64-byte chunks each count some
+        // (the count is summed chunk by chunk), and one live entity at the last generation: both are worlds a long run
+        // reaches, and the entity table's check counts retired slots rather than visiting each.
         var image = ChurnedWorld().CaptureImage();
         var generations = image.Generations.ToArray();
-        var retiredFree = image.FreeSlots[..2];
+        var byIndex = image.FreeSlots.Order().ToArray();
+        var retiredFree = new[] { byIndex[0], byIndex[byIndex.Length / 3], byIndex[2 * byIndex.Length / 3], byIndex[^1], image.FreeSlots[^1] }.Distinct().ToArray();
         foreach (var slot in retiredFree)
         {
             generations[slot] = uint.MaxValue;
         }
 
         var (archetypes, liveSlot) = RetireALiveEntity(image, generations);
-        Write(image, generations, image.FreeSlots[2..], archetypes);
+        Write(image, generations, image.FreeSlots.Except(retiredFree).ToArray(), archetypes);
 
         var fast = new World();
         var isLoaded = CheckpointLoader.TryLoad(_checkpoint, fast, threads, chunkBytes);
@@ -147,20 +149,24 @@ public sealed class CheckpointLoaderTests
 
         Assert.That(isLoaded, Is.True, "the fast reader loads retired slots");
         AssertSameWorld(fast, verified);
+        var created = fast.Create();
         Assert.Multiple(() =>
         {
             Assert.That(fast.IsAlive(new Entity(liveSlot, uint.MaxValue)), Is.True, "the live entity at the last generation");
-            Assert.That(fast.Create(), Is.EqualTo(verified.Create()), "the next entity takes the same free slot, never a retired one");
+            Assert.That(created, Is.EqualTo(verified.Create()), "the next entity takes the same free slot");
+            Assert.That(retiredFree, Has.No.Member(created.Index), "never a retired one (the top of the stack was retired)");
         });
     }
 
-    [TestCase("a dead slot neither free nor retired")]
-    [TestCase("a free slot that is also retired")]
-    [TestCase("a free slot listed twice")]
-    [TestCase("a dead slot neither free nor retired, beside a live retired one")]
-    public void FastLoad_OfAnEntityTableBreakingARule_RefusesLikeTheVerifyingReader(string rule)
+    [TestCase("a dead slot neither free nor retired", "is neither alive, free nor retired")]
+    [TestCase("a free slot that is also retired", "is out of range, alive, retired or listed twice")]
+    [TestCase("a free slot listed twice", "is out of range, alive, retired or listed twice")]
+    [TestCase("a live slot in the free list", "is out of range, alive, retired or listed twice")]
+    [TestCase("a dead slot neither free nor retired, beside a live retired one", "is neither alive, free nor retired")]
+    public void FastLoad_OfAnEntityTableBreakingARule_RefusesLikeTheVerifyingReader(string rule, string verifiersWords)
     {
-        // The hashes are right (the files are written whole): only the entity table's rules can refuse these.
+        // The hashes are right (the files are written whole): only the entity table's rules can refuse these. Where
+        // the slots' counts would still add up, only the rule named can refuse it.
         var image = ChurnedWorld().CaptureImage();
         var generations = image.Generations.ToArray();
         var free = image.FreeSlots.ToArray();
@@ -171,13 +177,18 @@ public sealed class CheckpointLoaderTests
                 free = free[1..];
                 break;
             case "a free slot that is also retired":
+                // One free slot retired while listed, another dropped from the list: the counts add up.
                 generations[free[0]] = uint.MaxValue;
+                free = free[..^1];
                 break;
             case "a free slot listed twice":
                 free[^1] = free[0];
                 break;
+            case "a live slot in the free list":
+                free[0] = BitConverter.ToInt32(image.Archetypes.First(a => a.Rows > 0).Entities.Span[..4]);
+                break;
             default:
-                // Were live retired slots not told apart from dead ones, the counts would balance here.
+                // Were live retired slots not told apart from dead ones, the counts would add up here.
                 free = free[1..];
                 (archetypes, _) = RetireALiveEntity(image, generations);
                 break;
@@ -187,12 +198,14 @@ public sealed class CheckpointLoaderTests
 
         var world = new World();
         var isLoaded = CheckpointLoader.TryLoad(_checkpoint, world);
+        var verifier = Assert.Throws<CheckpointException>(() => CheckpointFiles.ReadDirectory(_checkpoint));
 
         Assert.Multiple(() =>
         {
             Assert.That(isLoaded, Is.False, rule);
             Assert.That(world.IsPristine, Is.True, "nothing of a refused checkpoint is loaded");
-            Assert.That(() => WorldCheckpoint.Load(_checkpoint, new World()), Throws.TypeOf<CheckpointException>(), "the verifying reader refuses it too");
+            Assert.That(verifier!.Error, Is.EqualTo(CheckpointError.InconsistentWorld), "the verifying reader refuses it for the entity table's rules");
+            Assert.That(verifier.Message, Does.Contain(verifiersWords), "and for the rule named");
         });
     }
 

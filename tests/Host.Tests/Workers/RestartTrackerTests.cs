@@ -8,6 +8,7 @@ namespace SimHost.Tests.Host.Workers;
 public sealed class RestartTrackerTests
 {
     private static readonly bool[] s_threeThenDown = [true, true, true, false];
+    private static readonly bool[] s_twiceThenDown = [true, true, false];
     private readonly ManualClock _clock = new();
 
     private RestartPolicy Policy(int maxRestarts = 100) => new()
@@ -97,6 +98,35 @@ public sealed class RestartTrackerTests
         {
             Assert.That(decision.ShouldRestart, Is.False);
             Assert.That(decision.GiveUpReason, Does.StartWith("restarts are off"), "not a limit 'reached' after no restart at all");
+        });
+    }
+
+    [Test]
+    public void ALostWorker_IsNotReplaced_WhenLostWorkersAreNotReplaced()
+    {
+        var tracker = new RestartTracker(Policy() with { ReplacesLostWorkers = false });
+        tracker.OnReady();
+
+        var decision = tracker.OnFailure(0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.ShouldRestart, Is.False);
+            Assert.That(decision.GiveUpReason, Does.Contain("not replaced under --on-worker-failure fail"));
+        });
+    }
+
+    [Test]
+    public void AWorkerThatFailedToStart_IsStartedAgain_EvenWhenLostWorkersAreNotReplaced()
+    {
+        var tracker = new RestartTracker(Policy() with { ReplacesLostWorkers = false, MaxConsecutiveStartFailures = 3 });
+
+        var decisions = new[] { tracker.OnFailure(1), tracker.OnFailure(2), tracker.OnFailure(3) };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decisions.Select(d => d.ShouldRestart), Is.EqualTo(s_twiceThenDown), "started again until the limit of failed starts");
+            Assert.That(decisions[2].GiveUpReason, Does.Contain("3 failed starts in a row"));
         });
     }
 
