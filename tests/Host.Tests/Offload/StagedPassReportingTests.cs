@@ -63,14 +63,7 @@ public sealed class StagedPassReportingTests
         var logger = new ScopeRecordingLogger();
         var world = new World();
         var entities = OffloadTestSupport.CreateHeated(world, 300_000, rate: FailingHeatJob.FailOnRate);
-        using var simulation = new SimulationBuilder()
-            .WithJobs(JobCatalog.FromTypes([typeof(FailingHeatJob)]))
-            .WithStorage(SimHost.Host.SharedStorage.StorageMode.Snapshot)
-            .WithThreads(threads)
-            .WithExecutorRetries(1)
-            .WithLogger(logger)
-            .AddSystem("heat", s => s.Writes<Heat>().Reads<Rate>().Offload(FailingHeatJob.JobName))
-            .Build(world);
+        using var simulation = FailingHeatSimulation(world, logger, threads, b => b.WithExecutorRetries(1));
 
         for (var frame = 0; frame < 2; frame++)
         {
@@ -96,15 +89,7 @@ public sealed class StagedPassReportingTests
         var logger = new ScopeRecordingLogger();
         var world = new World();
         var entities = OffloadTestSupport.CreateHeated(world, 300_000, rate: FailingHeatJob.FailOnRate);
-        using var simulation = new SimulationBuilder()
-            .WithJobs(JobCatalog.FromTypes([typeof(FailingHeatJob)]))
-            .WithStorage(SimHost.Host.SharedStorage.StorageMode.Snapshot)
-            .WithThreads(2)
-            .WithExecutorRetries(0)
-            .WithInProcessFallback(false)
-            .WithLogger(logger)
-            .AddSystem("heat", s => s.Writes<Heat>().Reads<Rate>().Offload(FailingHeatJob.JobName))
-            .Build(world);
+        using var simulation = FailingHeatSimulation(world, logger, threads: 2, b => b.WithExecutorRetries(0).WithInProcessFallback(false));
 
         var stats = await simulation.RunFrameAsync(0.1, 0);
 
@@ -152,6 +137,16 @@ public sealed class StagedPassReportingTests
             Assert.That(OverdueRendezvous.Warnings(logger), Has.Length.EqualTo(4), "one warning per range (hang guard: 30 s without the last)");
         });
     }
+
+    /// <summary>The heat system offloaded to <see cref="FailingHeatJob"/> in the host, over a snapshot, with the failure policy <paramref name="policy"/> sets.</summary>
+    private static SimulationRunner FailingHeatSimulation(World world, ScopeRecordingLogger logger, int threads, Func<SimulationBuilder, SimulationBuilder> policy) =>
+        policy(new SimulationBuilder()
+            .WithJobs(JobCatalog.FromTypes([typeof(FailingHeatJob)]))
+            .WithStorage(SimHost.Host.SharedStorage.StorageMode.Snapshot)
+            .WithThreads(threads)
+            .WithLogger(logger))
+            .AddSystem("heat", s => s.Writes<Heat>().Reads<Rate>().Offload(FailingHeatJob.JobName))
+            .Build(world);
 }
 
 /// <summary>
