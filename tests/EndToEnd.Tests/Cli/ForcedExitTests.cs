@@ -1,3 +1,5 @@
+using SimHost.Host.Ecs;
+using SimHost.Host.Persistence;
 using SimHost.Tests.EndToEnd.Support;
 
 namespace SimHost.Tests.EndToEnd.Cli;
@@ -6,7 +8,8 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// A job that never returns, running in the host, cannot be stopped: the first Ctrl-C or SIGTERM says the run stops
 /// once the frame ends and that a second one ends simhost at once. The second one does: the process ends by the
 /// signal (exit 130 or 143), without the summary, and its run directory is removed before it goes; no worker
-/// outlives it. While the world is seeded, the first signal does so already.
+/// outlives it. While the world is seeded, or loaded from a checkpoint, the first signal does so already, and the
+/// checkpoint stays whole.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -65,6 +68,43 @@ public sealed class ForcedExitTests : RunningSimHostFixture
             Assert.That(SimHost.Output, Does.Not.Contain("checksum:"), "no frame ran");
             Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed before the process ends");
         });
+        await AssertWorkersEndAsync(WorkerMarker(SimHost));
+    }
+
+    [TestCase("0", "snapshot")]
+    [TestCase("2", "shared")]
+    public async Task TheFirstSignal_WhileACheckpointLoads_EndsSimHostAtOnce_AndTheCheckpointStaysWhole(string workers, string storage)
+    {
+        // Eight million particles make a 390 MB checkpoint, written with direct I/O, so the resume reads it from the
+        // disk: the load takes a good part of a second at least, and the signal comes as it begins.
+        var checkpoints = Folder.Subfolder("checkpoints");
+        string[] Run(string runWorkers, string frames) =>
+            ["--workers", runWorkers, "--storage", storage, "--entities", "8000000", "--frames", frames, "--run-dir", Folder.RunRoot];
+        SimHost = SimHostProcess.Start([.. Run("0", "1"), "--checkpoint-every", "1", "--checkpoint-dir", checkpoints]);
+        Assert.That(await SimHost.WaitForExitAsync("simhost writing the checkpoint"), Is.Zero, string.Join('\n', SimHost.ErrorLines));
+        SimHost.Dispose();
+        var checkpoint = CheckpointStore.Newest(checkpoints) ?? throw new AssertionException("the first run wrote no checkpoint");
+        var written = Directory.GetFiles(checkpoint).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), new FileInfo(f).Length)).ToArray();
+
+        SimHost = SimHostProcess.StartInOwnProcessGroup([.. Run(workers, "2"), "--resume", checkpoints]);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("Loading the world of", StringComparison.Ordinal), "the start of the checkpoint's load");
+        await SimHost.SignalAsync("TERM", wholeGroup: false);
+        var exitCode = await SimHost.WaitForExitAsync("simhost after SIGTERM while loading a checkpoint");
+
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(143), $"ended by SIGTERM; stderr:\n{stderr}");
+            Assert.That(stderr, Does.Contain("simhost: SIGTERM while the world is set up: no frame has run; ending at once"));
+            Assert.That(SimHost.Output, Does.Not.Contain("checksum:"), "no frame ran");
+            Assert.That(stderr, Does.Not.Contain("Resumed at frame"), "the load was cut short, not finished");
+            Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed before the process ends");
+            Assert.That(CheckpointStore.Newest(checkpoints), Is.EqualTo(checkpoint), "the checkpoint is still the newest");
+            Assert.That(Directory.GetFiles(checkpoint).Order(StringComparer.Ordinal).Select(f => (Path.GetFileName(f), new FileInfo(f).Length)), Is.EqualTo(written), "with the same files");
+        });
+
+        // Every file still has its length and hash, and the world loads.
+        Assert.That(() => WorldCheckpoint.Load(checkpoint, new World()), Throws.Nothing, "the checkpoint stays whole and loads");
         await AssertWorkersEndAsync(WorkerMarker(SimHost));
     }
 
