@@ -39,18 +39,38 @@ internal static class ProcessExit
         }
     }
 
-    /// <summary>Kills the process and its children; a no-op once it has exited.</summary>
+    /// <summary>Kills the process and its children; a no-op once it has exited; never throws.</summary>
     public static void Kill(Process process)
     {
         try
         {
             process.Kill(entireProcessTree: true);
+            return;
         }
-        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        catch (Exception exception) when (IsAlreadyExited(exception))
+        {
+            return;
+        }
+        catch (Exception exception) when (exception is AggregateException or NullReferenceException)
+        {
+            // Listing the tree raced with a process of it ending: .NET 10.0.12 on Linux threw a NullReferenceException
+            // from inside Process.KillTree once in a test run, and a child that exits first gives an AggregateException.
+            // The tree walk stops each process (SIGSTOP) before it kills it, so the worker may be left stopped:
+            // kill it alone, below.
+        }
+
+        try
+        {
+            process.Kill();
+        }
+        catch (Exception exception) when (IsAlreadyExited(exception))
         {
             // Already exited.
         }
     }
+
+    private static bool IsAlreadyExited(Exception exception) =>
+        exception is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException;
 
     /// <summary>Kills the process, then waits up to five seconds for the kernel to reap it.</summary>
     public static async Task KillAndWaitAsync(Process process)
