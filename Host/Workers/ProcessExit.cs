@@ -54,9 +54,10 @@ internal static class ProcessExit
         catch (Exception exception) when (exception is AggregateException or NullReferenceException)
         {
             // Listing the tree raced with a process of it ending: .NET 10.0.12 on Linux threw a NullReferenceException
-            // from inside Process.KillTree once in a test run, and a child that exits first gives an AggregateException.
-            // The tree walk stops each process (SIGSTOP) before it kills it, so the worker may be left stopped:
-            // kill it alone, below.
+            // from inside Process.KillTree once in a test run; other errors of the walk come as an AggregateException.
+            // The walk stops each process (SIGSTOP) before it kills it, so the worker may be left stopped: kill it
+            // alone, below. (A child stopped by a walk that failed after killing the worker stays stopped; workers
+            // start no children of their own.)
         }
 
         try

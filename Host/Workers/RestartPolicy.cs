@@ -40,8 +40,8 @@ public sealed record RestartPolicy
     /// <summary>
     /// Whether a worker lost after it was up is replaced. False under the command line's
     /// <c>--on-worker-failure fail</c>, whose run ends at the first worker failure: a replacement would only be started
-    /// to be stopped again. A worker that fails to start is started again either way, up to
-    /// <see cref="MaxConsecutiveStartFailures"/> times.
+    /// to be stopped again. A worker that fails to start is started again either way (unless <see cref="MaxRestarts"/> is
+    /// 0), until <see cref="MaxConsecutiveStartFailures"/> starts in a row have failed.
     /// </summary>
     internal bool ReplacesLostWorkers { get; init; } = true;
 

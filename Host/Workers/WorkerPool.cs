@@ -99,8 +99,8 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
         }
     }
 
-    /// <summary>A recent worker failure: the last failure of the highest-numbered slot that failed, or null when none has.</summary>
-    public string? LastFailure => _slots.Select(static slot => slot.LastFailure).LastOrDefault(static failure => failure is not null);
+    /// <summary>The most recent worker failure, whichever slot it came from, or null when none has failed.</summary>
+    public string? LastFailure => _context.LatestFailure;
 
     /// <summary>The job timeout the pool kills workers after; ranges run in the host are reported after it.</summary>
     internal TimeSpan JobTimeout => _context.Options.JobTimeout;

@@ -30,6 +30,18 @@ internal sealed class WorkerPoolContext(
 
     public ILogger Logger { get; } = logger;
 
+    /// <summary>
+    /// The pool's most recent worker failure, whichever slot it came from: what a run that ends at the first failure
+    /// names. (A slot keeps its own last failure after it recovers, so the slots' own ones can be old.)
+    /// </summary>
+    public string? LatestFailure
+    {
+        get => Volatile.Read(ref _latestFailure);
+        set => Volatile.Write(ref _latestFailure, value);
+    }
+
+    private string? _latestFailure;
+
     /// <summary>The host's own catalog of the pool's job assemblies: where each job came from, to explain a worker's gap.</summary>
     public JobCatalog HostCatalog { get; } = hostCatalog;
 

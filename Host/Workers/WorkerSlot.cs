@@ -94,7 +94,11 @@ internal sealed class WorkerSlot
     /// <summary>Releases what <see cref="TryEnterIdle"/> took.</summary>
     internal void ExitIdle() => _exclusive.Release();
 
-    internal void RecordFailure(string failure) => Volatile.Write(ref _lastFailure, failure);
+    internal void RecordFailure(string failure)
+    {
+        Volatile.Write(ref _lastFailure, failure);
+        _context.LatestFailure = failure;
+    }
 
     /// <summary>Records that the restart policy gave the slot up, with the last failure.</summary>
     internal void MarkDown(string? policyReason) =>

@@ -30,9 +30,11 @@ namespace SimHost.Benchmarks.Persistence;
 /// </para>
 /// <para>
 /// A third reference, <see cref="PlainReadIntoTheLoadsArrays"/>, reads the checkpoint's own files plainly into new
-/// arrays of the sizes and in the order a load creates them: the load's memory without the format's work. On the
-/// reference VM that memory alone cost 2.7-3.3 times the baseline at 1M (docs/benchmarks/README.md, eleventh pass),
-/// so the gap between the load and the baseline is mostly where the bytes go, not what the load does with them.
+/// arrays of the sizes and in the order a load creates them: the load's memory and files without the format's work
+/// (on one thread, where the load uses two; and the entity records' last third, which the load writes while converting
+/// the handles, is left untouched). On the reference VM it cost 2.7-3.3 times the baseline at 1M
+/// (docs/benchmarks/README.md, eleventh pass), so the gap between the load and the baseline is mostly where the bytes
+/// go, not what the load does with them.
 /// </para>
 /// <para>
 /// The load is measured once the JIT has optimized it, as BenchmarkDotNet means to measure. With one invocation per

@@ -99,7 +99,8 @@ public sealed class StagedPassReportingTests
         {
             Assert.That(pieces, Is.GreaterThan(10), "dozens of pieces failed");
             Assert.That(lines, Has.Length.EqualTo(3), string.Join(" | ", lines));
-            Assert.That(lines[1], Does.Contain("failed and was not re-run (no retry and no in-process fallback are allowed)"), "the first abandoned piece");
+            // The first failure and the first abandoned piece are logged by whichever thread counts them: in either order.
+            Assert.That(lines.Count(l => l.Contains("failed and was not re-run (no retry and no in-process fallback are allowed)", StringComparison.Ordinal)), Is.EqualTo(1), "the first abandoned piece");
             Assert.That(lines[^1], Does.Contain($"{pieces} failed attempts over {pieces} pieces").And.Contain($"{pieces} pieces failed and were not re-run"), "the frame's sum");
             Assert.That(lines, Has.None.Contains("every retry"), "no retry was allowed");
             Assert.That(OffloadTestSupport.HeatOf(world, entities), Is.EqualTo(Enumerable.Range(0, entities.Length)), "nothing was committed");

@@ -127,8 +127,8 @@ public sealed class CheckpointLoaderTests
     [Test]
     public void FastLoad_OfRetiredSlots_LiveOrDead_EqualsTheVerifyingReader([Values(1, 2)] int threads, [Values(64, CheckpointLoader.ChunkBytes)] int chunkBytes)
     {
-        // Free slots retired (taken off the free list) across the whole table, so that 64-byte chunks each count some
-        // (the count is summed chunk by chunk), and one live entity at the last generation: both are worlds a long run
+        // Free slots retired (taken off the free list) across the whole table, so that several 64-byte chunks count
+        // some (the count is summed chunk by chunk), and one live entity at the last generation: both are worlds a long run
         // reaches, and the entity table's check counts retired slots rather than visiting each.
         var image = ChurnedWorld().CaptureImage();
         var generations = image.Generations.ToArray();

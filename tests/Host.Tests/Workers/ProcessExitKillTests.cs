@@ -32,8 +32,7 @@ public sealed class ProcessExitKillTests
             KillQuietly(parent);
             if (child > 0 && IsAlive(child))
             {
-                using var leftOver = Process.GetProcessById(child);
-                KillQuietly(leftOver);
+                _ = Kill(child, 9);
             }
         }
     }
@@ -55,16 +54,18 @@ public sealed class ProcessExitKillTests
         Assert.That(() => ProcessExit.Kill(process), Throws.Nothing);
     }
 
+    // Scans /proc for a process whose parent is the shell (the kernel's own children list is not built everywhere).
     private static int WaitForChildOf(int parent)
     {
-        var children = $"/proc/{parent}/task/{parent}/children";
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < s_hangGuard)
         {
-            var text = File.Exists(children) ? File.ReadAllText(children).Trim() : string.Empty;
-            if (text.Length > 0)
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
             {
-                return int.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+                if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ParentOf(pid) == parent)
+                {
+                    return pid;
+                }
             }
 
             Thread.Sleep(10);
@@ -72,6 +73,21 @@ public sealed class ProcessExitKillTests
 
         Assert.Fail($"Hang guard: the shell {parent} started no child in {s_hangGuard.TotalSeconds} s.");
         return 0;
+    }
+
+    // The fourth field of /proc/PID/stat, after the name in parentheses: the parent's id.
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException or IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
     }
 
     private static bool WaitUntilGone(int pid)
@@ -110,9 +126,12 @@ public sealed class ProcessExitKillTests
         {
             process.Kill(entireProcessTree: true);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or AggregateException)
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or AggregateException or NullReferenceException)
         {
-            // Already gone.
+            // Already gone, or the tree walk raced with it ending (see ProcessExit.Kill).
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }
