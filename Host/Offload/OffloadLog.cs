@@ -11,6 +11,22 @@ internal static partial class OffloadLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Offloaded job {Job}: {Range} failed and was not re-run (no retry and no in-process fallback are allowed); its rows keep their previous values this frame")]
     public static partial void RangeFailedWithoutRetry(ILogger logger, string job, string range);
 
+    /// <summary>
+    /// A range (or a piece in the host) that nothing re-ran successfully: "failed every retry" where the failure policy
+    /// allowed one, and "not re-run" where it allowed none, so that the reader does not look for retries in the log.
+    /// </summary>
+    public static void RangeAbandoned(ILogger logger, string job, string range, bool wasRetried)
+    {
+        if (wasRetried)
+        {
+            RangeFailedEveryRetry(logger, job, range);
+        }
+        else
+        {
+            RangeFailedWithoutRetry(logger, job, range);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} runs in-process: no worker is running (restarting or down)")]
     public static partial void JobRunsInProcess(ILogger logger, string job);
 

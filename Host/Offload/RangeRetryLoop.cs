@@ -87,15 +87,7 @@ internal sealed class RangeRetryLoop
 
         foreach (var range in Abandoned)
         {
-            // Saying "every retry" where none was allowed would send the reader looking for retries in the log.
-            if (lastAttempt < 0)
-            {
-                OffloadLog.RangeFailedWithoutRetry(_logger, jobName, storage.Describe(range));
-            }
-            else
-            {
-                OffloadLog.RangeFailedEveryRetry(_logger, jobName, storage.Describe(range));
-            }
+            OffloadLog.RangeAbandoned(_logger, jobName, storage.Describe(range), wasRetried: lastAttempt >= 0);
         }
 
         return (failedFirst, retried);

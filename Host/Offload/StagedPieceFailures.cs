@@ -107,13 +107,9 @@ internal sealed class StagedPieceFailures(ILogger logger, string systemName)
         public void Write()
         {
             var rows = $"system {Owner._systemName} rows {Start}+{Count}";
-            if (IsAbandoned && Owner._isRetried)
+            if (IsAbandoned)
             {
-                OffloadLog.RangeFailedEveryRetry(Owner._logger, Owner._jobName, rows);
-            }
-            else if (IsAbandoned)
-            {
-                OffloadLog.RangeFailedWithoutRetry(Owner._logger, Owner._jobName, rows);
+                OffloadLog.RangeAbandoned(Owner._logger, Owner._jobName, rows, Owner._isRetried);
             }
             else
             {
