@@ -71,9 +71,10 @@ public sealed class ForcedExitTests : RunningSimHostFixture
         await AssertWorkersEndAsync(WorkerMarker(SimHost));
     }
 
-    [TestCase("0", "snapshot")]
-    [TestCase("2", "shared")]
-    public async Task TheFirstSignal_WhileACheckpointLoads_EndsSimHostAtOnce_AndTheCheckpointStaysWhole(string workers, string storage)
+    [TestCase("0", "snapshot", "3")]
+    [TestCase("1", "shared", "1")]
+    [TestCase("2", "shared", "3")]
+    public async Task TheFirstSignal_WhileACheckpointLoads_EndsSimHostAtOnce_AndTheCheckpointStaysWhole(string workers, string storage, string ticks)
     {
         // Eight million particles make a 390 MB checkpoint. On the reference VM a resume's first load of it takes well
         // over 300 ms (its files, written with direct I/O, come from the disk, and its code is compiled as it runs),
@@ -81,7 +82,7 @@ public sealed class ForcedExitTests : RunningSimHostFixture
         // that, the test says so (inconclusive) instead of failing.
         var checkpoints = Folder.Subfolder("checkpoints");
         string[] Run(string runWorkers, string frames) =>
-            ["--workers", runWorkers, "--storage", storage, "--entities", "8000000", "--frames", frames, "--run-dir", Folder.RunRoot];
+            ["--workers", runWorkers, "--storage", storage, "--ticks-per-frame", ticks, "--entities", "8000000", "--frames", frames, "--run-dir", Folder.RunRoot];
         SimHost = SimHostProcess.Start([.. Run("0", "1"), "--checkpoint-every", "1", "--checkpoint-dir", checkpoints]);
         Assert.That(await SimHost.WaitForExitAsync("simhost writing the checkpoint"), Is.Zero, string.Join('\n', SimHost.ErrorLines));
         SimHost.Dispose();

@@ -42,12 +42,14 @@ public sealed class WorkersDownTests : RunningSimHostFixture
         });
     }
 
-    [Test]
-    public async Task WorkerKilled_UnderFail_EndsTheRunWithExitOne_AndOneLineWithoutStackTrace()
+    [TestCase("1", "shared", "1")]
+    [TestCase("2", "snapshot", "3")]
+    public async Task WorkerKilled_UnderFail_EndsTheRunWithExitOne_AndOneLineWithoutStackTrace(string workers, string storage, string ticks)
     {
         var logFile = Path.Combine(Folder.Path, "run.log");
         SimHost = SimHostProcess.Start(
-            "--workers", "1", "--on-worker-failure", "fail", "--entities", "20000", "--frames", "0", "--run-dir", Folder.RunRoot, "--log-file", logFile);
+            "--workers", workers, "--storage", storage, "--ticks-per-frame", ticks, "--on-worker-failure", "fail", "--entities", "20000", "--frames", "0",
+            "--run-dir", Folder.RunRoot, "--log-file", logFile);
         await SimHost.WaitForErrorLineAsync(line => line.Contains("Progress: frame", StringComparison.Ordinal), "a progress line");
 
         ProcessCensus.Kill(ProcessCensus.FindWorkers(WorkerMarker(SimHost)));
@@ -59,7 +61,7 @@ public sealed class WorkersDownTests : RunningSimHostFixture
         {
             Assert.That(exitCode, Is.EqualTo(1), $"exit code; stderr:\n{stderr}");
             Assert.That(errorLines, Has.Length.EqualTo(1), $"one 'simhost:' line; stderr:\n{stderr}");
-            Assert.That(errorLines.FirstOrDefault(), Does.Contain("worker 0").And.Contain("--on-worker-failure fail").And.Contain(logFile), "names the worker, the policy and the log");
+            Assert.That(errorLines.FirstOrDefault(), Does.Match("worker [01]").And.Contain("--on-worker-failure fail").And.Contain(logFile), "names a worker, the policy and the log");
             Assert.That(SimHost.ErrorLines, Has.None.Match(@"^\s+at "), $"no stack trace on stderr:\n{stderr}");
             Assert.That(SimHost.ErrorLines.Where(l => l.Contains("run failed", StringComparison.OrdinalIgnoreCase)).ToArray(), Has.Length.EqualTo(1), $"the failure is said once on stderr, not also as a log line:\n{stderr}");
             Assert.That(SimHost.Output, Does.Match(@"stopped by:\s+a failure"), "the summary says a failure stopped the run");
