@@ -105,6 +105,16 @@ internal sealed class FrameLoop(
             writer?.StopPacing();
         }
 
+        if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && failedFrames == 0 && !stop.Token.IsCancellationRequested
+            && await LateWorkerFailureAsync(status) is { } lateFailure)
+        {
+            // fail promises exit 1 for a worker failure noticed before the summary, even one in the last frame, where
+            // an idle worker's loss can reach the pool just after the frame ended.
+            logger.Error("After frame {Frame}: {Failure}; --on-worker-failure is fail", frame, lateFailure);
+            failedFrames = 1;
+            failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(lateFailure)} (--on-worker-failure fail)");
+        }
+
         if (writer is not null)
         {
             await writer.DrainAsync();
@@ -165,8 +175,8 @@ internal sealed class FrameLoop(
     }
 
     /// <summary>
-    /// What a worker did wrong this frame, or null: a range that failed on a worker, a worker lost and replaced, or a
-    /// slot down for good (its jobs would otherwise run in-process without a word).
+    /// What a worker did wrong this frame, or null: a range that failed on a worker, a worker lost (busy or idle,
+    /// replaced or not), or a slot down for good (its jobs would otherwise run in-process without a word).
     /// </summary>
     private static string? WorkerFailureIn(FrameStats stats, IWorkerStatus? status)
     {
@@ -175,12 +185,41 @@ internal sealed class FrameLoop(
             return stats.RangesFailed > 0 ? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed") : null;
         }
 
-        if (stats.RangesFailed > 0 || status.Restarts > 0 || status.SlotsDown > 0)
+        if (stats.RangesFailed > 0 || status.WorkersLost > 0 || status.Restarts > 0 || status.SlotsDown > 0)
         {
-            return status.LastFailure ?? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed on workers");
+            return status.LastFailure ?? (stats.RangesFailed > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{stats.RangesFailed} job ranges failed on workers")
+                : "a worker was lost");
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A worker failure the frames did not see: one the pool noticed after the last frame's check, or a worker whose
+    /// process has exited though the pool has not noticed yet (it then gets a moment to, so the failure can be named).
+    /// </summary>
+    private static async Task<string?> LateWorkerFailureAsync(IWorkerStatus? status)
+    {
+        if (status is null)
+        {
+            return null;
+        }
+
+        if (status.WorkersLost == 0 && status.HasUnnoticedExit)
+        {
+            for (var wait = 0; wait < 50 && status.WorkersLost == 0; wait++)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        if (status.WorkersLost > 0 || status.Restarts > 0 || status.SlotsDown > 0)
+        {
+            return status.LastFailure ?? "a worker was lost";
+        }
+
+        return status.HasUnnoticedExit ? "a worker exited" : null;
     }
 
     /// <summary>

@@ -15,6 +15,12 @@ internal interface IWorkerStatus
     /// <summary>Worker processes replaced after a failure since the run started.</summary>
     long Restarts { get; }
 
+    /// <summary>Connected worker processes lost since the run started, replaced or not.</summary>
+    long WorkersLost { get; }
+
+    /// <summary>Whether a connected worker's process has exited though the pool has not noticed yet.</summary>
+    bool HasUnnoticedExit { get; }
+
     /// <summary>Why the slots that are down went down (<c>slot 1: ... after it exited with code 134</c>), or null.</summary>
     string? DownReasons { get; }
 

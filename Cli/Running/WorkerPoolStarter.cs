@@ -61,6 +61,10 @@ internal static class WorkerPoolStarter
 
         public long Restarts => pool.RestartCount;
 
+        public long WorkersLost => pool.LostWorkerCount;
+
+        public bool HasUnnoticedExit => pool.HasUnnoticedExit();
+
         public string? DownReasons => pool.DownReasons;
 
         public string? LastFailure => pool.LastFailure;

@@ -51,6 +51,9 @@ internal static class SimHostInstruments
     /// <summary><c>simhost.worker.restarts</c>: worker processes started to replace one that failed.</summary>
     public static Counter<long> WorkerRestarts { get; } = s_meter.CreateCounter<long>("simhost.worker.restarts", "{restart}", "Worker processes started to replace a failed one.");
 
+    /// <summary><c>simhost.workers.lost</c>: connected worker processes lost (crashed, killed, hung, broke the protocol).</summary>
+    public static Counter<long> WorkersLost { get; } = s_meter.CreateCounter<long>("simhost.workers.lost", "{worker}", "Connected worker processes lost: crashed, killed, hung past the job timeout or broke the protocol.");
+
     /// <summary><c>simhost.checkpoint.duration</c>: time to write one checkpoint, from its copy to its manifest.</summary>
     public static Histogram<double> CheckpointDuration { get; } = s_meter.CreateHistogram(
         "simhost.checkpoint.duration", "s", "Time to write one checkpoint, beside the frames.", tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = s_checkpointBuckets });

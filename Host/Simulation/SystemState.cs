@@ -94,8 +94,13 @@ internal sealed class SystemState
         Offload = await Coordinator.RunAsync(Query, (ulong)run.FrameIndex, run.DeltaSeconds, run.TimeSeconds, run.MayBlockCaller, cancellationToken);
         if (Offload.RangesAbandoned > 0)
         {
+            // Under a policy with no retry and no fallback (--on-worker-failure fail) nothing was re-run: the message
+            // must not claim retries that never happened.
+            var recovery = Coordinator.MaxExecutorRetries == 0 && !Coordinator.HasInProcessFallback
+                ? "were not re-run (the failure policy allows no retry and no in-process fallback)"
+                : "were not recovered (every retry and fallback the failure policy allows failed too)";
             throw new OffloadFailedException(
-                $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed and were not recovered (every retry and fallback the failure policy allows failed too); their rows kept last frame's values. The last failure: {Coordinator.LastFailure}");
+                $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed and {recovery}; their rows kept last frame's values. The last failure: {Coordinator.LastFailure}");
         }
     }
 }

@@ -70,6 +70,19 @@ internal static class ProcessExit
         }
     }
 
+    /// <summary>Whether the process has exited; false for one never started or already disposed; never throws.</summary>
+    public static bool HasExited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
     private static bool IsAlreadyExited(Exception exception) =>
         exception is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException;
 

@@ -38,12 +38,14 @@ public sealed record RestartPolicy
     public TimeSpan HealthyStretch { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Whether a worker lost after it was up is replaced. False under the command line's
+    /// Whether a worker lost after it was up is replaced (default true). False under the command line's
     /// <c>--on-worker-failure fail</c>, whose run ends at the first worker failure: a replacement would only be started
-    /// to be stopped again. A worker that fails to start is started again either way (unless <see cref="MaxRestarts"/> is
-    /// 0), until <see cref="MaxConsecutiveStartFailures"/> starts in a row have failed.
+    /// to be stopped again. Set it false, with no executor retry and no in-process fallback on the simulation, for the
+    /// same policy in a program, and end the run when <see cref="WorkerPool.LostWorkerCount"/> or a frame's failures
+    /// say so. A worker that fails to start is started again either way (unless <see cref="MaxRestarts"/> is 0), until
+    /// <see cref="MaxConsecutiveStartFailures"/> starts in a row have failed.
     /// </summary>
-    internal bool ReplacesLostWorkers { get; init; } = true;
+    public bool ReplacesLostWorkers { get; init; } = true;
 
     /// <summary>The clock the policy and the slots' backoff waits use; tests inject a fake.</summary>
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;

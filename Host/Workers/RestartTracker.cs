@@ -41,7 +41,7 @@ internal sealed class RestartTracker(RestartPolicy policy)
 
         if (consecutiveStartFailures == 0 && !policy.ReplacesLostWorkers)
         {
-            return RestartDecision.GiveUp("a lost worker is not replaced under --on-worker-failure fail: the run ends at the first worker failure");
+            return RestartDecision.GiveUp("a lost worker is not replaced (RestartPolicy.ReplacesLostWorkers is false, as under --on-worker-failure fail, whose run ends at the first worker failure)");
         }
 
         if (policy.MaxRestarts == 0)

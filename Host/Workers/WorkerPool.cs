@@ -108,6 +108,29 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// <summary>Workers started to replace one that failed, over the pool's life.</summary>
     public long RestartCount => Interlocked.Read(ref _restarts);
 
+    /// <summary>
+    /// Connected workers lost over the pool's life: crashed, killed, hung past the job timeout or broke the protocol,
+    /// whether a replacement was started or not (workers stopped by <see cref="DisposeAsync"/> are not counted).
+    /// </summary>
+    public long LostWorkerCount => _context.WorkersLost;
+
+    /// <summary>
+    /// Whether a connected worker's process has exited though its slot has not yet noticed (it notices within
+    /// milliseconds): lets a caller that must end at the first worker failure look once more before it declares success.
+    /// </summary>
+    internal bool HasUnnoticedExit()
+    {
+        foreach (var slot in _slots)
+        {
+            if (slot.Current is { Connection.IsOpen: true } current && ProcessExit.HasExited(current.Process))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The process ids of the live workers right now (for diagnostics and chaos tests).</summary>
     public IReadOnlyList<int> WorkerProcessIds => [.. _slots.Select(static slot => slot.ProcessId).OfType<int>()];
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SimHost.Host.Diagnostics;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
@@ -74,6 +75,18 @@ internal sealed class WorkerPoolContext(
     }
 
     public CancellationToken Shutdown { get; } = shutdown;
+
+    /// <summary>Connected workers lost over the pool's life (not stopped by its shutdown), whether replaced or not.</summary>
+    public long WorkersLost => Interlocked.Read(ref _workersLost);
+
+    private long _workersLost;
+
+    /// <summary>Counts a connected worker lost, the moment its slot notices (before it is reaped or replaced).</summary>
+    public void CountLoss()
+    {
+        Interlocked.Increment(ref _workersLost);
+        SimHostInstruments.WorkersLost.Add(1);
+    }
 
     /// <summary>Slots with a job in flight right now, across the pool.</summary>
     public int BusyWorkers => Volatile.Read(ref _busyWorkers);

@@ -123,6 +123,15 @@ internal sealed class WorkerSupervisor
     private async Task<string> WatchUntilLostAsync(WorkerInstance instance, CancellationToken shutdown)
     {
         await _watchdog.WatchAsync(instance, shutdown).ConfigureAwait(false);
+        if (!shutdown.IsCancellationRequested)
+        {
+            // Recorded and counted before the reaping below, which may wait for a hung process: a run that ends at the
+            // first worker failure learns of it, and why, at the end of the frame it happened in. (The record is
+            // completed with the exit status once the process is reaped.)
+            _slot.RecordFailure($"worker {_slot.WorkerId} lost: {instance.Connection.BrokenReason ?? "its connection closed"}");
+            _context.CountLoss();
+        }
+
         await ProcessExit.KillAndWaitAsync(instance.Process).ConfigureAwait(false);
         instance.Exit.TrySetResult(instance.Process.HasExited ? ProcessExit.Describe(instance.Process) : " (state unknown)");
 

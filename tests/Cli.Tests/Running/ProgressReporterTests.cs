@@ -100,6 +100,10 @@ public sealed class ProgressReporterTests
 
         public long Restarts { get; init; }
 
+        public long WorkersLost { get; init; }
+
+        public bool HasUnnoticedExit { get; init; }
+
         public string? DownReasons { get; init; }
 
         public string? LastFailure { get; init; }

@@ -6,8 +6,8 @@ using SimHost.Tests.Jobs;
 namespace SimHost.Tests.EndToEnd.Diagnostics;
 
 /// <summary>
-/// The SimHost meter over real workers that crash: the restarts, failed and re-run ranges and connected workers it
-/// reports are the pool's and the frames' own numbers, and a pool that is gone no longer counts.
+/// The SimHost meter over real workers that crash: the restarts, lost workers, failed and re-run ranges and connected
+/// workers it reports are the pool's and the frames' own numbers, and a pool that is gone no longer counts.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -44,6 +44,7 @@ public sealed class SimHostMeterWorkerTests
             }
         }
 
+        var lostBeforeDispose = pool.LostWorkerCount;
         await pool.DisposeAsync();
 
         Assert.Multiple(() =>
@@ -54,6 +55,9 @@ public sealed class SimHostMeterWorkerTests
             Assert.That(recorder.Sum("simhost.ranges.retried"), Is.EqualTo(rangesRetried));
             Assert.That(pool.RestartCount, Is.GreaterThan(0));
             Assert.That(recorder.Sum("simhost.worker.restarts"), Is.EqualTo(pool.RestartCount));
+            Assert.That(lostBeforeDispose, Is.GreaterThanOrEqualTo(pool.RestartCount), "every replacement replaced a worker counted as lost");
+            Assert.That(pool.LostWorkerCount, Is.EqualTo(lostBeforeDispose), "the workers the pool stopped itself are not lost");
+            Assert.That(recorder.Sum("simhost.workers.lost"), Is.EqualTo(pool.LostWorkerCount));
             Assert.That(recorder.Sum("simhost.frames"), Is.EqualTo(Frames));
             Assert.That(recorder.Observe("simhost.workers.connected"), Is.Zero, "a disposed pool no longer counts");
             Assert.That(recorder.Observe("simhost.workers.down"), Is.Zero, "a disposed pool's slots no longer count");

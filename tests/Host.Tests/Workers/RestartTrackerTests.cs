@@ -112,7 +112,7 @@ public sealed class RestartTrackerTests
         Assert.Multiple(() =>
         {
             Assert.That(decision.ShouldRestart, Is.False);
-            Assert.That(decision.GiveUpReason, Does.Contain("not replaced under --on-worker-failure fail"));
+            Assert.That(decision.GiveUpReason, Does.Contain("a lost worker is not replaced").And.Contain("--on-worker-failure fail"));
         });
     }
 

@@ -60,6 +60,8 @@ public sealed class WorkerFailurePolicyTests
             Assert.That(stats.HasFailures, Is.True);
             Assert.That(stats.Failures.Values.Single(), Is.TypeOf<OffloadFailedException>());
             Assert.That(stats.Failures.Values.Single().Message, Does.Match("The last failure: worker [01]: ."), "the failure says where and why");
+            Assert.That(stats.Failures.Values.Single().Message, Does.Contain("failed and were not re-run (the failure policy allows no retry and no in-process fallback)"));
+            Assert.That(stats.Failures.Values.Single().Message, Does.Not.Contain("every retry"), "the frame's error claims no retry either");
             Assert.That(stats.RangesRetried, Is.Zero);
             Assert.That(_environment.Sink.Lines, Has.Some.Contains("failed and was not re-run (no retry and no in-process fallback are allowed)"), "the log says no re-run was allowed");
             Assert.That(_environment.Sink.Lines, Has.None.Contains("failed every retry"), "and does not speak of retries that were never allowed");
@@ -71,7 +73,11 @@ public sealed class WorkerFailurePolicyTests
     {
         var (stats, _) = await RunOneFrameAsync(executor: null, b => b, TestJobNames.Throw, []);
 
-        Assert.That(stats.Failures.Values.Single().Message, Does.Contain($"The last failure: the host: Job '{TestJobNames.Throw}' threw InvalidOperationException: {TestJobNames.ThrowMessage}"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.Failures.Values.Single().Message, Does.Contain($"The last failure: the host: Job '{TestJobNames.Throw}' threw InvalidOperationException: {TestJobNames.ThrowMessage}"));
+            Assert.That(stats.Failures.Values.Single().Message, Does.Contain("were not recovered (every retry and fallback the failure policy allows failed too)"), "the default policy allowed a retry");
+        });
     }
 
     private string MarkerPath => Path.Combine(_environment.RunDirectory.Path, "forged.marker");
