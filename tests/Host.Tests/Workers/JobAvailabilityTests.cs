@@ -94,7 +94,7 @@ public sealed class JobAvailabilityTests
             worker.Kill();
         }
 
-        await WaitUntilAsync(() => _environment.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
+        await WorkerTestEnvironment.WaitUntilAsync(() => _environment.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
         var refusals = _environment.Sink.Lines.Where(l => l.Contains("cannot run the simulation's jobs", StringComparison.Ordinal)).ToList();
         Assert.Multiple(() =>
         {
@@ -115,19 +115,5 @@ public sealed class JobAvailabilityTests
         var world = new World();
         ParticlesModule.Seed(world, 256, seed: 1, PhysicsParameters.Default);
         return world;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (stopwatch.Elapsed > TimeSpan.FromSeconds(90))
-            {
-                Assert.Fail($"Hung for 90 s: waiting for {what}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

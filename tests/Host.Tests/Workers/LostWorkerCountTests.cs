@@ -29,8 +29,8 @@ public sealed class LostWorkerCountTests
         });
 
         KillTheOnlyWorker(pool);
-        await WaitUntilAsync(() => pool.LostWorkerCount == 1, "the pool counting the killed worker");
-        await WaitUntilAsync(() => pool.SlotsDown == 1, "the slot giving up");
+        await WorkerTestEnvironment.WaitUntilAsync(() => pool.LostWorkerCount == 1, "the pool counting the killed worker");
+        await WorkerTestEnvironment.WaitUntilAsync(() => pool.SlotsDown == 1, "the slot giving up");
 
         Assert.Multiple(() =>
         {
@@ -50,9 +50,9 @@ public sealed class LostWorkerCountTests
         });
 
         KillTheOnlyWorker(pool);
-        await WaitUntilAsync(() => pool.RestartCount == 1 && pool.ParallelSlots == 1, "a replacement connecting");
+        await WorkerTestEnvironment.WaitUntilAsync(() => pool.RestartCount == 1 && pool.ParallelSlots == 1, "a replacement connecting");
         KillTheOnlyWorker(pool);
-        await WaitUntilAsync(() => pool.RestartCount == 2 && pool.ParallelSlots == 1, "a second replacement connecting");
+        await WorkerTestEnvironment.WaitUntilAsync(() => pool.RestartCount == 2 && pool.ParallelSlots == 1, "a second replacement connecting");
         var lost = pool.LostWorkerCount;
         await pool.DisposeAsync();
 
@@ -67,19 +67,5 @@ public sealed class LostWorkerCountTests
     {
         using var worker = Process.GetProcessById(pool.WorkerProcessIds.Single());
         worker.Kill();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (stopwatch.Elapsed > TimeSpan.FromSeconds(90))
-            {
-                Assert.Fail($"Hung for 90 s: waiting for {what}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

@@ -41,7 +41,7 @@ public sealed partial class WorkerSupervisionTests
         var frozen = pool.WorkerProcessIds.Single();
 
         Assert.That(Kill(frozen, SigStop), Is.Zero, "SIGSTOP the idle worker");
-        await WaitUntilAsync(() => pool.RestartCount >= 1 && pool.ParallelSlots == 1, "the frozen worker's replacement");
+        await WorkerTestEnvironment.WaitUntilAsync(() => pool.RestartCount >= 1 && pool.ParallelSlots == 1, "the frozen worker's replacement");
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("ping.seg"), Rows);
         var next = await RunAsync(pool, TestJobNames.MarkAll, segment, generation: 1, []);
 
@@ -83,9 +83,9 @@ public sealed partial class WorkerSupervisionTests
         });
 
         KillWorker(pool.WorkerProcessIds.Single());
-        await WaitUntilAsync(() => pool.RestartCount == 1 && pool.ParallelSlots == 1, "the first replacement");
+        await WorkerTestEnvironment.WaitUntilAsync(() => pool.RestartCount == 1 && pool.ParallelSlots == 1, "the first replacement");
         KillWorker(pool.WorkerProcessIds.Single());
-        await WaitUntilAsync(() => _environment.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
+        await WorkerTestEnvironment.WaitUntilAsync(() => _environment.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
         using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("down.seg"), Rows);
         var outcome = await RunAsync(pool, TestJobNames.MarkAll, segment, generation: 1, []);
 
@@ -171,20 +171,6 @@ public sealed partial class WorkerSupervisionTests
     {
         using var process = System.Diagnostics.Process.GetProcessById(pid);
         process.Kill();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var waiting = Task.Run(async () =>
-        {
-            while (!condition())
-            {
-                await Task.Delay(20);
-            }
-
-            return true;
-        });
-        await WorkerTestEnvironment.Within(waiting, what);
     }
 
     private static uint Patch(string path, int offset, uint value)

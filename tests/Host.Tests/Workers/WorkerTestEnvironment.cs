@@ -76,6 +76,21 @@ internal sealed class WorkerTestEnvironment : IAsyncDisposable
 
     public static async Task Within(Task task, string what) => await Within(task.ContinueWith(t => t.Exception is null, TaskScheduler.Default), what);
 
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails the test, naming <paramref name="what"/>, past the hang guard.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var waiting = Task.Run(async () =>
+        {
+            while (!condition())
+            {
+                await Task.Delay(20);
+            }
+
+            return true;
+        });
+        await Within(waiting, what);
+    }
+
     public async Task<WorkerPool> StartPoolAsync(int workers, TimeSpan? jobTimeout = null, Func<WorkerPoolOptions, WorkerPoolOptions>? configure = null)
     {
         var options = new WorkerPoolOptions
