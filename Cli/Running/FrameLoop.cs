@@ -105,16 +105,6 @@ internal sealed class FrameLoop(
             writer?.StopPacing();
         }
 
-        if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && failedFrames == 0 && !stop.Token.IsCancellationRequested
-            && await LateWorkerFailureAsync(status) is { } lateFailure)
-        {
-            // fail promises exit 1 for a worker failure noticed before the summary, even one in the last frame, where
-            // an idle worker's loss can reach the pool just after the frame ended.
-            logger.Error("After frame {Frame}: {Failure}; --on-worker-failure is fail", frame, lateFailure);
-            failedFrames = 1;
-            failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(lateFailure)} (--on-worker-failure fail)");
-        }
-
         if (writer is not null)
         {
             await writer.DrainAsync();
@@ -124,6 +114,16 @@ internal sealed class FrameLoop(
         var wall = Stopwatch.GetElapsedTime(started);
         progress.Finish();
         var checksum = WorldChecksum.Format(module.Checksum(world));
+        var failsAtWorkerFailure = settings.OnWorkerFailure == WorkerFailurePolicy.Fail;
+        if (failsAtWorkerFailure && failedFrames == 0 && !stop.Token.IsCancellationRequested && await LateWorkerFailureAsync(status) is { } lateFailure)
+        {
+            // fail promises exit 1 for a worker failure noticed before the summary: one in the last frame, or while
+            // the last checkpoint was written or the checksum taken, after the frames' own checks.
+            logger.Error("After frame {Frame}: {Failure}; --on-worker-failure is fail", frame, lateFailure);
+            failedFrames = 1;
+            failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(lateFailure)} (--on-worker-failure fail)");
+        }
+
         var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
             : failedFrames > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? "a failure (--on-worker-failure fail)"
             : RunSummary.FramesDone;
@@ -138,11 +138,12 @@ internal sealed class FrameLoop(
             rangesReRun,
             rowsCommitted,
             failedFrames,
-            workersDown.Current,
+            failsAtWorkerFailure && status is { SlotsDown: > 0 } ? (status.SlotsDown, frame) : workersDown.Current,
             stoppedBy,
             checksum)
         {
             Checkpoints = writer is null ? null : (writer.Written, writer.Skipped),
+            EndedAtWorkersDown = failsAtWorkerFailure,
         };
         summary.WriteTo(console.Output);
         if (failedFrames > 0)

@@ -20,6 +20,11 @@ internal static class ModuleSelection
             return new ParticlesModule();
         }
 
+        if (Directory.Exists(modulePath))
+        {
+            throw new UsageException($"--module '{modulePath}' is a directory; give the path of a built module .dll in it (e.g. bin/Release/net10.0/Grazers.dll).");
+        }
+
         if (!File.Exists(modulePath))
         {
             throw new UsageException($"--module '{modulePath}' does not exist; give the path of a built module .dll (e.g. bin/Release/net10.0/Grazers.dll).");

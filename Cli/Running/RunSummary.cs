@@ -37,6 +37,12 @@ internal sealed record RunSummary(
     /// </summary>
     public (int Written, int Skipped)? Checkpoints { get; init; }
 
+    /// <summary>
+    /// Whether a slot down ended the run (<c>--on-worker-failure fail</c>) rather than moving its jobs to the other
+    /// workers or in-process: <see cref="WorkersDown"/> is then shown without a "since frame".
+    /// </summary>
+    public bool EndedAtWorkersDown { get; init; }
+
     /// <summary>What <see cref="StoppedBy"/> says when the run did all its frames.</summary>
     public const string FramesDone = "frames done";
 
@@ -59,10 +65,14 @@ internal sealed record RunSummary(
             $"frame time:      p50 {FrameTimes.PercentileMs(50):0.000} ms, p90 {FrameTimes.PercentileMs(90):0.000} ms, p99 {FrameTimes.PercentileMs(99):0.000} ms, max {FrameTimes.PercentileMs(100):0.000} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker restarts: {WorkerRestarts}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranges re-run:   {RangesReRun}"));
-        if (WorkersDown is { } down)
+        if (WorkersDown is { } down && EndedAtWorkersDown)
         {
-            var inProcess = down.Down >= Workers ? " (jobs ran in-process)" : string.Empty;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workers down:    {down.Down} of {Workers} since frame {down.SinceFrame}{inProcess}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workers down:    {down.Down} of {Workers} (the run ended at the failure: --on-worker-failure fail)"));
+        }
+        else if (WorkersDown is { } since)
+        {
+            var inProcess = since.Down >= Workers ? " (jobs ran in-process)" : string.Empty;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workers down:    {since.Down} of {Workers} since frame {since.SinceFrame}{inProcess}"));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rows committed:  {RowsCommitted}"));

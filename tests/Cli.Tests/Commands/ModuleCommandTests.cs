@@ -77,6 +77,15 @@ public sealed class ModuleCommandTests
     }
 
     [Test]
+    public async Task Describe_RejectsADirectoryGivenAsTheModule_SayingItIsOne()
+    {
+        var folder = Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar);
+        var (exitCode, _, _, error) = await InvokeAsync("describe", "--module", folder);
+
+        AssertOneLineUsageError(exitCode, error, $"--module '{folder}' is a directory");
+    }
+
+    [Test]
     public async Task Describe_RejectsADllWithoutAModule()
     {
         var layout = typeof(SimHost.Layout.Jobs.JobCatalog).Assembly.Location;

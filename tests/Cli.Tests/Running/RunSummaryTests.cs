@@ -40,6 +40,18 @@ public sealed class RunSummaryTests
     }
 
     [Test]
+    public void WorkersDown_UnderFail_SaysTheRunEndedThere_AndNeverThatJobsRanInProcess()
+    {
+        var text = Write(Summary(2, (2, 300)) with { EndedAtWorkersDown = true });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Contain("workers down:    2 of 2 (the run ended at the failure: --on-worker-failure fail)\n"));
+            Assert.That(text, Does.Not.Contain("in-process"));
+        });
+    }
+
+    [Test]
     public void WallTime_RateCountsEveryFrame_OfARunFromTheStart()
     {
         var text = Write(Summary(2));
