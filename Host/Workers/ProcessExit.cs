@@ -31,6 +31,7 @@ internal static class ProcessExit
         try
         {
             await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            RuntimeIpcFiles.RemoveIfExited(process);
             await WorkerOutputPump.DrainedAsync(process).WaitAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is OperationCanceledException or InvalidOperationException)

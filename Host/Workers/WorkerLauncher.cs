@@ -137,6 +137,8 @@ internal sealed class WorkerLauncher
             throw new WorkerStartException($"Worker {workerId} could not be started ({_fileName}): {exception.Message}{hint}", exception);
         }
 
+        RuntimeIpcFiles.Track(process);
+
         // Read with bounded lines: a job that prints without newlines must not grow the host's memory.
         WorkerOutputPump.Start(process, new WorkerOutputForwarder(logger, workerId));
         try
