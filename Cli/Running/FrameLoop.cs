@@ -27,6 +27,11 @@ internal sealed class FrameLoop(
     BackgroundCheckpointWriter? writer,
     IReadOnlyDictionary<string, string> identity)
 {
+    // How long the last look before the summary gives the pool to count a worker whose exit it has not yet noticed (it
+    // takes milliseconds: the reaping of an exited process and a thread-pool hop), and how often it looks meanwhile.
+    private static readonly TimeSpan s_lossNoticeBudget = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan s_lossNoticePoll = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Runs the frames and prints the summary.</summary>
     /// <returns>The exit code: 0 done, 1 a frame failed.</returns>
     public async Task<int> RunAsync()
@@ -77,7 +82,7 @@ internal sealed class FrameLoop(
                     foreach (var (system, exception) in stats.Failures)
                     {
                         logger.Error(exception, "System {System} failed in frame {Frame}: {Reason}", system, frame, exception.Message);
-                        failure ??= string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(exception.Message)}");
+                        failure ??= string.Create(CultureInfo.InvariantCulture, $"in frame {frame}: {ScenarioRun.OneLine(exception.Message)}");
                     }
                 }
 
@@ -86,7 +91,7 @@ internal sealed class FrameLoop(
                     // fail: a worker failure ends the run; nothing may quietly run in-process instead.
                     logger.Error("Frame {Frame}: {Failure}; --on-worker-failure is fail", frame, workerFailure);
                     failedFrames += stats.HasFailures ? 0 : 1;
-                    failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(workerFailure)} (--on-worker-failure fail)");
+                    failure = string.Create(CultureInfo.InvariantCulture, $"in frame {frame}: {ScenarioRun.OneLine(workerFailure)} (--on-worker-failure fail)");
                     break;
                 }
 
@@ -115,15 +120,17 @@ internal sealed class FrameLoop(
         progress.Finish();
         var checksum = WorldChecksum.Format(module.Checksum(world));
         var failsAtWorkerFailure = settings.OnWorkerFailure == WorkerFailurePolicy.Fail;
-        if (failsAtWorkerFailure && failedFrames == 0 && !stop.Token.IsCancellationRequested && await LateWorkerFailureAsync(status) is { } lateFailure)
+        if (failsAtWorkerFailure && failedFrames == 0 && await LateWorkerFailureAsync(status) is { } lateFailure)
         {
             // fail promises exit 1 for a worker failure noticed before the summary: one in the last frame, or while
-            // the last checkpoint was written or the checksum taken, after the frames' own checks.
+            // the last checkpoint was written or the checksum taken, after the frames' own checks; after a stop too
+            // (workers ignore the signals, so a stop itself loses none).
             logger.Error("After frame {Frame}: {Failure}; --on-worker-failure is fail", frame, lateFailure);
             failedFrames = 1;
-            failure = string.Create(CultureInfo.InvariantCulture, $"frame {frame}: {ScenarioRun.OneLine(lateFailure)} (--on-worker-failure fail)");
+            failure = string.Create(CultureInfo.InvariantCulture, $"after frame {frame}: {ScenarioRun.OneLine(lateFailure)} (--on-worker-failure fail)");
         }
 
+        var endedAtWorkerFailure = failsAtWorkerFailure && failedFrames > 0;
         var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
             : failedFrames > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? "a failure (--on-worker-failure fail)"
             : RunSummary.FramesDone;
@@ -138,18 +145,18 @@ internal sealed class FrameLoop(
             rangesReRun,
             rowsCommitted,
             failedFrames,
-            failsAtWorkerFailure && status is { SlotsDown: > 0 } ? (status.SlotsDown, frame) : workersDown.Current,
+            endedAtWorkerFailure ? WorkersDownAtTheEnd(status, frame) : workersDown.Current,
             stoppedBy,
             checksum)
         {
             Checkpoints = writer is null ? null : (writer.Written, writer.Skipped),
-            EndedAtWorkersDown = failsAtWorkerFailure,
+            IsEndedByWorkerFailure = endedAtWorkerFailure,
         };
         summary.WriteTo(console.Output);
         if (failedFrames > 0)
         {
             var more = failedFrames > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({failedFrames} frames failed; the first in the log)") : string.Empty;
-            await console.Error.WriteLineAsync($"simhost: the run failed in {failure}{more}{ScenarioRun.SeeTheLog(settings)}");
+            await console.Error.WriteLineAsync($"simhost: the run failed {failure}{more}{ScenarioRun.SeeTheLog(settings)}");
         }
 
         return failedFrames > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
@@ -197,8 +204,19 @@ internal sealed class FrameLoop(
     }
 
     /// <summary>
+    /// Slots down when a worker failure ended a run under fail: every worker lost is a slot that does not come back
+    /// (no lost worker is replaced), though the slot is marked down only once its worker is reaped.
+    /// </summary>
+    private static (int Down, long SinceFrame)? WorkersDownAtTheEnd(IWorkerStatus? status, long frame)
+    {
+        var down = status is null ? 0 : (int)Math.Max(status.SlotsDown, Math.Min(status.WorkersLost, status.WorkerSlots));
+        return down > 0 ? (down, frame) : null;
+    }
+
+    /// <summary>
     /// A worker failure the frames did not see: one the pool noticed after the last frame's check, or a worker whose
-    /// process has exited though the pool has not noticed yet (it then gets a moment to, so the failure can be named).
+    /// process has exited or connection closed though the pool has not counted it yet (it then gets up to
+    /// <see cref="s_lossNoticeBudget"/> to, so the failure can be named).
     /// </summary>
     private static async Task<string?> LateWorkerFailureAsync(IWorkerStatus? status)
     {
@@ -209,9 +227,10 @@ internal sealed class FrameLoop(
 
         if (status.WorkersLost == 0 && status.HasUnnoticedExit)
         {
-            for (var wait = 0; wait < 50 && status.WorkersLost == 0; wait++)
+            var waiting = Stopwatch.StartNew();
+            while (status.WorkersLost == 0 && waiting.Elapsed < s_lossNoticeBudget)
             {
-                await Task.Delay(10);
+                await Task.Delay(s_lossNoticePoll);
             }
         }
 

@@ -38,10 +38,10 @@ internal sealed record RunSummary(
     public (int Written, int Skipped)? Checkpoints { get; init; }
 
     /// <summary>
-    /// Whether a slot down ended the run (<c>--on-worker-failure fail</c>) rather than moving its jobs to the other
-    /// workers or in-process: <see cref="WorkersDown"/> is then shown without a "since frame".
+    /// Whether a worker failure ended the run (<c>--on-worker-failure fail</c>): its slots down never moved jobs to the
+    /// other workers or in-process, and <see cref="WorkersDown"/> is shown without a "since frame".
     /// </summary>
-    public bool EndedAtWorkersDown { get; init; }
+    public bool IsEndedByWorkerFailure { get; init; }
 
     /// <summary>What <see cref="StoppedBy"/> says when the run did all its frames.</summary>
     public const string FramesDone = "frames done";
@@ -65,7 +65,7 @@ internal sealed record RunSummary(
             $"frame time:      p50 {FrameTimes.PercentileMs(50):0.000} ms, p90 {FrameTimes.PercentileMs(90):0.000} ms, p99 {FrameTimes.PercentileMs(99):0.000} ms, max {FrameTimes.PercentileMs(100):0.000} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker restarts: {WorkerRestarts}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranges re-run:   {RangesReRun}"));
-        if (WorkersDown is { } down && EndedAtWorkersDown)
+        if (WorkersDown is { } down && IsEndedByWorkerFailure)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workers down:    {down.Down} of {Workers} (the run ended at the failure: --on-worker-failure fail)"));
         }

@@ -110,19 +110,22 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
 
     /// <summary>
     /// Connected workers lost over the pool's life: crashed, killed, hung past the job timeout or broke the protocol,
-    /// whether a replacement was started or not (workers stopped by <see cref="DisposeAsync"/> are not counted).
+    /// whether a replacement was started or not. A worker killed because the caller cancelled a frame during its range
+    /// counts too (it cannot be reused); workers stopped by <see cref="DisposeAsync"/> do not.
     /// </summary>
     public long LostWorkerCount => _context.WorkersLost;
 
     /// <summary>
-    /// Whether a connected worker's process has exited though its slot has not yet noticed (it notices within
-    /// milliseconds): lets a caller that must end at the first worker failure look once more before it declares success.
+    /// Whether a worker may be lost though <see cref="LostWorkerCount"/> may not count it yet: its process has exited or
+    /// its connection closed, on a slot not down (the count follows within milliseconds; the answer stays true until
+    /// the slot is down or has a new worker). Lets a caller that must end at the first worker failure look once more
+    /// before it declares success.
     /// </summary>
     internal bool HasUnnoticedExit()
     {
         foreach (var slot in _slots)
         {
-            if (slot.Current is { Connection.IsOpen: true } current && ProcessExit.HasExited(current.Process))
+            if (slot.Current is { } current && !slot.IsDown && (!current.Connection.IsOpen || ProcessExit.HasExited(current.Process)))
             {
                 return true;
             }

@@ -24,7 +24,7 @@ namespace SimHost.Benchmarks.Persistence;
 /// <para>
 /// Until the twelfth pass (docs/benchmarks/README.md) the baseline read a file of the same size filled with 0xA5. On
 /// the reference VM a file's content changes how fast its page-cache pages are read: the checkpoint's own bytes took
-/// 1.3-1.8 times as long as 0xA5s, zeros twice as long. The baseline now reads the checkpoint's own bytes, as the
+/// 1.2-1.8 times as long as 0xA5s, zeros twice as long. The baseline now reads the checkpoint's own bytes, as the
 /// target says.
 /// </para>
 /// <para>

@@ -42,7 +42,7 @@ public sealed class RunSummaryTests
     [Test]
     public void WorkersDown_UnderFail_SaysTheRunEndedThere_AndNeverThatJobsRanInProcess()
     {
-        var text = Write(Summary(2, (2, 300)) with { EndedAtWorkersDown = true });
+        var text = Write(Summary(2, (2, 300)) with { IsEndedByWorkerFailure = true });
 
         Assert.Multiple(() =>
         {

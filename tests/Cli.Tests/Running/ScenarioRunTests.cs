@@ -1,6 +1,8 @@
 using SimHost.Host.Cli;
+using SimHost.Host.Offload;
 using SimHost.Host.Persistence;
 using SimHost.Host.Running;
+using SimHost.Layout.Jobs;
 
 namespace SimHost.Tests.Host.Running;
 
@@ -70,6 +72,67 @@ public sealed class ScenarioRunTests
             Assert.That(lines[0], Is.EqualTo($"simhost: the run failed: the pump broke (details and the stack trace in {logFile})"));
             Assert.That(log, Does.Contain("InvalidOperationException").And.Contain(" at "), "the stack trace is in the log file");
             Assert.That(HostLogging.ConsoleTemplate, Does.Not.Contain("{Exception}"), "the console log never prints a stack trace");
+        });
+    }
+
+    [Test]
+    public async Task UnderFail_AnIdleWorkerLost_EndsTheRunInTheFrameItIsNoticed()
+    {
+        // No range fails: the frames run in-process behind a pool status that has lost a worker.
+        var status = new FakeWorkerStatus { WorkersLost = 1, LastFailure = "worker 0 lost: the worker closed its pipe (EOF)" };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 2) with { Frames = 5, OnWorkerFailure = WorkerFailurePolicy.Fail },
+            new RunConsole(output, error, IsTerminal: false),
+            StartWith(status),
+            CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+            Assert.That(error.ToString(), Does.StartWith("simhost: the run failed in frame 1: worker 0 lost: the worker closed its pipe (EOF) (--on-worker-failure fail)"));
+            Assert.That(output.ToString(), Does.Contain("frames:          1\n").And.Contain("workers down:    1 of 2 (the run ended at the failure: --on-worker-failure fail)"));
+        });
+    }
+
+    [Test]
+    public async Task UnderFail_AWorkerExitedButNotYetCounted_FailsTheRunBeforeTheSummary()
+    {
+        // The frames' checks see nothing; only the last look before the summary finds the exited worker.
+        var status = new FakeWorkerStatus { HasUnnoticedExit = true };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 2) with { Frames = 3, OnWorkerFailure = WorkerFailurePolicy.Fail },
+            new RunConsole(output, error, IsTerminal: false),
+            StartWith(status),
+            CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+            Assert.That(error.ToString(), Does.StartWith("simhost: the run failed after frame 3: a worker exited (--on-worker-failure fail)"));
+            Assert.That(output.ToString(), Does.Contain("frames:          3\n").And.Contain("stopped by:      a failure (--on-worker-failure fail)"));
+        });
+    }
+
+    [Test]
+    public async Task UnderRetry_AWorkerLost_IsNoFailure()
+    {
+        var status = new FakeWorkerStatus { WorkersLost = 1, Restarts = 1, HasUnnoticedExit = true };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 2) with { Frames = 3 }, new RunConsole(output, error, IsTerminal: false), StartWith(status), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error.ToString());
+            Assert.That(output.ToString(), Does.Contain("stopped by:      frames done").And.Not.Contain("workers down"));
         });
     }
 
@@ -287,6 +350,14 @@ public sealed class ScenarioRunTests
         }
     }
 
+    /// <summary>Starts no process: the ranges run in-process, and <paramref name="status"/> says what the workers did.</summary>
+    private static ScenarioRun.WorkerPoolFactory StartWith(FakeWorkerStatus status) => (settings, _, _, _, _) =>
+    {
+        status.WorkerSlots = settings.Workers;
+        IRangeExecutor executor = new InProcessRangeExecutor(JobCatalog.FromAssemblies([typeof(SimHost.Physics.ParticlesModule).Assembly]));
+        return Task.FromResult<(IRangeExecutor, IWorkerStatus)>((executor, status));
+    };
+
     private RunSettings Settings(int workers) => new()
     {
         Workers = workers,
@@ -295,4 +366,23 @@ public sealed class ScenarioRunTests
         RunDirectoryRoot = _folder,
         LogLevel = Serilog.Events.LogEventLevel.Warning,
     };
+
+    private sealed class FakeWorkerStatus : IWorkerStatus
+    {
+        public int WorkerSlots { get; set; }
+
+        public int WorkersAlive => WorkerSlots;
+
+        public int SlotsDown { get; init; }
+
+        public long Restarts { get; init; }
+
+        public long WorkersLost { get; init; }
+
+        public bool HasUnnoticedExit { get; init; }
+
+        public string? DownReasons { get; init; }
+
+        public string? LastFailure { get; init; }
+    }
 }
