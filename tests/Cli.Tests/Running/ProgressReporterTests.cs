@@ -34,7 +34,7 @@ public sealed class ProgressReporterTests
     [Test]
     public void TerminalLine_ShowsElapsedEtaRangesReRun_AndSlotsDown()
     {
-        var workers = new Status { WorkerSlots = 2, WorkersAlive = 0, SlotsDown = 2, Restarts = 10 };
+        var workers = new FakeWorkerStatus { WorkerSlots = 2, WorkersAlive = 0, SlotsDown = 2, Restarts = 10 };
         var (_, terminal) = ReportOnce(totalFrames: 400, isTerminal: true, frame: 100, elapsed: TimeSpan.FromSeconds(10), workers, rangesReRun: 7);
 
         Assert.That(
@@ -61,7 +61,7 @@ public sealed class ProgressReporterTests
         frameTimes.Add(TimeSpan.FromMilliseconds(2));
 
         clock.Advance(elapsed);
-        reporter.Report(frame, frameTimes, rangesReRun, workers ?? new Status { WorkerSlots = 2, WorkersAlive = 2, Restarts = 1 });
+        reporter.Report(frame, frameTimes, rangesReRun, workers ?? new FakeWorkerStatus { WorkerSlots = 2, WorkersAlive = 2, Restarts = 1 });
         return (sink.Lines, terminal.ToString());
     }
 
@@ -88,24 +88,5 @@ public sealed class ProgressReporterTests
             _formatter.Format(logEvent, text);
             Lines.Add(text.ToString());
         }
-    }
-
-    private sealed class Status : IWorkerStatus
-    {
-        public int WorkerSlots { get; init; }
-
-        public int WorkersAlive { get; init; }
-
-        public int SlotsDown { get; init; }
-
-        public long Restarts { get; init; }
-
-        public long WorkersLost { get; init; }
-
-        public bool HasUnnoticedExit { get; init; }
-
-        public string? DownReasons { get; init; }
-
-        public string? LastFailure { get; init; }
     }
 }

@@ -354,6 +354,7 @@ public sealed class ScenarioRunTests
     private static ScenarioRun.WorkerPoolFactory StartWith(FakeWorkerStatus status) => (settings, _, _, _, _) =>
     {
         status.WorkerSlots = settings.Workers;
+        status.WorkersAlive = settings.Workers;
         IRangeExecutor executor = new InProcessRangeExecutor(JobCatalog.FromAssemblies([typeof(SimHost.Physics.ParticlesModule).Assembly]));
         return Task.FromResult<(IRangeExecutor, IWorkerStatus)>((executor, status));
     };
@@ -366,23 +367,4 @@ public sealed class ScenarioRunTests
         RunDirectoryRoot = _folder,
         LogLevel = Serilog.Events.LogEventLevel.Warning,
     };
-
-    private sealed class FakeWorkerStatus : IWorkerStatus
-    {
-        public int WorkerSlots { get; set; }
-
-        public int WorkersAlive => WorkerSlots;
-
-        public int SlotsDown { get; init; }
-
-        public long Restarts { get; init; }
-
-        public long WorkersLost { get; init; }
-
-        public bool HasUnnoticedExit { get; init; }
-
-        public string? DownReasons { get; init; }
-
-        public string? LastFailure { get; init; }
-    }
 }
