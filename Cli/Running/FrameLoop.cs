@@ -40,7 +40,8 @@ internal sealed class FrameLoop(
         var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
         // Under fail a slot down ends the run after the next frame (below): it never means jobs moving in-process, so
         // the watch that would say so is left without slots to watch.
-        var workersDown = new WorkersDownWatch(settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? null : status, logger);
+        var failsAtWorkerFailure = settings.OnWorkerFailure == WorkerFailurePolicy.Fail;
+        var workersDown = new WorkersDownWatch(failsAtWorkerFailure ? null : status, logger);
         long rangesReRun = 0, rowsCommitted = 0, failedFrames = 0;
         string? failure = null;
 
@@ -86,7 +87,7 @@ internal sealed class FrameLoop(
                     }
                 }
 
-                if (settings.OnWorkerFailure == WorkerFailurePolicy.Fail && WorkerFailureIn(stats, status) is { } workerFailure)
+                if (failsAtWorkerFailure && WorkerFailureIn(stats, status) is { } workerFailure)
                 {
                     // fail: a worker failure ends the run; nothing may quietly run in-process instead.
                     logger.Error("Frame {Frame}: {Failure}; --on-worker-failure is fail", frame, workerFailure);
@@ -95,7 +96,7 @@ internal sealed class FrameLoop(
                     break;
                 }
 
-                if (stats.HasFailures && settings.OnWorkerFailure == WorkerFailurePolicy.Fail)
+                if (stats.HasFailures && failsAtWorkerFailure)
                 {
                     break;
                 }
@@ -119,7 +120,6 @@ internal sealed class FrameLoop(
         var wall = Stopwatch.GetElapsedTime(started);
         progress.Finish();
         var checksum = WorldChecksum.Format(module.Checksum(world));
-        var failsAtWorkerFailure = settings.OnWorkerFailure == WorkerFailurePolicy.Fail;
         if (failsAtWorkerFailure && failedFrames == 0 && await LateWorkerFailureAsync(status) is { } lateFailure)
         {
             // fail promises exit 1 for a worker failure noticed before the summary: one in the last frame, or while
@@ -132,7 +132,7 @@ internal sealed class FrameLoop(
 
         var endedAtWorkerFailure = failsAtWorkerFailure && failedFrames > 0;
         var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
-            : failedFrames > 0 && settings.OnWorkerFailure == WorkerFailurePolicy.Fail ? "a failure (--on-worker-failure fail)"
+            : endedAtWorkerFailure ? "a failure (--on-worker-failure fail)"
             : RunSummary.FramesDone;
         var summary = new RunSummary(
             frame,

@@ -2,6 +2,7 @@ using SimHost.Host.Cli;
 using SimHost.Host.Offload;
 using SimHost.Host.Persistence;
 using SimHost.Host.Running;
+using SimHost.Host.SharedStorage;
 using SimHost.Layout.Jobs;
 
 namespace SimHost.Tests.Host.Running;
@@ -75,8 +76,9 @@ public sealed class ScenarioRunTests
         });
     }
 
-    [Test]
-    public async Task UnderFail_AnIdleWorkerLost_EndsTheRunInTheFrameItIsNoticed()
+    [TestCase(StorageMode.Snapshot, 1)]
+    [TestCase(StorageMode.Shared, 3)]
+    public async Task UnderFail_AnIdleWorkerLost_EndsTheRunInTheFrameItIsNoticed(StorageMode storage, int ticks)
     {
         // No range fails: the frames run in-process behind a pool status that has lost a worker.
         var status = new FakeWorkerStatus { WorkersLost = 1, LastFailure = "worker 0 lost: the worker closed its pipe (EOF)" };
@@ -84,7 +86,7 @@ public sealed class ScenarioRunTests
         using var error = new StringWriter();
 
         var exitCode = await ScenarioRun.ExecuteAsync(
-            Settings(workers: 2) with { Frames = 5, OnWorkerFailure = WorkerFailurePolicy.Fail },
+            Settings(workers: 2) with { Frames = 5, OnWorkerFailure = WorkerFailurePolicy.Fail, Storage = storage, TicksPerFrame = ticks },
             new RunConsole(output, error, IsTerminal: false),
             StartWith(status),
             CancellationToken.None);
@@ -97,8 +99,9 @@ public sealed class ScenarioRunTests
         });
     }
 
-    [Test]
-    public async Task UnderFail_AWorkerExitedButNotYetCounted_FailsTheRunBeforeTheSummary()
+    [TestCase(StorageMode.Snapshot, 1)]
+    [TestCase(StorageMode.Shared, 3)]
+    public async Task UnderFail_AWorkerExitedButNotYetCounted_FailsTheRunBeforeTheSummary(StorageMode storage, int ticks)
     {
         // The frames' checks see nothing; only the last look before the summary finds the exited worker.
         var status = new FakeWorkerStatus { HasUnnoticedExit = true };
@@ -106,7 +109,7 @@ public sealed class ScenarioRunTests
         using var error = new StringWriter();
 
         var exitCode = await ScenarioRun.ExecuteAsync(
-            Settings(workers: 2) with { Frames = 3, OnWorkerFailure = WorkerFailurePolicy.Fail },
+            Settings(workers: 2) with { Frames = 3, OnWorkerFailure = WorkerFailurePolicy.Fail, Storage = storage, TicksPerFrame = ticks },
             new RunConsole(output, error, IsTerminal: false),
             StartWith(status),
             CancellationToken.None);
@@ -119,15 +122,16 @@ public sealed class ScenarioRunTests
         });
     }
 
-    [Test]
-    public async Task UnderRetry_AWorkerLost_IsNoFailure()
+    [TestCase(StorageMode.Snapshot, 1)]
+    [TestCase(StorageMode.Shared, 3)]
+    public async Task UnderRetry_AWorkerLost_IsNoFailure(StorageMode storage, int ticks)
     {
         var status = new FakeWorkerStatus { WorkersLost = 1, Restarts = 1, HasUnnoticedExit = true };
         using var output = new StringWriter();
         using var error = new StringWriter();
 
         var exitCode = await ScenarioRun.ExecuteAsync(
-            Settings(workers: 2) with { Frames = 3 }, new RunConsole(output, error, IsTerminal: false), StartWith(status), CancellationToken.None);
+            Settings(workers: 2) with { Frames = 3, Storage = storage, TicksPerFrame = ticks }, new RunConsole(output, error, IsTerminal: false), StartWith(status), CancellationToken.None);
 
         Assert.Multiple(() =>
         {
