@@ -16,22 +16,14 @@ namespace SimHost.Tests.Host.Workers;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class JobAvailabilityTests
+public sealed class JobAvailabilityTests : WorkerPoolFixture
 {
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
-
     [Test]
     public async Task Build_RefusesAJobTheWorkersCannotLoad_NamingTheJobTheWorkerTheReasonAndTheFix()
     {
         // The host carries System.IO.Hashing, simhost-worker does not: only the workers miss it in this copy.
         using var copy = DependencyJobsFolder.CopyWithout(DependencyJobNames.HostOnlyDependencyFileName);
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { JobAssemblies = [copy.AssemblyPath] });
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with { JobAssemblies = [copy.AssemblyPath] });
         var builder = Builder(pool, copy.AssemblyPath).AddSystem("jitter", s => s.Writes<Position>().Offload(DependencyJobNames.HashingJitter));
 
         var refusal = Assert.Throws<JobUnavailableException>(() => builder.Build(SeededWorld()));
@@ -52,7 +44,7 @@ public sealed class JobAvailabilityTests
     public async Task Build_AcceptsASimulationThatDoesNotUseTheJobTheWorkersLack()
     {
         using var copy = DependencyJobsFolder.CopyWithout(DependencyJobNames.HostOnlyDependencyFileName);
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location, copy.AssemblyPath] });
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with { JobAssemblies = [typeof(PhysicsStepJob).Assembly.Location, copy.AssemblyPath] });
         var builder = Builder(pool, copy.AssemblyPath)
             .AddSystem("step", s => s.Writes<Position>().Writes<Velocity>().Offload(PhysicsStepJob.JobName, PhysicsParameters.Default.ToBytes()));
 
@@ -64,7 +56,7 @@ public sealed class JobAvailabilityTests
     [Test]
     public async Task Build_RefusesAJobTheHostHasButNoWorkerWasGiven()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pool = await Harness.StartPoolAsync(workers: 1);
         var builder = Builder(pool, DependencyJobsFolder.BuiltAssemblyPath)
             .AddSystem("drift", s => s.Writes<Position>().Reads<Velocity>().Offload(DependencyJobNames.MathNetDrift));
 
@@ -78,7 +70,7 @@ public sealed class JobAvailabilityTests
     public async Task AReplacementThatCannotLoadARequiredJob_IsAFailedStart_AndTheSlotGoesDown()
     {
         using var copy = DependencyJobsFolder.CopyWithout();
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with
         {
             JobAssemblies = [copy.AssemblyPath],
             RestartPolicy = new RestartPolicy { MaxConsecutiveStartFailures = 2, InitialBackoff = TimeSpan.Zero },
@@ -94,8 +86,8 @@ public sealed class JobAvailabilityTests
             worker.Kill();
         }
 
-        await WorkerTestEnvironment.WaitUntilAsync(() => _environment.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
-        var refusals = _environment.Sink.Lines.Where(l => l.Contains("cannot run the simulation's jobs", StringComparison.Ordinal)).ToList();
+        await WorkerTestEnvironment.WaitUntilAsync(() => Harness.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
+        var refusals = Harness.Sink.Lines.Where(l => l.Contains("cannot run the simulation's jobs", StringComparison.Ordinal)).ToList();
         Assert.Multiple(() =>
         {
             Assert.That(pool.ParallelSlots, Is.Zero);
@@ -107,8 +99,8 @@ public sealed class JobAvailabilityTests
     private SimulationBuilder Builder(WorkerPool pool, string jobAssembly) => new SimulationBuilder()
         .WithJobs(JobCatalog.Load([typeof(PhysicsStepJob).Assembly], [jobAssembly]))
         .WithExecutor(pool)
-        .WithRunDirectory(_environment.RunDirectory)
-        .WithLogger(_environment.Logger);
+        .WithRunDirectory(Harness.RunDirectory)
+        .WithLogger(Harness.Logger);
 
     private static World SeededWorld()
     {

@@ -9,20 +9,12 @@ namespace SimHost.Tests.Host.Workers;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class LostWorkerCountTests
+public sealed class LostWorkerCountTests : WorkerPoolFixture
 {
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
-
     [Test]
     public async Task AnIdleWorkerKilled_IsCounted_ThoughNoReplacementIsStarted()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with
         {
             RestartPolicy = new RestartPolicy { ReplacesLostWorkers = false },
             PingInterval = Timeout.InfiniteTimeSpan,
@@ -43,7 +35,7 @@ public sealed class LostWorkerCountTests
     [Test]
     public async Task EveryLoss_IsCounted_AndTheWorkersStoppedByDisposeAreNot()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with
         {
             RestartPolicy = new RestartPolicy { InitialBackoff = TimeSpan.Zero },
             PingInterval = Timeout.InfiniteTimeSpan,

@@ -9,22 +9,14 @@ namespace SimHost.Tests.Host.Workers;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class RuntimeIpcFilesTests
+public sealed class RuntimeIpcFilesTests : WorkerPoolFixture
 {
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
-
     [Test]
     public async Task AKilledWorkersRuntimeFiles_AreRemovedOnceItIsReaped()
     {
         Assume.That(OperatingSystem.IsLinux(), "the runtime's file names are read from /proc on Linux only");
         Assume.That(Environment.GetEnvironmentVariable("DOTNET_EnableDiagnostics"), Is.Not.EqualTo("0"), "the runtime creates no such files with diagnostics off");
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with
         {
             RestartPolicy = new RestartPolicy { ReplacesLostWorkers = false },
             PingInterval = Timeout.InfiniteTimeSpan,

@@ -7,16 +7,9 @@ namespace SimHost.Tests.Host.Workers;
 /// <summary>The job signal path: the shared-memory mailbox and the pipe give the same results and the same guarantees.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class SignalPathTests
+public sealed class SignalPathTests : WorkerPoolFixture
 {
     private const int Rows = 1000;
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
 
     [Test]
     public void DefaultSignalPath_IsTheMailboxWhereFutexExists()
@@ -34,9 +27,9 @@ public sealed class SignalPathTests
     public async Task SuccessiveRanges_AreByteIdenticalToInProcess(string pathName, int spinCount)
     {
         var path = Enum.Parse<SignalPath>(pathName);
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with { SignalPath = path, ReplyIdle = o.ReplyIdle with { SpinCount = spinCount }, WorkerIdle = o.WorkerIdle with { SpinCount = spinCount } });
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("signal.seg"), Rows);
-        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("signal-reference.seg"));
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with { SignalPath = path, ReplyIdle = o.ReplyIdle with { SpinCount = spinCount }, WorkerIdle = o.WorkerIdle with { SpinCount = spinCount } });
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("signal.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, Harness.RunDirectory.SegmentPath("signal-reference.seg"));
         JobRange[] ranges = [Range(0, 320), Range(320, 320), Range(640, Rows - 640)];
 
         var outcomes = new List<RangeOutcome>();
@@ -60,9 +53,9 @@ public sealed class SignalPathTests
     [Test]
     public async Task MailboxFiles_AreRemovedOnceTheWorkersHaveConnected()
     {
-        await _environment.StartPoolAsync(workers: 2, configure: o => o with { SignalPath = SignalPath.Mailbox });
+        await Harness.StartPoolAsync(workers: 2, configure: o => o with { SignalPath = SignalPath.Mailbox });
 
-        Assert.That(Directory.GetFiles(_environment.RunDirectory.Path, "*.mailbox"), Is.Empty);
+        Assert.That(Directory.GetFiles(Harness.RunDirectory.Path, "*.mailbox"), Is.Empty);
     }
 
     private static JobRange Range(int start, int count) => ParticleSegment.PhysicsRange(start, count);

@@ -15,27 +15,19 @@ namespace SimHost.Tests.Host.Workers;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class WorkerFailurePolicyTests
+public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
 {
     private const int Entities = 3000;
     private const ulong Seed = 11;
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
 
     [TearDown]
-    public async Task TearDown()
-    {
-        File.Delete(MarkerPath);
-        await _environment.DisposeAsync();
-    }
+    public void DeleteMarker() => File.Delete(MarkerPath);
 
     [TestCase(1, TestName = "Retry_RerunsTheForgedRangeOnAFreshWorker_AndTheDataEqualsTheCrashFreeRun")]
     [TestCase(0, TestName = "Fallback_RerunsTheForgedRangeInProcess_AndTheDataEqualsTheCrashFreeRun")]
     public async Task FailedRange_IsRerun_AndTheDataEqualsTheCrashFreeRun(int executorRetries)
     {
-        var pool = await _environment.StartHostilePoolAsync(workers: 2);
+        var pool = await Harness.StartHostilePoolAsync(workers: 2);
         var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries), ForgedOnce());
 
         var (_, reference) = await RunOneFrameAsync(executor: null, b => b, TestJobNames.MarkAll, []);
@@ -51,7 +43,7 @@ public sealed class WorkerFailurePolicyTests
     [Test]
     public async Task Fail_DoesNotRerun_AndFailsTheFrame()
     {
-        var pool = await _environment.StartHostilePoolAsync(workers: 2);
+        var pool = await Harness.StartHostilePoolAsync(workers: 2);
 
         var (stats, _) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(0).WithInProcessFallback(false), ForgedOnce());
 
@@ -63,8 +55,8 @@ public sealed class WorkerFailurePolicyTests
             Assert.That(stats.Failures.Values.Single().Message, Does.Contain("failed and were not re-run (the failure policy allows no retry and no in-process fallback)"));
             Assert.That(stats.Failures.Values.Single().Message, Does.Not.Contain("every retry"), "the frame's error claims no retry either");
             Assert.That(stats.RangesRetried, Is.Zero);
-            Assert.That(_environment.Sink.Lines, Has.Some.Contains("failed and was not re-run (no retry and no in-process fallback are allowed)"), "the log says no re-run was allowed");
-            Assert.That(_environment.Sink.Lines, Has.None.Contains("failed every retry"), "and does not speak of retries that were never allowed");
+            Assert.That(Harness.Sink.Lines, Has.Some.Contains("failed and was not re-run (no retry and no in-process fallback are allowed)"), "the log says no re-run was allowed");
+            Assert.That(Harness.Sink.Lines, Has.None.Contains("failed every retry"), "and does not speak of retries that were never allowed");
         });
     }
 
@@ -80,7 +72,7 @@ public sealed class WorkerFailurePolicyTests
         });
     }
 
-    private string MarkerPath => Path.Combine(_environment.RunDirectory.Path, "forged.marker");
+    private string MarkerPath => Path.Combine(Harness.RunDirectory.Path, "forged.marker");
 
     private (string Job, byte[] Parameters) ForgedOnce() =>
         (WorkerSupervisionTests.ForgedReply, WorkerSupervisionTests.ForgeOnce(WorkerSupervisionTests.ForeignRange, MarkerPath));
@@ -95,7 +87,7 @@ public sealed class WorkerFailurePolicyTests
         var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], [WorkerTestEnvironment.TestJobsAssemblyPath]);
         var world = new World();
         ParticlesModule.Seed(world, Entities, Seed, PhysicsParameters.Default);
-        var builder = new SimulationBuilder().WithJobs(catalog).WithRunDirectory(_environment.RunDirectory).WithLogger(_environment.Logger);
+        var builder = new SimulationBuilder().WithJobs(catalog).WithRunDirectory(Harness.RunDirectory).WithLogger(Harness.Logger);
         if (executor is not null)
         {
             builder = builder.WithExecutor(executor);

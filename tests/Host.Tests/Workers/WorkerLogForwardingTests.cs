@@ -10,21 +10,14 @@ namespace SimHost.Tests.Host.Workers;
 /// <summary>A real worker's log events arrive at the host's logger at their own level, as structured events.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class WorkerLogForwardingTests
+public sealed class WorkerLogForwardingTests : WorkerPoolFixture
 {
     private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(60);
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
 
     [Test]
     public async Task WorkersConnectedEvent_ArrivesAsInformation_WithItsWorkerCategoryAndProperties()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pool = await Harness.StartPoolAsync(workers: 1);
         var pid = pool.WorkerProcessIds.Single();
 
         var properties = await WaitForEventAsync(
@@ -37,15 +30,15 @@ public sealed class WorkerLogForwardingTests
             Assert.That(properties.Properties["WorkerId"], Is.EqualTo(0u));
             Assert.That(properties.Properties["WorkerCategory"], Is.EqualTo("SimHost.Worker.WorkerSession"));
             Assert.That(properties.Properties["ProcessId"], Is.EqualTo((long)pid));
-            Assert.That(_environment.Sink.Lines, Has.Some.EqualTo($"Information Worker 0 connected (run {properties.Properties["RunId"]:x16}, pid {pid})"));
+            Assert.That(Harness.Sink.Lines, Has.Some.EqualTo($"Information Worker 0 connected (run {properties.Properties["RunId"]:x16}, pid {pid})"));
         });
     }
 
     [Test]
     public async Task JobsException_ArrivesAsAnError_WithTheWorkersExceptionText()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("log.seg"), 128);
+        var pool = await Harness.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("log.seg"), 128);
         var range = RangeOver(segment, TestJobNames.Throw);
 
         var outcome = await WorkerTestEnvironment.Within(
@@ -58,7 +51,7 @@ public sealed class WorkerLogForwardingTests
             Assert.That(outcome.Succeeded, Is.False);
             Assert.That(properties.Level, Is.EqualTo(LogLevel.Error));
             Assert.That(properties.Properties["JobName"], Is.EqualTo(TestJobNames.Throw));
-            var (level, exception) = _environment.Sink.Exceptions.Single(e => e.Exception is WorkerLoggedException);
+            var (level, exception) = Harness.Sink.Exceptions.Single(e => e.Exception is WorkerLoggedException);
             Assert.That(level, Is.EqualTo(LogLevel.Error));
             Assert.That(exception.Message, Is.EqualTo("System.InvalidOperationException: " + TestJobNames.ThrowMessage));
             Assert.That(exception.ToString(), Does.Contain("at SimHost.Tests.Jobs.ThrowingJob.Execute"), "the worker's stack trace");
@@ -68,8 +61,8 @@ public sealed class WorkerLogForwardingTests
     [Test]
     public async Task JobPrintingMegabytesWithoutANewline_IsLoggedAsOneShortenedLine_AndTheNextLineStillArrives()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("chatty.seg"), 128);
+        var pool = await Harness.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("chatty.seg"), 128);
         var range = RangeOver(segment, TestJobNames.Chatty);
 
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -79,7 +72,7 @@ public sealed class WorkerLogForwardingTests
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         var notLogged = TestJobNames.ChattyChars - Layout.Protocol.WorkerLogLine.MaxLineChars;
-        var shortened = _environment.Sink.Events.Select(e => e.Properties.GetValueOrDefault("WorkerLine") as string).Single(l => l?.StartsWith('z') == true)!;
+        var shortened = Harness.Sink.Events.Select(e => e.Properties.GetValueOrDefault("WorkerLine") as string).Single(l => l?.StartsWith('z') == true)!;
         Assert.Multiple(() =>
         {
             Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
@@ -111,7 +104,7 @@ public sealed class WorkerLogForwardingTests
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {
-            foreach (var logged in _environment.Sink.Events)
+            foreach (var logged in Harness.Sink.Events)
             {
                 if (match(logged.Properties))
                 {

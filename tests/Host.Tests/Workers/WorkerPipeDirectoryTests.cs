@@ -5,21 +5,13 @@ namespace SimHost.Tests.Host.Workers;
 /// <summary>Where a pool keeps its pipes when the options name no directory: never the shared temp folder.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class WorkerPipeDirectoryTests
+public sealed class WorkerPipeDirectoryTests : WorkerPoolFixture
 {
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
-
     [Test]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task NoPipeDirectory_PutsThePipesInAPrivateDirectoryOfThePool_RemovedWithIt()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: options => options with { PipeDirectory = null });
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: options => options with { PipeDirectory = null });
         var commandLine = File.ReadAllText($"/proc/{pool.WorkerProcessIds.Single()}/cmdline").Split('\0');
         var pipe = commandLine[Array.IndexOf(commandLine, "--pipe") + 1];
         var directory = Path.GetDirectoryName(pipe)!;

@@ -11,23 +11,16 @@ namespace SimHost.Tests.Host.Workers;
 /// <summary>The pool with real simhost-worker processes: results, job failures, crashes, hangs and replacement.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class WorkerPoolTests
+public sealed class WorkerPoolTests : WorkerPoolFixture
 {
     private const int Rows = 1000;
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
 
     [Test]
     public async Task PhysicsStep_InWorkers_IsByteIdenticalToInProcess()
     {
-        var pool = await _environment.StartPoolAsync(workers: 2);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("workers.seg"), Rows);
-        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("reference.seg"));
+        var pool = await Harness.StartPoolAsync(workers: 2);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("workers.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, Harness.RunDirectory.SegmentPath("reference.seg"));
         JobRange[] ranges = [PhysicsRange(0, 512), PhysicsRange(512, Rows - 512)];
 
         var outcomes = await WorkerTestEnvironment.Within(
@@ -52,9 +45,9 @@ public sealed class WorkerPoolTests
     public async Task MultiTickJob_InWorkers_IsByteIdenticalToSingleTicksInProcess()
     {
         const int Ticks = 4;
-        var pool = await _environment.StartPoolAsync(workers: 2);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("ticks.seg"), Rows);
-        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("ticks-reference.seg"));
+        var pool = await Harness.StartPoolAsync(workers: 2);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("ticks.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, Harness.RunDirectory.SegmentPath("ticks-reference.seg"));
         JobRange[] ranges = [PhysicsRange(0, 512) with { Ticks = Ticks }, PhysicsRange(512, Rows - 512) with { Ticks = Ticks }];
 
         var outcomes = await WorkerTestEnvironment.Within(
@@ -82,9 +75,9 @@ public sealed class WorkerPoolTests
     [Test]
     public async Task GridForces_InWorkers_IsByteIdenticalToInProcess()
     {
-        var pool = await _environment.StartPoolAsync(workers: 2);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("grid.seg"), Rows);
-        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("grid-reference.seg"));
+        var pool = await Harness.StartPoolAsync(workers: 2);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("grid.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, Harness.RunDirectory.SegmentPath("grid-reference.seg"));
         var parameters = new SimHost.Physics.Grid.GridForceParameters(30f, 50f).ToBytes();
         JobRange[] ranges = [PhysicsRange(0, 448) with { Parameters = parameters, Ticks = 2 }, PhysicsRange(448, Rows - 448) with { Parameters = parameters, Ticks = 2 }];
 
@@ -106,8 +99,8 @@ public sealed class WorkerPoolTests
     [Test]
     public async Task JobFromSeparateAssembly_RunsInWorker()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("mark.seg"), Rows);
+        var pool = await Harness.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("mark.seg"), Rows);
 
         var outcome = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
 
@@ -123,9 +116,9 @@ public sealed class WorkerPoolTests
     [Test]
     public async Task ThrowingJob_FailsTheRange_AndTheWorkerSurvives()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pool = await Harness.StartPoolAsync(workers: 1);
         var pidBefore = pool.WorkerProcessIds.Single();
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("throw.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("throw.seg"), Rows);
 
         var failed = await RunAsync(pool, TestJobNames.Throw, segment, 0, Rows);
         var next = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
@@ -144,8 +137,8 @@ public sealed class WorkerPoolTests
     [Test]
     public async Task UnknownJobName_FailsTheRange()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("unknown.seg"), Rows);
+        var pool = await Harness.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("unknown.seg"), Rows);
 
         var outcome = await RunAsync(pool, "no.such.job", segment, 0, Rows);
 
@@ -161,12 +154,12 @@ public sealed class WorkerPoolTests
     [TestCase(TestJobNames.NativeCrash)]
     public async Task CrashingJob_FailsTheRange_ReplacesTheWorker_AndTheNextRangeSucceeds(string jobName)
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pool = await Harness.StartPoolAsync(workers: 1);
         var pidBefore = pool.WorkerProcessIds.Single();
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("crash.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("crash.seg"), Rows);
 
         var failed = await RunAsync(pool, jobName, segment, 0, Rows);
-        await _environment.WaitForLiveWorkersAsync(1);
+        await Harness.WaitForLiveWorkersAsync(1);
         var next = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
 
         Assert.Multiple(() =>
@@ -182,9 +175,9 @@ public sealed class WorkerPoolTests
     [Test]
     public async Task WorkerKilledMidJob_FailsTheRange_AndIsReplaced()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
+        var pool = await Harness.StartPoolAsync(workers: 1);
         var pid = pool.WorkerProcessIds.Single();
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("kill.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("kill.seg"), Rows);
 
         var running = RunAsync(pool, TestJobNames.Spin, segment, 0, Rows);
         await Task.Delay(200);
@@ -194,7 +187,7 @@ public sealed class WorkerPoolTests
         }
 
         var failed = await running;
-        await _environment.WaitForLiveWorkersAsync(1);
+        await Harness.WaitForLiveWorkersAsync(1);
         var next = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);
 
         Assert.Multiple(() =>
@@ -208,12 +201,12 @@ public sealed class WorkerPoolTests
     [Test]
     public async Task HangingJob_IsKilledAfterTheTimeout_AndFails()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, jobTimeout: TimeSpan.FromSeconds(1));
+        var pool = await Harness.StartPoolAsync(workers: 1, jobTimeout: TimeSpan.FromSeconds(1));
         var pid = pool.WorkerProcessIds.Single();
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("hang.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("hang.seg"), Rows);
 
         var failed = await RunAsync(pool, TestJobNames.Spin, segment, 0, Rows);
-        await _environment.WaitForLiveWorkersAsync(1);
+        await Harness.WaitForLiveWorkersAsync(1);
 
         Assert.Multiple(() =>
         {
@@ -229,13 +222,13 @@ public sealed class WorkerPoolTests
     [TestCase(-1, -1)]
     public async Task FramesInARow_GiveInProcessResults_WhateverTheSpins(int replySpinMicroseconds, int idleSpinMicroseconds)
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: options => options with
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: options => options with
         {
             ReplyIdle = replySpinMicroseconds < 0 ? WorkerPoolOptions.DefaultReplyIdle : WorkerPoolOptions.DefaultReplyIdle with { SpinLimit = TimeSpan.FromMicroseconds(replySpinMicroseconds) },
             WorkerIdle = idleSpinMicroseconds < 0 ? WorkerPoolOptions.DefaultWorkerIdle : WorkerPoolOptions.DefaultWorkerIdle with { SpinLimit = TimeSpan.FromMicroseconds(idleSpinMicroseconds) },
         });
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("spins.seg"), Rows);
-        using var reference = ParticleSegment.CopyOf(segment, _environment.RunDirectory.SegmentPath("spins-reference.seg"));
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("spins.seg"), Rows);
+        using var reference = ParticleSegment.CopyOf(segment, Harness.RunDirectory.SegmentPath("spins-reference.seg"));
 
         // Back to back, as frames come: the host spins for each reply and the worker for each next request.
         for (var frame = 0; frame < 40; frame++)
@@ -257,11 +250,11 @@ public sealed class WorkerPoolTests
     public async Task PoolOfNoWorkers_RunsEveryJobInProcess_WithTheInProcessResult()
     {
         // WorkerCount = 0 in the library means what --workers 0 means on the command line.
-        var pool = await _environment.StartPoolAsync(workers: 0);
+        var pool = await Harness.StartPoolAsync(workers: 0);
         var catalog = Contract.ContractWorld.LoadCatalog();
-        var reference = await Contract.ContractWorld.RunAsync(SimHost.Tests.Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, executor: null, catalog, _environment.Logger);
+        var reference = await Contract.ContractWorld.RunAsync(SimHost.Tests.Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, executor: null, catalog, Harness.Logger);
 
-        var run = await Contract.ContractWorld.RunAsync(SimHost.Tests.Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, pool, catalog, _environment.Logger);
+        var run = await Contract.ContractWorld.RunAsync(SimHost.Tests.Jobs.Contract.ContractCase.FlagSubset, SimHost.Host.SharedStorage.StorageMode.Shared, 1, pool, catalog, Harness.Logger);
 
         Assert.Multiple(() =>
         {
@@ -275,7 +268,7 @@ public sealed class WorkerPoolTests
     [Test]
     public void NegativeWorkerCount_IsRefused_NamingWorkerCount()
     {
-        var options = new WorkerPoolOptions { WorkerCount = -3, PipeDirectory = _environment.RunDirectory.Path };
+        var options = new WorkerPoolOptions { WorkerCount = -3, PipeDirectory = Harness.RunDirectory.Path };
 
         var refusal = Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
 
@@ -294,7 +287,7 @@ public sealed class WorkerPoolTests
     [TestCase(nameof(WorkerPoolOptions.WorkerIdle))]
     public void OutOfRangeOption_IsRefused_NamingTheProperty(string property)
     {
-        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path };
+        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = Harness.RunDirectory.Path };
         var negative = TimeSpan.FromTicks(-1);
         options = property switch
         {
@@ -319,7 +312,7 @@ public sealed class WorkerPoolTests
     [Test]
     public void MissingRestartPolicy_IsRefused_NamingRestartPolicy()
     {
-        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = _environment.RunDirectory.Path, RestartPolicy = null! };
+        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = Harness.RunDirectory.Path, RestartPolicy = null! };
 
         var refusal = Assert.ThrowsAsync<ArgumentNullException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
 
@@ -329,8 +322,8 @@ public sealed class WorkerPoolTests
     [Test]
     public async Task DisposedPool_FailsRanges_WithoutThrowing()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("disposed.seg"), Rows);
+        var pool = await Harness.StartPoolAsync(workers: 1);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("disposed.seg"), Rows);
         await pool.DisposeAsync();
 
         var outcome = await RunAsync(pool, TestJobNames.MarkAll, segment, 0, Rows);

@@ -13,7 +13,7 @@ namespace SimHost.Tests.Host.Workers;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed partial class WorkerSupervisionTests
+public sealed partial class WorkerSupervisionTests : WorkerPoolFixture
 {
     /// <summary>tests/TestJobs/ForgedReplyJobNames.ForgedReply (the test project does not reference the job assembly).</summary>
     internal const string ForgedReply = "test.forged-reply";
@@ -22,18 +22,11 @@ public sealed partial class WorkerSupervisionTests
 
     private const int Rows = 1000;
     private const int SigStop = 19;
-    private WorkerTestEnvironment _environment = null!;
-
-    [SetUp]
-    public void SetUp() => _environment = new WorkerTestEnvironment();
-
-    [TearDown]
-    public async Task TearDown() => await _environment.DisposeAsync();
 
     [Test]
     public async Task IdleWorker_ThatStopsAnsweringPing_IsKilledAndReplaced()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with
         {
             PingInterval = TimeSpan.FromMilliseconds(50),
             PingTimeout = TimeSpan.FromSeconds(2),
@@ -42,12 +35,12 @@ public sealed partial class WorkerSupervisionTests
 
         Assert.That(Kill(frozen, SigStop), Is.Zero, "SIGSTOP the idle worker");
         await WorkerTestEnvironment.WaitUntilAsync(() => pool.RestartCount >= 1 && pool.ParallelSlots == 1, "the frozen worker's replacement");
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("ping.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("ping.seg"), Rows);
         var next = await RunAsync(pool, TestJobNames.MarkAll, segment, generation: 1, []);
 
         Assert.Multiple(() =>
         {
-            Assert.That(_environment.Sink.Lines, Has.Some.Contains("did not answer Ping"));
+            Assert.That(Harness.Sink.Lines, Has.Some.Contains("did not answer Ping"));
             Assert.That(pool.WorkerProcessIds.Single(), Is.Not.EqualTo(frozen));
             Assert.That(next.Succeeded, Is.True, next.Failure);
         });
@@ -57,26 +50,26 @@ public sealed partial class WorkerSupervisionTests
     public async Task BusyWorker_IsNeverPinged_OnlyItsJobTimeoutEndsIt()
     {
         // Were the spinning worker pinged, it would miss its Pong after 2 s and die of that before its 5 s job timeout.
-        var pool = await _environment.StartPoolAsync(workers: 1, jobTimeout: TimeSpan.FromSeconds(5), configure: o => o with
+        var pool = await Harness.StartPoolAsync(workers: 1, jobTimeout: TimeSpan.FromSeconds(5), configure: o => o with
         {
             PingInterval = TimeSpan.FromMilliseconds(20),
             PingTimeout = TimeSpan.FromSeconds(2),
         });
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("busy.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("busy.seg"), Rows);
 
         var failed = await RunAsync(pool, TestJobNames.Spin, segment, generation: 1, []);
 
         Assert.Multiple(() =>
         {
             Assert.That(failed.Failure, Does.Contain("did not finish " + TestJobNames.Spin));
-            Assert.That(_environment.Sink.Lines, Has.None.Contains("did not answer Ping"));
+            Assert.That(Harness.Sink.Lines, Has.None.Contains("did not answer Ping"));
         });
     }
 
     [Test]
     public async Task RestartIntensityLimit_LeavesTheSlotDown_LogsOnce_AndRangesFailAtOnce()
     {
-        var pool = await _environment.StartPoolAsync(workers: 1, configure: o => o with
+        var pool = await Harness.StartPoolAsync(workers: 1, configure: o => o with
         {
             RestartPolicy = new RestartPolicy { MaxRestarts = 1, RestartWindow = TimeSpan.FromMinutes(10), InitialBackoff = TimeSpan.Zero },
             PingInterval = Timeout.InfiniteTimeSpan,
@@ -85,8 +78,8 @@ public sealed partial class WorkerSupervisionTests
         KillWorker(pool.WorkerProcessIds.Single());
         await WorkerTestEnvironment.WaitUntilAsync(() => pool.RestartCount == 1 && pool.ParallelSlots == 1, "the first replacement");
         KillWorker(pool.WorkerProcessIds.Single());
-        await WorkerTestEnvironment.WaitUntilAsync(() => _environment.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("down.seg"), Rows);
+        await WorkerTestEnvironment.WaitUntilAsync(() => Harness.Sink.Lines.Any(l => l.Contains("stays down", StringComparison.Ordinal)), "the slot giving up");
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("down.seg"), Rows);
         var outcome = await RunAsync(pool, TestJobNames.MarkAll, segment, generation: 1, []);
 
         Assert.Multiple(() =>
@@ -94,8 +87,8 @@ public sealed partial class WorkerSupervisionTests
             Assert.That(pool.ParallelSlots, Is.Zero);
             Assert.That(outcome.Succeeded, Is.False);
             Assert.That(outcome.Failure, Does.Contain("every slot failed to restart"));
-            Assert.That(_environment.Sink.Lines.Count(l => l.Contains("stays down", StringComparison.Ordinal)), Is.EqualTo(1));
-            Assert.That(_environment.Sink.Lines, Has.Some.Contains("Worker slot 0 stays down").And.Contains("--max-restarts 1"));
+            Assert.That(Harness.Sink.Lines.Count(l => l.Contains("stays down", StringComparison.Ordinal)), Is.EqualTo(1));
+            Assert.That(Harness.Sink.Lines, Has.Some.Contains("Worker slot 0 stays down").And.Contains("--max-restarts 1"));
         });
     }
 
@@ -103,8 +96,8 @@ public sealed partial class WorkerSupervisionTests
     [TestCase(24, 0xDEADu, TestName = "TamperedSegmentLayoutHash_IsAWorkerFailure_AndTheRangeRunsOnTheReplacement")]
     public async Task TamperedSegmentHeader_IsAWorkerFailure(int offset, uint value)
     {
-        var pool = await _environment.StartPoolAsync(workers: 1);
-        var path = _environment.RunDirectory.SegmentPath("tampered.seg");
+        var pool = await Harness.StartPoolAsync(workers: 1);
+        var path = Harness.RunDirectory.SegmentPath("tampered.seg");
         using var segment = ParticleSegment.Create(path, Rows);
         var first = await RunAsync(pool, TestJobNames.MarkAll, segment, generation: 1, []);
         var original = Patch(path, offset, value);
@@ -112,7 +105,7 @@ public sealed partial class WorkerSupervisionTests
         // A new generation makes the worker map the file again, as after the host recreates a segment.
         var rejected = await RunAsync(pool, TestJobNames.MarkAll, segment, generation: 2, []);
         Patch(path, offset, original);
-        await _environment.WaitForLiveWorkersAsync(1);
+        await Harness.WaitForLiveWorkersAsync(1);
         var rerun = await RunAsync(pool, TestJobNames.MarkAll, segment, generation: 3, []);
 
         Assert.Multiple(() =>
@@ -128,16 +121,16 @@ public sealed partial class WorkerSupervisionTests
     [Test]
     public async Task ForgedReply_WithASequenceNumberNotGiven_IsDropped_AndTheWorkerKept()
     {
-        var pool = await _environment.StartHostilePoolAsync(workers: 1);
+        var pool = await Harness.StartHostilePoolAsync(workers: 1);
         var pid = pool.WorkerProcessIds.Single();
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("forged.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("forged.seg"), Rows);
 
         var outcome = await RunAsync(pool, ForgedReply, segment, generation: 1, [UnknownSequence]);
 
         Assert.Multiple(() =>
         {
             Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
-            Assert.That(_environment.Sink.Lines, Has.Some.Contains("Dropped JobDone #100000"));
+            Assert.That(Harness.Sink.Lines, Has.Some.Contains("Dropped JobDone #100000"));
             Assert.That(pool.WorkerProcessIds, Is.EqualTo(new[] { pid }));
             Assert.That(pool.RestartCount, Is.Zero);
         });
@@ -146,12 +139,12 @@ public sealed partial class WorkerSupervisionTests
     [Test]
     public async Task ForgedReply_ForARangeNotGiven_KillsTheWorker_AndFailsTheRange()
     {
-        var pool = await _environment.StartHostilePoolAsync(workers: 1);
+        var pool = await Harness.StartHostilePoolAsync(workers: 1);
         var pid = pool.WorkerProcessIds.Single();
-        using var segment = ParticleSegment.Create(_environment.RunDirectory.SegmentPath("foreign.seg"), Rows);
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("foreign.seg"), Rows);
 
         var outcome = await RunAsync(pool, ForgedReply, segment, generation: 1, [ForeignRange]);
-        await _environment.WaitForLiveWorkersAsync(1);
+        await Harness.WaitForLiveWorkersAsync(1);
 
         Assert.Multiple(() =>
         {
