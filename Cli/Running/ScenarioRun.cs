@@ -3,6 +3,7 @@ using SimHost.Host.Cli;
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.Offload;
+using SimHost.Host.Persistence;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
@@ -67,6 +68,12 @@ internal static class ScenarioRun
             {
                 // The file and the rule are the whole story: no stack trace to point at.
                 await console.Error.WriteLineAsync($"simhost: {OneLine(exception.Message)}");
+                return ExitCodes.RunFailed;
+            }
+            catch (CheckpointException exception) when (exception.Error == CheckpointError.Unwritable && settings.CheckpointDirectory is { } directory)
+            {
+                logger.ForContext(HostLogging.FileOnlyProperty, true).Fatal(exception, "A checkpoint cannot be written: {Reason}", exception.Message);
+                await console.Error.WriteLineAsync($"simhost: {UnwritableCheckpoint.Describe(exception, directory)}");
                 return ExitCodes.RunFailed;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
