@@ -113,7 +113,7 @@ internal sealed class FrameLoop(
 
         if (writer is not null)
         {
-            await writer.DrainAsync();
+            await writer.FinishAsync();
             logger.Information("{Written} checkpoints written, {Skipped} skipped while the one before was being written", writer.Written, writer.Skipped);
         }
 

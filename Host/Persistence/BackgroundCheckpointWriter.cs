@@ -117,6 +117,17 @@ internal sealed class BackgroundCheckpointWriter
         }
     }
 
+    /// <summary>
+    /// The run writes no more checkpoints: waits for the one in flight (as <see cref="DrainAsync"/>), then deletes the
+    /// spare the store kept for a next write (<see cref="CheckpointStore.Write"/>).
+    /// </summary>
+    /// <exception cref="CheckpointException">The checkpoint in flight failed to write.</exception>
+    public async Task FinishAsync()
+    {
+        await DrainAsync().ConfigureAwait(false);
+        _store.RemoveSpare();
+    }
+
     private void ThrowIfFailed()
     {
         if (_inFlight is { IsFaulted: true } failed)

@@ -16,7 +16,11 @@ internal static partial class CheckpointFiles
     /// <param name="content">What to write.</param>
     /// <param name="directory">The checkpoint directory to create.</param>
     /// <param name="pacer">Spreads the writing over the frames (a run's background writer), or null for full speed.</param>
-    public static void WriteDirectory(CheckpointContent content, string directory, CheckpointPacer? pacer = null)
+    /// <param name="recycle">
+    /// A hidden directory beside <paramref name="directory"/> that no reader will look at again (a removed checkpoint,
+    /// see <see cref="CheckpointStore"/>), whose files are written over rather than new ones created; null for none.
+    /// </param>
+    public static void WriteDirectory(CheckpointContent content, string directory, CheckpointPacer? pacer = null, string? recycle = null)
     {
         var target = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         var parent = Path.GetDirectoryName(target) ?? throw new ArgumentException("A checkpoint cannot be the root directory.", nameof(directory));
@@ -24,17 +28,23 @@ internal static partial class CheckpointFiles
         try
         {
             Directory.CreateDirectory(parent);
-            Directory.CreateDirectory(temporary);
+            var isRecycled = TryRecycle(recycle, temporary);
             var files = new List<ManifestFile>();
             foreach (var (name, write) in FilesOf(content, pacer))
             {
                 // Direct I/O where the file system has it (DirectWriteStream says why), else through the cache; in
                 // whole blocks either way, as the segment writer hands over large slices.
-                using var stream = DirectWriteStream.Create(Path.Combine(temporary, name));
+                var path = Path.Combine(temporary, name);
+                using var stream = isRecycled ? DirectWriteStream.Overwrite(path) : DirectWriteStream.Create(path);
                 var hash = new EagerXxHash128();
                 var length = write(stream, hash);
                 stream.Flush(flushToDisk: true);
                 files.Add(new ManifestFile(name, length, hash.GetCurrentHashAsUInt128()));
+            }
+
+            if (isRecycled)
+            {
+                RemoveAllBut(temporary, files);
             }
 
             using (var manifest = new FileStream(Path.Combine(temporary, CheckpointFileNames.Manifest), FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -164,6 +174,52 @@ internal static partial class CheckpointFiles
             Run = content.Run,
             Files = [.. files],
         };
+    }
+
+    // Takes over the recycled directory as the temporary one (a rename: the files keep their blocks); false when there
+    // is none, or it cannot be taken, and an empty temporary directory is made instead.
+    private static bool TryRecycle(string? recycle, string temporary)
+    {
+        if (recycle is not null && Directory.Exists(recycle))
+        {
+            try
+            {
+                Directory.Move(recycle, temporary);
+
+                // Its manifest is written anew, last, as in any checkpoint being written.
+                File.Delete(Path.Combine(temporary, CheckpointFileNames.Manifest));
+                return true;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                TryDelete(Directory.Exists(temporary) ? temporary : recycle);
+            }
+        }
+
+        Directory.CreateDirectory(temporary);
+        return false;
+    }
+
+    // A recycled directory's files the new checkpoint does not have (an archetype gone since) are removed.
+    private static void RemoveAllBut(string directory, List<ManifestFile> files)
+    {
+        var written = new HashSet<string>(files.Select(static f => f.Name), StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory))
+        {
+            if (written.Contains(Path.GetFileName(path)))
+            {
+                continue;
+            }
+
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
     }
 
     private static void TryDelete(string directory)

@@ -18,7 +18,7 @@ namespace SimHost.Host.Persistence;
 /// </para>
 /// <para>
 /// Writes go in whole blocks from a 4 KiB-aligned buffer; the file's last partial block is written padded with zeros
-/// and the file then cut back to its length. <see cref="Flush(bool)"/> with true is the fsync that makes the file
+/// and the file then cut back to its length (as is a file written over that was longer). <see cref="Flush(bool)"/> with true is the fsync that makes the file
 /// durable, as <see cref="FileStream.Flush(bool)"/> is: the device may hold direct writes in its own cache until then.
 /// </para>
 /// </remarks>
@@ -35,6 +35,9 @@ internal sealed unsafe partial class DirectWriteStream : Stream
     private int _buffered;
     private long _onDisk;
     private bool _hasFailed;
+
+    // The file may be longer than the bytes written: padding of a last partial block, or an overwritten file's old end.
+    private bool _mustCut;
     private bool _isDisposed;
 
     private DirectWriteStream(SafeFileHandle handle, byte* buffer)
@@ -71,13 +74,28 @@ internal sealed unsafe partial class DirectWriteStream : Stream
 
     /// <summary>Creates <paramref name="path"/>, which must not exist, for writing with direct I/O where it can.</summary>
     /// <exception cref="IOException">The file exists or cannot be created (as <see cref="FileMode.CreateNew"/> reports it).</exception>
-    public static DirectWriteStream Create(string path)
+    public static DirectWriteStream Create(string path) => Open(path, FileMode.CreateNew);
+
+    /// <summary>
+    /// Opens <paramref name="path"/> to be written over from its start (created if missing), keeping the blocks it has:
+    /// writing into blocks a file already has spares the file system allocating new ones, and the old file deleting
+    /// (see <see cref="CheckpointStore"/>). <see cref="Flush(bool)"/> cuts the file to the bytes written.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be opened or created.</exception>
+    public static DirectWriteStream Overwrite(string path)
+    {
+        var stream = Open(path, FileMode.OpenOrCreate);
+        stream._mustCut = true;
+        return stream;
+    }
+
+    private static DirectWriteStream Open(string path, FileMode mode)
     {
         // Allocated first: a failed allocation leaves no file behind.
         var buffer = (byte*)NativeMemory.AlignedAlloc(BufferBytes, BlockBytes);
         try
         {
-            var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            var handle = File.OpenHandle(path, mode, FileAccess.Write, FileShare.None);
             try
             {
                 return new DirectWriteStream(handle, buffer);
@@ -132,7 +150,13 @@ internal sealed unsafe partial class DirectWriteStream : Stream
             WriteBuffer(padded);
             _onDisk += _buffered;
             _buffered = 0;
+            _mustCut = true;
+        }
+
+        if (_mustCut)
+        {
             Guard(() => RandomAccess.SetLength(_handle, _onDisk));
+            _mustCut = false;
         }
 
         if (flushToDisk)

@@ -18,6 +18,8 @@ public class CheckpointWriteBenchmarks
     private CheckpointContent? _content;
     private byte[] _plainBytes = [];
     private CaptureBuffers _buffers = new();
+    private CheckpointStore? _store;
+    private long _frame;
 
     /// <summary>Particles in the world.</summary>
     [Params(1_000_000, 4_000_000)]
@@ -49,6 +51,7 @@ public class CheckpointWriteBenchmarks
         Directory.Delete(probe, recursive: true);
         _buffers = new CaptureBuffers();
         _world.CaptureImage(_buffers);
+        _store = new CheckpointStore(Path.Combine(_folder, "store"), kept: 1);
     }
 
     /// <summary>Removes the written files.</summary>
@@ -64,9 +67,20 @@ public class CheckpointWriteBenchmarks
         stream.Flush(flushToDisk: true);
     }
 
-    /// <summary>The checkpoint written crash-safely (replacing the previous one, as a store does with its oldest).</summary>
+    /// <summary>
+    /// The checkpoint written crash-safely as a run's background writer writes it (<see cref="CheckpointStore.Write"/>,
+    /// one kept): over the files of the spare the store kept from the checkpoint it removed two writes before, the
+    /// checkpoint before it then made the spare.
+    /// </summary>
     [Benchmark]
-    public void CheckpointWrite() => CheckpointFiles.WriteDirectory(_content!, Path.Combine(_folder, "checkpoint"));
+    public void CheckpointWrite() => _store!.Write(++_frame, _content!);
+
+    /// <summary>
+    /// Reference: the checkpoint written into new files, the previous one then deleted (how a store wrote before the
+    /// thirteenth pass, and how <c>WorldCheckpoint.Save</c> replaces a checkpoint).
+    /// </summary>
+    [Benchmark]
+    public void CheckpointWriteIntoNewFiles() => CheckpointFiles.WriteDirectory(_content!, Path.Combine(_folder, "checkpoint"));
 
     /// <summary>Copying the world into new arrays (what <c>WorldCheckpoint.Save</c> does).</summary>
     /// <returns>The copy's live entities.</returns>

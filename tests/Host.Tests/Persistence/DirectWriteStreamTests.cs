@@ -46,6 +46,48 @@ public sealed class DirectWriteStreamTests
     }
 
     [Test]
+    public void AFileWrittenOver_HoldsExactlyTheNewBytes_WhetherItWasLongerOrShorter_AndKeepsItsInode(
+        [Values("/tmp", "/dev/shm")] string root,
+        [Values(0, 4095, (1 << 20) + 3)] int oldLength,
+        [Values(0, 1, 4096, (2 << 20) + 5)] int newLength)
+    {
+        var path = Path.Combine(Folder(root), "file.seg");
+        File.WriteAllBytes(path, [.. Pattern(oldLength).Select(static b => (byte)~b)]);
+
+        // A second name for the same file: it shows the new bytes only if the file itself was written over.
+        var witness = path + ".link";
+        HardLinks.Create(path, witness);
+        var bytes = Pattern(newLength);
+
+        using (var stream = DirectWriteStream.Overwrite(path))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(path), Is.EqualTo(bytes));
+            Assert.That(File.ReadAllBytes(witness), Is.EqualTo(bytes), "the same file, written over");
+        });
+    }
+
+    [Test]
+    public void Overwrite_OfAFileThatIsNotThere_CreatesIt()
+    {
+        var path = Path.Combine(Folder("/tmp"), "file.seg");
+        var bytes = Pattern(10_000);
+
+        using (var stream = DirectWriteStream.Overwrite(path))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(bytes));
+    }
+
+    [Test]
     public void AFlushPartWayThroughABlock_KeepsTheWritesAligned()
     {
         var path = Path.Combine(Folder("/tmp"), "file.seg");
@@ -137,6 +179,7 @@ public sealed class DirectWriteStreamTests
         var mounts = File.ReadAllLines("/proc/mounts").Select(static line => line.Split(' ')).Where(static f => f.Length > 2).ToArray();
         return (mounts.LastOrDefault(f => f[1] == mountPoint) ?? mounts.LastOrDefault(static f => f[1] == "/"))?[2];
     }
+
 
     private static byte[] Pattern(int length)
     {
