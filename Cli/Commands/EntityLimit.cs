@@ -67,9 +67,12 @@ internal static class EntityLimit
             return null;
         }
 
-        if (widest is null)
+        // Components narrower than an entity handle: the entity column, 8 bytes a row, is the one that would not fit.
+        if (widest is null || widest.SizeBytes < SegmentFormat.EntityHandleSizeBytes)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"--entities {entities} is too many for one entity column; give at most {max}.");
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"--entities {entities} is too many: the entity column would need {entities * SegmentFormat.EntityHandleSizeBytes} bytes ({SegmentFormat.EntityHandleSizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
         }
 
         return string.Create(

@@ -16,7 +16,7 @@ internal sealed class RunCommand
     private readonly Option<int> _threads = RunOptions.WholeNumber("--threads", "Host threads for in-process work: job ranges run in-process (--workers 0, fallbacks) and parallel queries; one per processor unless given", s_defaults.Threads, min: 1, max: 1024);
     private readonly Option<string?> _module = RunOptions.ModuleOption();
     private readonly Option<string[]> _parameters = RunOptions.ParameterOption();
-    private readonly Option<int?> _entities = RunOptions.Entities();
+    private readonly Option<long?> _entities = RunOptions.Entities();
     private readonly Option<long> _frames = RunOptions.WholeNumber64("--frames", "Frames to run; 0 runs until Ctrl-C or SIGTERM", s_defaults.Frames, min: 0);
     private readonly Option<double> _dt = RunOptions.PositiveSeconds("--dt", "Simulated seconds per frame", s_defaults.DtSeconds);
     private readonly Option<int> _ticksPerFrame = RunOptions.WholeNumber("--ticks-per-frame", "Physics ticks of --dt per frame, run back to back by each worker; a frame advances N × dt", s_defaults.TicksPerFrame, min: 1, max: 1024);

@@ -34,7 +34,7 @@ internal static class RunOptions
         },
     };
 
-    internal static Option<int?> Entities()
+    internal static Option<long?> Entities()
     {
         var (widest, max) = EntityLimit.ForParticleScenario();
         return new("--entities")
@@ -52,11 +52,10 @@ internal static class RunOptions
 
                 var text = SingleToken(result);
                 // 0 is a world the module's systems grow (or an empty run); a module that needs entities says so itself.
-                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 0)
+                // A count too large for any column is still a number here: the module, not yet loaded, names its limit.
+                if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 0)
                 {
-                    result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var large) && large > int.MaxValue
-                        ? EntityLimit.Problem(large) ?? $"--entities accepts a whole number from 1 to {int.MaxValue}, not '{text}'."
-                        : $"--entities accepts a whole number from 0 to {max} (for particles; a module's own limit is checked with it), not '{text}'.");
+                    result.AddError($"--entities accepts a whole number from 0 to {max} (for particles; a module's own limit is checked with it), not '{text}'.");
                     return null;
                 }
 

@@ -18,8 +18,11 @@ internal sealed record RunSettings
     /// <summary>The module's parameter assignments, each <c>NAME=VALUE</c> (<c>--param</c>), checked by the module.</summary>
     public IReadOnlyList<string> Parameters { get; init; } = [];
 
-    /// <summary>Entities to seed (<c>ModuleContext.Entities</c>), or null for the module's <c>DefaultEntities</c>.</summary>
-    public int? Entities { get; init; }
+    /// <summary>
+    /// Entities to seed (<c>ModuleContext.Entities</c>), or null for the module's <c>DefaultEntities</c>. A long: a
+    /// count past any column's limit is refused naming the module's widest component, once the module is known.
+    /// </summary>
+    public long? Entities { get; init; }
 
     /// <summary>Frames to run; 0 runs until Ctrl-C or SIGTERM.</summary>
     public long Frames { get; init; } = 600;

@@ -30,6 +30,12 @@ internal static class ModuleSelection
             throw new UsageException($"--module '{modulePath}' does not exist; give the path of a built module .dll (e.g. bin/Release/net10.0/Grazers.dll).");
         }
 
+        if (Path.GetExtension(modulePath) is ".csproj" or ".fsproj" or ".vbproj")
+        {
+            var name = Path.GetFileNameWithoutExtension(modulePath);
+            throw new UsageException($"--module '{modulePath}' is a project, not a built module; build it (dotnet build -c Release) and give the .dll it makes, e.g. bin/Release/net10.0/{name}.dll.");
+        }
+
         try
         {
             return ModuleLoader.Load(Path.GetFullPath(modulePath));
@@ -42,7 +48,7 @@ internal static class ModuleSelection
 
     /// <summary>The context of a run of <paramref name="module"/>; the entity count is checked against the widest checksum component's column.</summary>
     /// <exception cref="UsageException">A parameter assignment is not valid, or the entities cannot fit one column.</exception>
-    public static ModuleContext Context(SimulationModule module, ulong seed, int? entities, IReadOnlyList<string> parameters, int ticksPerFrame)
+    public static ModuleContext Context(SimulationModule module, ulong seed, long? entities, IReadOnlyList<string> parameters, int ticksPerFrame)
     {
         if (entities is { } count && EntityLimit.Problem(count, module.ChecksumComponents) is { } problem)
         {
@@ -51,8 +57,9 @@ internal static class ModuleSelection
 
         try
         {
-            // The assignments came from --param: the module's messages quote the flag the user typed.
-            return ModuleContext.For(module, seed, entities, parameters, ticksPerFrame, ParameterWording.CommandLine);
+            // The assignments came from --param: the module's messages quote the flag the user typed. Within the
+            // module's limit, the count is an int (the limit is one column's rows).
+            return ModuleContext.For(module, seed, (int?)entities, parameters, ticksPerFrame, ParameterWording.CommandLine);
         }
         catch (ModuleParameterException exception)
         {

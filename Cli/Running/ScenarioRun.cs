@@ -70,6 +70,13 @@ internal static class ScenarioRun
                 await console.Error.WriteLineAsync($"simhost: {OneLine(exception.Message)}");
                 return ExitCodes.RunFailed;
             }
+            catch (SharedMemoryLimitException exception)
+            {
+                // Mid-run (an archetype grown past what the run directory or the limits hold): the user's to fix.
+                logger.ForContext(HostLogging.FileOnlyProperty, true).Fatal(exception, "The world does not fit: {Reason}", exception.Message);
+                await console.Error.WriteLineAsync($"simhost: {OneLine(exception.Message)}");
+                return ExitCodes.UsageError;
+            }
             catch (CheckpointException exception) when (exception.Error == CheckpointError.Unwritable && settings.CheckpointDirectory is { } directory)
             {
                 logger.ForContext(HostLogging.FileOnlyProperty, true).Fatal(exception, "A checkpoint cannot be written: {Reason}", exception.Message);
@@ -127,7 +134,7 @@ internal static class ScenarioRun
 
                 // Every job of every --job-assembly, not only the scenario's: the flag asks every worker to load the
                 // assembly, so a worker that cannot is a misconfiguration to fix before the first frame.
-                EnsureJobsAvailable(pool, catalog.Names);
+                EnsureJobsAvailable(pool, catalog, settings);
             }
 
             return await RunFramesAsync(settings, module, context, (identity, resume), console, catalog, runDirectory, pool, status, logger, stop);
@@ -205,7 +212,7 @@ internal static class ScenarioRun
         }
         catch (JobUnavailableException exception)
         {
-            throw new UsageException($"--job-assembly: {exception.Message}", exception);
+            throw JobSource.Unavailable(catalog, exception, settings);
         }
 
         using (simulation)
@@ -240,16 +247,16 @@ internal static class ScenarioRun
         public string Describe() => reason?.Invoke() ?? "Ctrl-C (SIGINT)";
     }
 
-    /// <summary>A job the workers cannot run is the job assembly's build to fix: exit 2, one line naming the job.</summary>
-    private static void EnsureJobsAvailable(IRangeExecutor pool, IReadOnlyList<string> jobNames)
+    /// <summary>A job the workers cannot run is the job assembly's build to fix: exit 2, one line naming the job and the flag that brought it.</summary>
+    private static void EnsureJobsAvailable(IRangeExecutor pool, JobCatalog catalog, RunSettings settings)
     {
         try
         {
-            pool.EnsureJobsAvailable([.. jobNames]);
+            pool.EnsureJobsAvailable([.. catalog.Names]);
         }
         catch (JobUnavailableException exception)
         {
-            throw new UsageException($"--job-assembly: {exception.Message}", exception);
+            throw JobSource.Unavailable(catalog, exception, settings);
         }
     }
 
@@ -281,7 +288,7 @@ internal static class ScenarioRun
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new UsageException($"--run-dir '{root}' is not a writable directory ({exception.Message}); give a folder you can write, e.g. --run-dir /tmp.", exception);
+            throw new UsageException($"--run-dir '{root}' is not a writable directory ({exception.Message}); give a folder you can write on tmpfs, e.g. --run-dir /dev/shm.", exception);
         }
     }
 

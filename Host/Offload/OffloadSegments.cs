@@ -253,7 +253,7 @@ internal sealed class OffloadSegments : IDisposable
                 segments[i] = SharedSegment.Create(_runDirectory.SegmentPath(name), plan);
             }
         }
-        catch
+        catch (Exception exception)
         {
             foreach (var segment in segments)
             {
@@ -265,6 +265,11 @@ internal sealed class OffloadSegments : IDisposable
 
             _budget.Release(bytes);
             _sizeBytes = 0;
+            if (RunDirectoryFull.Is(exception, _runDirectory, plan.TotalSizeBytes))
+            {
+                throw RunDirectoryFull.Exception(_runDirectory, plan.TotalSizeBytes, exception);
+            }
+
             throw;
         }
 

@@ -14,6 +14,9 @@ public sealed record SegmentLimits(long MaxSegmentSizeBytes, long MaxSharedMemor
     /// <summary>The command-line flag that sets <see cref="MaxSharedMemoryBytes"/>.</summary>
     internal const string MaxSharedMemoryFlag = "--max-shared-memory";
 
+    /// <summary>The <c>simhost run</c> flag that places the segment files (quoted in messages).</summary>
+    internal const string RunDirectoryFlag = "--run-dir";
+
     /// <summary>1 GiB segments and 4 GiB in total: room for tens of millions of particles.</summary>
     public static SegmentLimits Default { get; } = new(1L << 30, 4L << 30);
 }

@@ -209,9 +209,14 @@ internal sealed partial class ArchetypeSegment : IColumnMemory, IDisposable
             var name = string.Create(CultureInfo.InvariantCulture, $"archetype{Archetype.Id}-g{generation}.seg");
             segment = SharedSegment.Create(_runDirectory.SegmentPath(name), plan);
         }
-        catch
+        catch (Exception exception)
         {
             _budget.TryExchange(plan.TotalSizeBytes, oldBytes);
+            if (RunDirectoryFull.Is(exception, _runDirectory, plan.TotalSizeBytes))
+            {
+                throw RunDirectoryFull.Exception(_runDirectory, plan.TotalSizeBytes, exception);
+            }
+
             throw;
         }
 
