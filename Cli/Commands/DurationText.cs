@@ -2,11 +2,11 @@ using System.Globalization;
 
 namespace SimHost.Host.Cli;
 
-/// <summary>Parses durations such as <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>1m</c> or <c>00:00:05</c>.</summary>
+/// <summary>Parses durations such as <c>250ms</c>, <c>2s</c>, <c>1.5s</c>, <c>1m</c>, <c>1h</c> or <c>00:00:05</c>.</summary>
 internal static class DurationText
 {
     /// <summary>The forms <see cref="TryParse"/> accepts, for error messages.</summary>
-    public const string AcceptedForms = "a duration such as 250ms, 2s, 1.5s, 1m or 00:00:05";
+    public const string AcceptedForms = "a duration such as 250ms, 2s, 1.5s, 1m, 1h or 00:00:05";
 
     /// <summary>Parses <paramref name="text"/>; a bare number is read as seconds.</summary>
     public static bool TryParse(string text, out TimeSpan duration)
@@ -33,6 +33,11 @@ internal static class DurationText
         else if (span.EndsWith("m", StringComparison.OrdinalIgnoreCase))
         {
             scaleMs = 60_000;
+            number = span[..^1];
+        }
+        else if (span.EndsWith("h", StringComparison.OrdinalIgnoreCase))
+        {
+            scaleMs = 3_600_000;
             number = span[..^1];
         }
         else

@@ -33,6 +33,12 @@ internal sealed class InspectCommand
             }
             catch (UsageException exception)
             {
+                // With --json a tool gets a document too (ok false, the error), besides the usual line on stderr.
+                if (parseResult.GetValue(_json))
+                {
+                    await configuration.Output.WriteAsync(InspectionWriter.JsonError(parseResult.GetValue(_path)!, exception.Message).AsMemory(), cancellationToken).ConfigureAwait(false);
+                }
+
                 await configuration.Error.WriteLineAsync($"simhost: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.UsageError;
             }

@@ -93,7 +93,7 @@ internal static class RunOptions
             var text = SingleToken(result);
             if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min)
             {
-                result.AddError($"{name} accepts a whole number of at least {min}, not '{text}'.");
+                result.AddError($"{name} accepts a whole number from {min} to {long.MaxValue}, not '{text}'.");
             }
 
             return value;

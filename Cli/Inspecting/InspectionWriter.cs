@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using SimHost.Host.Persistence;
 
@@ -8,6 +9,10 @@ namespace SimHost.Host.Inspecting;
 /// <summary>Prints an <see cref="InspectionReport"/> for people (text) or tools (<c>--json</c>).</summary>
 internal static class InspectionWriter
 {
+    // Indented, and with quotes and other HTML-sensitive characters left as they are ('\u0027' helps no tool reading a
+    // terminal or a file): the output is never embedded in a web page.
+    private static readonly JsonWriterOptions s_jsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The report as indented text, ending in a verdict line.</summary>
     public static string Text(InspectionReport report)
     {
@@ -82,11 +87,30 @@ internal static class InspectionWriter
         return text.ToString();
     }
 
+    /// <summary>
+    /// The JSON for a path that cannot be inspected at all (missing, unreadable, of no known kind): <c>ok</c> false and
+    /// the one-line <c>error</c> a tool would otherwise have to read from stderr.
+    /// </summary>
+    public static string JsonError(string path, string error)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, s_jsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("path", path);
+            json.WriteBoolean("ok", false);
+            json.WriteString("error", error);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine;
+    }
+
     /// <summary>The report as one JSON document.</summary>
     public static string Json(InspectionReport report)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, s_jsonOptions))
         {
             json.WriteStartObject();
             json.WriteString("path", report.Path);

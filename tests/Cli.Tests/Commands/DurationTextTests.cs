@@ -8,6 +8,8 @@ public sealed class DurationTextTests
     [TestCase("2s", 2000.0)]
     [TestCase("1.5s", 1500.0)]
     [TestCase("1m", 60000.0)]
+    [TestCase("1h", 3600000.0)]
+    [TestCase("0.5h", 1800000.0)]
     [TestCase("3", 3000.0)]
     [TestCase("00:00:05", 5000.0)]
     public void TryParse_ReadsUnits(string text, double expectedMs)

@@ -159,4 +159,21 @@ public sealed class InspectCommandTests
         Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
         Assert.That(error, Does.StartWith("simhost: inspect: '/nonexistent/checkpoint' is neither"));
     }
+
+    [Test]
+    public async Task Inspect_AMissingPath_WithJson_IsAlsoADocument_OkFalse_WithTheError()
+    {
+        var path = "/nonexistent/it's-gone";
+        var (exitCode, _, output, error) = await CommandLineRun.InvokeAsync("inspect", path, "--json");
+
+        using var document = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(document.RootElement.GetProperty("ok").GetBoolean(), Is.False);
+            Assert.That(document.RootElement.GetProperty("path").GetString(), Is.EqualTo(path));
+            Assert.That("simhost: " + document.RootElement.GetProperty("error").GetString(), Is.EqualTo(error.TrimEnd()));
+            Assert.That(output, Does.Contain("it's-gone"), "a quote is left as it is, not \\u0027");
+        });
+    }
 }

@@ -89,6 +89,15 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public async Task Run_RejectsAFrameCountPastTheLargest_NamingTheRange()
+    {
+        var (exitCode, _, _, error) = await InvokeAsync("run", "--frames", "99999999999999999999");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(error, Does.Contain("--frames accepts a whole number from 0 to 9223372036854775807, not '99999999999999999999'."));
+    }
+
+    [Test]
     public async Task Run_RejectsASegmentLargerThanTheSharedMemoryCap()
     {
         var (exitCode, settings, _, error) = await InvokeAsync("run", "--segment-size", "2GiB", "--max-shared-memory", "1GiB");
