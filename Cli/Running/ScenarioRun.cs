@@ -92,7 +92,7 @@ internal static class ScenarioRun
             {
                 // The stack trace goes to the log file only, and the console shows the failure once: as the line below.
                 logger.ForContext(HostLogging.FileOnlyProperty, true).Fatal(exception, "The run failed: {Reason}", exception.Message);
-                await console.Error.WriteLineAsync($"simhost: the run failed: {OneLine(exception.Message)}{SeeTheLog(settings)}");
+                await console.Error.WriteLineAsync($"simhost: the run failed: {OneLine(exception.Message)}{UserCodeThrower.Describe(exception)}{SeeTheLog(settings)}");
                 return ExitCodes.RunFailed;
             }
         }
