@@ -124,10 +124,11 @@ internal sealed class CheckpointStore
     /// <remarks>
     /// The first checkpoint removed is not deleted but renamed to a hidden spare (<c>.checkpoint-….old-…</c>, which no
     /// reader lists), and the next write takes the spare's files over and writes over them (see
-    /// <see cref="CheckpointFiles.WriteDirectory"/>). Deleting a checkpoint and allocating the next one's blocks cost
-    /// the writer as much as a third of a write on the reference VM (an ext4 mounted with <c>discard</c>, where a deletion
-    /// also trims the freed blocks): the run's disk use at rest is the <see cref="Kept"/> checkpoints and one spare, the
-    /// same as while a checkpoint is being written. <see cref="RemoveSpare"/> deletes the spare at the run's end; one a
+    /// <see cref="CheckpointFiles.WriteDirectory"/>). Deleting a checkpoint and allocating the next one's blocks took
+    /// about a third of a write's time at 1M particles and two fifths at 4M on the reference VM (an ext4 mounted with
+    /// <c>discard</c>, where a deletion also trims the freed blocks; docs/benchmarks/README.md, thirteenth pass). The
+    /// run's disk use at rest is the <see cref="Kept"/> checkpoints and one spare, the same as while a checkpoint is
+    /// being written. <see cref="RemoveSpare"/> deletes the spare at the run's end; one a
     /// killed run left is removed by the next run's <see cref="RemoveUnfinished"/>.
     /// </remarks>
     /// <returns>The new checkpoint's path.</returns>
