@@ -72,11 +72,11 @@ internal static class EntityLimit
         {
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"--entities {entities} is too many: the entity column would need {entities * SegmentFormat.EntityHandleSizeBytes} bytes ({SegmentFormat.EntityHandleSizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
+                $"--entities {entities} is too many: the entity column would need {(decimal)entities * SegmentFormat.EntityHandleSizeBytes} bytes ({SegmentFormat.EntityHandleSizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
         }
 
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"--entities {entities} is too many: the {widest.Name} column would need {entities * widest.SizeBytes} bytes ({widest.SizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
+            $"--entities {entities} is too many: the {widest.Name} column would need {(decimal)entities * widest.SizeBytes} bytes ({widest.SizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
     }
 }

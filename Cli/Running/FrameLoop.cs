@@ -105,6 +105,13 @@ internal sealed class FrameLoop(
                 progress.Report(frame, frameTimes, rangesReRun, status);
             }
         }
+        catch when (writer is not null)
+        {
+            // The run fails with its own error (a world that no longer fits, a checkpoint that failed to write): the
+            // write in flight is waited for and the store's spare deleted, so the folder keeps the complete checkpoints only.
+            await writer.AbandonAsync();
+            throw;
+        }
         finally
         {
             // A write paced by frames that no longer come would otherwise wait forever.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Serilog;
 using SimHost.Host.Cli;
 using SimHost.Host.Ecs;
@@ -53,11 +54,13 @@ internal static class ScenarioRun
             return ExitCodes.UsageError;
         }
 
+        // The module, once loaded: a failure in its own code is then named as such.
+        var loaded = new StrongBox<SimulationModule?>();
         await using (logger)
         {
             try
             {
-                return await RunAsync(settings, console, startWorkers, logger, stop);
+                return await RunAsync(settings, console, startWorkers, logger, stop, loaded);
             }
             catch (UsageException exception)
             {
@@ -92,16 +95,17 @@ internal static class ScenarioRun
             {
                 // The stack trace goes to the log file only, and the console shows the failure once: as the line below.
                 logger.ForContext(HostLogging.FileOnlyProperty, true).Fatal(exception, "The run failed: {Reason}", exception.Message);
-                await console.Error.WriteLineAsync($"simhost: the run failed: {OneLine(exception.Message)}{UserCodeThrower.Describe(exception)}{SeeTheLog(settings)}");
+                await console.Error.WriteLineAsync($"simhost: the run failed: {OneLine(exception.Message)}{UserCodeThrower.Describe(exception, settings.ModulePath is null ? null : loaded.Value)}{SeeTheLog(settings)}");
                 return ExitCodes.RunFailed;
             }
         }
     }
 
-    private static async Task<int> RunAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, ILogger logger, StopCause stop)
+    private static async Task<int> RunAsync(RunSettings settings, RunConsole console, WorkerPoolFactory? startWorkers, ILogger logger, StopCause stop, StrongBox<SimulationModule?> loaded)
     {
         // The module and its parameters first: a bad --module or --param is one line, before anything is created.
         var module = ModuleSelection.Load(settings.ModulePath);
+        loaded.Value = module;
         var context = ModuleSelection.Context(module, settings.Seed, settings.Entities, settings.Parameters, settings.TicksPerFrame);
 
         // The checkpoint folder is this run's before anything is read from it or started: a second run on it is refused
@@ -134,7 +138,7 @@ internal static class ScenarioRun
 
                 // Every job of every --job-assembly, not only the scenario's: the flag asks every worker to load the
                 // assembly, so a worker that cannot is a misconfiguration to fix before the first frame.
-                EnsureJobsAvailable(pool, catalog, settings);
+                EnsureJobsAvailable(pool, catalog, settings, module);
             }
 
             return await RunFramesAsync(settings, module, context, (identity, resume), console, catalog, runDirectory, pool, status, logger, stop);
@@ -212,7 +216,7 @@ internal static class ScenarioRun
         }
         catch (JobUnavailableException exception)
         {
-            throw JobSource.Unavailable(catalog, exception, settings);
+            throw JobSource.Unavailable(catalog, exception, settings, module);
         }
 
         using (simulation)
@@ -248,7 +252,7 @@ internal static class ScenarioRun
     }
 
     /// <summary>A job the workers cannot run is the job assembly's build to fix: exit 2, one line naming the job and the flag that brought it.</summary>
-    private static void EnsureJobsAvailable(IRangeExecutor pool, JobCatalog catalog, RunSettings settings)
+    private static void EnsureJobsAvailable(IRangeExecutor pool, JobCatalog catalog, RunSettings settings, SimulationModule module)
     {
         try
         {
@@ -256,7 +260,7 @@ internal static class ScenarioRun
         }
         catch (JobUnavailableException exception)
         {
-            throw JobSource.Unavailable(catalog, exception, settings);
+            throw JobSource.Unavailable(catalog, exception, settings, module);
         }
     }
 

@@ -15,13 +15,20 @@ internal static class UnwritableCheckpoint
     public static string Describe(CheckpointException exception, string directory)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var reason = exception.InnerException?.Message ?? exception.Message;
+        var reason = ScenarioRun.OneLine(exception.InnerException?.Message ?? exception.Message);
         var failed = Path.GetFileName(exception.FileName.TrimEnd(Path.DirectorySeparatorChar));
-        var newest = SafeNewest(directory);
+        var newest = SafeNewest(directory) is { } path ? Path.GetFileName(path) : null;
+
+        // Removing an old checkpoint comes after the new one is complete: the new one may be the newest itself.
+        if (newest is not null && string.CompareOrdinal(failed, newest) < 0)
+        {
+            return $"the run failed: the old checkpoint {failed} cannot be removed from '{directory}' ({reason}); {newest} is complete: fix the folder, then continue with --resume '{directory}'.";
+        }
+
         var goOn = newest is null
             ? "no checkpoint of it is complete yet: free space or give another --checkpoint-dir and run it again"
-            : $"{Path.GetFileName(newest)} is complete and untouched: free space or fix the folder, then continue with --resume '{directory}'";
-        return $"the run failed: {failed} cannot be written to '{directory}' ({ScenarioRun.OneLine(reason)}); {goOn}.";
+            : $"{newest} is complete and untouched: free space or fix the folder, then continue with --resume '{directory}'";
+        return $"the run failed: {failed} cannot be written to '{directory}' ({reason}); {goOn}.";
     }
 
     // The folder may be the very thing that is broken: the line is still given, without the newest checkpoint.

@@ -255,6 +255,8 @@ internal sealed class OffloadSegments : IDisposable
         }
         catch (Exception exception)
         {
+            // Asked before the segments made so far are deleted: the room left is what the failed one met.
+            var noRoom = RunDirectoryFull.Is(exception, _runDirectory, plan.TotalSizeBytes);
             foreach (var segment in segments)
             {
                 if (segment is not null)
@@ -265,9 +267,9 @@ internal sealed class OffloadSegments : IDisposable
 
             _budget.Release(bytes);
             _sizeBytes = 0;
-            if (RunDirectoryFull.Is(exception, _runDirectory, plan.TotalSizeBytes))
+            if (noRoom)
             {
-                throw RunDirectoryFull.Exception(_runDirectory, plan.TotalSizeBytes, exception);
+                throw RunDirectoryFull.Exception(_runDirectory, bytes, exception);
             }
 
             throw;

@@ -34,10 +34,10 @@ internal static class RunDirectoryFull
         }
     }
 
-    /// <summary>The limit exception for a segment of <paramref name="bytes"/> that <paramref name="runDirectory"/> has no room for.</summary>
+    /// <summary>The limit exception for segments of <paramref name="bytes"/> (together) that <paramref name="runDirectory"/> has no room for.</summary>
     public static SharedMemoryLimitException Exception(RunDirectory runDirectory, long bytes, Exception cause) => new(
         string.Create(
             CultureInfo.InvariantCulture,
-            $"The run directory '{runDirectory.Path}' has no room for a segment of {bytes} bytes ({Free(runDirectory.Path)}); give its file system more room (a container's /dev/shm: docker run --shm-size), or another {SegmentLimits.RunDirectoryFlag} on a tmpfs with room (from a program: WithRunDirectory), or seed fewer entities."),
+            $"The run directory '{runDirectory.Path}' has no room for {bytes} bytes of segments ({Free(runDirectory.Path)}); give its file system more room (a container's /dev/shm: docker run --shm-size), or another {SegmentLimits.RunDirectoryFlag} on a tmpfs with room (from a program: WithRunDirectory), or seed fewer entities."),
         cause);
 }

@@ -124,8 +124,31 @@ internal sealed class BackgroundCheckpointWriter
     /// <exception cref="CheckpointException">The checkpoint in flight failed to write.</exception>
     public async Task FinishAsync()
     {
-        await DrainAsync().ConfigureAwait(false);
-        _store.RemoveSpare();
+        try
+        {
+            await DrainAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // No write is in flight now, failed or not: the spare is the store's alone to delete.
+            _store.RemoveSpare();
+        }
+    }
+
+    /// <summary>
+    /// The run ends on a failure of its own: waits for the checkpoint in flight (its failure, if any, is not this
+    /// run's to report now) and deletes the spare, so a failed run leaves the kept checkpoints only.
+    /// </summary>
+    public async Task AbandonAsync()
+    {
+        try
+        {
+            await FinishAsync().ConfigureAwait(false);
+        }
+        catch (CheckpointException)
+        {
+            // The run is failing already, with its own error.
+        }
     }
 
     private void ThrowIfFailed()

@@ -149,6 +149,10 @@ internal sealed class CheckpointStore
                 {
                     var renamed = Path.Combine(Directory, $".{Path.GetFileName(all[i].Path)}.old-{Environment.ProcessId}-{Guid.NewGuid():N}");
                     System.IO.Directory.Move(all[i].Path, renamed);
+
+                    // Made durable before the next write overwrites its files: a rename lost to a power cut would
+                    // otherwise leave the old name listing files that hold a later checkpoint's bytes.
+                    DirectorySync.Flush(Directory);
                     _spare = renamed;
                 }
                 else

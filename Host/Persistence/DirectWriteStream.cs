@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace SimHost.Host.Persistence;
 
 /// <summary>
-/// A new file written front to back with direct I/O (<c>O_DIRECT</c>, Linux): the bytes go from an aligned buffer of
-/// this process to the device, not through the page cache. A checkpoint is written once and read back only at a resume,
+/// A file written front to back with direct I/O (<c>O_DIRECT</c>, Linux), new or written over: the bytes go from an
+/// aligned buffer of this process to the device, not through the page cache. A checkpoint is written once and read back only at a resume,
 /// so caching it buys nothing, and writing it through the cache costs the frames: the kernel copies every byte into
 /// cached pages and later writes them back from its own threads, on the cores the frame and the workers run on.
 /// </summary>
@@ -18,8 +18,9 @@ namespace SimHost.Host.Persistence;
 /// </para>
 /// <para>
 /// Writes go in whole blocks from a 4 KiB-aligned buffer; the file's last partial block is written padded with zeros
-/// and the file then cut back to its length (as is a file written over that was longer). <see cref="Flush(bool)"/> with true is the fsync that makes the file
-/// durable, as <see cref="FileStream.Flush(bool)"/> is: the device may hold direct writes in its own cache until then.
+/// and the file then cut back to its length (as is a file written over that was longer). <see cref="Flush(bool)"/>
+/// with true is the fsync that makes the file durable, as <see cref="FileStream.Flush(bool)"/> is: the device may hold
+/// direct writes in its own cache until then.
 /// </para>
 /// </remarks>
 internal sealed unsafe partial class DirectWriteStream : Stream
@@ -81,10 +82,32 @@ internal sealed unsafe partial class DirectWriteStream : Stream
     /// writing into blocks a file already has spares the file system allocating new ones, and the old file deleting
     /// (see <see cref="CheckpointStore"/>). <see cref="Flush(bool)"/> cuts the file to the bytes written.
     /// </summary>
+    /// <remarks>
+    /// A file that anyone else may still see is replaced by a new one instead, as a deletion leaves it to them: one
+    /// with another name (a hard-linked backup), or one a reader holds open (its shared lock refuses this stream's
+    /// exclusive one, as <see cref="FileShare.None"/> takes on Linux; <c>simhost inspect</c> keeps a checkpoint's files
+    /// open while it hashes them).
+    /// </remarks>
     /// <exception cref="IOException">The file cannot be opened or created.</exception>
     public static DirectWriteStream Overwrite(string path)
     {
-        var stream = Open(path, FileMode.OpenOrCreate);
+        if (FileLinks.Count(path) is not 1)
+        {
+            File.Delete(path);
+            return Create(path);
+        }
+
+        DirectWriteStream stream;
+        try
+        {
+            stream = Open(path, FileMode.Open);
+        }
+        catch (IOException)
+        {
+            File.Delete(path);
+            return Create(path);
+        }
+
         stream._mustCut = true;
         return stream;
     }

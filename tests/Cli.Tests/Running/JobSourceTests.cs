@@ -2,6 +2,10 @@ using SimHost.Host.Cli;
 using SimHost.Host.Offload;
 using SimHost.Host.Running;
 using SimHost.Layout.Jobs;
+using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
+using SimHost.Host.Simulation;
+using SimHost.Physics;
 using SimHost.Physics.Jobs;
 
 namespace SimHost.Tests.Host.Running;
@@ -11,13 +15,14 @@ public sealed class JobSourceTests
 {
     private static readonly JobCatalog s_catalog = JobCatalog.FromAssemblies([typeof(PhysicsStepJob).Assembly]);
     private static readonly string s_jobAssembly = typeof(PhysicsStepJob).Assembly.Location;
+    private static readonly ParticlesModule s_particles = new();
 
     [Test]
     public void AJobOfAJobAssembly_IsBlamedOnJobAssembly()
     {
         var settings = new RunSettings { ModulePath = "Grazers.dll", JobAssemblies = [s_jobAssembly] };
 
-        Assert.That(JobSource.FlagFor(s_catalog, PhysicsStepJob.JobName, settings), Is.EqualTo("--job-assembly"));
+        Assert.That(JobSource.FlagFor(s_catalog, PhysicsStepJob.JobName, settings, s_particles), Is.EqualTo("--job-assembly"));
     }
 
     [Test]
@@ -26,7 +31,7 @@ public sealed class JobSourceTests
         var settings = new RunSettings { ModulePath = "Grazers.dll" };
         var failure = new JobUnavailableException(PhysicsStepJob.JobName, 0, "job 'physics.step' cannot run on worker 0: could not create it");
 
-        var error = JobSource.Unavailable(s_catalog, failure, settings);
+        var error = JobSource.Unavailable(s_catalog, failure, settings, s_particles);
 
         Assert.That(error.Message, Is.EqualTo("--module: job 'physics.step' cannot run on worker 0: could not create it"));
     }
@@ -36,6 +41,32 @@ public sealed class JobSourceTests
     {
         var settings = new RunSettings { Workers = 2 };
 
-        Assert.That(JobSource.FlagFor(s_catalog, PhysicsStepJob.JobName, settings), Is.EqualTo("--workers 2"));
+        Assert.That(JobSource.FlagFor(s_catalog, PhysicsStepJob.JobName, settings, s_particles), Is.EqualTo("--workers 2"));
+    }
+
+    [Test]
+    public void AJobNeitherTheModuleNorAJobAssemblyBrought_IsBlamedOnTheWorkers_EvenWithAModule()
+    {
+        var settings = new RunSettings { ModulePath = "Grazers.dll", Workers = 3 };
+
+        Assert.That(JobSource.FlagFor(s_catalog, PhysicsStepJob.JobName, settings, new NoJobsModule()), Is.EqualTo("--workers 3"));
+    }
+
+    /// <summary>A module that brings no jobs of its own.</summary>
+    private sealed class NoJobsModule : SimulationModule
+    {
+        public override string Name => "no-jobs";
+
+        public override IReadOnlyList<System.Reflection.Assembly> JobAssemblies => [];
+
+        public override IReadOnlyList<ComponentType> ChecksumComponents => [];
+
+        public override void Seed(World world, ModuleContext context)
+        {
+        }
+
+        public override void AddSystems(SimulationBuilder builder, ModuleContext context)
+        {
+        }
     }
 }

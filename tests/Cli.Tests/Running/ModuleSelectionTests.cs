@@ -61,12 +61,13 @@ public sealed class ModuleSelectionTests
     [TestCase(2_147_483_648L)]
     [TestCase(5_000_000_000L)]
     [TestCase(300_000_000L)]
+    [TestCase(long.MaxValue)]
     public void EntitiesPastTheModulesLimit_NameItsWidestComponentAndItsLimit_AtEveryCount(long entities)
     {
         var error = Assert.Throws<UsageException>(() => ModuleSelection.Context(s_module, seed: 1, entities, [], ticksPerFrame: 1));
 
         // Size is 4 bytes a row: the entity column's 8-byte handles set the bound (268435392 rows), not the particles' Position.
-        Assert.That(error!.Message, Is.EqualTo($"--entities {entities} is too many: the entity column would need {entities * 8} bytes (8 bytes a row), over the 2147483647-byte (2 GiB) limit of one column; give at most 268435392."));
+        Assert.That(error!.Message, Is.EqualTo($"--entities {entities} is too many: the entity column would need {(decimal)entities * 8} bytes (8 bytes a row), over the 2147483647-byte (2 GiB) limit of one column; give at most 268435392."));
     }
 
     [Test]

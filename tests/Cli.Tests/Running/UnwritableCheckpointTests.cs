@@ -75,6 +75,31 @@ public sealed partial class UnwritableCheckpointTests
         });
     }
 
+    [Test]
+    public async Task ARunKeepingOneCheckpoint_LeavesItAlone_NoSpare([Values] bool fails)
+    {
+        // Only a run's first checkpoint and its last frame's are never skipped: the first run writes checkpoint 4, the
+        // resumed one checkpoint 8 (removing 4, which becomes the spare) and then 12, written over the spare or failing.
+        var checkpoints = Directory.CreateDirectory(Path.Combine(_folder, "one-kept")).FullName;
+        var settings = Settings(StorageMode.Shared, 1) with { CheckpointEvery = 4, CheckpointsKept = 1, CheckpointDirectory = checkpoints };
+        var (firstExit, _, firstError) = await RunAsync(settings with { Frames = 4 });
+        Assert.That(firstExit, Is.EqualTo(ExitCodes.Success), firstError);
+        var blocker = Path.Combine(checkpoints, "checkpoint-000000000012");
+        if (fails)
+        {
+            await File.WriteAllTextAsync(blocker, "in the way");
+        }
+
+        var (exitCode, _, error) = await RunAsync(settings with { Frames = 12, ResumeDirectory = checkpoints });
+
+        var left = Directory.GetFileSystemEntries(checkpoints).Where(path => !(fails && path == blocker)).Select(Path.GetFileName).Where(static n => n != CheckpointStore.WriterLockFileName);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(fails ? ExitCodes.RunFailed : ExitCodes.Success), error);
+            Assert.That(left, Is.EqualTo(new[] { fails ? "checkpoint-000000000008" : "checkpoint-000000000012" }), "one complete checkpoint, no spare or temporary folder");
+        });
+    }
+
     private static string Checksum(string summary) => ChecksumLine().Match(summary) is { Success: true } match ? match.Groups[1].Value : $"(no checksum in: {summary})";
 
     [GeneratedRegex("checksum: +([0-9a-f]{32})")]

@@ -1,4 +1,7 @@
+using SimHost.Host.Ecs;
+using SimHost.Host.Modules;
 using SimHost.Host.Running;
+using SimHost.Host.Simulation;
 
 namespace SimHost.Tests.Host.Running;
 
@@ -10,7 +13,7 @@ public sealed class UserCodeThrowerTests
     {
         var exception = Catch(SeedThatThrows);
 
-        Assert.That(UserCodeThrower.Describe(exception), Is.EqualTo($" (InvalidOperationException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatThrows)})"));
+        Assert.That(UserCodeThrower.Describe(exception, new ThisAssemblysModule()), Is.EqualTo($" (InvalidOperationException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatThrows)})"));
     }
 
     [Test]
@@ -18,12 +21,19 @@ public sealed class UserCodeThrowerTests
     {
         var exception = Catch(SeedThatParses);
 
-        Assert.That(UserCodeThrower.Describe(exception), Is.EqualTo($" (FormatException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatParses)})"));
+        Assert.That(UserCodeThrower.Describe(exception, new ThisAssemblysModule()), Is.EqualTo($" (FormatException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatParses)})"));
     }
 
     [Test]
-    public void AnExceptionWithNoUserFrame_AddsNothing() =>
-        Assert.That(UserCodeThrower.Describe(new InvalidOperationException("never thrown")), Is.Empty);
+    public void AnExceptionWithNoFrameOfTheModule_AddsNothing()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(UserCodeThrower.Describe(new InvalidOperationException("never thrown"), new ThisAssemblysModule()), Is.Empty);
+            Assert.That(UserCodeThrower.Describe(Catch(SeedThatThrows), new SimHost.Physics.ParticlesModule()), Is.Empty, "not the module's code");
+            Assert.That(UserCodeThrower.Describe(Catch(SeedThatThrows), module: null), Is.Empty, "no --module");
+        });
+    }
 
     private static void SeedThatThrows() => throw new InvalidOperationException("seed blew up");
 
@@ -41,5 +51,23 @@ public sealed class UserCodeThrowerTests
         }
 
         throw new AssertionException("nothing was thrown");
+    }
+
+    /// <summary>A module whose own assembly is this test assembly.</summary>
+    private sealed class ThisAssemblysModule : SimulationModule
+    {
+        public override string Name => "this";
+
+        public override IReadOnlyList<System.Reflection.Assembly> JobAssemblies => [];
+
+        public override IReadOnlyList<ComponentType> ChecksumComponents => [];
+
+        public override void Seed(World world, ModuleContext context)
+        {
+        }
+
+        public override void AddSystems(SimulationBuilder builder, ModuleContext context)
+        {
+        }
     }
 }

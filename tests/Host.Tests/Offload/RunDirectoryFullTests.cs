@@ -31,11 +31,11 @@ public sealed class RunDirectoryFullTests
         Assert.That(RunDirectoryFull.Is(new IOException("No space left on device", 28), _runDirectory, 4096), Is.True);
 
     [Test]
-    public void AnotherFailure_WithRoomToSpare_IsNot()
+    public void AnotherFailure_NeedingNoRoom_IsNot()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(RunDirectoryFull.Is(new IOException("Permission denied", 13), _runDirectory, 4096), Is.False);
+            Assert.That(RunDirectoryFull.Is(new IOException("Permission denied", 13), _runDirectory, 0), Is.False);
             Assert.That(RunDirectoryFull.Is(new InvalidOperationException("not I/O"), _runDirectory, long.MaxValue), Is.False);
         });
     }
@@ -47,7 +47,7 @@ public sealed class RunDirectoryFullTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(error.Message, Does.StartWith($"The run directory '{_runDirectory.Path}' has no room for a segment of 56500544 bytes ("));
+            Assert.That(error.Message, Does.StartWith($"The run directory '{_runDirectory.Path}' has no room for 56500544 bytes of segments ("));
             Assert.That(error.Message, Does.Match(@"\(\d+ bytes are free there\)"));
             Assert.That(error.Message, Does.EndWith("give its file system more room (a container's /dev/shm: docker run --shm-size), or another --run-dir on a tmpfs with room (from a program: WithRunDirectory), or seed fewer entities."));
             Assert.That(error.InnerException, Is.TypeOf<IOException>());

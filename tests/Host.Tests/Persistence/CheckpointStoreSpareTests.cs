@@ -29,11 +29,7 @@ public sealed class CheckpointStoreSpareTests
 
         store.Write(2, Content(Seeded(2000, seed: 2)));
         var spare = Spares().Single();
-        var archetypeFile = Path.Combine(spare, CheckpointFileNames.Archetype(1));
-
-        // A second name for the spare's archetype file: it shows the next checkpoint's bytes only if they were written over it.
-        var witness = Path.Combine(_directory, "witness");
-        HardLinks.Create(archetypeFile, witness);
+        var inode = HardLinks.Inode(Path.Combine(spare, CheckpointFileNames.Archetype(1)));
 
         var third = Seeded(2000, seed: 3);
         store.Write(3, Content(third));
@@ -44,12 +40,11 @@ public sealed class CheckpointStoreSpareTests
         Assert.Multiple(() =>
         {
             Assert.That(CheckpointStore.List(_directory).Select(static c => c.Frame), Is.EqualTo(new long[] { 3 }));
-            Assert.That(File.ReadAllBytes(witness), Is.EqualTo(File.ReadAllBytes(Path.Combine(newest, CheckpointFileNames.Archetype(1)))), "written over the spare's file");
+            Assert.That(HardLinks.Inode(Path.Combine(newest, CheckpointFileNames.Archetype(1))), Is.EqualTo(inode), "written over the spare's file");
             Assert.That(Spares(), Has.Count.EqualTo(1), "checkpoint 2 is the next spare");
             Assert.That(Checksum(loaded), Is.EqualTo(Checksum(third)));
         });
 
-        File.Delete(witness);
         Assert.That(store.RemoveSpare(), Is.True);
         Assert.That(Spares(), Is.Empty);
         Assert.That(store.RemoveSpare(), Is.False, "a second call finds none");
@@ -88,6 +83,30 @@ public sealed class CheckpointStoreSpareTests
             Assert.That(Spares(), Has.Count.EqualTo(1));
         });
         Assert.That(store.RemoveUnfinished(), Is.EqualTo(1), "a spare a killed run left is removed by the next run");
+    }
+
+    [Test]
+    public void AWriteOverTheSpareThatFails_LeavesTheKeptCheckpointWhole_AndNoHiddenFolder()
+    {
+        var store = new CheckpointStore(_directory, kept: 1);
+        store.Write(1, Content(Seeded(1000, seed: 1)));
+        var kept = Seeded(1000, seed: 2);
+        store.Write(2, Content(kept));
+        Assert.That(Spares(), Has.Count.EqualTo(1));
+
+        // A file where checkpoint 3 goes: its folder, written over the spare's files, cannot be put in place.
+        File.WriteAllText(Path.Combine(_directory, "checkpoint-000000000003"), "in the way");
+        var error = Assert.Throws<CheckpointException>(() => store.Write(3, Content(Seeded(1000, seed: 3))));
+
+        var loaded = new World();
+        WorldCheckpoint.Load(CheckpointStore.Newest(_directory)!, loaded);
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Error, Is.EqualTo(CheckpointError.Unwritable));
+            Assert.That(CheckpointStore.List(_directory).Select(static c => c.Frame), Is.EqualTo(new long[] { 2 }));
+            Assert.That(Checksum(loaded), Is.EqualTo(Checksum(kept)));
+            Assert.That(Directory.GetDirectories(_directory, ".*"), Is.Empty, "the spare was taken and its remains removed");
+        });
     }
 
     private static World Seeded(int count, ulong seed)

@@ -46,17 +46,14 @@ public sealed class DirectWriteStreamTests
     }
 
     [Test]
-    public void AFileWrittenOver_HoldsExactlyTheNewBytes_WhetherItWasLongerOrShorter_AndKeepsItsInode(
+    public void AFileWrittenOver_HoldsExactlyTheNewBytes_WhetherItWasLongerOrShorter_AndIsTheSameFile(
         [Values("/tmp", "/dev/shm")] string root,
         [Values(0, 4095, (1 << 20) + 3)] int oldLength,
         [Values(0, 1, 4096, (2 << 20) + 5)] int newLength)
     {
         var path = Path.Combine(Folder(root), "file.seg");
         File.WriteAllBytes(path, [.. Pattern(oldLength).Select(static b => (byte)~b)]);
-
-        // A second name for the same file: it shows the new bytes only if the file itself was written over.
-        var witness = path + ".link";
-        HardLinks.Create(path, witness);
+        var inode = HardLinks.Inode(path);
         var bytes = Pattern(newLength);
 
         using (var stream = DirectWriteStream.Overwrite(path))
@@ -68,7 +65,55 @@ public sealed class DirectWriteStreamTests
         Assert.Multiple(() =>
         {
             Assert.That(File.ReadAllBytes(path), Is.EqualTo(bytes));
-            Assert.That(File.ReadAllBytes(witness), Is.EqualTo(bytes), "the same file, written over");
+            Assert.That(HardLinks.Inode(path), Is.EqualTo(inode), "the same file, written over");
+        });
+    }
+
+    [Test]
+    public void AFileWithASecondName_IsReplaced_NotWrittenOver_SoTheOtherNameKeepsItsBytes()
+    {
+        var path = Path.Combine(Folder("/tmp"), "file.seg");
+        var old = Pattern(10_000);
+        File.WriteAllBytes(path, old);
+        var backup = path + ".backup";
+        HardLinks.Create(path, backup);
+        var bytes = Pattern(5_000).Reverse().ToArray();
+
+        using (var stream = DirectWriteStream.Overwrite(path))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(path), Is.EqualTo(bytes));
+            Assert.That(File.ReadAllBytes(backup), Is.EqualTo(old), "the backup is untouched");
+        });
+    }
+
+    [Test]
+    public void AFileAReaderHoldsOpen_IsReplaced_AndTheReaderGoesOnReadingTheOldBytes()
+    {
+        var path = Path.Combine(Folder("/tmp"), "file.seg");
+        var old = Pattern(10_000);
+        File.WriteAllBytes(path, old);
+        var bytes = Pattern(7_000).Reverse().ToArray();
+
+        // As simhost inspect holds a checkpoint's files: FileShare.Read, which takes a shared lock on Linux.
+        using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using (var stream = DirectWriteStream.Overwrite(path))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        var seen = new byte[old.Length];
+        reader.ReadExactly(seen);
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllBytes(path), Is.EqualTo(bytes));
+            Assert.That(seen, Is.EqualTo(old), "the reader's file was not written over");
         });
     }
 
@@ -179,7 +224,6 @@ public sealed class DirectWriteStreamTests
         var mounts = File.ReadAllLines("/proc/mounts").Select(static line => line.Split(' ')).Where(static f => f.Length > 2).ToArray();
         return (mounts.LastOrDefault(f => f[1] == mountPoint) ?? mounts.LastOrDefault(static f => f[1] == "/"))?[2];
     }
-
 
     private static byte[] Pattern(int length)
     {
