@@ -5,9 +5,10 @@ namespace SimHost.Host.Persistence;
 
 /// <summary>
 /// A file written front to back with direct I/O (<c>O_DIRECT</c>, Linux), new or written over: the bytes go from an
-/// aligned buffer of this process to the device, not through the page cache. A checkpoint is written once and read back only at a resume,
-/// so caching it buys nothing, and writing it through the cache costs the frames: the kernel copies every byte into
-/// cached pages and later writes them back from its own threads, on the cores the frame and the workers run on.
+/// aligned buffer of this process to the device, not through the page cache. A checkpoint is written once and read
+/// back only at a resume, so caching it buys nothing, and writing it through the cache costs the frames: the kernel
+/// copies every byte into cached pages and later writes them back from its own threads, on the cores the frame and
+/// the workers run on.
 /// </summary>
 /// <remarks>
 /// <para>

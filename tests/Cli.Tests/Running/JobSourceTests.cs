@@ -1,10 +1,10 @@
 using SimHost.Host.Cli;
-using SimHost.Host.Offload;
-using SimHost.Host.Running;
-using SimHost.Layout.Jobs;
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
+using SimHost.Host.Offload;
+using SimHost.Host.Running;
 using SimHost.Host.Simulation;
+using SimHost.Layout.Jobs;
 using SimHost.Physics;
 using SimHost.Physics.Jobs;
 
