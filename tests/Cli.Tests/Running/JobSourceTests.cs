@@ -1,9 +1,6 @@
 using SimHost.Host.Cli;
-using SimHost.Host.Ecs;
-using SimHost.Host.Modules;
 using SimHost.Host.Offload;
 using SimHost.Host.Running;
-using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Physics;
 using SimHost.Physics.Jobs;
@@ -49,24 +46,6 @@ public sealed class JobSourceTests
     {
         var settings = new RunSettings { ModulePath = "Grazers.dll", Workers = 3 };
 
-        Assert.That(JobSource.FlagFor(s_catalog, PhysicsStepJob.JobName, settings, new NoJobsModule()), Is.EqualTo("--workers 3"));
-    }
-
-    /// <summary>A module that brings no jobs of its own.</summary>
-    private sealed class NoJobsModule : SimulationModule
-    {
-        public override string Name => "no-jobs";
-
-        public override IReadOnlyList<System.Reflection.Assembly> JobAssemblies => [];
-
-        public override IReadOnlyList<ComponentType> ChecksumComponents => [];
-
-        public override void Seed(World world, ModuleContext context)
-        {
-        }
-
-        public override void AddSystems(SimulationBuilder builder, ModuleContext context)
-        {
-        }
+        Assert.That(JobSource.FlagFor(s_catalog, PhysicsStepJob.JobName, settings, new EmptyTestModule()), Is.EqualTo("--workers 3"));
     }
 }

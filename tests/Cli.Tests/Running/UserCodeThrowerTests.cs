@@ -1,7 +1,4 @@
-using SimHost.Host.Ecs;
-using SimHost.Host.Modules;
 using SimHost.Host.Running;
-using SimHost.Host.Simulation;
 
 namespace SimHost.Tests.Host.Running;
 
@@ -13,7 +10,7 @@ public sealed class UserCodeThrowerTests
     {
         var exception = Catch(SeedThatThrows);
 
-        Assert.That(UserCodeThrower.Describe(exception, new ThisAssemblysModule()), Is.EqualTo($" (InvalidOperationException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatThrows)})"));
+        Assert.That(UserCodeThrower.Describe(exception, new EmptyTestModule()), Is.EqualTo($" (InvalidOperationException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatThrows)})"));
     }
 
     [Test]
@@ -21,7 +18,7 @@ public sealed class UserCodeThrowerTests
     {
         var exception = Catch(SeedThatParses);
 
-        Assert.That(UserCodeThrower.Describe(exception, new ThisAssemblysModule()), Is.EqualTo($" (FormatException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatParses)})"));
+        Assert.That(UserCodeThrower.Describe(exception, new EmptyTestModule()), Is.EqualTo($" (FormatException thrown in {typeof(UserCodeThrowerTests).FullName}.{nameof(SeedThatParses)})"));
     }
 
     [Test]
@@ -29,7 +26,7 @@ public sealed class UserCodeThrowerTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(UserCodeThrower.Describe(new InvalidOperationException("never thrown"), new ThisAssemblysModule()), Is.Empty);
+            Assert.That(UserCodeThrower.Describe(new InvalidOperationException("never thrown"), new EmptyTestModule()), Is.Empty);
             Assert.That(UserCodeThrower.Describe(Catch(SeedThatThrows), new SimHost.Physics.ParticlesModule()), Is.Empty, "not the module's code");
             Assert.That(UserCodeThrower.Describe(Catch(SeedThatThrows), module: null), Is.Empty, "no --module");
         });
@@ -51,23 +48,5 @@ public sealed class UserCodeThrowerTests
         }
 
         throw new AssertionException("nothing was thrown");
-    }
-
-    /// <summary>A module whose own assembly is this test assembly.</summary>
-    private sealed class ThisAssemblysModule : SimulationModule
-    {
-        public override string Name => "this";
-
-        public override IReadOnlyList<System.Reflection.Assembly> JobAssemblies => [];
-
-        public override IReadOnlyList<ComponentType> ChecksumComponents => [];
-
-        public override void Seed(World world, ModuleContext context)
-        {
-        }
-
-        public override void AddSystems(SimulationBuilder builder, ModuleContext context)
-        {
-        }
     }
 }
