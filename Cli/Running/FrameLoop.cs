@@ -12,7 +12,7 @@ namespace SimHost.Host.Running;
 
 /// <summary>
 /// The frames of one <c>simhost run</c>: runs them with live progress until <c>--frames</c> or a stop, counts
-/// failures, starts a checkpoint every <c>--checkpoint-every</c> frames, and prints the summary with the checksum.
+/// failures, starts a checkpoint every <c>--checkpoint-every</c> frames, and makes the summary with the checksum.
 /// A resumed simulation starts at its checkpoint's frame and runs to the same <c>--frames</c>.
 /// </summary>
 internal sealed class FrameLoop(
@@ -32,9 +32,9 @@ internal sealed class FrameLoop(
     private static readonly TimeSpan s_lossNoticeBudget = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_lossNoticePoll = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Runs the frames and prints the summary.</summary>
-    /// <returns>The exit code: 0 done, 1 a frame failed.</returns>
-    public async Task<int> RunAsync()
+    /// <summary>Runs the frames and makes the summary.</summary>
+    /// <returns>How the run ended (exit code 0 done, 1 a frame failed), with its summary, for the caller to print once the workers are stopped.</returns>
+    public async Task<RunEnd> RunAsync()
     {
         var frameTimes = new FrameTimeStatistics();
         var progress = new ProgressReporter(console.Error, console.IsTerminal, logger, settings.Frames);
@@ -159,14 +159,13 @@ internal sealed class FrameLoop(
             Checkpoints = writer is null ? null : (writer.Written, writer.Skipped),
             IsEndedByWorkerFailure = endedAtWorkerFailure,
         };
-        summary.WriteTo(console.Output);
         if (failedFrames > 0)
         {
             var more = failedFrames > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({failedFrames} frames failed; the first in the log)") : string.Empty;
-            await console.Error.WriteLineAsync($"simhost: the run failed {failure}{more}{ScenarioRun.SeeTheLog(settings)}");
+            return new RunEnd(ExitCodes.RunFailed, summary, $"the run failed {failure}{more}{ScenarioRun.SeeTheLog(settings)}");
         }
 
-        return failedFrames > 0 ? ExitCodes.RunFailed : ExitCodes.Success;
+        return new RunEnd(ExitCodes.Success, summary, Failure: null);
     }
 
     /// <summary>Starts the checkpoint due after <paramref name="frame"/> frames, if any, and returns the time the copy took.</summary>

@@ -123,6 +123,7 @@ internal static class ScenarioRun
         logger.Information("Run directory {RunDirectory}", runDirectory.Path);
 
         var catalog = LoadJobs(module, settings);
+        RunEnd end;
         IRangeExecutor? pool = null;
         IWorkerStatus? status = null;
         try
@@ -141,7 +142,7 @@ internal static class ScenarioRun
                 EnsureJobsAvailable(pool, catalog, settings, module);
             }
 
-            return await RunFramesAsync(settings, module, context, (identity, resume), console, catalog, runDirectory, pool, status, logger, stop);
+            end = await RunFramesAsync(settings, module, context, (identity, resume), console, catalog, runDirectory, pool, status, logger, stop);
         }
         finally
         {
@@ -155,9 +156,13 @@ internal static class ScenarioRun
                     break;
             }
         }
+
+        // Last, once the workers have stopped and said so: the summary ends the output.
+        await end.WriteToAsync(console);
+        return end.ExitCode;
     }
 
-    private static async Task<int> RunFramesAsync(
+    private static async Task<RunEnd> RunFramesAsync(
         RunSettings settings,
         SimulationModule module,
         ModuleContext context,

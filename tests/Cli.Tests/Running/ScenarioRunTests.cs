@@ -164,6 +164,33 @@ public sealed class ScenarioRunTests
     }
 
     [Test]
+    public async Task TheSummary_IsPrintedOnlyOnceTheWorkersAreStopped()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var status = new FakeWorkerStatus();
+        var pool = new DisposalWitness(output);
+
+        var exitCode = await ScenarioRun.ExecuteAsync(
+            Settings(workers: 1) with { Frames = 3 },
+            new RunConsole(output, error, IsTerminal: false),
+            (settings, _, _, _, _) =>
+            {
+                status.WorkerSlots = settings.Workers;
+                status.WorkersAlive = settings.Workers;
+                return Task.FromResult<(IRangeExecutor, IWorkerStatus)>((pool, status));
+            },
+            CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error.ToString());
+            Assert.That(pool.OutputWhenDisposed, Is.Empty, "nothing of the summary was printed before the workers were stopped");
+            Assert.That(output.ToString(), Does.Contain("checksum: "));
+        });
+    }
+
+    [Test]
     public async Task ResumedRun_RatesOnlyTheFramesItRan_AndNoneWhenItStartsAtItsLastFrame()
     {
         var checkpoints = Path.Combine(_folder, "checkpoints");
@@ -362,6 +389,30 @@ public sealed class ScenarioRunTests
         IRangeExecutor executor = new InProcessRangeExecutor(JobCatalog.FromAssemblies([typeof(SimHost.Physics.ParticlesModule).Assembly]));
         return Task.FromResult<(IRangeExecutor, IWorkerStatus)>((executor, status));
     };
+
+    /// <summary>Runs ranges in-process, and notes what stdout held when the run stopped it.</summary>
+    private sealed class DisposalWitness(StringWriter output) : IRangeExecutor, IAsyncDisposable
+    {
+        private readonly InProcessRangeExecutor _inner = new(JobCatalog.FromAssemblies([typeof(SimHost.Physics.ParticlesModule).Assembly]));
+
+        public string? OutputWhenDisposed { get; private set; }
+
+        public int ParallelSlots => _inner.ParallelSlots;
+
+        public ValueTask<RangeOutcome> RunAsync(SimHost.Layout.Segments.SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+            _inner.RunAsync(segment, range, mayBlockCaller, cancellationToken);
+
+        public void EnsureJobsAvailable(IReadOnlyCollection<string> jobNames)
+        {
+            // In-process: every job of the catalog runs.
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            OutputWhenDisposed = output.ToString();
+            return ValueTask.CompletedTask;
+        }
+    }
 
     private RunSettings Settings(int workers) => new()
     {
