@@ -75,7 +75,8 @@ internal static class ScenarioRun
             }
             catch (SharedMemoryLimitException exception)
             {
-                // Mid-run (an archetype grown past what the run directory or the limits hold): the user's to fix.
+                // Seeding, loading or mid-run (an archetype grown past what the run directory or the limits hold): the
+                // user's to fix, exit 2.
                 logger.ForContext(HostLogging.FileOnlyProperty, true).Fatal(exception, "The world does not fit: {Reason}", exception.Message);
                 await console.Error.WriteLineAsync($"simhost: {OneLine(exception.Message)}");
                 return ExitCodes.UsageError;
@@ -214,10 +215,6 @@ internal static class ScenarioRun
             }
 
             simulation = point is null ? module.Build(builder, world, context) : RunCheckpoints.BuildResumed(module, builder, world, context, point);
-        }
-        catch (SharedMemoryLimitException exception)
-        {
-            throw new UsageException(exception.Message, exception);
         }
         catch (JobUnavailableException exception)
         {
