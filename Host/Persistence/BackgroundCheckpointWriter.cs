@@ -6,9 +6,9 @@ using SimHost.Host.Diagnostics;
 namespace SimHost.Host.Persistence;
 
 /// <summary>
-/// Writes checkpoints beside the frames: the frame thread only copies the world (<see cref="TryStart"/>), a pool
-/// thread writes the copy, paced by the frames (<see cref="FrameEnded"/>, see <see cref="CheckpointPacer"/>) when the
-/// writer was given a pacer. At most one checkpoint is in flight: one that falls due while the previous is still being
+/// Writes checkpoints beside the frames: the frame thread only copies the world (<see cref="TryStart"/>), a thread
+/// of the lowest CPU priority writes the copy (<see cref="BackgroundPriority"/>), paced by the frames
+/// (<see cref="FrameEnded"/>, see <see cref="CheckpointPacer"/>) when the writer was given a pacer. At most one checkpoint is in flight: one that falls due while the previous is still being
 /// written is skipped (counted in <see cref="Skipped"/> and logged), so memory stays bounded by one copy of the world
 /// and a slow disk never stalls the frame loop. A failed write fails the run at the next <see cref="TryStart"/> or
 /// <see cref="DrainAsync"/>.
@@ -81,7 +81,7 @@ internal sealed class BackgroundCheckpointWriter
         var content = capture();
         CheckpointLog.Started(_logger, frame);
         _pacer?.Start(content.World.PayloadBytes);
-        _inFlight = Task.Run(() =>
+        _inFlight = BackgroundPriority.Run("SimHost checkpoint writer", () =>
         {
             var path = _store.Write(frame, content, _pacer);
             Newest = path;
