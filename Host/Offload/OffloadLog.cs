@@ -36,6 +36,9 @@ internal static partial class OffloadLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job}: {Range} failed on {Where}: {Reason}")]
     public static partial void RangeFailed(ILogger logger, string job, string range, string where, string? reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job}: {Range} did not start: {Reason}")]
+    public static partial void RangeNotStarted(ILogger logger, string job, string range, string? reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job}, system {System}: {Failures} failed attempts over {Pieces} pieces in the host this frame, {Abandoned} pieces failed every retry and keep their previous values (only the first of each is logged above); the last failure: {LastFailure}")]
     public static partial void PiecesFailed(ILogger logger, string job, string system, int failures, int pieces, int abandoned, string? lastFailure);
 

@@ -39,7 +39,12 @@ internal static class RangeExecution
     }
 
     /// <summary>Where a range ran, for log lines.</summary>
-    public static string Where(RangeOutcome outcome) => outcome.WorkerId is { } id ? $"worker {id}" : "the host";
+    public static string Where(RangeOutcome outcome) => outcome switch
+    {
+        { WasNotStarted: true } => "no worker (not started)",
+        { WorkerId: { } id } => $"worker {id}",
+        _ => "the host",
+    };
 
     private static RangeOutcome Failed(Exception exception) =>
         RangeOutcome.Failed($"{exception.GetType().Name}: {exception.Message}", workerId: null);

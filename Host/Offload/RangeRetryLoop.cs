@@ -151,7 +151,14 @@ internal sealed class RangeRetryLoop
 
             failed.Add(range);
             LastFailure = $"{RangeExecution.Where(outcome)}: {outcome.Failure}";
-            OffloadLog.RangeFailed(_logger, jobName, storage.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
+            if (outcome.WasNotStarted)
+            {
+                OffloadLog.RangeNotStarted(_logger, jobName, storage.Describe(range), outcome.Failure);
+            }
+            else
+            {
+                OffloadLog.RangeFailed(_logger, jobName, storage.Describe(range), RangeExecution.Where(outcome), outcome.Failure);
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -208,10 +208,10 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
             }
             catch (ChannelClosedException)
             {
-                return RangeOutcome.Failed(
+                return RangeOutcome.NotStarted(
                     Volatile.Read(ref _isDisposed) != 0 ? "the worker pool is shut down"
                     : _slots.Length == 0 ? "the pool has no workers (WorkerCount = 0); ranges run in-process"
-                    : "no worker is running; every slot failed to restart", null);
+                    : "no worker is running; every slot is down");
             }
 
             slot.MarkDequeued();

@@ -13,4 +13,10 @@ internal readonly record struct RangeOutcome(bool Succeeded, int RowsChanged, Ti
 
     /// <summary>A failed range; nothing of it may be committed.</summary>
     public static RangeOutcome Failed(string reason, int? workerId) => new(false, 0, TimeSpan.Zero, reason, workerId);
+
+    /// <summary>A range that never started: no worker was there to run it (every slot down, or the pool shut down).</summary>
+    public static RangeOutcome NotStarted(string reason) => new(false, 0, TimeSpan.Zero, reason, null) { WasNotStarted = true };
+
+    /// <summary>Whether the range never started anywhere (<see cref="NotStarted"/>): it failed on no worker and not in the host.</summary>
+    public bool WasNotStarted { get; init; }
 }

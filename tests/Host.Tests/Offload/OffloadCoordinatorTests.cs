@@ -2,6 +2,7 @@ using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
+using SimHost.Tests.Host.Workers;
 using static SimHost.Tests.Host.Offload.OffloadTestSupport;
 
 namespace SimHost.Tests.Host.Offload;
@@ -40,6 +41,34 @@ public sealed class OffloadCoordinatorTests
             segment.ChangedWords(0).Slice(range.RowStart / 64, (range.RowCount + 63) / 64).Fill(ulong.MaxValue);
             return RangeOutcome.Failed("worker 7 crashed", 7);
         }
+    }
+
+    /// <summary>A pool whose slots all went down after the frame started its ranges: none of them starts anywhere.</summary>
+    private sealed class NoWorkerExecutor : IRangeExecutor
+    {
+        public int ParallelSlots => 2;
+
+        public ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(RangeOutcome.NotStarted("no worker is running; every slot is down"));
+    }
+
+    [Test]
+    public async Task ARangeNoWorkerStarted_IsLoggedAsNotStarted_NotAsFailedInTheHost_AndRunsInProcess()
+    {
+        var world = new World();
+        var entities = CreateHeated(world, 1000, rate: 3);
+        var logger = new CollectingLogger();
+        var coordinator = new OffloadCoordinator(
+            HeatJob.JobName, default, new SnapshotStorage(NewSnapshot(world, _directory)), new NoWorkerExecutor(), new InProcessRangeExecutor(Catalog), logger);
+
+        await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(HeatOf(world, entities), Is.EqualTo(Expected(1000, 1)), "the ranges did not run in-process in the end");
+            Assert.That(logger.Lines, Has.Some.Contains("did not start: no worker is running; every slot is down"));
+            Assert.That(logger.Lines, Has.None.Contains("failed on the host"), "a range no worker started was blamed on the host");
+        });
     }
 
     private (World World, Entity[] Entities, OffloadCoordinator Coordinator) Setup(IRangeExecutor executor, int count = 1000, int maxRetries = 1)
