@@ -52,9 +52,9 @@ internal sealed class SimHostProcess : IDisposable
     /// <summary>Starts simhost as the leader of a new session and process group, as a terminal starts a command.</summary>
     public static SimHostProcess StartInOwnProcessGroup(params string[] runArguments) => Start(ownProcessGroup: true, "run", runArguments);
 
-    private static SimHostProcess Start(bool ownProcessGroup, string command, string[] arguments)
+    private static SimHostProcess Start(bool ownProcessGroup, string command, string[] arguments, string[]? wrapper = null)
     {
-        var start = new ProcessStartInfo(ownProcessGroup ? "setsid" : "env")
+        var start = new ProcessStartInfo(wrapper is [var program, ..] ? program : ownProcessGroup ? "setsid" : "env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -63,7 +63,12 @@ internal sealed class SimHostProcess : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        if (ownProcessGroup)
+        foreach (var argument in wrapper?.Skip(1) ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (ownProcessGroup || wrapper is not null)
         {
             start.ArgumentList.Add("env");
         }
@@ -92,6 +97,17 @@ internal sealed class SimHostProcess : IDisposable
     {
         var process = Start(runArguments);
         var exitCode = await process.WaitForExitAsync($"simhost run {string.Join(' ', runArguments)}");
+        return (exitCode, process);
+    }
+
+    /// <summary>
+    /// Runs simhost to its end (under the hang guard) as the last arguments of <paramref name="wrapper"/>, a command that
+    /// runs its last arguments as a program (e.g. <c>unshare</c> with a shell that mounts a file system first).
+    /// </summary>
+    public static async Task<(int ExitCode, SimHostProcess Process)> RunWrappedAsync(string[] wrapper, params string[] runArguments)
+    {
+        var process = Start(ownProcessGroup: false, "run", runArguments, wrapper);
+        var exitCode = await process.WaitForExitAsync($"{wrapper[0]} … simhost run {string.Join(' ', runArguments)}");
         return (exitCode, process);
     }
 
