@@ -8,9 +8,10 @@ namespace SimHost.Host.Persistence;
 /// <summary>
 /// Writes checkpoints beside the frames: the frame thread only copies the world (<see cref="TryStart"/>), a thread
 /// of the lowest CPU priority writes the copy (<see cref="BackgroundPriority"/>), paced by the frames
-/// (<see cref="FrameEnded"/>, see <see cref="CheckpointPacer"/>) when the writer was given a pacer. At most one checkpoint is in flight: one that falls due while the previous is still being
-/// written is skipped (counted in <see cref="Skipped"/> and logged), so memory stays bounded by one copy of the world
-/// and a slow disk never stalls the frame loop. A failed write fails the run at the next <see cref="TryStart"/> or
+/// (<see cref="FrameEnded"/>, see <see cref="CheckpointPacer"/>) when the writer was given a pacer. At most one
+/// checkpoint is in flight: one that falls due while the previous is still being written is skipped (counted in
+/// <see cref="Skipped"/> and logged), so memory stays bounded by one copy of the world and a slow disk never stalls
+/// the frame loop. A failed write fails the run at the next <see cref="TryStart"/> or
 /// <see cref="DrainAsync"/>.
 /// </summary>
 internal sealed class BackgroundCheckpointWriter
