@@ -5,8 +5,9 @@ namespace SimHost.Tests.Packaging;
 
 /// <summary>
 /// What a user does with the packages, from an empty folder: pack them into a feed, install the simhost tool and the
-/// templates, create a module with <c>dotnet new simhost-module</c> (also named <c>Arena.Sim</c> and <c>arena-sim</c>,
-/// which are not C# identifiers), build and test its solution against the packages only, run
+/// templates, create a module with <c>dotnet new simhost-module</c> (also named <c>Arena.World</c>, <c>arena-sim</c> and
+/// <c>class.Position</c>: a type the module uses, not an identifier, a keyword), build and test its solution against
+/// the packages only, run
 /// it with <c>simhost run --module</c> on 0 and 2 workers (one checksum) and publish a host program that runs it on two workers.
 /// </summary>
 [NonParallelizable]
@@ -114,9 +115,11 @@ public sealed class TemplatePackagesTests
 
         await RunWithTheCliAsync(commands, simhost, Path.Combine(moduleFolder, "Grazers", "bin", "Release", "net10.0", "Grazers.dll"));
 
-        // e2. Names that are not C# identifiers: folders and projects keep the name, the namespace and class are made valid.
-        await CreateAndTestAsync(commands, hive, "Arena.Sim", "SimModule");
+        // e2. Names that are not C# identifiers, or that name a keyword or a type the module uses (World, Position):
+        //     folders and projects keep the name, the namespace and class are made valid, and it builds.
+        await CreateAndTestAsync(commands, hive, "Arena.World", "WorldModule");
         await CreateAndTestAsync(commands, hive, "arena-sim", "arena_simModule");
+        await CreateAndTestAsync(commands, hive, "class.Position", "PositionModule");
 
         // f. A host program of the user's own, published, runs the module on two workers, although it references an
         //    older Serilog than the worker's (which once replaced the worker's copy and failed every worker).

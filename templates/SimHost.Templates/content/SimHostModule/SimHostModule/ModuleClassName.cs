@@ -1,10 +1,11 @@
-using SimHostNamespace.Components;
-using SimHostNamespace.Jobs;
+namespace SimHostNamespace;
+
+// The usings are inside the namespace: a project named like a type it uses (World, Position) still compiles.
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.Simulation;
-
-namespace SimHostNamespace;
+using Components;
+using Jobs;
 
 /// <summary>
 /// Bodies in a box: each frame they move and bounce off the walls (<see cref="MoveJob"/>, offloaded to the workers),

@@ -1,7 +1,7 @@
-using SimHostNamespace.Components;
-using SimHost.Layout.Jobs;
-
 namespace SimHostNamespace.Jobs;
+
+using SimHost.Layout.Jobs;
+using Components;
 
 /// <summary>
 /// <c>simhostmodule.move</c>, the offloaded job: every body moves by its velocity and bounces off the box's walls.
