@@ -47,120 +47,145 @@ internal sealed partial record CheckpointManifest
 
     private static CheckpointManifest Read(JsonElement root)
     {
-        if (root.GetProperty("format").GetString() != "simhost-checkpoint")
+        const string Top = "";
+        if (root.ValueKind != JsonValueKind.Object || ManifestJson.String(root, Top, "format") != "simhost-checkpoint")
         {
             throw new FormatException("'format' is not simhost-checkpoint");
         }
 
-        var version = root.GetProperty("formatVersion").GetInt32();
+        var version = ManifestJson.Int32(root, Top, "formatVersion");
         if (version != FormatVersion)
         {
             throw new CheckpointException(CheckpointError.UnsupportedVersion, CheckpointFileNames.Manifest, $"checkpoint format version {version}, this build reads version {FormatVersion}");
         }
 
-        var segmentVersion = root.GetProperty("segmentFormatVersion").GetInt64();
+        var segmentVersion = ManifestJson.Int64(root, Top, "segmentFormatVersion");
         if (segmentVersion != SegmentFormat.Version)
         {
             throw new CheckpointException(CheckpointError.UnsupportedVersion, CheckpointFileNames.Manifest, $"segment format version {segmentVersion}, this build reads version {SegmentFormat.Version}");
         }
 
         var run = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in root.GetProperty("run").EnumerateObject())
+        foreach (var property in ManifestJson.Object(root, Top, "run").EnumerateObject())
         {
-            run[property.Name] = property.Value.GetString() ?? throw new FormatException($"run.{property.Name} is null");
+            run[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : throw new FormatException($"'run.{property.Name}' is not a string");
         }
 
-        SimulationImage? simulation = null;
-        if (root.TryGetProperty("simulation", out var sim))
+        var changeTick = ManifestJson.UInt32(root, Top, "changeTick");
+        var simulation = ManifestJson.TryMember(root, "simulation", out var sim) ? ReadSimulation(sim, changeTick) : null;
+        var components = ManifestJson.Array(root, Top, "components").Select(static c => ReadComponent(c.Element, c.Path)).ToList();
+        var archetypes = ManifestJson.Array(root, Top, "archetypes").Select(a => ReadArchetype(a.Element, a.Path, components.Count, changeTick)).ToList();
+        var files = ManifestJson.Array(root, Top, "files").Select(static f => ReadFile(f.Element, f.Path)).ToList();
+
+        // What the manifest says twice must agree: a hand-edited manifest, rehashed, must not describe another world.
+        var layoutHash = ManifestJson.HexUInt64(root, Top, "layoutHash");
+        var combined = CombinedLayoutHash(components);
+        if (layoutHash != combined)
         {
-            var cursors = new List<SystemCursorImage>();
-            foreach (var system in sim.GetProperty("systems").EnumerateArray())
-            {
-                cursors.Add(new SystemCursorImage(
-                    system.GetProperty("name").GetString() ?? throw new FormatException("a system has no name"),
-                    system.GetProperty("sinceTick").GetUInt32(),
-                    system.GetProperty("lastRunTick").GetUInt32(),
-                    system.GetProperty("seenThrough").GetUInt32()));
-            }
-
-            var frameCount = sim.GetProperty("frameCount").GetInt64();
-            if (frameCount < 0)
-            {
-                throw new FormatException("simulation.frameCount is negative");
-            }
-
-            simulation = new SimulationImage(frameCount, sim.GetProperty("timeSeconds").GetDouble(), cursors);
+            throw new FormatException($"'layoutHash' is {layoutHash:x16}, the components' layouts give {combined:x16}");
         }
 
-        var components = new List<ComponentImage>();
-        foreach (var component in root.GetProperty("components").EnumerateArray())
+        var entityCount = ManifestJson.Int64(root, Top, "entityCount");
+        var rows = archetypes.Sum(static a => (long)a.Rows);
+        if (entityCount != rows)
         {
-            var fields = new List<FieldLayout>();
-            foreach (var field in component.GetProperty("fields").EnumerateArray())
-            {
-                if (!ScalarKindExtensions.TryParseWireName(field.GetProperty("type").GetString(), out var kind))
-                {
-                    throw new FormatException("a field has an unknown scalar type");
-                }
-
-                fields.Add(new FieldLayout(field.GetProperty("path").GetString() ?? string.Empty, kind, field.GetProperty("offset").GetInt32()));
-            }
-
-            var size = component.GetProperty("sizeBytes").GetInt32();
-            var value = component.TryGetProperty("default", out var d) ? d.GetBytesFromBase64() : null;
-            if (size is < 1 or > 65536 || (value is not null && value.Length != size))
-            {
-                throw new FormatException("a component's size or default value is out of range");
-            }
-
-            components.Add(new ComponentImage(
-                component.GetProperty("name").GetString() ?? throw new FormatException("a component has no name"),
-                size,
-                ulong.Parse(component.GetProperty("layoutHash").GetString() ?? string.Empty, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
-                fields,
-                value));
-        }
-
-        var archetypes = new List<ManifestArchetype>();
-        foreach (var archetype in root.GetProperty("archetypes").EnumerateArray())
-        {
-            var indexes = archetype.GetProperty("components").EnumerateArray().Select(static e => e.GetInt32()).ToArray();
-            var ticks = archetype.GetProperty("lastChangedTicks").EnumerateArray().Select(static e => e.GetUInt32()).ToArray();
-            if (ticks.Length != indexes.Length || indexes.Any(i => (uint)i >= (uint)components.Count))
-            {
-                throw new FormatException("an archetype's components or ticks do not match the component list");
-            }
-
-            archetypes.Add(new ManifestArchetype(archetype.GetProperty("file").GetString() ?? string.Empty, indexes, archetype.GetProperty("rows").GetInt32(), ticks));
-        }
-
-        var files = new List<ManifestFile>();
-        foreach (var file in root.GetProperty("files").EnumerateArray())
-        {
-            var fileName = file.GetProperty("name").GetString() ?? string.Empty;
-            if (fileName.Length == 0 || fileName.Contains('/', StringComparison.Ordinal) || fileName.StartsWith('.') || fileName == CheckpointFileNames.Manifest)
-            {
-                throw new FormatException($"file name '{fileName}' is not a plain file name inside the checkpoint");
-            }
-
-            files.Add(new ManifestFile(
-                fileName,
-                file.GetProperty("lengthBytes").GetInt64(),
-                UInt128.Parse(file.GetProperty("xxh128").GetString() ?? string.Empty, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)));
+            throw new FormatException($"'entityCount' is {entityCount}, the archetypes' rows add up to {rows}");
         }
 
         return new CheckpointManifest
         {
             Version = version,
-            LayoutHash = ulong.Parse(root.GetProperty("layoutHash").GetString() ?? string.Empty, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
-            ChangeTick = root.GetProperty("changeTick").GetUInt32(),
-            Slots = root.GetProperty("slots").GetInt32(),
-            FreeSlotCount = root.GetProperty("freeSlots").GetInt32(),
+            LayoutHash = layoutHash,
+            ChangeTick = changeTick,
+            Slots = ManifestJson.Int32(root, Top, "slots"),
+            FreeSlotCount = ManifestJson.Int32(root, Top, "freeSlots"),
             Components = [.. components],
             Archetypes = [.. archetypes],
             Simulation = simulation,
             Run = run,
             Files = [.. files],
         };
+    }
+
+    private static SimulationImage ReadSimulation(JsonElement sim, uint changeTick)
+    {
+        const string Path = "simulation";
+        var cursors = new List<SystemCursorImage>();
+        foreach (var (system, at) in ManifestJson.Array(sim, Path, "systems"))
+        {
+            var cursor = new SystemCursorImage(
+                ManifestJson.String(system, at, "name"),
+                ManifestJson.UInt32(system, at, "sinceTick"),
+                ManifestJson.UInt32(system, at, "lastRunTick"),
+                ManifestJson.UInt32(system, at, "seenThrough"));
+
+            // A cursor records ticks the world's clock has passed; the clock never goes back (ticks do not wrap).
+            if (Math.Max(cursor.SinceTick, Math.Max(cursor.LastRunTick, cursor.SeenThrough)) > changeTick)
+            {
+                throw new FormatException($"'{at}' has a tick past the world's 'changeTick' {changeTick}");
+            }
+
+            cursors.Add(cursor);
+        }
+
+        var frameCount = ManifestJson.Int64(sim, Path, "frameCount");
+        if (frameCount < 0)
+        {
+            throw new FormatException("simulation.frameCount is negative");
+        }
+
+        return new SimulationImage(frameCount, ManifestJson.Double(sim, Path, "timeSeconds"), cursors);
+    }
+
+    private static ComponentImage ReadComponent(JsonElement component, string at)
+    {
+        var fields = new List<FieldLayout>();
+        foreach (var (field, fieldAt) in ManifestJson.Array(component, at, "fields"))
+        {
+            if (!ScalarKindExtensions.TryParseWireName(ManifestJson.String(field, fieldAt, "type"), out var kind))
+            {
+                throw new FormatException($"'{fieldAt}.type' is not a scalar type");
+            }
+
+            fields.Add(new FieldLayout(ManifestJson.String(field, fieldAt, "path"), kind, ManifestJson.Int32(field, fieldAt, "offset")));
+        }
+
+        var size = ManifestJson.Int32(component, at, "sizeBytes");
+        var value = ManifestJson.TryMember(component, "default", out var d) ? ManifestJson.Base64(d, $"{at}.default") : null;
+        if (size is < 1 or > 65536 || (value is not null && value.Length != size))
+        {
+            throw new FormatException($"'{at}': its size or default value is out of range");
+        }
+
+        return new ComponentImage(ManifestJson.String(component, at, "name"), size, ManifestJson.HexUInt64(component, at, "layoutHash"), fields, value);
+    }
+
+    private static ManifestArchetype ReadArchetype(JsonElement archetype, string at, int componentCount, uint changeTick)
+    {
+        var indexes = ManifestJson.Array(archetype, at, "components").Select(static e => ManifestJson.Int32(e.Element, e.Path)).ToArray();
+        var ticks = ManifestJson.Array(archetype, at, "lastChangedTicks").Select(static e => ManifestJson.UInt32(e.Element, e.Path)).ToArray();
+        if (ticks.Length != indexes.Length || indexes.Any(i => (uint)i >= (uint)componentCount))
+        {
+            throw new FormatException($"'{at}': its components or ticks do not match the component list");
+        }
+
+        // A column's last change was stamped by the world's clock, which never goes back (ticks do not wrap).
+        if (ticks.Length > 0 && ticks.Max() > changeTick)
+        {
+            throw new FormatException($"'{at}.lastChangedTicks' holds {ticks.Max()}, past the world's 'changeTick' {changeTick}");
+        }
+
+        return new ManifestArchetype(ManifestJson.String(archetype, at, "file"), indexes, ManifestJson.Int32(archetype, at, "rows"), ticks);
+    }
+
+    private static ManifestFile ReadFile(JsonElement file, string at)
+    {
+        var fileName = ManifestJson.String(file, at, "name");
+        if (fileName.Length == 0 || fileName.Contains('/', StringComparison.Ordinal) || fileName.StartsWith('.') || fileName == CheckpointFileNames.Manifest)
+        {
+            throw new FormatException($"file name '{fileName}' is not a plain file name inside the checkpoint");
+        }
+
+        return new ManifestFile(fileName, ManifestJson.Int64(file, at, "lengthBytes"), ManifestJson.HexUInt128(file, at, "xxh128"));
     }
 }
