@@ -57,7 +57,5 @@ internal static class DurationText
     }
 
     /// <summary>Formats a duration the way <see cref="TryParse"/> reads it back.</summary>
-    public static string Format(TimeSpan duration) => duration.TotalSeconds >= 1 && duration.Ticks % TimeSpan.TicksPerSecond == 0
-        ? string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalSeconds}s")
-        : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0.###}ms");
+    public static string Format(TimeSpan duration) => SimHost.Host.Diagnostics.DurationFormat.Format(duration);
 }

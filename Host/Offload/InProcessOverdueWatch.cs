@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using SimHost.Host.Diagnostics;
 using SimHost.Layout.Jobs;
 
 namespace SimHost.Host.Offload;
@@ -105,7 +106,7 @@ internal sealed class InProcessOverdueWatch : IDisposable
             var warned = Volatile.Read(ref entry.WarnedGeneration);
             if (warned != generation && Interlocked.CompareExchange(ref entry.WarnedGeneration, generation, warned) == warned)
             {
-                OffloadLog.InProcessRangeOverdue(_logger, job ?? "?", rowStart, rowCount, elapsed.TotalSeconds, _timeout);
+                OffloadLog.InProcessRangeOverdue(_logger, job ?? "?", rowStart, rowCount, elapsed.TotalSeconds, DurationFormat.Format(_timeout));
             }
         }
     }

@@ -46,5 +46,5 @@ internal static partial class OffloadLog
     public static partial void PiecesFailedWithoutRetry(ILogger logger, string job, string system, int failures, int pieces, int abandoned, string? lastFailure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job} rows {RowStart}+{RowCount} has run in the host for {Seconds:0.0} s, past the job timeout ({Timeout}): a range in the host cannot be stopped, so the frame waits for it")]
-    public static partial void InProcessRangeOverdue(ILogger logger, string job, int rowStart, int rowCount, double seconds, TimeSpan timeout);
+    public static partial void InProcessRangeOverdue(ILogger logger, string job, int rowStart, int rowCount, double seconds, string timeout);
 }

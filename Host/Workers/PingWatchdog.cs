@@ -1,3 +1,4 @@
+using SimHost.Host.Diagnostics;
 using SimHost.Layout.Protocol;
 
 namespace SimHost.Host.Workers;
@@ -45,7 +46,7 @@ internal sealed class PingWatchdog(WorkerSlot slot, WorkerPoolOptions options)
         }
         catch (TimeoutException)
         {
-            slot.Kill(instance, $"did not answer Ping #{sequence} within {options.PingTimeout}; killed");
+            slot.Kill(instance, $"did not answer Ping #{sequence} within {DurationFormat.Format(options.PingTimeout)}; killed");
         }
         catch (WorkerBrokenException)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SimHost.Host.Diagnostics;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Protocol;
 
@@ -167,7 +168,7 @@ internal sealed class WorkerSlot
         }
         catch (TimeoutException)
         {
-            return Kill(current, $"did not finish {what} within {_context.Options.JobTimeout}; killed");
+            return Kill(current, $"did not finish {what} within {DurationFormat.Format(_context.Options.JobTimeout)}; killed");
         }
         catch (WorkerBrokenException exception)
         {

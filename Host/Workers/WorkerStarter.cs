@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using SimHost.Host.Diagnostics;
 using SimHost.Layout.Protocol;
 using SimHost.Layout.Signals;
 
@@ -128,7 +129,7 @@ internal sealed class WorkerStarter(uint workerId, string pipePath, WorkerPoolCo
         {
             if (!shutdown.IsCancellationRequested)
             {
-                var why = process.HasExited ? $"it exited{ProcessExit.Describe(process)}" : $"no Hello within {context.Options.HandshakeTimeout}";
+                var why = process.HasExited ? $"it exited{ProcessExit.Describe(process)}" : $"no Hello within {DurationFormat.Format(context.Options.HandshakeTimeout)}";
                 WorkerLog.DidNotConnect(_logger, workerId, why);
                 LastStartFailure = $"worker {workerId} did not connect: {why} (its output, if any, is in the log)";
             }

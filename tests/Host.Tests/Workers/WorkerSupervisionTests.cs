@@ -61,7 +61,7 @@ public sealed partial class WorkerSupervisionTests : WorkerPoolFixture
 
         Assert.Multiple(() =>
         {
-            Assert.That(failed.Failure, Does.Contain("did not finish " + TestJobNames.Spin));
+            Assert.That(failed.Failure, Does.Contain("did not finish " + TestJobNames.Spin).And.Contain("within 5s; killed"), "the timeout as a user writes it");
             Assert.That(Harness.Sink.Lines, Has.None.Contains("did not answer Ping"));
         });
     }
