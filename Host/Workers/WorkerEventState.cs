@@ -16,6 +16,7 @@ internal readonly struct WorkerEventState : IReadOnlyList<KeyValuePair<string, o
     public WorkerEventState(uint workerId, WorkerLogEvent logEvent)
     {
         Message = logEvent.Message;
+        Formatted = logEvent.Template?.Contains("{WorkerId", StringComparison.Ordinal) == true ? logEvent.Message : WorkerTaggedState.Prefixed(workerId, logEvent.Message);
         var properties = new List<KeyValuePair<string, object?>>(logEvent.Properties.Count + 4)
         {
             new("WorkerId", workerId),
@@ -44,6 +45,13 @@ internal readonly struct WorkerEventState : IReadOnlyList<KeyValuePair<string, o
     /// <summary>The message as the worker rendered it.</summary>
     public string Message { get; }
 
+    /// <summary>
+    /// The message for a logger that prints formatted text only (the console of Microsoft.Extensions.Logging): the
+    /// worker named first, since such a logger shows no property, unless the worker's template names it already.
+    /// Structured sinks render the template instead.
+    /// </summary>
+    public string Formatted { get; }
+
     /// <inheritdoc />
     public int Count => _properties.Length;
 
@@ -57,5 +65,5 @@ internal readonly struct WorkerEventState : IReadOnlyList<KeyValuePair<string, o
     IEnumerator IEnumerable.GetEnumerator() => _properties.GetEnumerator();
 
     /// <inheritdoc />
-    public override string ToString() => Message;
+    public override string ToString() => Formatted;
 }

@@ -61,14 +61,15 @@ internal static partial class WorkerLog
     public static partial void DidNotConnect(ILogger logger, uint workerId, string reason);
 
     /// <summary>
-    /// A worker-tagged line whose text is the whole message (a kill reason, a forwarded worker line): the event
-    /// carries the WorkerId property without naming the worker in its text a second time.
+    /// A worker-tagged line whose text is the whole message (a forwarded worker line): the event carries the WorkerId
+    /// property and its template does not name the worker a second time; a logger that prints formatted text only (no
+    /// properties) gets <c>worker N: text</c>.
     /// </summary>
     public static void Tagged(ILogger logger, LogLevel level, uint workerId, string property, string text, string template)
     {
         if (logger.IsEnabled(level))
         {
-            logger.Log(level, default, new WorkerTaggedState(workerId, property, text, template), null, static (state, _) => state.Text);
+            logger.Log(level, default, new WorkerTaggedState(workerId, property, text, template), null, static (state, _) => state.Formatted);
         }
     }
 }

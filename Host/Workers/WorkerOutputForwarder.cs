@@ -60,7 +60,7 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
             if (logger.IsEnabled(level))
             {
                 var exception = logEvent.Exception is null ? null : new WorkerLoggedException(logEvent.Exception);
-                logger.Log(level, new EventId(logEvent.EventId), new WorkerEventState(workerId, logEvent), exception, static (state, _) => state.Message);
+                logger.Log(level, new EventId(logEvent.EventId), new WorkerEventState(workerId, logEvent), exception, static (state, _) => state.Formatted);
             }
 
             return;

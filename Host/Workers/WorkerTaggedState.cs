@@ -12,6 +12,9 @@ internal readonly struct WorkerTaggedState(uint workerId, string property, strin
     /// <summary>The message text.</summary>
     public string Text { get; } = text;
 
+    /// <summary>The text for a logger that prints formatted text only: the worker named first (<see cref="Prefixed"/>).</summary>
+    public string Formatted => Prefixed(workerId, Text);
+
     /// <inheritdoc />
     public int Count => 3;
 
@@ -37,5 +40,8 @@ internal readonly struct WorkerTaggedState(uint workerId, string property, strin
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <inheritdoc />
-    public override string ToString() => Text;
+    public override string ToString() => Formatted;
+
+    /// <summary><c>worker 3: text</c>: whose line it is, where no property is shown.</summary>
+    public static string Prefixed(uint workerId, string text) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"worker {workerId}: {text}");
 }

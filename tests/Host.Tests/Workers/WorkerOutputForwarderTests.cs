@@ -44,7 +44,7 @@ public sealed class WorkerOutputForwarderTests
         {
             Assert.That(record.Level, Is.EqualTo(LogLevel.Error));
             Assert.That(record.EventId.Id, Is.EqualTo(77));
-            Assert.That(record.Message, Is.EqualTo("Job \"physics.step\" failed on 64 rows"));
+            Assert.That(record.Message, Is.EqualTo("worker 3: Job \"physics.step\" failed on 64 rows"), "a logger that shows no property still says whose line it is");
             Assert.That(record.Properties["WorkerId"], Is.EqualTo(3u), "the host's slot, not the worker's own property");
             Assert.That(record.Properties["WorkerCategory"], Is.EqualTo("SimHost.Worker.JobExecutor"));
             Assert.That(record.Properties["Job"], Is.EqualTo("physics.step"));
@@ -54,6 +54,21 @@ public sealed class WorkerOutputForwarderTests
             Assert.That(record.Exception!.Message, Is.EqualTo("System.InvalidOperationException: boom"));
             Assert.That(record.Exception.ToString(), Is.EqualTo("System.InvalidOperationException: boom\n   at Job.Execute()"));
         });
+    }
+
+    [Test]
+    public void Event_WhoseTemplateNamesTheWorker_IsNotPrefixedASecondTime()
+    {
+        var logger = new RecordingLogger();
+
+        new WorkerOutputForwarder(logger, 2).ForwardError(WorkerLogLine.Encode(Event(WorkerLogLevel.Information) with
+        {
+            Template = "Worker {WorkerId} connected",
+            Message = "Worker 2 connected",
+            Properties = [new("WorkerId", 2L)],
+        }));
+
+        Assert.That(logger.Records.Single().Message, Is.EqualTo("Worker 2 connected"));
     }
 
     [Test]
@@ -131,7 +146,7 @@ public sealed class WorkerOutputForwarderTests
             Assert.That(loggedLevel, Is.EqualTo(level));
             Assert.That(properties["WorkerId"], Is.EqualTo(3u));
             Assert.That(properties["WorkerLine"], Is.EqualTo(line));
-            Assert.That(logger.Lines.Single(), Is.EqualTo($"{level} {line}"));
+            Assert.That(logger.Lines.Single(), Is.EqualTo($"{level} worker 3: {line}"), "a logger that shows no property still says whose line it is");
         });
     }
 
