@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SimHost.Tests.EndToEnd.Support;
 
 namespace SimHost.Tests.EndToEnd.Cli;
@@ -34,6 +35,22 @@ public sealed class RunChecksumTests : RunningSimHostFixture
         var singleTick = await RunAsync(workers, seed: 7, frames: "30", "--storage", storage);
 
         Assert.That(multiTick, Is.EqualTo(singleTick));
+    }
+
+    [Test]
+    public async Task TheReadmesFirstCommand_EndsWithTheChecksumItsSampleShows()
+    {
+        // The README's sample summary of `simhost run` with no flags (600 frames, 100000 particles, 2 workers) names its
+        // checksum: the same on every machine, so a user can compare theirs.
+        var sample = Regex.Match(File.ReadAllText(TestPaths.Readme), @"^checksum: ([0-9a-f]{32})$", RegexOptions.Multiline);
+        Assert.That(sample.Success, Is.True, "the README's sample summary ends with a whole checksum");
+
+        var (exitCode, process) = await SimHostProcess.RunAsync("--run-dir", Folder.RunRoot);
+        using (process)
+        {
+            Assert.That(exitCode, Is.Zero, string.Join('\n', process.ErrorLines));
+            Assert.That(process.Checksum(), Is.EqualTo(sample.Groups[1].Value));
+        }
     }
 
     [Test]

@@ -27,6 +27,17 @@ internal static class TestPaths
         }
     }
 
+    /// <summary>The repository's README.md, whose summary sample a test holds the real run to.</summary>
+    public static string Readme
+    {
+        get
+        {
+            var targetFramework = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            var repository = targetFramework.Parent!.Parent!.Parent!.Parent!.Parent!;
+            return Existing(Path.Combine(repository.FullName, "README.md"));
+        }
+    }
+
     /// <summary>SimHost.Physics.dll (the particles module), copied next to simhost because the Cli references it.</summary>
     public static string ParticlesAssembly => Existing(Path.Combine(AppContext.BaseDirectory, "SimHost.Physics.dll"));
 
