@@ -28,6 +28,9 @@ internal sealed class WorkerConnection : IAsyncDisposable
     private OutstandingRequest? _outstanding;
     private string? _brokenReason;
 
+    // The last request the host stopped waiting for (cancelled at shutdown, timed out): its reply may still come.
+    private ulong? _abandonedSequence;
+
     /// <summary>Wraps an accepted pipe; with <paramref name="mailbox"/>, JobStart travels through it (the connection owns it).</summary>
     internal WorkerConnection(
         NamedPipeServerStream pipe, FrameReader reader, FrameWriter writer, HelloMessage hello, JobCatalogMessage catalog, MailboxChannel? mailbox, ILogger logger)
@@ -119,6 +122,10 @@ internal sealed class WorkerConnection : IAsyncDisposable
                 if (ReferenceEquals(_outstanding, outstanding))
                 {
                     _outstanding = null;
+                    if (!outstanding.Reply.Task.IsCompletedSuccessfully)
+                    {
+                        _abandonedSequence = outstanding.Sequence;
+                    }
                 }
             }
         }
@@ -168,6 +175,14 @@ internal sealed class WorkerConnection : IAsyncDisposable
         }
     }
 
+    private bool WasAbandoned(ulong sequence)
+    {
+        lock (_gate)
+        {
+            return _abandonedSequence == sequence;
+        }
+    }
+
     /// <summary>The outstanding request when its sequence number is <paramref name="sequence"/>, else null.</summary>
     internal OutstandingRequest? FindOutstanding(ulong sequence)
     {
@@ -212,7 +227,17 @@ internal sealed class WorkerConnection : IAsyncDisposable
                 var outstanding = FindOutstanding(received.Sequence);
                 if (outstanding is null)
                 {
-                    WorkerLog.ReplyDropped(_logger, received.Type, received.Sequence, Hello.WorkerId);
+                    // A late answer to a request the host gave up on (a Ping cancelled as the pool shut down) is
+                    // expected; any other reply names a request never sent, which an operator should hear of.
+                    if (WasAbandoned(received.Sequence))
+                    {
+                        WorkerLog.LateReplyDropped(_logger, received.Type, received.Sequence, Hello.WorkerId);
+                    }
+                    else
+                    {
+                        WorkerLog.ReplyDropped(_logger, received.Type, received.Sequence, Hello.WorkerId);
+                    }
+
                     continue;
                 }
 

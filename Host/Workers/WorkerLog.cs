@@ -30,6 +30,9 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {MessageType} #{Sequence} from worker {WorkerId}: no such request is outstanding")]
     public static partial void ReplyDropped(ILogger logger, MessageType messageType, ulong sequence, uint workerId);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {MessageType} #{Sequence} from worker {WorkerId}: it came after the host stopped waiting for it")]
+    public static partial void LateReplyDropped(ILogger logger, MessageType messageType, ulong sequence, uint workerId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {What} failed in worker {WorkerId}: {Reason}")]
     public static partial void JobFailed(ILogger logger, string what, int workerId, string reason);
 

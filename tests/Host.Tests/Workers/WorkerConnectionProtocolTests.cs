@@ -98,6 +98,30 @@ public sealed class WorkerConnectionProtocolTests
         });
     }
 
+    [Test]
+    public async Task APong_AfterTheHostStoppedWaitingForIt_IsDroppedQuietly_AndTheConnectionKept()
+    {
+        // The pool shutting down cancels an idle worker's Ping; the worker answers it all the same.
+        using (var shutdown = new CancellationTokenSource())
+        {
+            var abandoned = _worker.Connection.RequestAsync(PingMessage.Instance, 5, TimeSpan.FromSeconds(60), shutdown.Token);
+            await WorkerTestEnvironment.Within(_worker.Reader.ReadAsync(_cancel.Token).AsTask(), "the Ping reaching the worker");
+            await shutdown.CancelAsync();
+            Assert.CatchAsync<OperationCanceledException>(async () => await WorkerTestEnvironment.Within(abandoned, "the cancelled Ping"));
+        }
+
+        await _worker.Writer.WriteAsync(PongMessage.Instance, 5, _cancel.Token);
+        var next = PingAsync(6);
+        await _worker.Writer.WriteAsync(PongMessage.Instance, 6, _cancel.Token);
+        await WorkerTestEnvironment.Within(next, "the next Ping's Pong");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_worker.Connection.IsOpen, Is.True);
+            Assert.That(_sink.Lines, Has.None.Contains("Dropped Pong #5"), "a late answer is no warning (logged at Debug)");
+        });
+    }
+
     private Task<Frame> PingAsync(ulong sequence) =>
         _worker.Connection.RequestAsync(PingMessage.Instance, sequence, TimeSpan.FromSeconds(60), _cancel.Token);
 
