@@ -5,7 +5,8 @@ namespace SimHost.Host.Persistence;
 /// <summary>
 /// Runs work that must give way to the frames on a thread of its own at the lowest CPU priority: a checkpoint's
 /// writing and hashing. At equal priority, on two cores beside two workers, the writer took CPU from the frames and
-/// raised the frame-time p99 of a run checkpointing every 60 frames by 1.3-1.5×; at the lowest, by about 1.1×.
+/// raised the frame-time p99 of a run checkpointing every 60 frames by 1.38-1.45×; at the lowest, by 1.14-1.35×
+/// (median 1.18), writing fewer of the checkpoints due (docs/benchmarks/README.md, fourteenth pass).
 /// </summary>
 /// <remarks>
 /// The thread is new for each piece of work, because an unprivileged thread cannot raise its priority back: a pool
