@@ -82,16 +82,23 @@ internal sealed class BackgroundCheckpointWriter
         var content = capture();
         CheckpointLog.Started(_logger, frame);
         _pacer?.Start(content.World.PayloadBytes);
-        _inFlight = BackgroundPriority.Run("SimHost checkpoint writer", () =>
-        {
-            var path = _store.Write(frame, content, _pacer);
-            Newest = path;
-            Written++;
-            SimHostInstruments.CheckpointDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            SimHostInstruments.CheckpointsWritten.Add(1);
-            CheckpointLog.Written(_logger, frame, path);
-        });
+        _inFlight = WriteAsync(frame, content, started);
         return true;
+    }
+
+    /// <summary>
+    /// Writes on a thread of the lowest priority, which does the writing alone; what follows (the counts, the log, the
+    /// instruments, whose listeners may start threads that would inherit the low priority) runs at normal priority.
+    /// </summary>
+    private async Task WriteAsync(long frame, CheckpointContent content, long started)
+    {
+        string? path = null;
+        await BackgroundPriority.Run("SimHost checkpoint writer", () => path = _store.Write(frame, content, _pacer)).ConfigureAwait(false);
+        Newest = path;
+        Written++;
+        SimHostInstruments.CheckpointDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        SimHostInstruments.CheckpointsWritten.Add(1);
+        CheckpointLog.Written(_logger, frame, path!);
     }
 
     /// <summary>A frame ended: the write in flight may go on by one frame's share (the frame thread; allocates nothing).</summary>

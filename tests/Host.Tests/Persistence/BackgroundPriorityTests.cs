@@ -26,6 +26,7 @@ public sealed class BackgroundPriorityTests
             nice = CurrentThreadNice();
             workThread = Environment.CurrentManagedThreadId;
         });
+        var callerNiceAfter = CurrentThreadNice();
 
         Assert.That(await Task.WhenAny(task, Task.Delay(s_hangGuard)), Is.SameAs(task), "the background work hung");
         await task;
@@ -33,12 +34,36 @@ public sealed class BackgroundPriorityTests
         {
             Assert.That(name, Is.EqualTo("SimHost test writer"));
             Assert.That(workThread, Is.Not.EqualTo(callerThread));
-            Assert.That(CurrentThreadNice(), Is.EqualTo(callerNice), "the caller's priority changed");
+            Assert.That(callerNiceAfter, Is.EqualTo(callerNice), "the caller's priority changed");
         });
         if (OperatingSystem.IsLinux())
         {
             Assert.That(nice, Is.EqualTo(19), "the work did not run at the lowest priority (nice 19)");
         }
+    }
+
+    [Test]
+    public async Task WhatFollowsTheWork_RunsAtNormalPriority()
+    {
+        // A thread inherits the nice value of the thread that creates it, and the pool creates threads on whichever
+        // thread queues work: the low thread must queue nothing, or pool threads would stay low for good.
+        var normal = CurrentThreadNice();
+        using var gate = new ManualResetEventSlim();
+        var task = BackgroundPriority.Run("SimHost test writer", () => gate.Wait(s_hangGuard));
+
+        // Registered before the work ends: the first runs on the thread that completes the task, the second is queued
+        // to the pool from it.
+        var inline = task.ContinueWith(static _ => CurrentThreadNice(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var queued = task.ContinueWith(static _ => CurrentThreadNice(), CancellationToken.None, TaskContinuationOptions.RunContinuationsAsynchronously, TaskScheduler.Default);
+        gate.Set();
+        var continuation = await queued.WaitAsync(s_hangGuard);
+        var completer = await inline.WaitAsync(s_hangGuard);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(continuation, Is.EqualTo(normal), "a continuation ran at the low priority");
+            Assert.That(completer, Is.EqualTo(normal), "the task was completed on the low thread");
+        });
     }
 
     [Test]
