@@ -1,4 +1,5 @@
 using System.Globalization;
+using SimHost.Host.Diagnostics;
 
 namespace SimHost.Host.Cli;
 
@@ -57,5 +58,5 @@ internal static class DurationText
     }
 
     /// <summary>Formats a duration the way <see cref="TryParse"/> reads it back.</summary>
-    public static string Format(TimeSpan duration) => SimHost.Host.Diagnostics.DurationFormat.Format(duration);
+    public static string Format(TimeSpan duration) => DurationFormat.Format(duration);
 }

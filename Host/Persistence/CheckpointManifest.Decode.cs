@@ -72,9 +72,9 @@ internal sealed partial record CheckpointManifest
         }
 
         var changeTick = ManifestJson.UInt32(root, Top, "changeTick");
-        var simulation = ManifestJson.TryMember(root, "simulation", out var sim) ? ReadSimulation(sim, changeTick) : null;
+        var simulation = ManifestJson.TryMember(root, "simulation", out var sim) ? ReadSimulation(sim) : null;
         var components = ManifestJson.Array(root, Top, "components").Select(static c => ReadComponent(c.Element, c.Path)).ToList();
-        var archetypes = ManifestJson.Array(root, Top, "archetypes").Select(a => ReadArchetype(a.Element, a.Path, components.Count, changeTick)).ToList();
+        var archetypes = ManifestJson.Array(root, Top, "archetypes").Select(a => ReadArchetype(a.Element, a.Path, components.Count)).ToList();
         var files = ManifestJson.Array(root, Top, "files").Select(static f => ReadFile(f.Element, f.Path)).ToList();
 
         // What the manifest says twice must agree: a hand-edited manifest, rehashed, must not describe another world.
@@ -107,25 +107,18 @@ internal sealed partial record CheckpointManifest
         };
     }
 
-    private static SimulationImage ReadSimulation(JsonElement sim, uint changeTick)
+    private static SimulationImage ReadSimulation(JsonElement sim)
     {
         const string Path = "simulation";
         var cursors = new List<SystemCursorImage>();
         foreach (var (system, at) in ManifestJson.Array(sim, Path, "systems"))
         {
-            var cursor = new SystemCursorImage(
+            // No tick is checked against the world's 'changeTick': the 32-bit clock wraps (docs/contract.md).
+            cursors.Add(new SystemCursorImage(
                 ManifestJson.String(system, at, "name"),
                 ManifestJson.UInt32(system, at, "sinceTick"),
                 ManifestJson.UInt32(system, at, "lastRunTick"),
-                ManifestJson.UInt32(system, at, "seenThrough"));
-
-            // A cursor records ticks the world's clock has passed; the clock never goes back (ticks do not wrap).
-            if (Math.Max(cursor.SinceTick, Math.Max(cursor.LastRunTick, cursor.SeenThrough)) > changeTick)
-            {
-                throw new FormatException($"'{at}' has a tick past the world's 'changeTick' {changeTick}");
-            }
-
-            cursors.Add(cursor);
+                ManifestJson.UInt32(system, at, "seenThrough")));
         }
 
         var frameCount = ManifestJson.Int64(sim, Path, "frameCount");
@@ -160,19 +153,13 @@ internal sealed partial record CheckpointManifest
         return new ComponentImage(ManifestJson.String(component, at, "name"), size, ManifestJson.HexUInt64(component, at, "layoutHash"), fields, value);
     }
 
-    private static ManifestArchetype ReadArchetype(JsonElement archetype, string at, int componentCount, uint changeTick)
+    private static ManifestArchetype ReadArchetype(JsonElement archetype, string at, int componentCount)
     {
         var indexes = ManifestJson.Array(archetype, at, "components").Select(static e => ManifestJson.Int32(e.Element, e.Path)).ToArray();
         var ticks = ManifestJson.Array(archetype, at, "lastChangedTicks").Select(static e => ManifestJson.UInt32(e.Element, e.Path)).ToArray();
         if (ticks.Length != indexes.Length || indexes.Any(i => (uint)i >= (uint)componentCount))
         {
             throw new FormatException($"'{at}': its components or ticks do not match the component list");
-        }
-
-        // A column's last change was stamped by the world's clock, which never goes back (ticks do not wrap).
-        if (ticks.Length > 0 && ticks.Max() > changeTick)
-        {
-            throw new FormatException($"'{at}.lastChangedTicks' holds {ticks.Max()}, past the world's 'changeTick' {changeTick}");
         }
 
         return new ManifestArchetype(ManifestJson.String(archetype, at, "file"), indexes, ManifestJson.Int32(archetype, at, "rows"), ticks);

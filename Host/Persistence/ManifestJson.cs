@@ -46,15 +46,19 @@ internal static class ManifestJson
         return value.ValueKind == JsonValueKind.Object ? value : throw new FormatException($"'{Join(path, name)}' is not an object");
     }
 
+    /// <summary>The string member <paramref name="name"/>.</summary>
     public static string String(JsonElement parent, string path, string name) =>
         Member(parent, path, name) is { ValueKind: JsonValueKind.String } value ? value.GetString()! : throw new FormatException($"'{Join(path, name)}' is not a string");
 
+    /// <summary>The 32-bit integer member <paramref name="name"/>.</summary>
     public static int Int32(JsonElement parent, string path, string name) =>
         Member(parent, path, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt32(out var number) ? number : throw NotA(path, name, "32-bit integer");
 
+    /// <summary>The 64-bit integer member <paramref name="name"/>.</summary>
     public static long Int64(JsonElement parent, string path, string name) =>
         Member(parent, path, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var number) ? number : throw NotA(path, name, "64-bit integer");
 
+    /// <summary>The unsigned 32-bit integer member <paramref name="name"/>.</summary>
     public static uint UInt32(JsonElement parent, string path, string name) =>
         Member(parent, path, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetUInt32(out var number) ? number : throw NotA(path, name, "32-bit unsigned integer");
 
@@ -66,6 +70,7 @@ internal static class ManifestJson
     public static int Int32(JsonElement element, string path) =>
         element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var number) ? number : throw new FormatException($"'{path}' is not a 32-bit integer");
 
+    /// <summary>The number member <paramref name="name"/>.</summary>
     public static double Double(JsonElement parent, string path, string name) =>
         Member(parent, path, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetDouble(out var number) ? number : throw NotA(path, name, "number");
 

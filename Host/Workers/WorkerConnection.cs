@@ -28,7 +28,9 @@ internal sealed class WorkerConnection : IAsyncDisposable
     private OutstandingRequest? _outstanding;
     private string? _brokenReason;
 
-    // The last request the host stopped waiting for (cancelled at shutdown, timed out): its reply may still come.
+    // The last request the host stopped waiting for (cancelled at shutdown, timed out): its reply may still come. Only
+    // the last: the host gives up on a request only as the worker is killed or the pool stops, so no earlier one's
+    // reply can follow a later request's.
     private ulong? _abandonedSequence;
 
     /// <summary>Wraps an accepted pipe; with <paramref name="mailbox"/>, JobStart travels through it (the connection owns it).</summary>

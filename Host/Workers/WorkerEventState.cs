@@ -16,7 +16,7 @@ internal readonly struct WorkerEventState : IReadOnlyList<KeyValuePair<string, o
     public WorkerEventState(uint workerId, WorkerLogEvent logEvent)
     {
         Message = logEvent.Message;
-        Formatted = logEvent.Template?.Contains("{WorkerId", StringComparison.Ordinal) == true ? logEvent.Message : WorkerTaggedState.Prefixed(workerId, logEvent.Message);
+        Formatted = logEvent.Template is { } template && (template.Contains("{WorkerId}", StringComparison.Ordinal) || template.Contains("{WorkerId:", StringComparison.Ordinal)) ? logEvent.Message : WorkerTaggedState.Prefixed(workerId, logEvent.Message);
         var properties = new List<KeyValuePair<string, object?>>(logEvent.Properties.Count + 4)
         {
             new("WorkerId", workerId),

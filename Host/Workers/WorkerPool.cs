@@ -190,7 +190,8 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
 
     /// <summary>
     /// Waits for an idle worker and runs the range on it under the job timeout. Never throws for a worker failure:
-    /// a crash, hang, protocol break or job exception comes back as <see cref="RangeOutcome.Failed"/>.
+    /// a crash, hang, protocol break or job exception comes back as <see cref="RangeOutcome.Failed"/>, and a range no
+    /// worker was left to start (every slot down, the pool shut down) as <see cref="RangeOutcome.NotStarted"/>.
     /// </summary>
     /// <param name="range">The range; the worker maps its segment by path.</param>
     /// <param name="mayBlockCaller">Whether nothing waits behind the calling thread, so it may spin for the reply (<see cref="IRangeExecutor.RunAsync"/>).</param>

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 
 namespace SimHost.Host.Workers;
 
@@ -43,5 +44,5 @@ internal readonly struct WorkerTaggedState(uint workerId, string property, strin
     public override string ToString() => Formatted;
 
     /// <summary><c>worker 3: text</c>: whose line it is, where no property is shown.</summary>
-    public static string Prefixed(uint workerId, string text) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"worker {workerId}: {text}");
+    public static string Prefixed(uint workerId, string text) => string.Create(CultureInfo.InvariantCulture, $"worker {workerId}: {text}");
 }

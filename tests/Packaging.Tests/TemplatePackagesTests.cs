@@ -6,7 +6,7 @@ namespace SimHost.Tests.Packaging;
 /// <summary>
 /// What a user does with the packages, from an empty folder: pack them into a feed, install the simhost tool and the
 /// templates, create a module with <c>dotnet new simhost-module</c> (also named <c>Arena.World</c>, <c>arena-sim</c> and
-/// <c>class.Position</c>: a type the module uses, not an identifier, a keyword), build and test its solution against
+/// <c>class.Position</c>, <c>Acme.SimHost</c>: a type or namespace the module uses, not an identifier, a keyword), build and test its solution against
 /// the packages only, run
 /// it with <c>simhost run --module</c> on 0 and 2 workers (one checksum) and publish a host program that runs it on two workers.
 /// </summary>
@@ -120,6 +120,7 @@ public sealed class TemplatePackagesTests
         await CreateAndTestAsync(commands, hive, "Arena.World", "WorldModule");
         await CreateAndTestAsync(commands, hive, "arena-sim", "arena_simModule");
         await CreateAndTestAsync(commands, hive, "class.Position", "PositionModule");
+        await CreateAndTestAsync(commands, hive, "Acme.SimHost", "SimHostModule");
 
         // f. A host program of the user's own, published, runs the module on two workers, although it references an
         //    older Serilog than the worker's (which once replaced the worker's copy and failed every worker).

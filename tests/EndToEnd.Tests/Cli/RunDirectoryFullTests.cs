@@ -52,10 +52,16 @@ public sealed class RunDirectoryFullTests : RunningSimHostFixture
     [OneTimeSetUp]
     public static void RequireMountNamespaces()
     {
+        // What the tests do, on a folder of its own: some systems allow user namespaces but not mounts in them.
+        var folder = Directory.CreateTempSubdirectory("simhost-mount-probe-").FullName;
         bool available;
         try
         {
-            using var probe = Process.Start(new ProcessStartInfo("unshare", ["-Urm", "--", "true"]) { RedirectStandardError = true, UseShellExecute = false });
+            using var probe = Process.Start(new ProcessStartInfo("unshare", ["-Urm", "--", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs \"$0\"", folder])
+            {
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
             available = probe is not null && probe.WaitForExit(TimeSpan.FromSeconds(60)) && probe.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception)
@@ -63,10 +69,14 @@ public sealed class RunDirectoryFullTests : RunningSimHostFixture
             // No unshare on this machine.
             available = false;
         }
+        finally
+        {
+            Directory.Delete(folder);
+        }
 
         if (!available)
         {
-            Assert.Ignore("needs unprivileged user and mount namespaces (unshare -Urm) to mount a small tmpfs");
+            Assert.Ignore("needs user and mount namespaces in which a tmpfs may be mounted (unshare -Urm)");
         }
     }
 }

@@ -1,9 +1,9 @@
 namespace SimHostNamespace.Tests;
 
-using SimHost.Host.Ecs;
-using SimHost.Host.Modules;
-using SimHost.Host.Simulation;
-using SimHost.Host.Workers;
+using global::SimHost.Host.Ecs;
+using global::SimHost.Host.Modules;
+using global::SimHost.Host.Simulation;
+using global::SimHost.Host.Workers;
 
 /// <summary>The module gives the same answer in-process and on worker processes.</summary>
 public sealed class ModuleClassNameTests

@@ -1,9 +1,10 @@
 namespace SimHostNamespace;
 
-// The usings are inside the namespace: a project named like a type it uses (World, Position) still compiles.
-using SimHost.Host.Ecs;
-using SimHost.Host.Modules;
-using SimHost.Host.Simulation;
+// The usings are inside the namespace and the outside ones start at global::, so a project named like a type or a
+// namespace it uses (World, Position, Acme.SimHost) still compiles.
+using global::SimHost.Host.Ecs;
+using global::SimHost.Host.Modules;
+using global::SimHost.Host.Simulation;
 using Components;
 using Jobs;
 

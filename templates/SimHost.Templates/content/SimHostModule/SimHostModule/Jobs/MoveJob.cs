@@ -1,6 +1,6 @@
 namespace SimHostNamespace.Jobs;
 
-using SimHost.Layout.Jobs;
+using global::SimHost.Layout.Jobs;
 using Components;
 
 /// <summary>
