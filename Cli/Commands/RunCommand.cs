@@ -35,6 +35,7 @@ internal sealed class RunCommand
     private readonly Option<int> _checkpointEvery = RunOptions.WholeNumber("--checkpoint-every", "Write a checkpoint of the whole world every N frames into --checkpoint-dir (0: none)", 0, min: 0, max: int.MaxValue);
     private readonly Option<string?> _checkpointDir = new("--checkpoint-dir") { Description = "Folder for the checkpoints [default: the --resume folder]", HelpName = "DIR" };
     private readonly Option<int> _checkpointsKept = RunOptions.WholeNumber("--checkpoints-kept", "Complete checkpoints kept; older ones are removed once a newer one is whole", s_defaults.CheckpointsKept, min: 1, max: 1000);
+    private readonly Option<CheckpointPriority> _checkpointPriority = RunOptions.CheckpointPriorityOption();
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue from the newest complete checkpoint in this folder; give the same module, seed and flags as the run that wrote it", HelpName = "DIR" };
 
     /// <summary>Builds the command; <paramref name="run"/> is invoked with the validated settings.</summary>
@@ -44,7 +45,7 @@ internal sealed class RunCommand
         {
             _module, _parameters, _workers, _threads, _entities, _frames, _dt, _ticksPerFrame, _seed, _segmentSize, _maxSharedMemory, _jobTimeout, _jobAssemblies,
             _logLevel, _logFile, _runDir, _onWorkerFailure, _maxRestarts, _restartWindow, _storage,
-            _checkpointEvery, _checkpointDir, _checkpointsKept, _resume,
+            _checkpointEvery, _checkpointDir, _checkpointsKept, _checkpointPriority, _resume,
         };
         Command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -89,6 +90,7 @@ internal sealed class RunCommand
         CheckpointEvery = parseResult.GetValue(_checkpointEvery),
         CheckpointDirectory = parseResult.GetValue(_checkpointDir) ?? parseResult.GetValue(_resume),
         CheckpointsKept = parseResult.GetValue(_checkpointsKept),
+        CheckpointPriority = ValueOrDefault(parseResult, _checkpointPriority, s_defaults.CheckpointPriority),
         ResumeDirectory = parseResult.GetValue(_resume),
     };
 

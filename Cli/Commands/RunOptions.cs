@@ -285,5 +285,27 @@ internal static class RunOptions
         },
     };
 
+    internal static Option<CheckpointPriority> CheckpointPriorityOption() => new("--checkpoint-priority")
+    {
+        Description = Default(
+            "CPU priority of the checkpoint writer: lowest (gives way to the frames; a busy machine skips more of the checkpoints due) or normal (writes more of them, at the frame time's expense)",
+            s_defaults.CheckpointPriority.ToString().ToLowerInvariant()),
+        HelpName = "lowest|normal",
+        CustomParser = result =>
+        {
+            var text = SingleToken(result);
+            switch (text.ToUpperInvariant())
+            {
+                case "LOWEST":
+                    return CheckpointPriority.Lowest;
+                case "NORMAL":
+                    return CheckpointPriority.Normal;
+                default:
+                    result.AddError($"--checkpoint-priority accepts lowest or normal, not '{text}'.");
+                    return CheckpointPriority.Lowest;
+            }
+        },
+    };
+
     internal static string SingleToken(ArgumentResult result) => result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
 }

@@ -78,6 +78,9 @@ internal sealed record RunSettings
     /// <summary>How many complete checkpoints are kept (<c>--checkpoints-kept</c>).</summary>
     public int CheckpointsKept { get; init; } = 3;
 
+    /// <summary>The CPU priority checkpoints are written at (<c>--checkpoint-priority</c>).</summary>
+    public CheckpointPriority CheckpointPriority { get; init; } = CheckpointPriority.Lowest;
+
     /// <summary>The checkpoint directory whose newest checkpoint the run continues from (<c>--resume</c>), or null.</summary>
     public string? ResumeDirectory { get; init; }
 }

@@ -187,7 +187,10 @@ internal static class RunCheckpoints
 
         // Each write is spread over half the frames until the next checkpoint is due, so it ends in time.
         var store = new CheckpointStore(directory, settings.CheckpointsKept);
-        return new BackgroundCheckpointWriter(store, logger, new CheckpointPacer(Math.Max(1, settings.CheckpointEvery / 2)));
+        return new BackgroundCheckpointWriter(store, logger, new CheckpointPacer(Math.Max(1, settings.CheckpointEvery / 2)))
+        {
+            AtLowestPriority = settings.CheckpointPriority == CheckpointPriority.Lowest,
+        };
     }
 
     /// <summary>

@@ -34,6 +34,12 @@ internal sealed class BackgroundCheckpointWriter
     /// <summary>The arrays each capture of this run copies the world into; free whenever no write is in flight.</summary>
     public CaptureBuffers Buffers { get; } = new();
 
+    /// <summary>
+    /// Whether checkpoints are written at the lowest CPU priority (<see cref="BackgroundPriority"/>), the default, or on
+    /// a pool thread at the frames' own: then more of those due are written on a busy machine, and the frames slow more.
+    /// </summary>
+    public bool AtLowestPriority { get; init; } = true;
+
     /// <summary>Checkpoints written completely.</summary>
     public int Written { get; private set; }
 
@@ -93,7 +99,8 @@ internal sealed class BackgroundCheckpointWriter
     private async Task WriteAsync(long frame, CheckpointContent content, long started)
     {
         string? path = null;
-        await BackgroundPriority.Run("SimHost checkpoint writer", () => path = _store.Write(frame, content, _pacer)).ConfigureAwait(false);
+        void Write() => path = _store.Write(frame, content, _pacer);
+        await (AtLowestPriority ? BackgroundPriority.Run("SimHost checkpoint writer", Write) : Task.Run(Write)).ConfigureAwait(false);
         Newest = path;
         Written++;
         SimHostInstruments.CheckpointDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);

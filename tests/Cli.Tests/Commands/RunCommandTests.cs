@@ -75,6 +75,7 @@ public sealed class RunCommandTests
     [TestCase("--log-level", "loud")]
     [TestCase("--on-worker-failure", "panic")]
     [TestCase("--storage", "mmap")]
+    [TestCase("--checkpoint-priority", "high")]
     [TestCase("--max-restarts", "-1")]
     [TestCase("--restart-window", "0s")]
     public async Task Run_RejectsABadValue_WithOneLineNamingTheFlag(string flag, string value)
@@ -86,6 +87,17 @@ public sealed class RunCommandTests
         Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
         Assert.That(error, Does.StartWith("simhost: ").And.Contain(flag));
         Assert.That(error, Does.Not.Contain("   at "), "no stack trace for a user error");
+    }
+
+    [TestCase(new string[0], "Lowest")]
+    [TestCase(new[] { "--checkpoint-priority", "normal" }, "Normal")]
+    [TestCase(new[] { "--checkpoint-priority", "LOWEST" }, "Lowest")]
+    public async Task Run_ReadsTheCheckpointPriority_LowestUnlessGiven(string[] flags, string expected)
+    {
+        var (exitCode, settings, _, error) = await InvokeAsync(["run", .. flags]);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
+        Assert.That(settings!.CheckpointPriority.ToString(), Is.EqualTo(expected));
     }
 
     [Test]
