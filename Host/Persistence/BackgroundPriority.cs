@@ -7,7 +7,7 @@ namespace SimHost.Host.Persistence;
 /// Runs work that must give way to the frames on a thread of its own at the lowest CPU priority: a checkpoint's
 /// writing and hashing. At equal priority, on two cores beside two workers, the writer took CPU from the frames and
 /// raised the frame-time p99 of a run checkpointing every 60 frames by 1.38-1.45×; at the lowest, by 1.14-1.35×
-/// (median 1.18), writing fewer of the checkpoints due (docs/benchmarks/README.md, fourteenth pass).
+/// (median 1.2), writing fewer of the checkpoints due (docs/benchmarks/README.md, fourteenth pass).
 /// </summary>
 /// <remarks>
 /// <para>
