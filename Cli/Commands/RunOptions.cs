@@ -239,73 +239,58 @@ internal static class RunOptions
         },
     };
 
-    internal static Option<WorkerFailurePolicy> FailurePolicy() => new("--on-worker-failure")
-    {
-        Description = Default(
-            "What to do with the range of a failed worker: retry (on a fresh worker, then in-process), fallback (in-process at once), fail (end the run, exit 1)",
-            s_defaults.OnWorkerFailure.ToString().ToLowerInvariant()),
-        HelpName = "retry|fallback|fail",
-        CustomParser = result =>
-        {
-            var text = SingleToken(result);
-            switch (text.ToUpperInvariant())
-            {
-                case "RETRY":
-                    return WorkerFailurePolicy.Retry;
-                case "FALLBACK":
-                    return WorkerFailurePolicy.Fallback;
-                case "FAIL":
-                    return WorkerFailurePolicy.Fail;
-                default:
-                    result.AddError($"--on-worker-failure accepts retry, fallback or fail, not '{text}'.");
-                    return WorkerFailurePolicy.Retry;
-            }
-        },
-    };
+    internal static Option<WorkerFailurePolicy> FailurePolicy() => Choice(
+        "--on-worker-failure",
+        "What to do with the range of a failed worker: retry (on a fresh worker, then in-process), fallback (in-process at once), fail (end the run, exit 1)",
+        s_defaults.OnWorkerFailure,
+        ("retry", WorkerFailurePolicy.Retry),
+        ("fallback", WorkerFailurePolicy.Fallback),
+        ("fail", WorkerFailurePolicy.Fail));
 
-    internal static Option<StorageMode> Storage() => new("--storage")
-    {
-        Description = Default(
-            "Where offloaded components' columns live: snapshot (copied into segments every frame) or shared (in the segments themselves)",
-            s_defaults.Storage.ToString().ToLowerInvariant()),
-        HelpName = "snapshot|shared",
-        CustomParser = result =>
-        {
-            var text = SingleToken(result);
-            switch (text.ToUpperInvariant())
-            {
-                case "SNAPSHOT":
-                    return StorageMode.Snapshot;
-                case "SHARED":
-                    return StorageMode.Shared;
-                default:
-                    result.AddError($"--storage accepts snapshot or shared, not '{text}'.");
-                    return StorageMode.Snapshot;
-            }
-        },
-    };
+    internal static Option<StorageMode> Storage() => Choice(
+        "--storage",
+        "Where offloaded components' columns live: snapshot (copied into segments every frame) or shared (in the segments themselves)",
+        s_defaults.Storage,
+        ("snapshot", StorageMode.Snapshot),
+        ("shared", StorageMode.Shared));
 
-    internal static Option<CheckpointPriority> CheckpointPriorityOption() => new("--checkpoint-priority")
+    internal static Option<CheckpointPriority> CheckpointPriorityOption() => Choice(
+        "--checkpoint-priority",
+        "CPU priority of the checkpoint writer: lowest (gives way to the frames; a busy machine skips more of the checkpoints due) or normal (writes more of them, at the frame time's expense)",
+        s_defaults.CheckpointPriority,
+        ("lowest", CheckpointPriority.Lowest),
+        ("normal", CheckpointPriority.Normal));
+
+    /// <summary>
+    /// An option that takes one of a few words, in any case (<c>--storage snapshot|shared</c>); any other word is one
+    /// error naming the flag, the words it accepts and the word given.
+    /// </summary>
+    private static Option<T> Choice<T>(string name, string description, T defaultValue, params (string Word, T Value)[] choices)
+        where T : struct, Enum
     {
-        Description = Default(
-            "CPU priority of the checkpoint writer: lowest (gives way to the frames; a busy machine skips more of the checkpoints due) or normal (writes more of them, at the frame time's expense)",
-            s_defaults.CheckpointPriority.ToString().ToLowerInvariant()),
-        HelpName = "lowest|normal",
-        CustomParser = result =>
+        var words = choices.Select(static c => c.Word).ToArray();
+        var accepted = words.Length == 1 ? words[0] : $"{string.Join(", ", words[..^1])} or {words[^1]}";
+        var defaultWord = choices.First(c => EqualityComparer<T>.Default.Equals(c.Value, defaultValue)).Word;
+        return new Option<T>(name)
         {
-            var text = SingleToken(result);
-            switch (text.ToUpperInvariant())
+            Description = Default(description, defaultWord),
+            HelpName = string.Join('|', words),
+            CustomParser = result =>
             {
-                case "LOWEST":
-                    return CheckpointPriority.Lowest;
-                case "NORMAL":
-                    return CheckpointPriority.Normal;
-                default:
-                    result.AddError($"--checkpoint-priority accepts lowest or normal, not '{text}'.");
-                    return CheckpointPriority.Lowest;
-            }
-        },
-    };
+                var text = SingleToken(result);
+                foreach (var (word, value) in choices)
+                {
+                    if (string.Equals(word, text, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return value;
+                    }
+                }
+
+                result.AddError($"{name} accepts {accepted}, not '{text}'.");
+                return defaultValue;
+            },
+        };
+    }
 
     internal static string SingleToken(ArgumentResult result) => result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
 }
