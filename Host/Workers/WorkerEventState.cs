@@ -11,12 +11,16 @@ namespace SimHost.Host.Workers;
 internal readonly struct WorkerEventState : IReadOnlyList<KeyValuePair<string, object?>>
 {
     private readonly KeyValuePair<string, object?>[] _properties;
+    private readonly uint _workerId;
+    private readonly bool _templateNamesWorker;
 
     /// <summary>The state of <paramref name="logEvent"/> from worker <paramref name="workerId"/>.</summary>
     public WorkerEventState(uint workerId, WorkerLogEvent logEvent)
     {
         Message = logEvent.Message;
-        Formatted = logEvent.Template is { } template && (template.Contains("{WorkerId}", StringComparison.Ordinal) || template.Contains("{WorkerId:", StringComparison.Ordinal)) ? logEvent.Message : WorkerTaggedState.Prefixed(workerId, logEvent.Message);
+        _workerId = workerId;
+        _templateNamesWorker = logEvent.Template is { } template
+            && (template.Contains("{WorkerId}", StringComparison.Ordinal) || template.Contains("{WorkerId:", StringComparison.Ordinal));
         var properties = new List<KeyValuePair<string, object?>>(logEvent.Properties.Count + 4)
         {
             new("WorkerId", workerId),
@@ -50,7 +54,8 @@ internal readonly struct WorkerEventState : IReadOnlyList<KeyValuePair<string, o
     /// worker named first, since such a logger shows no property, unless the worker's template names it already.
     /// Structured sinks render the template instead.
     /// </summary>
-    public string Formatted { get; }
+    /// <remarks>Built only when a logger asks: structured sinks never do.</remarks>
+    public string Formatted => _templateNamesWorker ? Message : WorkerTaggedState.Prefixed(_workerId, Message);
 
     /// <inheritdoc />
     public int Count => _properties.Length;
