@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Serilog.Events;
 using SimHost.Host.SharedStorage;
+using SimHost.Host.Workers;
 
 namespace SimHost.Host.Cli;
 
@@ -11,6 +12,10 @@ namespace SimHost.Host.Cli;
 internal sealed class RunCommand
 {
     private static readonly RunSettings s_defaults = new();
+
+    // Whole milliseconds up to the longest a .NET timer waits: 1ms to 4294967294ms, about 49.7 days.
+    private static readonly RunOptions.DurationRange JobTimeoutRange = new(
+        WorkerPoolOptions.MinJobTimeout, WorkerPoolOptions.MaxJobTimeout, "a duration from 1ms to 1193h (about 49 days, the longest a timer waits)");
 
     private readonly Option<int> _workers = RunOptions.WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
     private readonly Option<int> _threads = RunOptions.WholeNumber("--threads", "Host threads for in-process work: job ranges run in-process (--workers 0, fallbacks) and parallel queries; one per processor unless given", s_defaults.Threads, min: 1, max: 1024);
@@ -23,14 +28,14 @@ internal sealed class RunCommand
     private readonly Option<ulong> _seed = RunOptions.Seed();
     private readonly Option<long> _segmentSize = RunOptions.Size("--segment-size", "Size of one shared-memory segment (KiB, MiB, GiB)", s_defaults.SegmentSizeBytes);
     private readonly Option<long> _maxSharedMemory = RunOptions.Size("--max-shared-memory", "Cap on all segments together (KiB, MiB, GiB)", s_defaults.MaxSharedMemoryBytes);
-    private readonly Option<TimeSpan> _jobTimeout = RunOptions.Duration("--job-timeout", "How long one job range may run before its worker is killed", s_defaults.JobTimeout);
+    private readonly Option<TimeSpan> _jobTimeout = RunOptions.Duration("--job-timeout", "How long one job range may run before its worker is killed (1ms to 1193h)", s_defaults.JobTimeout, JobTimeoutRange);
     private readonly Option<string[]> _jobAssemblies = RunOptions.JobAssemblies();
     private readonly Option<LogEventLevel> _logLevel = RunOptions.LogLevel();
     private readonly Option<string?> _logFile = new("--log-file") { Description = "Also write the log to this file as compact JSON", HelpName = "PATH" };
     private readonly Option<string?> _runDir = new("--run-dir") { Description = "Folder for the run's segment files [default: /dev/shm, else the temp folder]", HelpName = "PATH" };
     private readonly Option<WorkerFailurePolicy> _onWorkerFailure = RunOptions.FailurePolicy();
     private readonly Option<int> _maxRestarts = RunOptions.WholeNumber("--max-restarts", "Restarts of one worker slot allowed within --restart-window before it stays down", s_defaults.MaxRestarts, min: 0, max: 1_000_000);
-    private readonly Option<TimeSpan> _restartWindow = RunOptions.Duration("--restart-window", "The window over which --max-restarts is counted", s_defaults.RestartWindow, allowZero: false);
+    private readonly Option<TimeSpan> _restartWindow = RunOptions.Duration("--restart-window", "The window over which --max-restarts is counted", s_defaults.RestartWindow);
     private readonly Option<StorageMode> _storage = RunOptions.Storage();
     private readonly Option<int> _checkpointEvery = RunOptions.WholeNumber("--checkpoint-every", "Write a checkpoint of the whole world every N frames into --checkpoint-dir (0: none)", 0, min: 0, max: int.MaxValue);
     private readonly Option<string?> _checkpointDir = new("--checkpoint-dir") { Description = "Folder for the checkpoints [default: the --resume folder]", HelpName = "DIR" };

@@ -155,7 +155,8 @@ internal static class RunOptions
         },
     };
 
-    internal static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, bool allowZero = false) => new(name)
+    /// <summary>A duration flag above zero; <paramref name="range"/> bounds it further, named as the error says it.</summary>
+    internal static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, DurationRange? range = null) => new(name)
     {
         Description = Default(description, DurationText.Format(defaultValue)),
         HelpName = "DURATION",
@@ -167,14 +168,21 @@ internal static class RunOptions
             }
 
             var text = SingleToken(result);
-            if (!DurationText.TryParse(text, out var duration) || (!allowZero && duration <= TimeSpan.Zero))
+            if (!DurationText.TryParse(text, out var duration) || duration <= TimeSpan.Zero)
             {
-                result.AddError($"{name} accepts {DurationText.AcceptedForms}{(allowZero ? string.Empty : " above zero")}, not '{text}'.");
+                result.AddError($"{name} accepts {DurationText.AcceptedForms} above zero, not '{text}'.");
+            }
+            else if (range is { } bounds && (duration < bounds.Least || duration > bounds.Most))
+            {
+                result.AddError($"{name} accepts {bounds.Text}, not '{text}'.");
             }
 
             return duration;
         },
     };
+
+    /// <summary>The least and most a duration flag accepts, and how its error says so.</summary>
+    internal sealed record DurationRange(TimeSpan Least, TimeSpan Most, string Text);
 
     internal static Option<string[]> JobAssemblies()
     {

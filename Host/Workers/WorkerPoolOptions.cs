@@ -12,8 +12,20 @@ public sealed record WorkerPoolOptions
     /// </summary>
     public int WorkerCount { get; init; } = 2;
 
-    /// <summary>How long one job range may run before its worker is killed and the range reported failed.</summary>
+    /// <summary>
+    /// How long one job range may run before its worker is killed and the range reported failed: from 1 ms to
+    /// 4294967294 ms (about 49.7 days), the longest a .NET timer waits.
+    /// </summary>
     public TimeSpan JobTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The least <see cref="JobTimeout"/>: a worker counts its timeout in whole milliseconds.</summary>
+    internal static readonly TimeSpan MinJobTimeout = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// The most <see cref="JobTimeout"/>: the longest a .NET timer waits (<see cref="Task.WaitAsync(TimeSpan)"/> refuses
+    /// more), one millisecond under what a worker's Welcome can carry (32-bit milliseconds).
+    /// </summary>
+    internal static readonly TimeSpan MaxJobTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     /// <summary>How long a new worker has to start, connect and say Hello.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
@@ -88,7 +100,8 @@ public sealed record WorkerPoolOptions
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(WorkerCount);
-        ArgumentOutOfRangeException.ThrowIfLessThan(JobTimeout, TimeSpan.FromMilliseconds(1));
+        ArgumentOutOfRangeException.ThrowIfLessThan(JobTimeout, MinJobTimeout);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(JobTimeout, MaxJobTimeout);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PingTimeout, TimeSpan.Zero);
         if (PingInterval != Timeout.InfiniteTimeSpan)

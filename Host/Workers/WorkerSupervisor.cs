@@ -37,6 +37,31 @@ internal sealed class WorkerSupervisor
     /// <summary>Runs until the pool shuts down or the restart policy gives the slot up.</summary>
     public async Task RunAsync()
     {
+        try
+        {
+            await SuperviseAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !_context.Shutdown.IsCancellationRequested)
+        {
+            // Something no worker failure explains (a bug, an option no worker can be given): the slot stays down, and a
+            // pool start waiting for its first worker fails with the cause instead of waiting forever.
+            WorkerLog.SupervisionFailed(_context.Logger, _slot.WorkerId, exception);
+            _slot.RecordFailure($"worker {_slot.WorkerId} could not be supervised: {exception.Message}");
+            _slot.MarkDown("supervision failed");
+            _context.OnSlotDown();
+            _firstStart.TrySetException(exception);
+            _settled.TrySetException(exception);
+        }
+        finally
+        {
+            _firstStart.TrySetResult(false);
+            _settled.TrySetResult(false);
+            await _starter.ReapLastAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task SuperviseAsync()
+    {
         var startFailures = 0;
         var shutdown = _context.Shutdown;
         var logger = _context.Logger;
@@ -113,10 +138,6 @@ internal sealed class WorkerSupervisor
                 }
             }
         }
-
-        _firstStart.TrySetResult(false);
-        _settled.TrySetResult(false);
-        await _starter.ReapLastAsync().ConfigureAwait(false);
     }
 
     /// <summary>Watches a connected worker until its connection closes, reaps it, and says why it was lost.</summary>

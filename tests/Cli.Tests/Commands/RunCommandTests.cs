@@ -71,6 +71,10 @@ public sealed class RunCommandTests
     [TestCase("--max-shared-memory", "-5MiB")]
     [TestCase("--job-timeout", "0")]
     [TestCase("--job-timeout", "soon")]
+    [TestCase("--job-timeout", "0.5ms")]
+    [TestCase("--job-timeout", "1194h")]
+    [TestCase("--job-timeout", "4294967295ms")]
+    [TestCase("--job-timeout", "10675199.02:48:05")]
     [TestCase("--job-assembly", "/definitely/not/here.dll")]
     [TestCase("--log-level", "loud")]
     [TestCase("--on-worker-failure", "panic")]
@@ -107,6 +111,26 @@ public sealed class RunCommandTests
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
         Assert.That(error, Does.Contain("--frames accepts a whole number from 0 to 9223372036854775807, not '99999999999999999999'."));
+    }
+
+    [TestCase("1ms", 1.0)]
+    [TestCase("1193h", 4_294_800_000.0)]
+    [TestCase("4294967294ms", 4_294_967_294.0)]
+    public async Task Run_AcceptsAJobTimeoutAWorkerCanBeTold_UpToAbout49Days(string value, double milliseconds)
+    {
+        var (exitCode, settings, _, error) = await InvokeAsync("run", "--job-timeout", value);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
+        Assert.That(settings!.JobTimeout, Is.EqualTo(TimeSpan.FromMilliseconds(milliseconds)));
+    }
+
+    [Test]
+    public async Task Run_RejectsAJobTimeoutPastWhatAWorkerCanBeTold_NamingTheRange()
+    {
+        var (exitCode, _, _, error) = await InvokeAsync("run", "--job-timeout", "1194h");
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+        Assert.That(error, Does.Contain("--job-timeout accepts a duration from 1ms to 1193h (about 49 days, the longest a timer waits), not '1194h'."));
     }
 
     [Test]

@@ -51,6 +51,23 @@ public sealed class WorkerPoolStartFailureTests
     }
 
     [Test]
+    public async Task SupervisionThatFails_FailsTheStartWithItsCause_InsteadOfWaitingForever()
+    {
+        // A failure no worker explains (here the restart policy's clock, read once the first start failed): before, it
+        // ended the slot's supervision without completing the start's wait, and the pool's start never returned.
+        var policy = new RestartPolicy { InitialBackoff = TimeSpan.Zero, TimeProvider = new BrokenClock() };
+        var start = _environment.StartPoolAsync(1, configure: options => options with { WorkerDirectory = _brokenWorker, RestartPolicy = policy });
+
+        var failure = Assert.ThrowsAsync<InvalidOperationException>(async () => await start);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure!.Message, Is.EqualTo(BrokenClock.Failure));
+            Assert.That(_environment.Pool, Is.Null, "no pool is handed out");
+        });
+    }
+
+    [Test]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task WorkerKilledWhileItStarts_IsStartedAgain_AndThePoolStarts()
     {
@@ -136,5 +153,12 @@ public sealed class WorkerPoolStartFailureTests
         }
 
         return _brokenWorker;
+    }
+
+    private sealed class BrokenClock : TimeProvider
+    {
+        public const string Failure = "the clock is broken";
+
+        public override long GetTimestamp() => throw new InvalidOperationException(Failure);
     }
 }

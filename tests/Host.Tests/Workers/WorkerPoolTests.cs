@@ -309,6 +309,34 @@ public sealed class WorkerPoolTests : WorkerPoolFixture
         });
     }
 
+    [TestCase(4_294_967_295.0)] // what a Welcome can carry, one past the longest a timer waits
+    [TestCase(4_298_400_000.0)] // 1194h: accepted once, and every worker then failed at its Welcome while the start waited
+    public void JobTimeoutPastWhatAWorkerCanBeTold_IsRefused_BeforeAnyWorkerStarts(double milliseconds)
+    {
+        var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = Harness.RunDirectory.Path, JobTimeout = TimeSpan.FromMilliseconds(milliseconds) };
+
+        var refusal = Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => WorkerPool.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusal!.ParamName, Is.EqualTo(nameof(WorkerPoolOptions.JobTimeout)));
+            Assert.That(ProcessCensus.FindWorkersOfThisProcess(), Is.Empty, "a refused pool starts no worker");
+        });
+    }
+
+    [Test]
+    public async Task TheLongestJobTimeout_StartsItsWorkersAndRunsARange()
+    {
+        var pool = await Harness.StartPoolAsync(workers: 1, jobTimeout: TimeSpan.FromMilliseconds(uint.MaxValue - 1));
+        using var segment = ParticleSegment.Create(Harness.RunDirectory.SegmentPath("longest-timeout.seg"), Rows);
+
+        var range = PhysicsRange(0, Rows) with { JobName = PhysicsStepJob.JobName, SegmentPath = segment.Path, SegmentGeneration = 1 };
+
+        var outcome = await WorkerTestEnvironment.Within(pool.RunAsync(range, mayBlockCaller: false, CancellationToken.None).AsTask(), "a range under the longest job timeout");
+
+        Assert.That(outcome.Succeeded, Is.True, outcome.Failure);
+    }
+
     [Test]
     public void MissingRestartPolicy_IsRefused_NamingRestartPolicy()
     {
