@@ -14,7 +14,7 @@ internal sealed class RunCommand
     private static readonly RunSettings s_defaults = new();
 
     // Whole milliseconds up to the longest a .NET timer waits: 1ms to 4294967294ms, about 49.7 days.
-    private static readonly RunOptions.DurationRange JobTimeoutRange = new(
+    private static readonly RunOptions.DurationRange s_jobTimeoutRange = new(
         WorkerPoolOptions.MinJobTimeout, WorkerPoolOptions.MaxJobTimeout, "a duration from 1ms to 1193h (about 49 days, the longest a timer waits)");
 
     private readonly Option<int> _workers = RunOptions.WholeNumber("--workers", "Worker processes to start; 0 runs every job in-process", s_defaults.Workers, min: 0, max: 256);
@@ -28,7 +28,7 @@ internal sealed class RunCommand
     private readonly Option<ulong> _seed = RunOptions.Seed();
     private readonly Option<long> _segmentSize = RunOptions.Size("--segment-size", "Size of one shared-memory segment (KiB, MiB, GiB)", s_defaults.SegmentSizeBytes);
     private readonly Option<long> _maxSharedMemory = RunOptions.Size("--max-shared-memory", "Cap on all segments together (KiB, MiB, GiB)", s_defaults.MaxSharedMemoryBytes);
-    private readonly Option<TimeSpan> _jobTimeout = RunOptions.Duration("--job-timeout", "How long one job range may run before its worker is killed (1ms to 1193h)", s_defaults.JobTimeout, JobTimeoutRange);
+    private readonly Option<TimeSpan> _jobTimeout = RunOptions.Duration("--job-timeout", "How long one job range may run before its worker is killed (1ms to 1193h)", s_defaults.JobTimeout, s_jobTimeoutRange);
     private readonly Option<string[]> _jobAssemblies = RunOptions.JobAssemblies();
     private readonly Option<LogEventLevel> _logLevel = RunOptions.LogLevel();
     private readonly Option<string?> _logFile = new("--log-file") { Description = "Also write the log to this file as compact JSON", HelpName = "PATH" };
