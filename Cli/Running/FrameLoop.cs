@@ -32,6 +32,9 @@ internal sealed class FrameLoop(
     private static readonly TimeSpan s_lossNoticeBudget = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_lossNoticePoll = TimeSpan.FromMilliseconds(10);
 
+    // The newest frame a checkpoint exists of or was started for: a resumed run's first frame has one already.
+    private long _lastCheckpointFrame = simulation.FrameCount;
+
     /// <summary>Runs the frames and makes the summary.</summary>
     /// <returns>How the run ended (exit code 0 done, 1 a frame failed), with its summary, for the caller to print once the workers are stopped.</returns>
     public async Task<RunEnd> RunAsync()
@@ -120,6 +123,15 @@ internal sealed class FrameLoop(
 
         if (writer is not null)
         {
+            if (stop.Token.IsCancellationRequested && failedFrames == 0 && frame > _lastCheckpointFrame)
+            {
+                // A stop (Ctrl-C, SIGTERM: a service being stopped or redeployed) leaves the frame it stopped at to
+                // resume from, so no finished frame is run twice. Not after a failure: that frame is not one to continue.
+                await writer.DrainAsync();
+                logger.Information("Stopped after frame {Frame}; writing its checkpoint before exiting (a second signal ends simhost at once)", frame);
+                await CheckpointAsync(frame, force: true);
+            }
+
             await writer.FinishAsync();
             logger.Information("{Written} checkpoints written, {Skipped} skipped while the one before was being written", writer.Written, writer.Skipped);
         }
@@ -168,10 +180,13 @@ internal sealed class FrameLoop(
         return new RunEnd(ExitCodes.Success, summary, Failure: null);
     }
 
-    /// <summary>Starts the checkpoint due after <paramref name="frame"/> frames, if any, and returns the time the copy took.</summary>
-    private async ValueTask<TimeSpan> CheckpointAsync(long frame)
+    /// <summary>
+    /// Starts the checkpoint due after <paramref name="frame"/> frames, if any (or, <paramref name="force"/>d, one
+    /// whether due or not), and returns the time the copy took.
+    /// </summary>
+    private async ValueTask<TimeSpan> CheckpointAsync(long frame, bool force = false)
     {
-        if (writer is null || frame % settings.CheckpointEvery != 0)
+        if (writer is null || (!force && frame % settings.CheckpointEvery != 0))
         {
             return TimeSpan.Zero;
         }
@@ -184,7 +199,11 @@ internal sealed class FrameLoop(
         }
 
         var started = Stopwatch.GetTimestamp();
-        writer.TryStart(frame, () => new CheckpointContent(world.CaptureImage(writer.Buffers), simulation.CaptureImage(frame * settings.TicksPerFrame * settings.DtSeconds), identity));
+        if (writer.TryStart(frame, () => new CheckpointContent(world.CaptureImage(writer.Buffers), simulation.CaptureImage(frame * settings.TicksPerFrame * settings.DtSeconds), identity)))
+        {
+            _lastCheckpointFrame = frame;
+        }
+
         return Stopwatch.GetElapsedTime(started);
     }
 

@@ -68,6 +68,43 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         });
     }
 
+    [TestCase(0, "shared", 1UL)]
+    [TestCase(1, "snapshot", 4UL)]
+    [TestCase(2, "shared", 5UL)]
+    [TestCase(2, "snapshot", 2UL)]
+    public async Task StoppedBySigterm_CheckpointsTheFrameItStoppedAt_AndResumesToTheUninterruptedChecksum(int workers, string storage, ulong seed)
+    {
+        // A service stopped (SIGTERM) between checkpoints: its last frames are kept, not run again after the restart.
+        var checkpoints = Folder.Subfolder("checkpoints");
+        SimHost = SimHostProcess.Start([.. Arguments(workers, storage, seed, frames: 0), "--checkpoint-every", "5", "--checkpoint-dir", checkpoints, "--log-level", "debug"]);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains(" written to ", StringComparison.Ordinal), "a first complete checkpoint");
+        await SimHost.SignalAsync("TERM", wholeGroup: false);
+        var stoppedExit = await SimHost.WaitForExitAsync("simhost after SIGTERM");
+        var stopped = SimHost;
+        SimHost = null;
+        using (stopped)
+        {
+            var stoppedAt = int.Parse(Regex.Match(stopped.Output, @"frames:\s+(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+            Assert.Multiple(() =>
+            {
+                Assert.That(stoppedExit, Is.Zero, string.Join('\n', stopped.ErrorLines));
+                Assert.That(stopped.Output, Does.Match(@"stopped by:\s+SIGTERM"));
+                Assert.That(CheckpointStore.Newest(checkpoints), Does.EndWith($"checkpoint-{stoppedAt:D12}"), "the frame the stop ended at is the newest checkpoint");
+            });
+
+            var frames = stoppedAt + 7;
+            var (referenceExit, reference) = await SimHostProcess.RunAsync(Arguments(0, "snapshot", seed, frames));
+            var (resumedExit, resumed) = await SimHostProcess.RunAsync([.. Arguments(workers, storage, seed, frames), "--resume", checkpoints]);
+            using (reference)
+            using (resumed)
+            {
+                Assert.That((referenceExit, resumedExit), Is.EqualTo((0, 0)), string.Join('\n', [.. reference.ErrorLines, .. resumed.ErrorLines]));
+                Assert.That(resumed.ErrorLines, Has.Some.Contain($"Resumed at frame {stoppedAt} "), "the resume starts where the stop ended");
+                Assert.That(resumed.Checksum(), Is.EqualTo(reference.Checksum()), "the resumed run's checksum");
+            }
+        }
+    }
+
     [TestCase(0, "shared")]
     [TestCase(2, "snapshot")]
     public async Task Grazers_StoppedAndResumed_EndWithTheUninterruptedChecksum(int workers, string storage)
