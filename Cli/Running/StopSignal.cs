@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SimHost.Host.Workers;
 
 namespace SimHost.Host.Running;
 
@@ -65,6 +66,7 @@ internal sealed class StopSignal : IDisposable
             // Asked twice, or before any frame: the user wants out now; let the default handler end the process (by
             // the signal, so no managed cleanup runs after this: what must not be left behind is removed here).
             Forced?.Invoke();
+            RuntimeIpcFiles.RemoveOwnBeforeAForcedExit();
             return;
         }
 

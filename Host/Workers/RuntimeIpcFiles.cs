@@ -7,7 +7,8 @@ namespace SimHost.Host.Workers;
 /// The files the .NET runtime of a worker creates in the temp directory for diagnostics (the <c>dotnet-counters</c> and
 /// <c>dotnet-trace</c> socket) and debuggers (two pipes), removed once the worker has exited. A runtime removes them
 /// when it exits normally; a worker killed (a crash, a hang, <c>kill -9</c>) leaves them behind, three files a death,
-/// so a long run with failing workers would fill <c>/tmp</c> with them.
+/// so a long run with failing workers would fill <c>/tmp</c> with them. The host's own are removed the same way when a
+/// second signal ends it at once (<see cref="RemoveOwnBeforeAForcedExit"/>).
 /// </summary>
 /// <remarks>
 /// Their names hold the process id and its start time in clock ticks (the runtime's "disambiguation key", from
@@ -27,13 +28,19 @@ internal static class RuntimeIpcFiles
             return;
         }
 
-        var prefix = string.Create(CultureInfo.InvariantCulture, $"{process.Id}-{key}");
-        var temp = Path.GetTempPath();
-        s_files.AddOrUpdate(process, [
-            Path.Combine(temp, $"dotnet-diagnostic-{prefix}-socket"),
-            Path.Combine(temp, $"clr-debug-pipe-{prefix}-in"),
-            Path.Combine(temp, $"clr-debug-pipe-{prefix}-out"),
-        ]);
+        s_files.AddOrUpdate(process, FilesOf(process.Id, key));
+    }
+
+    /// <summary>
+    /// Removes this process's own files, when it is about to end by a signal's default action (a second Ctrl-C), which
+    /// gives its runtime no chance to; never throws.
+    /// </summary>
+    public static void RemoveOwnBeforeAForcedExit()
+    {
+        if (OperatingSystem.IsLinux() && StartTimeTicks(Environment.ProcessId) is { } key)
+        {
+            Delete(FilesOf(Environment.ProcessId, key));
+        }
     }
 
     /// <summary>Removes <paramref name="process"/>'s files once it has exited; a no-op while it runs; never throws.</summary>
@@ -45,6 +52,22 @@ internal static class RuntimeIpcFiles
         }
 
         s_files.Remove(process);
+        Delete(files);
+    }
+
+    private static string[] FilesOf(int pid, ulong startTimeTicks)
+    {
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{pid}-{startTimeTicks}");
+        var temp = Path.GetTempPath();
+        return [
+            Path.Combine(temp, $"dotnet-diagnostic-{prefix}-socket"),
+            Path.Combine(temp, $"clr-debug-pipe-{prefix}-in"),
+            Path.Combine(temp, $"clr-debug-pipe-{prefix}-out"),
+        ];
+    }
+
+    private static void Delete(string[] files)
+    {
         foreach (var file in files)
         {
             try

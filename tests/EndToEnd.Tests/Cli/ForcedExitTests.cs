@@ -27,6 +27,8 @@ public sealed class ForcedExitTests : RunningSimHostFixture
             "--job-timeout", "250ms", "--frames", "0", "--run-dir", Folder.RunRoot);
 
         var overdue = await SimHost.WaitForErrorLineAsync(line => line.Contains("has run in the host for", StringComparison.Ordinal), "the warning that a range in the host is overdue");
+        var runtimeFiles = RuntimeFilesOf(SimHost.ProcessId);
+        Assert.That(runtimeFiles.Where(File.Exists), Is.Not.Empty, "the host's runtime made its diagnostic files");
         Assert.That(overdue, Does.Contain("past the job timeout (250ms)"), "--job-timeout applies to ranges in the host, with or without workers");
         Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Has.Length.EqualTo(1), "the run directory exists while the run hangs");
 
@@ -41,6 +43,7 @@ public sealed class ForcedExitTests : RunningSimHostFixture
             Assert.That(exitCode, Is.EqualTo(expectedExit), $"ended by SIG{signal}; stderr:\n{stderr}");
             Assert.That(SimHost.Output, Does.Not.Contain("checksum:"), "no summary after a forced exit");
             Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed before the process ends");
+            Assert.That(runtimeFiles.Where(File.Exists), Is.Empty, "the runtime's diagnostic files of the host are removed before it ends (its runtime cannot)");
         });
         await AssertWorkersEndAsync(WorkerMarker(SimHost));
     }
@@ -129,5 +132,15 @@ public sealed class ForcedExitTests : RunningSimHostFixture
 
             await Task.Delay(50);
         }
+    }
+
+    // The files the .NET runtime of process `pid` creates in the temp folder, named by its id and start time.
+    private static string[] RuntimeFilesOf(int pid)
+    {
+        var startTime = global::SimHost.Host.Workers.RuntimeIpcFiles.StartTimeFromStat(File.ReadAllText($"/proc/{pid}/stat"));
+        Assert.That(startTime, Is.Not.Null, $"the start time of process {pid}");
+        var temp = Path.GetTempPath();
+        var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pid}-{startTime}");
+        return [Path.Combine(temp, $"dotnet-diagnostic-{key}-socket"), Path.Combine(temp, $"clr-debug-pipe-{key}-in"), Path.Combine(temp, $"clr-debug-pipe-{key}-out")];
     }
 }
