@@ -199,7 +199,7 @@ internal sealed partial class ArchetypeSegment : IColumnMemory, IDisposable
         {
             throw new SharedMemoryLimitException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Shared storage of {Archetype} needs {plan.TotalSizeBytes} bytes for {rows} rows, but {_budget.LimitBytes - _budget.UsedBytes + oldBytes} of the {_budget.LimitBytes} allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag} (from a program: WithSegmentLimits, MaxSharedMemoryBytes)."));
+                $"Shared storage of {Archetype} {(old is null ? "needs room for" : $"must grow past its {old.RowCapacity} rows to")} {rows} rows ({plan.TotalSizeBytes} bytes{(old is null ? string.Empty : ": an archetype's room doubles as it fills")}), but {_budget.LimitBytes - _budget.UsedBytes + oldBytes} of the {_budget.LimitBytes} bytes allowed remain; raise {SegmentLimits.MaxSharedMemoryFlag} or seed fewer entities (from a program: WithSegmentLimits, MaxSharedMemoryBytes)."));
         }
 
         SharedSegment segment;

@@ -220,4 +220,18 @@ public sealed class SharedStorageTests
         store.Dispose();
         Assert.That(world.Get<Heat>(more[499]), Is.EqualTo(new Heat(499)));
     }
+
+    [Test]
+    public void SharedStorage_GrowingPastTheLimit_IsRefusedSayingWhatItHoldsAndWhatItWouldGrowTo()
+    {
+        var world = new World();
+        OffloadTestSupport.CreateHeated(world, 10);
+        using var store = new SharedColumnStore(_directory, [ComponentType.Of<Heat>()], new SharedMemoryBudget(16 << 10));
+        store.Install(world);
+
+        var refusal = Assert.Throws<SharedMemoryLimitException>(() => OffloadTestSupport.CreateHeated(world, 5000));
+
+        Assert.That(refusal!.Message, Does.Match(@"^Shared storage of Archetype #\d+ .* must grow past its \d+ rows to \d+ rows \(\d+ bytes: an archetype's room doubles as it fills\), but \d+ of the 16384 bytes allowed remain; raise --max-shared-memory or seed fewer entities"));
+    }
 }
+
