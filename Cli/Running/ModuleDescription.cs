@@ -83,7 +83,7 @@ internal static class ModuleDescription
         {
             var layout = ComponentLayout.Of(component.Type);
             var inChecksum = module.ChecksumComponents.Contains(component) ? ", in the checksum" : string.Empty;
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {component.Name}: {layout.SizeBytes} bytes, aligned to {layout.AlignmentBytes}{inChecksum} ({layout.Name})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {component.Name}: {layout.SizeBytes} byte{(layout.SizeBytes == 1 ? string.Empty : "s")}, aligned to {layout.AlignmentBytes}{inChecksum} ({layout.Name})");
             text.AppendLine(CultureInfo.InvariantCulture, $"    {"field",-20} {"type",-6} {"offset",6} {"size",5}");
             foreach (var field in layout.Fields)
             {
@@ -125,6 +125,14 @@ internal static class ModuleDescription
         text.AppendLine(CultureInfo.InvariantCulture, $"      {descriptor.Name}: {where}");
         AppendNames(text, "reads", descriptor.ComponentReads.Select(static type => type.Name));
         AppendNames(text, "writes", descriptor.ComponentWrites.Select(static type => type.Name));
+        var changed = ChangedFilters(system);
+        if (changed.Count > 0)
+        {
+            // Shown because it decides the storage path: such a job runs over a snapshot of its rows in shared storage too.
+            var how = system.JobName is null ? string.Empty : " (its job runs over a snapshot of those rows, in either storage)";
+            text.AppendLine(CultureInfo.InvariantCulture, $"        only rows changed since it last ran: {string.Join(", ", changed)}{how}");
+        }
+
         foreach (var index in scheduled.ConflictPredecessors)
         {
             var before = schedule.ScheduledSystems[index].Descriptor;
@@ -162,6 +170,20 @@ internal static class ModuleDescription
         }
 
         return reasons.Count > 0 ? string.Join("; ", reasons) : "shared resources";
+    }
+
+    /// <summary>The components whose <c>Changed</c> filter the system's query holds, as <c>Changed&lt;T&gt;</c>, by name.</summary>
+    private static List<string> ChangedFilters(SystemBuilder system)
+    {
+        var query = SystemWiring.QueryOf(system, new World());
+        var names = new List<string>();
+        foreach (var id in query.ChangedIds)
+        {
+            names.Add($"Changed<{ComponentType.FromId(id).Name}>");
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return names;
     }
 
     private static void AppendNames(StringBuilder text, string label, IEnumerable<string> names)

@@ -25,6 +25,24 @@ public sealed class ModuleDescriptionTests
         });
     }
 
+    [Test]
+    public void Describe_ShowsAChangedFilter_AndATagsOneByte()
+    {
+        var module = new FilteredModule();
+        var text = ModuleDescription.Describe(module, ModuleContext.For(module));
+        var lines = text.Split('\n').Select(static line => line.TrimEnd()).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines, Does.Contain("        only rows changed since it last ran: Changed<Heat>"));
+            Assert.That(lines.Count(static line => line.Contains("only rows changed", StringComparison.Ordinal)), Is.EqualTo(1), "only the filtered system");
+            Assert.That(lines, Does.Contain("  Burning: 1 byte, aligned to 1 (SimHost.Tests.Host.Running.ModuleDescriptionTests+Burning)"));
+        });
+    }
+
+    /// <summary>A tag: no fields.</summary>
+    public struct Burning;
+
     /// <summary>A temperature.</summary>
     public struct Heat
     {
@@ -57,6 +75,23 @@ public sealed class ModuleDescriptionTests
             builder.AddSystem("warm", system => system.Writes<Heat>().Run(_ => { }));
             builder.AddSystem("glow", system => system.Writes<Light>().Run(_ => { }));
             builder.AddSystem("measure", system => system.Reads<Heat>().Run(_ => { }));
+        }
+    }
+
+    private sealed class FilteredModule : SimulationModule
+    {
+        public override string Name => "filtered";
+
+        public override IReadOnlyList<System.Reflection.Assembly> JobAssemblies => [];
+
+        public override IReadOnlyList<ComponentType> ChecksumComponents => [ComponentType.Of<Heat>()];
+
+        public override void Seed(World world, ModuleContext context) => world.Create(new Heat(), new Burning());
+
+        public override void AddSystems(SimulationBuilder builder, ModuleContext context)
+        {
+            builder.AddSystem("warm", system => system.Writes<Heat>().Run(_ => { }));
+            builder.AddSystem("ignite", system => system.Reads<Heat>().Writes<Burning>().Query(static query => query.Changed<Heat>()).Run(_ => { }));
         }
     }
 }
