@@ -22,6 +22,7 @@ public static class Program
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, IgnoreSignal);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, IgnoreSignal);
 
+        OutOfMemoryOrder.PreferThisWorker();
         if (!WorkerArguments.TryParse(args, out var arguments, out var error))
         {
             Console.Error.WriteLine($"simhost-worker: {error} (this program is started by simhost, not by hand)");

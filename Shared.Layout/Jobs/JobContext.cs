@@ -68,7 +68,11 @@ public sealed partial class JobContext
     /// <summary>The number of rows this run owns; every span it hands out has this length.</summary>
     public int RowCount => _range.RowCount;
 
-    /// <summary>The simulation frame.</summary>
+    /// <summary>
+    /// The simulation frame, counted from 0: the number of frames the simulation had completed when this one began
+    /// (<c>SimulationRunner.FrameCount</c> before it). The host's messages and summary count frames from 1, so the
+    /// frame a log line calls "frame 6" is the one whose <see cref="FrameId"/> is 5.
+    /// </summary>
     public ulong FrameId => _range.FrameId;
 
     /// <summary>Seconds one tick advances.</summary>

@@ -338,6 +338,18 @@ public sealed class WorkerPoolTests : WorkerPoolFixture
     }
 
     [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task AWorker_IsTheKernelsFirstChoiceOverItsHost_WhenMemoryRunsOut()
+    {
+        await Harness.StartPoolAsync(workers: 1);
+        var worker = ProcessCensus.FindWorkersOfThisProcess().Single();
+
+        static int ScoreOf(string process) => int.Parse(File.ReadAllText($"/proc/{process}/oom_score_adj").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.That(ScoreOf(worker.ToString(System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(Math.Min(1000, ScoreOf("self") + 500)), "a worker raises its oom_score_adj by 500 over its host's");
+    }
+
+    [Test]
     public void MissingRestartPolicy_IsRefused_NamingRestartPolicy()
     {
         var options = new WorkerPoolOptions { WorkerCount = 1, PipeDirectory = Harness.RunDirectory.Path, RestartPolicy = null! };
