@@ -123,13 +123,22 @@ internal sealed class FrameLoop(
 
         if (writer is not null)
         {
-            if (stop.Token.IsCancellationRequested && failedFrames == 0 && frame > _lastCheckpointFrame)
+            try
             {
-                // A stop (Ctrl-C, SIGTERM: a service being stopped or redeployed) leaves the frame it stopped at to
-                // resume from, so no finished frame is run twice. Not after a failure: that frame is not one to continue.
-                await writer.DrainAsync();
-                logger.Information("Stopped after frame {Frame}; writing its checkpoint before exiting (a second signal ends simhost at once)", frame);
-                await CheckpointAsync(frame, force: true);
+                if (stop.Token.IsCancellationRequested && failedFrames == 0 && frame > _lastCheckpointFrame)
+                {
+                    // A stop (Ctrl-C, SIGTERM: a service being stopped or redeployed) leaves the frame it stopped at to
+                    // resume from, so no finished frame is run twice. Not after a failure: that frame is not one to continue.
+                    await writer.DrainAsync();
+                    logger.Information("Stopped after frame {Frame}; writing its checkpoint before exiting (a second signal ends simhost at once)", frame);
+                    await CheckpointAsync(frame, force: true);
+                }
+            }
+            catch
+            {
+                // The checkpoint in flight failed: the run fails with it, and the store's spare goes as after any failure.
+                await writer.AbandonAsync();
+                throw;
             }
 
             await writer.FinishAsync();
