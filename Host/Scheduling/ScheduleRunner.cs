@@ -48,6 +48,12 @@ internal sealed class ScheduleRunner
     public bool HasStartedFirstFrame { get; private set; }
 
     /// <summary>
+    /// Records that the first frame ran before this runner existed (a simulation resumed from a checkpoint of a later
+    /// frame), so its run-once stages are not run again: a resumed run must end as the one never interrupted.
+    /// </summary>
+    public void MarkFirstFrameStarted() => HasStartedFirstFrame = true;
+
+    /// <summary>
     /// Runs one frame. Cancellation is passed to every system and checked between levels; when it is requested the
     /// frame ends with <see cref="OperationCanceledException"/> once the running level has finished, and no
     /// further stage or observer runs.

@@ -74,6 +74,11 @@ public sealed partial class SimulationRunner
         }
 
         FrameCount = image.FrameCount;
+        if (FrameCount > 0)
+        {
+            // The Startup stage ran in the first frame, before the checkpoint: running it again would change the answer.
+            _runner.MarkFirstFrameStarted();
+        }
 
         // A checkpoint saved before the next frame records the same simulated time as the one it was resumed from.
         _nextTimeSeconds = image.TimeSeconds;

@@ -1,6 +1,7 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
 using SimHost.Host.Persistence;
+using SimHost.Host.Scheduling;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Segments;
@@ -60,6 +61,24 @@ public sealed class ResumeTests
         var expected = await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: -1);
         await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: killedAfter);
         var final = await RunAsync(module, context, storage, resumeFrom: Path.Combine(_checkpoints, "k"), checkpointAfter: -1);
+
+        Assert.That(final, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task StartupSystems_RunInTheFirstFrameOnly_NotAgainAfterAResume(
+        [Values(StorageMode.Snapshot, StorageMode.Shared)] StorageMode storage, [Values(0, 3)] int killedAfter, [Values(false, true)] bool fromStream)
+    {
+        // A Startup system that creates entities and counts its runs: run again after a resume, both would show.
+        var module = new StartupModule();
+        var context = ModuleContext.For(module, seed: 2, entities: 10);
+        var expected = await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: -1);
+        using var stream = new MemoryStream();
+        await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: killedAfter, stream: fromStream ? stream : null);
+        stream.Position = 0;
+        var final = fromStream
+            ? await RunAsync(module, context, storage, resumeFrom: null, checkpointAfter: -1, stream: stream, resumeFromStream: true)
+            : await RunAsync(module, context, storage, resumeFrom: Path.Combine(_checkpoints, "k"), checkpointAfter: -1);
 
         Assert.That(final, Is.EqualTo(expected));
     }
@@ -254,4 +273,45 @@ public sealed class ResumeTests
             return WorldChecksum.Format(module.Checksum(world));
         }
     }
+
+    /// <summary>One counter entity; a Startup system counts its runs and creates entities, an Update system counts frames.</summary>
+    private sealed class StartupModule : SimulationModule
+    {
+        public override string Name => "startup";
+
+        public override IReadOnlyList<ComponentType> ChecksumComponents => [ComponentType.Of<Runs>(), ComponentType.Of<ChurnModule.Energy>()];
+
+        public override void Seed(World world, ModuleContext context) => world.Create(new Runs(0, 0));
+
+        public override void AddSystems(SimulationBuilder builder, ModuleContext context) => builder
+            .AddSystem("boot", s => s.Writes<Runs>().InStage(StageNames.Startup).Run(run =>
+            {
+                foreach (var chunk in run.Query.Chunks())
+                {
+                    foreach (ref var runs in chunk.Span<Runs>())
+                    {
+                        runs = runs with { Startups = runs.Startups + 1 };
+                    }
+                }
+
+                for (var i = 0; i < 5; i++)
+                {
+                    var born = run.Commands.Create();
+                    run.Commands.Add(born, new ChurnModule.Energy(i));
+                }
+            }))
+            .AddSystem("count", s => s.Writes<Runs>().Run(run =>
+            {
+                foreach (var chunk in run.Query.Chunks())
+                {
+                    foreach (ref var runs in chunk.Span<Runs>())
+                    {
+                        runs = runs with { Frames = runs.Frames + 1 };
+                    }
+                }
+            }));
+
+        public readonly record struct Runs(int Startups, int Frames);
+    }
 }
+
