@@ -49,7 +49,8 @@ internal sealed class FrameLoop(
         string? failure = null;
 
         // Before the clock starts: the first checkpoint's copy then costs the frame thread what every later one does.
-        // Not for a run that ends before its first checkpoint: the copy would only double its memory.
+        // Not for a run that ends before its first due checkpoint: its one checkpoint is of its last frame, taken after
+        // the frames, where the copy's first touch slows none of them.
         if (writer is not null && (settings.Frames == 0 || ((simulation.FrameCount / settings.CheckpointEvery) + 1) * settings.CheckpointEvery <= settings.Frames))
         {
             writer.Prepare(() => world.CaptureImage(writer.Buffers));
@@ -125,12 +126,13 @@ internal sealed class FrameLoop(
         {
             try
             {
-                if (stop.Token.IsCancellationRequested && failedFrames == 0 && frame > _lastCheckpointFrame)
+                if (failedFrames == 0 && frame > _lastCheckpointFrame)
                 {
-                    // A stop (Ctrl-C, SIGTERM: a service being stopped or redeployed) leaves the frame it stopped at to
-                    // resume from, so no finished frame is run twice. Not after a failure: that frame is not one to continue.
+                    // A run leaves the frame it ended at to resume from, due or not: one whose --frames is no multiple of
+                    // the interval, and one stopped (Ctrl-C, SIGTERM: a service stopped or redeployed), so no finished
+                    // frame is run twice. Not after a failure: that frame is not one to continue from.
                     await writer.DrainAsync();
-                    logger.Information("Stopped after frame {Frame}; writing its checkpoint before exiting (a second signal ends simhost at once)", frame);
+                    logger.Information("Ended after frame {Frame}; writing its checkpoint before exiting (a second signal ends simhost at once)", frame);
                     await CheckpointAsync(frame, force: true);
                 }
             }

@@ -68,6 +68,29 @@ public sealed partial class CheckpointResumeTests : RunningSimHostFixture
         });
     }
 
+    [TestCase(0, "snapshot", 2UL, 7)]
+    [TestCase(2, "shared", 4UL, 3)]
+    public async Task ARunEndingBetweenDueCheckpoints_KeepsItsLastFrame_AndALongerRunResumesFromIt(int workers, string storage, ulong seed, int frames)
+    {
+        // --frames 7 or 3 with a checkpoint every 5: the last frame is not due, and is written all the same.
+        var checkpoints = Folder.Subfolder("checkpoints");
+        var (firstExit, first) = await SimHostProcess.RunAsync([.. Arguments(workers, storage, seed, frames), "--checkpoint-every", "5", "--checkpoint-dir", checkpoints]);
+        var (referenceExit, reference) = await SimHostProcess.RunAsync(Arguments(0, "snapshot", seed, frames + 6));
+        var (resumedExit, resumed) = await SimHostProcess.RunAsync([.. Arguments(workers, storage, seed, frames + 6), "--resume", checkpoints]);
+        using (first)
+        using (reference)
+        using (resumed)
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That((firstExit, referenceExit, resumedExit), Is.EqualTo((0, 0, 0)), string.Join('\n', [.. first.ErrorLines, .. resumed.ErrorLines]));
+                Assert.That(CheckpointStore.Newest(checkpoints), Does.EndWith($"checkpoint-{frames:D12}"), "the run's last frame is its newest checkpoint");
+                Assert.That(resumed.ErrorLines, Has.Some.Contain($"Resumed at frame {frames} "));
+                Assert.That(resumed.Checksum(), Is.EqualTo(reference.Checksum()), "the resumed run's checksum");
+            });
+        }
+    }
+
     [TestCase(0, "shared", 1UL)]
     [TestCase(1, "snapshot", 4UL)]
     [TestCase(2, "shared", 5UL)]
