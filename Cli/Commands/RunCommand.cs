@@ -13,7 +13,8 @@ internal sealed class RunCommand
 {
     private static readonly RunSettings s_defaults = new();
 
-    // Whole milliseconds up to the longest a .NET timer waits: 1ms to 4294967294ms, about 49.7 days.
+    // 1ms (a worker is told its timeout in whole milliseconds, rounded down) up to the longest a .NET timer waits,
+    // 4294967294ms, about 49.7 days.
     private static readonly RunOptions.DurationRange s_jobTimeoutRange = new(
         WorkerPoolOptions.MinJobTimeout, WorkerPoolOptions.MaxJobTimeout, "a duration from 1ms to 1193h (about 49 days, the longest a timer waits)");
 

@@ -130,10 +130,13 @@ internal sealed class FrameLoop(
                 {
                     // A run leaves the frame it ended at to resume from, due or not: one whose --frames is no multiple of
                     // the interval, and one stopped (Ctrl-C, SIGTERM: a service stopped or redeployed), so no finished
-                    // frame is run twice. Not after a failure: that frame is not one to continue from.
+                    // frame is run twice. Not a run with a failed frame: it ends with exit 1, not as one to continue.
                     await writer.DrainAsync();
                     logger.Information("Ended after frame {Frame}; writing its checkpoint before exiting (a second signal ends simhost at once)", frame);
                     await CheckpointAsync(frame, force: true);
+
+                    // No frame follows to pace it: written at full speed, as the run's end waits for it.
+                    writer.StopPacing();
                 }
             }
             catch

@@ -48,6 +48,9 @@ internal static partial class WorkerLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker slot {WorkerId} stays down: its supervision failed")]
     public static partial void SupervisionFailed(ILogger logger, uint workerId, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Worker slot {WorkerId}'s supervision ended with the pool's shutdown")]
+    public static partial void SupervisionEndedAtShutdown(ILogger logger, uint workerId, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker {WorkerId}'s mailbox {Path} could not be created: {Reason}")]
     public static partial void MailboxFailed(ILogger logger, uint workerId, string path, string reason);
 

@@ -41,16 +41,21 @@ internal sealed class WorkerSupervisor
         {
             await SuperviseAsync().ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !_context.Shutdown.IsCancellationRequested)
+        catch (Exception exception) when (_context.Shutdown.IsCancellationRequested)
         {
-            // Something no worker failure explains (a bug, an option no worker can be given): the slot stays down, and a
-            // pool start waiting for its first worker fails with the cause instead of waiting forever.
+            // The pool is shutting down: what the loop met on its way out is no failure of the slot.
+            WorkerLog.SupervisionEndedAtShutdown(_context.Logger, _slot.WorkerId, exception);
+        }
+        catch (Exception exception)
+        {
+            // Something no worker failure explains (a bug, an option no worker can be given): the slot stays down with
+            // the cause as its last failure, which a pool start waiting for a first worker reports instead of waiting
+            // forever. Its worker, if one runs, is cut off and killed below, as a lost one is.
             WorkerLog.SupervisionFailed(_context.Logger, _slot.WorkerId, exception);
             _slot.RecordFailure($"worker {_slot.WorkerId} could not be supervised: {exception.Message}");
             _slot.MarkDown("supervision failed");
             _context.OnSlotDown();
-            _firstStart.TrySetException(exception);
-            _settled.TrySetException(exception);
+            _slot.Current?.Connection.Break($"its supervision failed: {exception.Message}");
         }
         finally
         {

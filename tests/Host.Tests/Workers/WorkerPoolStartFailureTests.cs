@@ -58,11 +58,11 @@ public sealed class WorkerPoolStartFailureTests
         var policy = new RestartPolicy { InitialBackoff = TimeSpan.Zero, TimeProvider = new BrokenClock() };
         var start = _environment.StartPoolAsync(1, configure: options => options with { WorkerDirectory = _brokenWorker, RestartPolicy = policy });
 
-        var failure = Assert.ThrowsAsync<InvalidOperationException>(async () => await start);
+        var failure = Assert.ThrowsAsync<WorkerStartException>(async () => await start);
 
         Assert.Multiple(() =>
         {
-            Assert.That(failure!.Message, Is.EqualTo(BrokenClock.Failure));
+            Assert.That(failure!.Message, Does.Contain($"worker 0 could not be supervised: {BrokenClock.Failure}"));
             Assert.That(_environment.Pool, Is.Null, "no pool is handed out");
         });
     }
