@@ -131,12 +131,8 @@ internal sealed class FrameLoop(
                     // A run leaves the frame it ended at to resume from, due or not: one whose --frames is no multiple of
                     // the interval, and one stopped (Ctrl-C, SIGTERM: a service stopped or redeployed), so no finished
                     // frame is run twice. Not a run with a failed frame: it ends with exit 1, not as one to continue.
-                    await writer.DrainAsync();
                     logger.Information("Ended after frame {Frame}; writing its checkpoint before exiting (a second signal ends simhost at once)", frame);
                     await CheckpointAsync(frame, force: true);
-
-                    // No frame follows to pace it: written at full speed, as the run's end waits for it.
-                    writer.StopPacing();
                 }
             }
             catch
@@ -205,9 +201,10 @@ internal sealed class FrameLoop(
             return TimeSpan.Zero;
         }
 
-        // The last frame's checkpoint is the one a finished run leaves to resume or inspect: it waits for the write in
-        // flight (which the run's end waits for anyway) instead of being skipped behind it.
-        if (settings.Frames != 0 && frame == settings.Frames)
+        // The last frame's checkpoint (at --frames, or forced as a run ends) is the one a run leaves to resume or
+        // inspect: it waits for the write in flight (which the run's end waits for anyway) instead of being skipped
+        // behind it. The run's end then writes it unpaced (FinishAsync).
+        if (force || (settings.Frames != 0 && frame == settings.Frames))
         {
             await writer.DrainAsync();
         }
