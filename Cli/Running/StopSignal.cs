@@ -65,8 +65,10 @@ internal sealed class StopSignal : IDisposable
         {
             // Asked twice, or before any frame: the user wants out now; let the default handler end the process (by
             // the signal, so no managed cleanup runs after this: what must not be left behind is removed here).
-            Forced?.Invoke();
+            // The runtime's files first: the run directory's removal stays the last step before the exit, as short a
+            // window as ever for a worker the pool is restarting meanwhile to add a file to it.
             RuntimeIpcFiles.RemoveOwnBeforeAForcedExit();
+            Forced?.Invoke();
             return;
         }
 
