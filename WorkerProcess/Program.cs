@@ -16,11 +16,13 @@ public static class Program
     {
         // Ctrl-C in a terminal signals the whole process group, and a service manager's stop (systemd's control group,
         // kill -TERM -pgid) SIGTERMs every process of it, workers included; a worker is the host's to stop (Shutdown,
-        // its pipe closing, or its parent dying), so it ignores SIGINT, SIGQUIT and SIGTERM (SIGKILL still ends it). Held
-        // for the life of the process: disposing a registration restores the default, which ends the process.
+        // its pipe closing, or its parent dying), so it ignores SIGINT, SIGQUIT and SIGTERM (SIGKILL still ends it), and
+        // the SIGHUP a closing terminal sends its foreground process group. Held for the life of the process: disposing
+        // a registration restores the default, which ends the process.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, IgnoreSignal);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, IgnoreSignal);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, IgnoreSignal);
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, IgnoreSignal);
 
         OutOfMemoryOrder.PreferThisWorker();
         if (!WorkerArguments.TryParse(args, out var arguments, out var error))

@@ -26,8 +26,7 @@ internal sealed class DescribeCommand
             {
                 var module = ModuleSelection.Load(parseResult.GetValue(_module));
                 var context = ModuleSelection.Context(module, seed: 1, entities: null, parseResult.GetValue(_parameters) ?? [], ticksPerFrame: 1);
-                await configuration.Output.WriteAsync(ModuleDescription.Describe(module, context).AsMemory(), cancellationToken).ConfigureAwait(false);
-                return ExitCodes.Success;
+                return await ReportOutput.WriteAsync(configuration, ModuleDescription.Describe(module, context), ExitCodes.Success, cancellationToken).ConfigureAwait(false);
             }
             catch (UsageException exception)
             {

@@ -67,16 +67,20 @@ internal static class EntityLimit
             return null;
         }
 
+        // Rows are reserved in blocks of RowAlignment, so the column needs room for the count rounded up: the bytes
+        // named are those checked (178956929 12-byte rows need 2147483904 bytes, not 2147483148).
+        var reserved = decimal.Ceiling((decimal)entities / RowAlignment) * RowAlignment;
+
         // Components narrower than an entity handle: the entity column, 8 bytes a row, is the one that would not fit.
         if (widest is null || widest.SizeBytes < SegmentFormat.EntityHandleSizeBytes)
         {
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"--entities {entities} is too many: the entity column would need {(decimal)entities * SegmentFormat.EntityHandleSizeBytes} bytes ({SegmentFormat.EntityHandleSizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
+                $"--entities {entities} is too many: the entity column would need {reserved * SegmentFormat.EntityHandleSizeBytes} bytes ({SegmentFormat.EntityHandleSizeBytes} bytes a row, rows reserved in blocks of {RowAlignment}), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
         }
 
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"--entities {entities} is too many: the {widest.Name} column would need {(decimal)entities * widest.SizeBytes} bytes ({widest.SizeBytes} bytes a row), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
+            $"--entities {entities} is too many: the {widest.Name} column would need {reserved * widest.SizeBytes} bytes ({widest.SizeBytes} bytes a row, rows reserved in blocks of {RowAlignment}), over the {ColumnLimitBytes}-byte (2 GiB) limit of one column; give at most {max}.");
     }
 }

@@ -28,15 +28,14 @@ internal sealed class InspectCommand
             {
                 var report = Inspector.Inspect(parseResult.GetValue(_path)!);
                 var text = parseResult.GetValue(_json) ? InspectionWriter.Json(report) : InspectionWriter.Text(report);
-                await configuration.Output.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
-                return report.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.RunFailed;
+                return await ReportOutput.WriteAsync(configuration, text, report.Problems.Count == 0 ? ExitCodes.Success : ExitCodes.RunFailed, cancellationToken).ConfigureAwait(false);
             }
             catch (UsageException exception)
             {
                 // With --json a tool gets a document too (ok false, the error), besides the usual line on stderr.
                 if (parseResult.GetValue(_json))
                 {
-                    await configuration.Output.WriteAsync(InspectionWriter.JsonError(parseResult.GetValue(_path)!, exception.Message).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    _ = await ReportOutput.WriteAsync(configuration, InspectionWriter.JsonError(parseResult.GetValue(_path)!, exception.Message), ExitCodes.UsageError, cancellationToken).ConfigureAwait(false);
                 }
 
                 await configuration.Error.WriteLineAsync($"simhost: {exception.Message}").ConfigureAwait(false);

@@ -56,7 +56,7 @@ internal sealed class RunCommand
         Command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = ToSettings(parseResult);
-            var problem = FindProblem(settings);
+            var problem = FindProblem(settings) ?? CheckpointFlagWithoutInterval(parseResult, settings);
             if (problem is not null)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"simhost: {problem} (see 'simhost run --help')").ConfigureAwait(false);
@@ -99,6 +99,23 @@ internal sealed class RunCommand
         CheckpointPriority = ValueOrDefault(parseResult, _checkpointPriority, s_defaults.CheckpointPriority),
         ResumeDirectory = parseResult.GetValue(_resume),
     };
+
+    /// <summary>
+    /// A flag that only shapes checkpoints (where, how many, at what priority) given to a run that writes none: the
+    /// service it configures would believe itself durable and is not, so it is refused rather than ignored.
+    /// </summary>
+    private string? CheckpointFlagWithoutInterval(ParseResult parseResult, RunSettings settings)
+    {
+        if (settings.CheckpointEvery > 0)
+        {
+            return null;
+        }
+
+        Option[] shaping = [_checkpointDir, _checkpointsKept, _checkpointPriority];
+        return shaping.FirstOrDefault(option => parseResult.GetResult(option) is { Implicit: false }) is { } given
+            ? $"{given.Name} is given but no checkpoint is written without --checkpoint-every N; add it (e.g. --checkpoint-every 600), or drop {given.Name}."
+            : null;
+    }
 
     // These options have no default value factory, so that --help shows their defaults as a user types them
     // ("[default: 64MiB]" in the description) rather than as the parsed value's ToString ("67108864", "Shared").

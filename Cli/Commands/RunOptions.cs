@@ -76,7 +76,7 @@ internal static class RunOptions
     {
         Description = "Set a module parameter, e.g. --param field=128 (repeatable; 'simhost describe' lists them)",
         HelpName = "NAME=VALUE",
-        Arity = ArgumentArity.ZeroOrMore,
+        Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,
         DefaultValueFactory = _ => [],
     };
@@ -190,7 +190,7 @@ internal static class RunOptions
         {
             Description = "An assembly of IJob types to load in the host and every worker (repeatable)",
             HelpName = "PATH",
-            Arity = ArgumentArity.ZeroOrMore,
+            Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
             DefaultValueFactory = _ => [],
         };

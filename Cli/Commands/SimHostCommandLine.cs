@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace SimHost.Host.Cli;
 
@@ -35,7 +36,7 @@ internal static class SimHostCommandLine
             // "Unrecognized command or argument 'x'" says what is wrong; "Required command was not provided" only that
             // something is.
             var telling = parseResult.Errors.FirstOrDefault(static e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parseResult.Errors[0];
-            var first = telling.Message.ReplaceLineEndings(" ");
+            var first = RepeatedFlag(parseResult.CommandResult) ?? telling.Message.ReplaceLineEndings(" ");
             var command = parseResult.CommandResult.Command == root ? "simhost" : $"simhost {parseResult.CommandResult.Command.Name}";
             await error.WriteLineAsync($"simhost: {first} (see '{command} --help')").ConfigureAwait(false);
             return ExitCodes.UsageError;
@@ -58,5 +59,23 @@ internal static class SimHostCommandLine
             ProcessTerminationTimeout = null,
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A single-value flag given more than once (<c>--workers 1 --workers 2</c>) said as such, with the values given:
+    /// System.CommandLine says only that the option "expects a single argument but 2 were provided".
+    /// </summary>
+    private static string? RepeatedFlag(CommandResult command)
+    {
+        foreach (var child in command.Children)
+        {
+            if (child is OptionResult { Option.Arity.MaximumNumberOfValues: 1 } option && option.Tokens.Count > 1)
+            {
+                var values = string.Join(", ", option.Tokens.Select(static t => t.Value));
+                return $"{option.Option.Name} is given {option.Tokens.Count} times ({values}): give it once";
+            }
+        }
+
+        return null;
     }
 }

@@ -6,6 +6,6 @@ namespace SimHost.Host.Running;
 /// <param name="IsTerminal">Whether <see cref="Error"/> is an interactive terminal (live line) or not (periodic log lines).</param>
 internal sealed record RunConsole(TextWriter Output, TextWriter Error, bool IsTerminal)
 {
-    /// <summary>The process's own console.</summary>
-    public static RunConsole System { get; } = new(Console.Out, Console.Error, !Console.IsErrorRedirected);
+    /// <summary>The process's own console; writes that fail once the terminal has hung up are dropped (<see cref="HangUpTolerantWriter"/>).</summary>
+    public static RunConsole System { get; } = new(new HangUpTolerantWriter(Console.Out), new HangUpTolerantWriter(Console.Error), !Console.IsErrorRedirected);
 }

@@ -127,6 +127,11 @@ internal static class ScenarioRun
         RunEnd end;
         IRangeExecutor? pool = null;
         IWorkerStatus? status = null;
+
+        // From the workers' start until the world is seeded or loaded no frame runs, and the seeding (a module's own code)
+        // cannot be interrupted: a signal meanwhile ends simhost at once, as documented, whichever step it lands in.
+        // Ended where the world is ready (RunFramesAsync), or here should the set-up fail.
+        using var setUp = StopSignal.EndAtOnceWhile();
         try
         {
             if (settings.Workers > 0)
@@ -143,7 +148,7 @@ internal static class ScenarioRun
                 EnsureJobsAvailable(pool, catalog, settings, module);
             }
 
-            end = await RunFramesAsync(settings, module, context, (identity, resume), console, catalog, runDirectory, pool, status, logger, stop);
+            end = await RunFramesAsync(settings, module, context, (identity, resume), console, catalog, runDirectory, pool, status, logger, stop, setUp);
         }
         finally
         {
@@ -157,6 +162,17 @@ internal static class ScenarioRun
                     break;
             }
         }
+
+        // The outcome in the log file too (the console has the summary below): a service whose JSON log is collected, or
+        // a run whose terminal hung up, still tells why it stopped and what it ended with.
+        logger.ForContext(HostLogging.FileOnlyProperty, true).Information(
+            "The run ended ({StoppedBy}) after {Frames} frames with {Entities} entities, checksum {Checksum}, exit code {ExitCode}{Failure}",
+            end.Summary.StoppedBy,
+            end.Summary.Frames,
+            end.Summary.Entities,
+            end.Summary.Checksum,
+            end.ExitCode,
+            end.Failure is { } failure ? $": {failure}" : string.Empty);
 
         // Last, once the workers have stopped and said so: the summary ends the output.
         await end.WriteToAsync(console);
@@ -174,7 +190,8 @@ internal static class ScenarioRun
         IRangeExecutor? pool,
         IWorkerStatus? status,
         ILogger logger,
-        StopCause stop)
+        StopCause stop,
+        IDisposable setUp)
     {
         var builder = new SimulationBuilder()
             .WithJobs(catalog)
@@ -202,9 +219,9 @@ internal static class ScenarioRun
         SimulationRunner simulation;
         try
         {
-            // Seeding or loading a large world is long and runs no frame: a signal meanwhile ends simhost at once. (One
-            // that came just before is honoured as ever: no frame runs, and the summary names it.)
-            using var setUp = StopSignal.EndAtOnceWhile();
+            // Seeding or loading a large world is long and runs no frame: a signal meanwhile still ends simhost at once (the
+            // set-up scope began before the workers started; it ends once the world is ready).
+            using var ready = setUp;
             if (point is null)
             {
                 logger.Information("Seeding {Module} with {Entities} entities", module.Name, context.Entities);
@@ -212,6 +229,13 @@ internal static class ScenarioRun
             else
             {
                 logger.Information("Loading the world of {Checkpoint}", point.Checkpoint);
+                if (settings.CheckpointEvery == 0)
+                {
+                    // Resuming to see a run's end is legitimate; a service that forgot the flag must not think itself durable.
+                    logger.Warning(
+                        "This resumed run writes no checkpoints (no --checkpoint-every): a later --resume starts from {Checkpoint} again",
+                        point.Checkpoint);
+                }
             }
 
             simulation = point is null ? module.Build(builder, world, context) : RunCheckpoints.BuildResumed(module, builder, world, context, point);

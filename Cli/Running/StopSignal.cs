@@ -4,7 +4,8 @@ using SimHost.Host.Workers;
 namespace SimHost.Host.Running;
 
 /// <summary>
-/// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation the run honours: the current frame finishes, workers are
+/// Turns Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed, an ssh session dropped) into a cancellation the run
+/// honours: the current frame finishes, workers are
 /// shut down, the run directory is removed and the summary is printed, naming the signal. A second Ctrl-C ends the
 /// process at once, and so does the first while the world is set up (<see cref="EndAtOnceWhile"/>): seeding or loading
 /// a large world takes long and nothing has run yet. The workers ignore the SIGINT a terminal sends the whole process
@@ -15,6 +16,7 @@ internal sealed class StopSignal : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
+    private readonly PosixSignalRegistration _hangUp;
     private static int s_setUps;
     private string? _reason;
     private int _signalCount;
@@ -24,6 +26,7 @@ internal sealed class StopSignal : IDisposable
     {
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        _hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
     }
 
     /// <summary>Raised on the signal thread when a second signal is about to end the process at once.</summary>
@@ -46,6 +49,7 @@ internal sealed class StopSignal : IDisposable
     {
         _interrupt.Dispose();
         _terminate.Dispose();
+        _hangUp.Dispose();
         _stop.Dispose();
     }
 
@@ -55,10 +59,21 @@ internal sealed class StopSignal : IDisposable
         // both take the first signal's path (the cancellation below comes only after the message).
         var isFirst = Interlocked.Increment(ref _signalCount) == 1;
         var isSettingUp = Volatile.Read(ref s_setUps) > 0;
-        var reason = context.Signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : context.Signal.ToString();
+        var reason = context.Signal switch
+        {
+            PosixSignal.SIGINT => "Ctrl-C (SIGINT)",
+            PosixSignal.SIGHUP => "SIGHUP (terminal closed)",
+            _ => context.Signal.ToString(),
+        };
+        if (context.Signal == PosixSignal.SIGHUP)
+        {
+            // The terminal is gone: what is still written to it fails (EIO) and is dropped from now on.
+            HangUpTolerantWriter.HasHungUp = true;
+        }
+
         if (isFirst && isSettingUp)
         {
-            Console.Error.WriteLine($"simhost: {reason} while the world is set up: no frame has run; ending at once");
+            Say($"simhost: {reason} while the world is set up: no frame has run; ending at once");
         }
 
         if (!isFirst || isSettingUp)
@@ -77,8 +92,20 @@ internal sealed class StopSignal : IDisposable
 
         // Said at once: the frame in progress may be long (or a job in the host may never return), and a signal that
         // seems ignored gets sent again, which ends the process without its summary.
-        Console.Error.WriteLine($"simhost: {reason}: stopping once the frame in progress ends; {context.Signal} again ends simhost at once, without the summary");
+        Say($"simhost: {reason}: stopping once the frame in progress ends; {context.Signal} again ends simhost at once, without the summary");
         _stop.Cancel();
+    }
+
+    /// <summary>Writes a line on stderr from the signal's thread, where an exception would end the process: a terminal closed is no error.</summary>
+    private static void Say(string line)
+    {
+        try
+        {
+            Console.Error.WriteLine(line);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     private sealed class SetUpScope : IDisposable

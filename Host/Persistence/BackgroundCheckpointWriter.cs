@@ -20,6 +20,8 @@ internal sealed class BackgroundCheckpointWriter
     private readonly ILogger _logger;
     private readonly CheckpointPacer? _pacer;
     private Task? _inFlight;
+    private long _lastSkipWarning;
+    private int _skipsNotWarned;
 
     /// <param name="store">Where the checkpoints go.</param>
     /// <param name="logger">Started, written and skipped checkpoints.</param>
@@ -45,6 +47,13 @@ internal sealed class BackgroundCheckpointWriter
 
     /// <summary>Checkpoints skipped because the previous one was still being written.</summary>
     public int Skipped { get; private set; }
+
+    /// <summary>
+    /// The least time between two warnings of skipped checkpoints: a machine too slow for the interval skips most of
+    /// them, and a warning each would flood the log. The skips between are logged at Debug, then counted in the next
+    /// warning.
+    /// </summary>
+    public TimeSpan SkipWarningInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The newest checkpoint written completely, or null.</summary>
     public string? Newest { get; private set; }
@@ -79,7 +88,7 @@ internal sealed class BackgroundCheckpointWriter
         {
             Skipped++;
             SimHostInstruments.CheckpointsSkipped.Add(1);
-            CheckpointLog.Skipped(_logger, frame);
+            LogSkip(frame);
             return false;
         }
 
@@ -90,6 +99,28 @@ internal sealed class BackgroundCheckpointWriter
         _pacer?.Start(content.World.PayloadBytes);
         _inFlight = WriteAsync(frame, content, started);
         return true;
+    }
+
+    private void LogSkip(long frame)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (Skipped == 1)
+        {
+            CheckpointLog.Skipped(_logger, frame);
+            _lastSkipWarning = now;
+            return;
+        }
+
+        _skipsNotWarned++;
+        if (Stopwatch.GetElapsedTime(_lastSkipWarning, now) >= SkipWarningInterval)
+        {
+            CheckpointLog.SkippedSince(_logger, _skipsNotWarned, frame);
+            _skipsNotWarned = 0;
+            _lastSkipWarning = now;
+            return;
+        }
+
+        CheckpointLog.SkippedQuietly(_logger, frame);
     }
 
     /// <summary>

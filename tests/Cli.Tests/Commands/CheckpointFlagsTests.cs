@@ -49,6 +49,10 @@ public sealed class CheckpointFlagsTests
     [TestCase(new[] { "--checkpoint-every", "-1", "--checkpoint-dir", "x" }, "--checkpoint-every accepts a whole number")]
     [TestCase(new[] { "--checkpoints-kept", "0" }, "--checkpoints-kept accepts a whole number from 1")]
     [TestCase(new[] { "--resume", "/nonexistent/simhost-checkpoints" }, "--resume '/nonexistent/simhost-checkpoints' is not a directory")]
+    [TestCase(new[] { "--checkpoint-dir", "ckpt" }, "--checkpoint-dir is given but no checkpoint is written without --checkpoint-every N")]
+    [TestCase(new[] { "--checkpoints-kept", "5" }, "--checkpoints-kept is given but no checkpoint is written without --checkpoint-every N")]
+    [TestCase(new[] { "--checkpoint-priority", "normal" }, "--checkpoint-priority is given but no checkpoint is written without --checkpoint-every N")]
+    [TestCase(new[] { "--checkpoint-every", "0", "--checkpoint-dir", "ckpt" }, "--checkpoint-dir is given but no checkpoint is written")]
     public async Task BadCheckpointFlags_AreOneLine_Exit2(string[] flags, string expected)
     {
         var (exitCode, settings, _, error) = await CommandLineRun.InvokeAsync(["run", .. flags]);

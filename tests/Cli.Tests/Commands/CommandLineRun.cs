@@ -7,8 +7,15 @@ internal static class CommandLineRun
 {
     public static async Task<(int ExitCode, RunSettings? Settings, string Output, string Error)> InvokeAsync(params string[] args)
     {
-        RunSettings? seen = null;
         using var output = new StringWriter();
+        var (exitCode, seen, error) = await InvokeAsync(output, args);
+        return (exitCode, seen, output.ToString(), error);
+    }
+
+    /// <summary>Invokes the command line with standard output going to <paramref name="output"/>.</summary>
+    public static async Task<(int ExitCode, RunSettings? Settings, string Error)> InvokeAsync(TextWriter output, params string[] args)
+    {
+        RunSettings? seen = null;
         using var error = new StringWriter();
         var exitCode = await SimHostCommandLine.InvokeAsync(
             args,
@@ -19,6 +26,6 @@ internal static class CommandLineRun
             },
             output,
             error);
-        return (exitCode, seen, output.ToString(), error.ToString());
+        return (exitCode, seen, error.ToString());
     }
 }

@@ -82,9 +82,12 @@ public sealed class RunCommandTests
     [TestCase("--checkpoint-priority", "high")]
     [TestCase("--max-restarts", "-1")]
     [TestCase("--restart-window", "0s")]
-    public async Task Run_RejectsABadValue_WithOneLineNamingTheFlag(string flag, string value)
+    [TestCase("--param", null)]
+    [TestCase("--job-assembly", null)]
+    public async Task Run_RejectsABadValue_WithOneLineNamingTheFlag(string flag, string? value)
     {
-        var (exitCode, settings, _, error) = await InvokeAsync("run", flag, value);
+        // A null value: the flag is the last word, its value missing.
+        var (exitCode, settings, _, error) = await InvokeAsync(value is null ? ["run", flag] : ["run", flag, value]);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
         Assert.That(settings, Is.Null, "the run must not start");
@@ -98,7 +101,7 @@ public sealed class RunCommandTests
     [TestCase(new[] { "--checkpoint-priority", "LOWEST" }, "Lowest")]
     public async Task Run_ReadsTheCheckpointPriority_LowestUnlessGiven(string[] flags, string expected)
     {
-        var (exitCode, settings, _, error) = await InvokeAsync(["run", .. flags]);
+        var (exitCode, settings, _, error) = await InvokeAsync(["run", "--checkpoint-every", "10", "--checkpoint-dir", "ckpt", .. flags]);
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), error);
         Assert.That(settings!.CheckpointPriority.ToString(), Is.EqualTo(expected));
@@ -143,6 +146,21 @@ public sealed class RunCommandTests
         Assert.That(error, Does.Contain("--segment-size").And.Contain("--max-shared-memory"));
     }
 
+    [TestCase("--workers", "1", "2")]
+    [TestCase("--storage", "shared", "snapshot")]
+    [TestCase("--checkpoint-dir", "a", "b")]
+    public async Task Run_RejectsAFlagGivenTwice_NamingItAndBothValues(string flag, string first, string second)
+    {
+        var (exitCode, settings, _, error) = await InvokeAsync("run", flag, first, flag, second);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(settings, Is.Null);
+            Assert.That(error.TrimEnd(), Is.EqualTo($"simhost: {flag} is given 2 times ({first}, {second}): give it once (see 'simhost run --help')"));
+        });
+    }
+
     [Test]
     public async Task UnknownFlag_IsAUsageError()
     {
@@ -164,6 +182,20 @@ public sealed class RunCommandTests
             Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
             Assert.That(error, Does.Contain("--entities 200000000").And.Contain("Position").And.Contain("12 bytes a row").And.Contain("at most 178956928"));
             Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+        });
+    }
+
+    [Test]
+    public async Task Run_RejectsOneEntityPastTheColumnLimit_NamingBytesOverTheLimit()
+    {
+        // 178956929 rows of 12 bytes are 2147483148 bytes, under 2 GiB; reserved in blocks of 64 rows they are 178956992
+        // rows, 2147483904 bytes: the bytes the error names must be those over the limit.
+        var (exitCode, _, _, error) = await InvokeAsync("run", "--entities", "178956929");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.UsageError));
+            Assert.That(error, Does.Contain("would need 2147483904 bytes (12 bytes a row, rows reserved in blocks of 64), over the 2147483647-byte"));
         });
     }
 

@@ -5,7 +5,8 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// <summary>
 /// Ctrl-C in a terminal signals the whole process group, workers included: the workers must not die of it (the host
 /// stops them), so a clean Ctrl-C ends with no restart and no re-run range. SIGTERM to the host alone stops the run the
-/// same clean way. Either way: exit 0, the summary names the signal, and nothing is left behind.
+/// same clean way, and so does the SIGHUP a closing terminal (or a dropped ssh session) sends the foreground process
+/// group. Either way: exit 0, the summary names the signal, and nothing is left behind.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -24,6 +25,10 @@ public sealed class SignalTests : RunningSimHostFixture
     [Test]
     public async Task Sigterm_ToTheWholeProcessGroup_StopsCleanly_LikeCtrlC() =>
         await AssertStopsCleanlyAsync("TERM", wholeGroup: true, @"stopped by:\s+SIGTERM");
+
+    [Test]
+    public async Task Sighup_ToTheWholeProcessGroup_AsAClosingTerminalSendsIt_StopsCleanly_LikeSigterm() =>
+        await AssertStopsCleanlyAsync("HUP", wholeGroup: true, @"stopped by:\s+SIGHUP \(terminal closed\)");
 
     private async Task AssertStopsCleanlyAsync(string signal, bool wholeGroup, string stoppedBy)
     {
