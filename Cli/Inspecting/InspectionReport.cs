@@ -22,4 +22,18 @@ internal sealed class InspectionReport(string path, string kind)
 
     /// <summary>Every broken rule, in the order found.</summary>
     public List<InspectionProblem> Problems { get; } = [];
+
+    /// <summary>
+    /// Checkpoints of a folder a run writes to that its rotation removed while they were inspected (no problem: the
+    /// run keeps only the newest ones), by name.
+    /// </summary>
+    public List<string> RemovedWhileInspected { get; } = [];
+
+    /// <summary>Adds everything <paramref name="other"/> found (one checkpoint of a folder).</summary>
+    public void Add(InspectionReport other)
+    {
+        Checkpoints.AddRange(other.Checkpoints);
+        Segments.AddRange(other.Segments);
+        Problems.AddRange(other.Problems);
+    }
 }

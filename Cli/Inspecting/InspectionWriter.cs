@@ -76,6 +76,11 @@ internal static class InspectionWriter
             }
         }
 
+        foreach (var removed in report.RemovedWhileInspected)
+        {
+            text.AppendLine(invariant, $"{removed}: removed while inspected (the run writing the folder keeps only its newest checkpoints)");
+        }
+
         foreach (var problem in report.Problems)
         {
             text.AppendLine(invariant, $"FAILED {problem.File}: {problem.Rule}: {problem.Message}");
@@ -153,6 +158,13 @@ internal static class InspectionWriter
 
                 json.WriteEndArray();
                 json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("removedWhileInspected");
+            foreach (var removed in report.RemovedWhileInspected)
+            {
+                json.WriteStringValue(removed);
             }
 
             json.WriteEndArray();

@@ -151,6 +151,102 @@ public sealed class InspectCommandTests
         Assert.That(output, Does.Contain("FAILED checkpoint-000000000020/manifest: MissingManifest"));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Inspect_AFolderARunIsRotating_ReportsTheCheckpointRemovedMeanwhile_AsNoProblem(bool deleted)
+    {
+        // The run's rotation removes the oldest checkpoint after inspect listed the folder: renamed to a hidden spare, or
+        // deleted.
+        var folder = Path.Combine(_checkpoint, "live");
+        var oldest = CopyCheckpointTo(folder, "checkpoint-000000000010");
+        CopyCheckpointTo(folder, "checkpoint-000000000020");
+
+        var report = Inspector.Inspect(folder, beforeEachCheckpoint: directory =>
+        {
+            if (directory != oldest)
+            {
+                return;
+            }
+
+            if (deleted)
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            else
+            {
+                Directory.Move(directory, Path.Combine(folder, ".checkpoint-000000000010.old-1"));
+            }
+        });
+
+        var text = InspectionWriter.Text(report);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Problems, Is.Empty, text);
+            Assert.That(report.RemovedWhileInspected, Has.Count.EqualTo(1).And.Contains("checkpoint-000000000010"));
+            Assert.That(report.Checkpoints, Has.Count.EqualTo(1), "the newest is inspected as ever");
+            Assert.That(text, Does.Contain("checkpoint-000000000010: removed while inspected"));
+        });
+    }
+
+    [Test]
+    public async Task Inspect_AFolderWithADamagedCheckpointThatStays_StillReportsIt()
+    {
+        var folder = Path.Combine(_checkpoint, "damaged");
+        var damaged = CopyCheckpointTo(folder, "checkpoint-000000000010");
+        CopyCheckpointTo(folder, "checkpoint-000000000020");
+        File.Delete(Path.Combine(damaged, "entities.seg"));
+
+        var (exitCode, _, output, _) = await CommandLineRun.InvokeAsync("inspect", folder, "--json");
+
+        using var document = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+            Assert.That(document.RootElement.GetProperty("removedWhileInspected").GetArrayLength(), Is.Zero);
+            Assert.That(document.RootElement.GetProperty("problems")[0].GetProperty("file").GetString(), Is.EqualTo("checkpoint-000000000010/entities.seg"));
+        });
+    }
+
+    private string CopyCheckpointTo(string folder, string name)
+    {
+        var target = Path.Combine(folder, name);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(_checkpoint))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        return target;
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Inspect_AFifo_IsReportedAsTooShort_InsteadOfWaitingForAWriter()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("mkfifo is a Unix tool");
+        }
+
+        var fifo = Path.Combine(_checkpoint, "pipe.seg");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.That(mkfifo.ExitCode, Is.Zero, "mkfifo");
+        }
+
+        // Opening a FIFO for reading waits for a writer: the hang guard names what hung.
+        var inspect = CommandLineRun.InvokeAsync("inspect", fifo);
+        Assert.That(await Task.WhenAny(inspect, Task.Delay(TimeSpan.FromSeconds(30))), Is.SameAs(inspect), "simhost inspect of a FIFO hung");
+        var (exitCode, _, output, _) = await inspect;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+            Assert.That(output, Does.Contain("FAILED pipe.seg: Truncated"));
+        });
+    }
+
     [Test]
     public async Task Inspect_AMissingPath_IsOneLine_Exit2()
     {
