@@ -13,7 +13,7 @@ internal static class Inspector
 {
     // A rotation's deletion takes milliseconds (a checkpoint is a handful of files); half a second is far beyond it.
     private const int RemovalLooks = 10;
-    private static readonly TimeSpan RemovalLookInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_removalLookInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Inspects <paramref name="path"/>.</summary>
     /// <param name="path">The path to inspect.</param>
@@ -98,7 +98,7 @@ internal static class Inspector
                 return true;
             }
 
-            Thread.Sleep(RemovalLookInterval);
+            Thread.Sleep(s_removalLookInterval);
         }
 
         return !Directory.Exists(directory);
