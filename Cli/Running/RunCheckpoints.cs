@@ -2,6 +2,7 @@ using System.Globalization;
 using SimHost.Host.Cli;
 using SimHost.Host.Modules;
 using SimHost.Host.Persistence;
+using SimHost.Layout.Segments;
 
 namespace SimHost.Host.Running;
 
@@ -95,6 +96,15 @@ internal static class RunCheckpoints
             }
         }
 
+        // The frame count is checked against --frames below, so it is first checked against the files: the entity table's
+        // header names the frame it was written at (the load checks every file; a manifest made to say another frame
+        // must be reported as the damage it is, not as a --frames to raise).
+        if (EntityTableFrame(newest) is { } written && written != CheckpointSegment.FrameOf(manifest))
+        {
+            throw Damaged(newest, new CheckpointException(
+                CheckpointError.BadSegment, CheckpointFileNames.EntityTable, $"is of frame {written}, the manifest says frame {simulation.FrameCount}"));
+        }
+
         // A run to frame N from a checkpoint past N would run nothing and print an older run's checksum as its own.
         if (frames != 0 && simulation.FrameCount > frames)
         {
@@ -127,6 +137,21 @@ internal static class RunCheckpoints
 
     // The errors of a checkpoint whose bytes are wrong; any other (unreadable, a world that is not empty) is not the
     // checkpoint's fault and fails the run as it is.
+    /// <summary>The frame in the entity table's segment header, or null when it cannot be read (the load reports why).</summary>
+    private static ulong? EntityTableFrame(string checkpoint)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(Path.Combine(checkpoint, CheckpointFileNames.EntityTable));
+            var head = new byte[SegmentFormat.HeaderSizeBytes];
+            return RandomAccess.Read(handle, head, 0) == head.Length ? SegmentHeader.Read(head).FrameId : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static bool IsDamage(CheckpointError error) => error is CheckpointError.ManifestHashMismatch or CheckpointError.BadManifest
         or CheckpointError.MissingFile or CheckpointError.LengthMismatch or CheckpointError.HashMismatch or CheckpointError.BadSegment
         or CheckpointError.InconsistentWorld or CheckpointError.MissingManifest;

@@ -299,6 +299,26 @@ public sealed class ScenarioRunTests
     }
 
     [Test]
+    public async Task Resume_OfAManifestMadeToSayAnotherFrame_IsDamage_NotAFramesToRaise()
+    {
+        // The manifest's hash line recomputed: only the files tell that frame 2^62 is not the frame they were written at.
+        var checkpoints = Path.Combine(_folder, "forged");
+        await RunAsync(Settings(workers: 0) with { Frames = 2, CheckpointEvery = 2, CheckpointDirectory = checkpoints });
+        var path = Path.Combine(CheckpointStore.Newest(checkpoints)!, CheckpointFileNames.Manifest);
+        var manifest = CheckpointManifest.Decode(File.ReadAllBytes(path));
+        File.WriteAllBytes(path, (manifest with { Simulation = manifest.Simulation! with { FrameCount = 1L << 62 } }).Encode());
+
+        var (exitCode, error) = await RunFailingAsync(Settings(workers: 0) with { Frames = 4, ResumeDirectory = checkpoints });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.RunFailed));
+            Assert.That(error, Does.Contain($"checkpoint entities.seg: is of frame 2, the manifest says frame {1L << 62} (BadSegment); move"));
+            Assert.That(error, Does.Not.Contain("give --frames"));
+        });
+    }
+
+    [Test]
     public async Task AFreshRun_IntoAFolderHoldingAnotherRunsCheckpoints_IsRefused_Exit2()
     {
         var checkpoints = Path.Combine(_folder, "taken");
