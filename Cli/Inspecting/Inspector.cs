@@ -16,10 +16,12 @@ internal static class Inspector
     private static readonly TimeSpan s_removalLookInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Inspects <paramref name="path"/>.</summary>
-    /// <param name="path">The path to inspect.</param>
-    /// <param name="beforeEachCheckpoint">Called with each checkpoint of a folder before it is inspected (tests: a rotation meanwhile).</param>
     /// <exception cref="Running.UsageException">The path does not exist.</exception>
-    public static InspectionReport Inspect(string path, Action<string>? beforeEachCheckpoint = null)
+    public static InspectionReport Inspect(string path) => Inspect(path, beforeEachCheckpoint: null);
+
+    /// <summary>Inspects <paramref name="path"/>, calling <paramref name="beforeEachCheckpoint"/> with each checkpoint of a folder before it is inspected (tests: a rotation meanwhile).</summary>
+    /// <exception cref="Running.UsageException">The path does not exist.</exception>
+    internal static InspectionReport Inspect(string path, Action<string>? beforeEachCheckpoint)
     {
         if (File.Exists(path))
         {
@@ -59,7 +61,7 @@ internal static class Inspector
                 InspectCheckpoint(one, directory);
                 if (one.Problems.Count > 0 && IsRemovedByItsRun(directory))
                 {
-                    report.RemovedWhileInspected.Add(System.IO.Path.GetFileName(directory));
+                    report.RemovedWhileInspected.Add(Path.GetFileName(directory));
                     continue;
                 }
 
@@ -192,9 +194,12 @@ internal static class Inspector
         {
             // Too short for a header is said without opening the file: a FIFO or a device shows length 0, and opening a
             // FIFO would wait for a writer forever.
-            if (new FileInfo(path).Length < SegmentFormat.HeaderSizeBytes)
+            var fileLength = new FileInfo(path).Length;
+            if (fileLength < SegmentFormat.HeaderSizeBytes)
             {
-                _ = SegmentValidator.ValidateHeader(name, new FileInfo(path).Length, []);
+                report.Problems.Add(new InspectionProblem(
+                    name, nameof(SegmentError.Truncated), $"file is {fileLength} bytes, shorter than the {SegmentFormat.HeaderSizeBytes}-byte header"));
+                return;
             }
 
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

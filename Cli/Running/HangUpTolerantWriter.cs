@@ -3,22 +3,15 @@ using System.Text;
 namespace SimHost.Host.Running;
 
 /// <summary>
-/// The run's console once its terminal may be gone: after a SIGHUP (<see cref="HasHungUp"/>), a write that fails
-/// (EIO on a hung-up terminal) is dropped, so the run still finishes its frame, writes its last checkpoint and stops
-/// its workers as after SIGTERM. Before that, a failed write is an error as ever (a summary redirected to a full
-/// disk fails the run in one line).
+/// The run's console. Writing to a terminal that is gone (closed, an ssh session dropped: the kernel fails every write
+/// with EIO, possibly before the SIGHUP that follows reaches the run) drops the write instead of failing the run: the
+/// run still finishes its frame, writes its last checkpoint and stops its workers, as after SIGTERM. A redirected
+/// stream keeps its errors: a summary that cannot be written to a full disk fails the run in one line.
 /// </summary>
-internal sealed class HangUpTolerantWriter(TextWriter inner) : TextWriter
+/// <param name="inner">The console stream.</param>
+/// <param name="isTerminal">Whether <paramref name="inner"/> writes to a terminal (not redirected).</param>
+internal sealed class HangUpTolerantWriter(TextWriter inner, bool isTerminal) : TextWriter
 {
-    private static int s_hasHungUp;
-
-    /// <summary>Set by the signal handler when SIGHUP arrives; never cleared.</summary>
-    public static bool HasHungUp
-    {
-        get => Volatile.Read(ref s_hasHungUp) == 1;
-        set => Volatile.Write(ref s_hasHungUp, value ? 1 : 0);
-    }
-
     public override Encoding Encoding => inner.Encoding;
 
     public override void Write(char value) => Guard(() => inner.Write(value));
@@ -47,24 +40,24 @@ internal sealed class HangUpTolerantWriter(TextWriter inner) : TextWriter
 
     public override Task FlushAsync() => GuardAsync(inner.FlushAsync);
 
-    private static void Guard(Action write)
+    private void Guard(Action write)
     {
         try
         {
             write();
         }
-        catch (IOException) when (HasHungUp)
+        catch (IOException) when (isTerminal)
         {
         }
     }
 
-    private static async Task GuardAsync(Func<Task> write)
+    private async Task GuardAsync(Func<Task> write)
     {
         try
         {
             await write().ConfigureAwait(false);
         }
-        catch (IOException) when (HasHungUp)
+        catch (IOException) when (isTerminal)
         {
         }
     }

@@ -135,23 +135,35 @@ internal static class RunCheckpoints
         }
     }
 
-    // The errors of a checkpoint whose bytes are wrong; any other (unreadable, a world that is not empty) is not the
-    // checkpoint's fault and fails the run as it is.
-    /// <summary>The frame in the entity table's segment header, or null when it cannot be read (the load reports why).</summary>
+    /// <summary>
+    /// The frame in the entity table's segment header, or null when the header cannot be read or breaks a rule (the load
+    /// then reports that file by its rule). The length is looked at first: a FIFO or device (length 0) is never opened.
+    /// </summary>
     private static ulong? EntityTableFrame(string checkpoint)
     {
+        var path = Path.Combine(checkpoint, CheckpointFileNames.EntityTable);
         try
         {
-            using var handle = File.OpenHandle(Path.Combine(checkpoint, CheckpointFileNames.EntityTable));
+            var length = new FileInfo(path).Length;
+            if (length < SegmentFormat.HeaderSizeBytes)
+            {
+                return null;
+            }
+
+            using var handle = File.OpenHandle(path);
             var head = new byte[SegmentFormat.HeaderSizeBytes];
-            return RandomAccess.Read(handle, head, 0) == head.Length ? SegmentHeader.Read(head).FrameId : null;
+            return RandomAccess.Read(handle, head, 0) == head.Length
+                ? SegmentValidator.ValidateHeader(CheckpointFileNames.EntityTable, length, head).FrameId
+                : null;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or SegmentFormatException)
         {
             return null;
         }
     }
 
+    // The errors of a checkpoint whose bytes are wrong; any other (unreadable, a world that is not empty) is not the
+    // checkpoint's fault and fails the run as it is.
     private static bool IsDamage(CheckpointError error) => error is CheckpointError.ManifestHashMismatch or CheckpointError.BadManifest
         or CheckpointError.MissingFile or CheckpointError.LengthMismatch or CheckpointError.HashMismatch or CheckpointError.BadSegment
         or CheckpointError.InconsistentWorld or CheckpointError.MissingManifest;

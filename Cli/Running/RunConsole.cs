@@ -6,6 +6,9 @@ namespace SimHost.Host.Running;
 /// <param name="IsTerminal">Whether <see cref="Error"/> is an interactive terminal (live line) or not (periodic log lines).</param>
 internal sealed record RunConsole(TextWriter Output, TextWriter Error, bool IsTerminal)
 {
-    /// <summary>The process's own console; writes that fail once the terminal has hung up are dropped (<see cref="HangUpTolerantWriter"/>).</summary>
-    public static RunConsole System { get; } = new(new HangUpTolerantWriter(Console.Out), new HangUpTolerantWriter(Console.Error), !Console.IsErrorRedirected);
+    /// <summary>The process's own console; writes to a terminal that is gone are dropped (<see cref="HangUpTolerantWriter"/>).</summary>
+    public static RunConsole System { get; } = new(
+        new HangUpTolerantWriter(Console.Out, isTerminal: !Console.IsOutputRedirected),
+        new HangUpTolerantWriter(Console.Error, isTerminal: !Console.IsErrorRedirected),
+        !Console.IsErrorRedirected);
 }

@@ -13,7 +13,7 @@ namespace SimHost.Host.Running;
 
 /// <summary>
 /// <c>simhost run</c>: sets up logging, the run directory, the jobs and where they run, seeds the module (<c>--module</c>, else particles),
-/// runs its frames with live progress, and prints the summary ending in <c>checksum: HEX</c>. Ctrl-C or SIGTERM
+/// runs its frames with live progress, and prints the summary ending in <c>checksum: HEX</c>. Ctrl-C, SIGTERM or SIGHUP
 /// finishes the current frame, shuts the workers down, removes the run directory and still prints the summary, which
 /// names what stopped the run. A failure is one <c>simhost:</c> line on stderr; its stack trace goes only to the log
 /// file (<c>--log-file</c>), never to the terminal.
@@ -34,7 +34,7 @@ internal static class ScenarioRun
     /// <param name="settings">The validated flags.</param>
     /// <param name="console">Where the summary, progress and errors go.</param>
     /// <param name="startWorkers">Starts worker processes when <see cref="RunSettings.Workers"/> is above 0.</param>
-    /// <param name="cancellationToken">Cancelled on Ctrl-C or SIGTERM: the current frame completes, then the run ends cleanly.</param>
+    /// <param name="cancellationToken">Cancelled on Ctrl-C, SIGTERM or SIGHUP: the current frame completes, then the run ends cleanly.</param>
     /// <param name="stopReason">Names what cancelled <paramref name="cancellationToken"/> for the summary (<c>SIGTERM</c>); Ctrl-C when null.</param>
     /// <returns>The exit code: 0 done, 1 the run failed, 2 the command line cannot be run.</returns>
     public static async Task<int> ExecuteAsync(
@@ -152,6 +152,8 @@ internal static class ScenarioRun
         }
         finally
         {
+            // A set-up that failed is over too: a signal while the pool shuts down stops as after the first frame.
+            setUp.Dispose();
             switch (pool)
             {
                 case IAsyncDisposable asyncDisposable:

@@ -5,11 +5,11 @@ namespace SimHost.Host.Running;
 
 /// <summary>
 /// Turns Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed, an ssh session dropped) into a cancellation the run
-/// honours: the current frame finishes, workers are
-/// shut down, the run directory is removed and the summary is printed, naming the signal. A second Ctrl-C ends the
-/// process at once, and so does the first while the world is set up (<see cref="EndAtOnceWhile"/>): seeding or loading
-/// a large world takes long and nothing has run yet. The workers ignore the SIGINT a terminal sends the whole process
-/// group; the host stops them.
+/// honours: the current frame finishes, workers are shut down, the run directory is removed and the summary is printed,
+/// naming the signal. A second Ctrl-C or SIGTERM ends the process at once (a second SIGHUP does not: hang-ups come in
+/// pairs), and so does the first signal while the run is set up (<see cref="EndAtOnceWhile"/>): workers starting, a
+/// large world seeded or loaded, and nothing run yet. The workers ignore the signals a terminal or a service manager
+/// sends the whole process group; the host stops them.
 /// </summary>
 internal sealed class StopSignal : IDisposable
 {
@@ -21,7 +21,7 @@ internal sealed class StopSignal : IDisposable
     private string? _reason;
     private int _signalCount;
 
-    /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
+    /// <summary>Starts listening for SIGINT, SIGTERM and SIGHUP.</summary>
     public StopSignal()
     {
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -65,10 +65,12 @@ internal sealed class StopSignal : IDisposable
             PosixSignal.SIGHUP => "SIGHUP (terminal closed)",
             _ => context.Signal.ToString(),
         };
-        if (context.Signal == PosixSignal.SIGHUP)
+        if (!isFirst && !isSettingUp && context.Signal == PosixSignal.SIGHUP)
         {
-            // The terminal is gone: what is still written to it fails (EIO) and is dropped from now on.
-            HangUpTolerantWriter.HasHungUp = true;
+            // A hang-up often comes twice (the shell signals the job's process group, a wrapper such as sudo passes it
+            // on): it is no user asking again, and nobody is left at the terminal to ask for an immediate end.
+            context.Cancel = true;
+            return;
         }
 
         if (isFirst && isSettingUp)

@@ -8,7 +8,7 @@ internal static partial class CheckpointLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of frame {Frame} skipped: the previous one is still being written (further skips are logged at most once a minute, and counted in the summary)")]
     public static partial void Skipped(ILogger logger, long frame);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more checkpoints skipped, up to frame {Frame}: each fell due while the previous one was still being written; a larger --checkpoint-every gives each more frames")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoints skipped since the last such warning: {Count}, up to frame {Frame}; each fell due while the previous one was still being written: a larger --checkpoint-every gives each more frames")]
     public static partial void SkippedSince(ILogger logger, int count, long frame);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Checkpoint of frame {Frame} skipped: the previous one is still being written")]

@@ -236,7 +236,8 @@ public sealed class InspectCommandTests
         }
 
         // Opening a FIFO for reading waits for a writer: the hang guard names what hung.
-        var inspect = CommandLineRun.InvokeAsync("inspect", fifo);
+        // On a thread of its own: inspect reads synchronously, so a hung open would never reach the guard below.
+        var inspect = Task.Run(() => CommandLineRun.InvokeAsync("inspect", fifo));
         Assert.That(await Task.WhenAny(inspect, Task.Delay(TimeSpan.FromSeconds(30))), Is.SameAs(inspect), "simhost inspect of a FIFO hung");
         var (exitCode, _, output, _) = await inspect;
 

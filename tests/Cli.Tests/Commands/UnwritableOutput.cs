@@ -11,4 +11,6 @@ internal sealed class UnwritableOutput : TextWriter
 
     public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default) =>
         throw new IOException("No space left on device");
+
+    public override Task WriteLineAsync(string? value) => throw new IOException("No space left on device");
 }

@@ -71,6 +71,6 @@ public sealed class CheckpointSkipLogTests
 
         var warnings = logger.Lines.Where(static l => l.StartsWith("Warning", StringComparison.Ordinal)).ToList();
         Assert.That(warnings, Has.Count.EqualTo(2));
-        Assert.That(warnings[1], Does.StartWith("Warning 1 more checkpoints skipped, up to frame 3"));
+        Assert.That(warnings[1], Does.StartWith("Warning Checkpoints skipped since the last such warning: 1, up to frame 3;"));
     }
 }
