@@ -155,7 +155,7 @@ internal static class Inspector
                 var length = new FileInfo(filePath).Length;
                 if (length != file.LengthBytes)
                 {
-                    throw new CheckpointException(CheckpointError.LengthMismatch, file.Name, $"is {length} bytes, the manifest says {file.LengthBytes}");
+                    throw CheckpointFiles.LengthMismatch(file, length);
                 }
 
                 var bytes = File.ReadAllBytes(filePath);
@@ -197,9 +197,8 @@ internal static class Inspector
             var fileLength = new FileInfo(path).Length;
             if (fileLength < SegmentFormat.HeaderSizeBytes)
             {
-                report.Problems.Add(new InspectionProblem(
-                    name, nameof(SegmentError.Truncated), $"file is {fileLength} bytes, shorter than the {SegmentFormat.HeaderSizeBytes}-byte header"));
-                return;
+                // The format's own rule and message (Truncated), thrown to the catch below.
+                _ = SegmentValidator.ValidateHeader(name, fileLength, []);
             }
 
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

@@ -94,7 +94,10 @@ internal sealed class StopSignal : IDisposable
 
         // Said at once: the frame in progress may be long (or a job in the host may never return), and a signal that
         // seems ignored gets sent again, which ends the process without its summary.
-        Say($"simhost: {reason}: stopping once the frame in progress ends; {context.Signal} again ends simhost at once, without the summary");
+        // A second SIGHUP is ignored (above), so only the other signals are said to end simhost when sent again.
+        Say(context.Signal == PosixSignal.SIGHUP
+            ? $"simhost: {reason}: stopping once the frame in progress ends"
+            : $"simhost: {reason}: stopping once the frame in progress ends; {context.Signal} again ends simhost at once, without the summary");
         _stop.Cancel();
     }
 

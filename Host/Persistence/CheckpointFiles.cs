@@ -93,12 +93,16 @@ internal static partial class CheckpointFiles
         });
     }
 
+    /// <summary>The error of a file whose length is not the manifest's.</summary>
+    public static CheckpointException LengthMismatch(ManifestFile file, long actualBytes) =>
+        new(CheckpointError.LengthMismatch, file.Name, $"is {actualBytes} bytes, the manifest says {file.LengthBytes}");
+
     /// <summary>Checks one file's bytes against its manifest entry (length and XXH3-128, by <see cref="EagerXxHash128"/>).</summary>
     public static void Verify(ManifestFile file, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != file.LengthBytes)
         {
-            throw new CheckpointException(CheckpointError.LengthMismatch, file.Name, $"is {bytes.Length} bytes, the manifest says {file.LengthBytes}");
+            throw LengthMismatch(file, bytes.Length);
         }
 
         var hash = new EagerXxHash128();
