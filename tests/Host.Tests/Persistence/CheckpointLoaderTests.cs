@@ -209,6 +209,65 @@ public sealed class CheckpointLoaderTests
         });
     }
 
+    [Test]
+    public void FastLoad_OfArchetypeEntitiesBreakingARule_RefusesLikeTheVerifyingReader(
+        [Values("an entity in two archetypes", "an entity twice in one archetype", "a generation the table does not have", "a slot past the table", "generation 0")] string rule,
+        [Values(1, 2, 3)] int threads,
+        [Values(64, CheckpointLoader.ChunkBytes)] int chunkBytes)
+    {
+        // The broken row is the last of its archetype, so with 64-byte chunks it is connected from a late chunk, often
+        // while another thread still reads. The slot it no longer names stays as it was (neither free nor retired):
+        // the rows still count one live entity for it, so the slots' counts add up and only the rule named refuses.
+        var image = ChurnedWorld().CaptureImage();
+        var generations = image.Generations.ToArray();
+        var archetypes = image.Archetypes.ToArray();
+        var withRows = Enumerable.Range(0, archetypes.Length).Where(a => archetypes[a].Rows > 1).ToArray();
+        Assert.That(withRows, Has.Length.GreaterThan(1), "the churned world has two archetypes with rows");
+        var (other, broken) = (withRows[0], withRows[^1]);
+        var handles = archetypes[broken].Entities.ToArray();
+        var last = handles.Length - sizeof(ulong);
+        var orphan = BitConverter.ToInt32(handles, last);
+        switch (rule)
+        {
+            case "an entity in two archetypes":
+                archetypes[other].Entities.Span[..sizeof(ulong)].CopyTo(handles.AsSpan(last));
+                break;
+            case "an entity twice in one archetype":
+                handles.AsSpan(0, sizeof(ulong)).CopyTo(handles.AsSpan(last));
+                break;
+            case "a generation the table does not have":
+                BitConverter.TryWriteBytes(handles.AsSpan(last + sizeof(int)), generations[orphan] + 1);
+                break;
+            case "a slot past the table":
+                BitConverter.TryWriteBytes(handles.AsSpan(last), generations.Length);
+                break;
+            default:
+                BitConverter.TryWriteBytes(handles.AsSpan(last + sizeof(int)), 0u);
+                break;
+        }
+
+        // Generation 0 is refused even where the table agrees.
+        if (rule == "generation 0")
+        {
+            generations[orphan] = 0;
+        }
+
+        archetypes[broken] = CopyWithEntities(archetypes[broken], handles);
+        Write(image, generations, image.FreeSlots.ToArray(), archetypes);
+
+        var world = new World();
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, world, threads, chunkBytes);
+        var verifier = Assert.Throws<CheckpointException>(() => CheckpointFiles.ReadDirectory(_checkpoint));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(isLoaded, Is.False, rule);
+            Assert.That(world.IsPristine, Is.True, "nothing of a refused checkpoint is loaded");
+            Assert.That(verifier!.Error, Is.EqualTo(CheckpointError.InconsistentWorld), "the verifying reader refuses it for the entity table's rules");
+            Assert.That(verifier.Message, Does.Contain("is not a live slot of the entity table, or appears twice"), "and for the rule named");
+        });
+    }
+
     /// <summary>Gives the first live entity the last generation, in the entity table and in its archetype's handles.</summary>
     private static (ArchetypeImage[] Archetypes, int Slot) RetireALiveEntity(WorldImage image, uint[] generations)
     {
