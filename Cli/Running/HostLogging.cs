@@ -3,6 +3,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
+using SimHost.Host.Workers;
 
 namespace SimHost.Host.Running;
 
@@ -17,9 +18,15 @@ internal static class HostLogging
 
     /// <summary>
     /// A property that keeps an event out of the console: the run's failure, which the user already reads as the one
-    /// <c>simhost:</c> line on stderr, is written to the log file alone (with its stack trace).
+    /// <c>simhost:</c> line on stderr, is written to the log file alone (with its stack trace). The stack frames of a
+    /// worker's crash report (<see cref="WorkerOutputForwarder.StackFrameProperty"/>) stay out of it too: its first
+    /// lines (what failed and why) and the host's line about the worker's end reach the console.
     /// </summary>
     public const string FileOnlyProperty = "FileOnly";
+
+    /// <summary>Whether an event is written to the console: all but the file-only ones and the stack frames of a worker's output.</summary>
+    public static bool IsForConsole(LogEvent logEvent) =>
+        !logEvent.Properties.ContainsKey(FileOnlyProperty) && !logEvent.Properties.ContainsKey(WorkerOutputForwarder.StackFrameProperty);
 
     /// <summary>Creates the logger; the caller disposes it at the end of the run so the file is flushed.</summary>
     /// <param name="level">The least severe event written.</param>
@@ -30,7 +37,7 @@ internal static class HostLogging
             .MinimumLevel.Is(level)
             // The worker tag only shapes console lines; the JSON file keeps the structured WorkerId alone.
             .WriteTo.Logger(console => console
-                .Filter.ByExcluding(e => e.Properties.ContainsKey(FileOnlyProperty))
+                .Filter.ByIncludingOnly(IsForConsole)
                 .Enrich.With<WorkerTagEnricher>()
                 .WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         if (logFile is not null)

@@ -42,7 +42,7 @@ internal sealed class WorkersDownWatch
         if (down >= _status.WorkerSlots)
         {
             _logger.Error(
-                "All worker slots are down ({Reasons}); offloaded jobs run in-process from frame {Frame}",
+                "All worker slots are down ({Reasons}); offloaded jobs run in-process from frame {Frame}, except a job that crashed or hung a worker, whose frames fail",
                 _status.DownReasons,
                 nextFrame);
         }

@@ -78,6 +78,9 @@ internal sealed class OffloadCoordinator
     /// <summary>Where and why the latest failed range run of the last frame failed, or null when none failed.</summary>
     public string? LastFailure => Staged is { } staged ? staged.LastFailure : _loop?.LastFailure;
 
+    /// <summary>How the job crashed or hung a worker, after which it is never run in the host; null while it has not.</summary>
+    public string? NotRunInHostBecause => _loop?.NotRunInHostBecause;
+
     /// <summary>
     /// Runs the system's frames in the host piece by piece (<c>--workers 0</c> over snapshot storage) instead of
     /// through the storage and executor; null (the default) goes through them. The caller owns and disposes it.

@@ -27,8 +27,14 @@ internal static partial class OffloadLog
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "Offloaded job {Job}: {Range} failed on the workers and is not run in the host, since the job crashed or hung a worker; its rows keep their previous values this frame")]
+    public static partial void RangeNotRunInHost(ILogger logger, string job, string range);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} runs in-process: no worker is running (restarting or down)")]
     public static partial void JobRunsInProcess(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} is never run in the host from now on: it crashed or hung its worker ({Failure}), and would take the host down the same way; its ranges run on workers only, and one no worker completes fails its frame")]
+    public static partial void JobNotRunInHost(ILogger logger, string job, string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Offloaded job {Job} runs on workers again")]
     public static partial void JobBackOnWorkers(ILogger logger, string job);

@@ -11,6 +11,13 @@ namespace SimHost.Host.Offload;
 /// caller; what failed every time is abandoned and logged. One per coordinator, one frame at a time; steady frames
 /// allocate nothing.
 /// </summary>
+/// <remarks>
+/// A job that has crashed or hung a worker by itself (<see cref="RangeOutcome.CrashedOrHungItsWorker"/>) is never run
+/// in-process again: a FailFast or a stack overflow in the host ends the host, and a range in the host cannot be
+/// stopped. Its ranges run on the executor only, and one that fails there every time is abandoned (its frame fails)
+/// rather than taking the world down with it. A worker killed from outside (SIGKILL) or a job that threw leaves the
+/// fallback as it was.
+/// </remarks>
 internal sealed class RangeRetryLoop
 {
     private readonly IRangeExecutor _executor;
@@ -19,6 +26,7 @@ internal sealed class RangeRetryLoop
     private readonly List<JobRange> _stillFailed = [];
     private ValueTask<RangeOutcome>[] _pending = [];
     private bool _isInProcessForNoWorker;
+    private string? _notRunInHostBecause;
 
     /// <param name="executor">Runs ranges (workers, or in-process).</param>
     /// <param name="fallback">Runs a range that failed on the executor every time.</param>
@@ -48,12 +56,21 @@ internal sealed class RangeRetryLoop
     /// <summary>Where and why the latest failed run of this frame failed (<c>worker 1: ...</c>), or null when none failed.</summary>
     public string? LastFailure { get; private set; }
 
+    /// <summary>
+    /// Where and how the job crashed or hung a worker (<c>worker 1: failed during ...</c>), after which it is never run
+    /// in the host; null while it has not.
+    /// </summary>
+    public string? NotRunInHostBecause => _notRunInHostBecause;
+
     /// <summary>How many parallel ranges to split into: the executor's slots, or the fallback's when no worker is up.</summary>
     public int ParallelSlots => Math.Max(1, First.ParallelSlots);
 
+    private bool MayRunInHost => HasInProcessFallback && _notRunInHostBecause is null;
+
     // An executor with no live slot (every worker down) would only fail each range: run in-process at once, unless the
-    // policy forbids in-process runs (fail), in which case the executor's immediate failure is the honest answer.
-    private IRangeExecutor First => _executor.ParallelSlots > 0 || !HasInProcessFallback ? _executor : _fallback;
+    // policy forbids in-process runs (fail) or the job crashed or hung a worker, in which case the executor's immediate
+    // failure is the honest answer.
+    private IRangeExecutor First => _executor.ParallelSlots > 0 || !MayRunInHost ? _executor : _fallback;
 
     /// <summary>Runs every range of <see cref="Ranges"/>, retrying failures; fills <see cref="Succeeded"/> and <see cref="Abandoned"/>.</summary>
     /// <returns>Ranges that failed their first run, and range runs retried.</returns>
@@ -72,6 +89,12 @@ internal sealed class RangeRetryLoop
         var lastAttempt = HasInProcessFallback ? MaxExecutorRetries : MaxExecutorRetries - 1;
         for (var attempt = 0; Abandoned.Count > 0 && attempt <= lastAttempt; attempt++)
         {
+            // Checked at each attempt: the job may have crashed a worker in this very frame.
+            if (attempt >= MaxExecutorRetries && !MayRunInHost)
+            {
+                break;
+            }
+
             var executor = attempt < MaxExecutorRetries ? _executor : _fallback;
             foreach (var range in Abandoned)
             {
@@ -87,7 +110,14 @@ internal sealed class RangeRetryLoop
 
         foreach (var range in Abandoned)
         {
-            OffloadLog.RangeAbandoned(_logger, jobName, storage.Describe(range), wasRetried: lastAttempt >= 0);
+            if (HasInProcessFallback && _notRunInHostBecause is not null)
+            {
+                OffloadLog.RangeNotRunInHost(_logger, jobName, storage.Describe(range));
+            }
+            else
+            {
+                OffloadLog.RangeAbandoned(_logger, jobName, storage.Describe(range), wasRetried: lastAttempt >= 0);
+            }
         }
 
         return (failedFirst, retried);
@@ -151,6 +181,12 @@ internal sealed class RangeRetryLoop
 
             failed.Add(range);
             LastFailure = $"{RangeExecution.Where(outcome)}: {outcome.Failure}";
+            if (outcome.CrashedOrHungItsWorker && _notRunInHostBecause is null)
+            {
+                _notRunInHostBecause = LastFailure;
+                OffloadLog.JobNotRunInHost(_logger, jobName, LastFailure);
+            }
+
             if (outcome.WasNotStarted)
             {
                 OffloadLog.RangeNotStarted(_logger, jobName, storage.Describe(range), outcome.Failure);

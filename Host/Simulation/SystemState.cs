@@ -98,7 +98,9 @@ internal sealed class SystemState
             // must not claim retries that never happened.
             var recovery = Coordinator.MaxExecutorRetries == 0 && !Coordinator.HasInProcessFallback
                 ? "were not re-run (the failure policy allows no retry and no in-process fallback)"
-                : "were not recovered (every retry and fallback the failure policy allows failed too)";
+                : Coordinator.HasInProcessFallback && Coordinator.NotRunInHostBecause is { } crash
+                    ? $"were not run in the host, since the job crashed or hung a worker and would take the host down the same way ({crash})"
+                    : "were not recovered (every retry and fallback the failure policy allows failed too)";
             throw new OffloadFailedException(
                 $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed and {recovery}; their rows kept last frame's values. The last failure: {Coordinator.LastFailure}");
         }

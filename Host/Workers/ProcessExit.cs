@@ -40,6 +40,23 @@ internal static class ProcessExit
         }
     }
 
+    /// <summary>
+    /// Whether the process has exited other than by SIGKILL: on its own (an exit code, FailFast's SIGABRT, a SIGSEGV).
+    /// SIGKILL is how the host kills a worker, and how an operator, a chaos test or the OOM killer does; workers ignore
+    /// the signals that stop a run (SIGINT, SIGTERM, SIGQUIT, SIGHUP). False while it runs; never throws.
+    /// </summary>
+    public static bool EndedByItself(Process process)
+    {
+        try
+        {
+            return process.HasExited && process.ExitCode != 128 + 9;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Kills the process and its children; a no-op once it has exited; never throws.</summary>
     public static void Kill(Process process)
     {

@@ -9,7 +9,9 @@ namespace SimHost.Host.Workers;
 /// worker's id and category as properties. Any other line (a job's <c>Console.WriteLine</c>, the runtime's crash
 /// report, a malformed event) is logged verbatim: standard output at <see cref="OutputLevel"/>, standard error at
 /// <see cref="ErrorLevel"/>. A line longer than <see cref="WorkerLogLine.MaxLineChars"/> is logged shortened, saying
-/// how much was cut. Nothing here throws: a worker's output never takes the host down.
+/// how much was cut. A line that is a stack frame of such text (<c>   at Job.Execute()</c>, <c>--- End of ...</c>) is
+/// logged under <see cref="StackFrameProperty"/> instead, so that a host's console can leave stack traces to its log
+/// file (simhost does). Nothing here throws: a worker's output never takes the host down.
 /// </summary>
 internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
 {
@@ -21,6 +23,9 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
     /// (an unhandled exception, <c>Environment.FailFast</c>); the host logs the worker's loss itself.
     /// </summary>
     public const LogLevel ErrorLevel = LogLevel.Warning;
+
+    /// <summary>The property a stack-frame line is logged under (any other line: <c>WorkerLine</c>).</summary>
+    public const string StackFrameProperty = "WorkerStackFrame";
 
     /// <summary>Forwards one line of the worker's standard output; null (end of stream) is ignored.</summary>
     public void ForwardOutput(string? line) => Forward(line, 0, OutputLevel);
@@ -71,6 +76,24 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
         var text = notLogged == 0 ? line : $"{line.AsSpan(0, kept)}… ({notLogged} more characters not logged)";
 
         // The WorkerId property (and the console's worker tag) says whose line it is; ":l" renders the text unquoted.
-        WorkerLog.Tagged(logger, otherLineLevel, workerId, "WorkerLine", text, "{WorkerLine:l}");
+        if (IsStackFrame(line))
+        {
+            WorkerLog.Tagged(logger, otherLineLevel, workerId, StackFrameProperty, text, "{WorkerStackFrame:l}");
+        }
+        else
+        {
+            WorkerLog.Tagged(logger, otherLineLevel, workerId, "WorkerLine", text, "{WorkerLine:l}");
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="line"/> is a line of a .NET stack trace as the runtime's crash report or an exception's
+    /// <c>ToString()</c> writes it: an indented <c>at ...</c> frame, or a <c>--- End of ...</c> separator.
+    /// </summary>
+    public static bool IsStackFrame(string line)
+    {
+        var trimmed = line.AsSpan().TrimStart();
+        return (trimmed.Length < line.Length && trimmed.StartsWith("at ", StringComparison.Ordinal))
+            || trimmed.StartsWith("--- End of ", StringComparison.Ordinal);
     }
 }

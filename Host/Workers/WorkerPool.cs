@@ -105,6 +105,9 @@ public sealed class WorkerPool : IRangeExecutor, IAsyncDisposable
     /// <summary>The job timeout the pool kills workers after; ranges run in the host are reported after it.</summary>
     internal TimeSpan JobTimeout => _context.Options.JobTimeout;
 
+    /// <summary>Workers sent a range they have not answered yet.</summary>
+    internal int BusyWorkers => _context.BusyWorkers;
+
     /// <summary>Workers started to replace one that failed, over the pool's life.</summary>
     public long RestartCount => Interlocked.Read(ref _restarts);
 

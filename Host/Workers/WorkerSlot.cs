@@ -168,12 +168,15 @@ internal sealed class WorkerSlot
         }
         catch (TimeoutException)
         {
-            return Kill(current, $"did not finish {what} within {DurationFormat.Format(_context.Options.JobTimeout)}; killed");
+            return Kill(current, $"did not finish {what} within {DurationFormat.Format(_context.Options.JobTimeout)}; killed") with { CrashedOrHungItsWorker = true };
         }
         catch (WorkerBrokenException exception)
         {
             var exit = await current.DescribeExitAsync().ConfigureAwait(false);
-            return Kill(current, $"failed during {what}: {exception.Message}{exit}");
+
+            // Read before the kill below, which would make a worker still alive end by SIGKILL.
+            var endedByItself = ProcessExit.EndedByItself(current.Process);
+            return Kill(current, $"failed during {what}: {exception.Message}{exit}") with { CrashedOrHungItsWorker = endedByItself };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

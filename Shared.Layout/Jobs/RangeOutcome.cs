@@ -19,4 +19,11 @@ internal readonly record struct RangeOutcome(bool Succeeded, int RowsChanged, Ti
 
     /// <summary>Whether the range never started anywhere (<see cref="NotStarted"/>): it failed on no worker and not in the host.</summary>
     public bool WasNotStarted { get; init; }
+
+    /// <summary>
+    /// Whether the job took its worker down by itself (the process exited, or died of a signal other than SIGKILL: a
+    /// FailFast, a stack overflow, an access violation) or ran past the job timeout: code that would crash or hang the
+    /// host just the same, so the job is never run in the host after it (the host's retry loop).
+    /// </summary>
+    public bool CrashedOrHungItsWorker { get; init; }
 }

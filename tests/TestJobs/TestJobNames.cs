@@ -15,6 +15,9 @@ public static class TestJobNames
     /// <summary>Mutates some rows, then writes through a null pointer in native code (SIGSEGV).</summary>
     public const string NativeCrash = "test.native-crash";
 
+    /// <summary>Takes down a worker (FailFast, exit or a hang); in the host only leaves a marker file.</summary>
+    public const string WorkerOnlyFailure = "test.worker-only-failure";
+
     /// <summary>Spins forever.</summary>
     public const string Spin = "test.spin";
 

@@ -64,6 +64,28 @@ public sealed class HostLoggingTests
         });
     }
 
+    [TestCase("   at Arena.Jobs.FlyJob.Execute(SimHost.Layout.Jobs.JobContext)", false)]
+    [TestCase("\tat System.Environment.FailFast(System.String)", false)]
+    [TestCase("--- End of stack trace from previous location ---", false)]
+    [TestCase("   --- End of inner exception stack trace ---", false)]
+    [TestCase("Process terminated.", true)]
+    [TestCase("fly job crashed its process on purpose", true)]
+    [TestCase("at noon the job starts", true)]
+    [TestCase(" ---> System.InvalidOperationException: boom", true)]
+    public void AWorkersCrashReport_ReachesTheConsoleWithoutItsStackFrames(string line, bool isOnTheConsole)
+    {
+        // A FailFast in a worker: the runtime's report on its standard error, whose frames are for the log file only.
+        var fromError = Forward(forwarder => forwarder.ForwardError(line));
+        var fromOutput = Forward(forwarder => forwarder.ForwardOutput(line));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(HostLogging.IsForConsole(fromError), Is.EqualTo(isOnTheConsole), "standard error");
+            Assert.That(HostLogging.IsForConsole(fromOutput), Is.EqualTo(isOnTheConsole), "standard output (a job printing an exception)");
+            Assert.That(fromError.RenderMessage(CultureInfo.InvariantCulture), Is.EqualTo(line), "the log file keeps the line as it was");
+        });
+    }
+
     [TestCase("Worker {WorkerId} ready (pid {ProcessId})", "")]
     [TestCase("Job {JobName} rows {RowStart}+{RowCount} threw", " worker 2")]
     [TestCase("Hello from a job", " worker 2")]

@@ -5,25 +5,25 @@ using SimHost.Tests.EndToEnd.Support;
 namespace SimHost.Tests.EndToEnd.Cli;
 
 /// <summary>
-/// A job that never returns, running in the host, cannot be stopped: the first Ctrl-C or SIGTERM says the run stops
-/// once the frame ends and that a second one ends simhost at once. The second one does: the process ends by the
-/// signal (exit 130 or 143), without the summary, and its run directory is removed before it goes; no worker
-/// outlives it. While the world is seeded, or loaded from a checkpoint, the first signal does so already, and the
-/// checkpoint stays whole.
+/// A job that never returns, running in the host (<c>--workers 0</c>), cannot be stopped: the first Ctrl-C or SIGTERM
+/// says the run stops once the frame ends and that a second one ends simhost at once. The second one does: the
+/// process ends by the signal (exit 130 or 143), without the summary, and its run directory is removed before it goes;
+/// no worker outlives it. While the world is seeded, or loaded from a checkpoint, the first signal does so already, and
+/// the checkpoint stays whole. With workers, a job that hung one is never run in the host, so the first signal stops
+/// the run.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class ForcedExitTests : RunningSimHostFixture
 {
-    [TestCase("TERM", false, 143, "0")]
-    [TestCase("INT", true, 130, "0")]
-    [TestCase("TERM", false, 143, "2")]
-    public async Task ASecondSignal_EndsAHungRunAtOnce_AndLeavesNothingBehind(string signal, bool wholeGroup, int expectedExit, string workers)
+    [TestCase("TERM", false, 143)]
+    [TestCase("INT", true, 130)]
+    public async Task ASecondSignal_EndsAHungRunAtOnce_AndLeavesNothingBehind(string signal, bool wholeGroup, int expectedExit)
     {
-        // With workers, the job hangs on a worker first: past the job timeout the worker is killed and the range falls
-        // back to the host, where it hangs for good. The timeout is short so the warning comes early.
+        // Only with --workers 0 does a job hang in the host: one that hung a worker is never run there. The timeout is
+        // short so the warning comes early.
         SimHost = SimHostProcess.StartInOwnProcessGroup(
-            "--module", TestPaths.HangingModuleAssembly, "--workers", workers, "--on-worker-failure", "fallback",
+            "--module", TestPaths.HangingModuleAssembly, "--workers", "0",
             "--job-timeout", "250ms", "--frames", "0", "--run-dir", Folder.RunRoot);
 
         var overdue = await SimHost.WaitForErrorLineAsync(line => line.Contains("has run in the host for", StringComparison.Ordinal), "the warning that a range in the host is overdue");
@@ -44,6 +44,33 @@ public sealed class ForcedExitTests : RunningSimHostFixture
             Assert.That(SimHost.Output, Does.Not.Contain("checksum:"), "no summary after a forced exit");
             Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed before the process ends");
             Assert.That(runtimeFiles.Where(File.Exists), Is.Empty, "the runtime's diagnostic files of the host are removed before it ends (its runtime cannot)");
+        });
+        await AssertWorkersEndAsync(WorkerMarker(SimHost));
+    }
+
+    [TestCase("retry")]
+    [TestCase("fallback")]
+    public async Task AJobThatHangsItsWorkers_IsNeverRunInTheHost_SoTheFirstSignalStopsTheRun(string policy)
+    {
+        // The job hangs on a worker: past the job timeout the worker is killed, and the range is not run in the host,
+        // where nothing could stop it. Every frame fails; the first SIGTERM ends the run after the frame in progress.
+        SimHost = SimHostProcess.StartInOwnProcessGroup(
+            "--module", TestPaths.HangingModuleAssembly, "--workers", "2", "--on-worker-failure", policy,
+            "--job-timeout", "250ms", "--frames", "0", "--run-dir", Folder.RunRoot);
+        await SimHost.WaitForErrorLineAsync(line => line.Contains("is never run in the host from now on", StringComparison.Ordinal), "the warning that the job stays out of the host");
+
+        await SimHost.SignalAsync("TERM", wholeGroup: false);
+        var exitCode = await SimHost.WaitForExitAsync("simhost after one SIGTERM");
+
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(1), $"the run failed (its frames failed) and ended at the signal; stderr:\n{stderr}");
+            Assert.That(SimHost.Output, Does.Contain("stopped by:      SIGTERM"), "the summary names the signal");
+            Assert.That(SimHost.Output, Does.Contain("failed frames:"), "and counts the failed frames");
+            Assert.That(stderr, Does.Contain("were not run in the host, since the job crashed or hung a worker"), "the failure says why");
+            Assert.That(stderr, Does.Not.Contain("has run in the host for"), "the job never ran in the host");
+            Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed");
         });
         await AssertWorkersEndAsync(WorkerMarker(SimHost));
     }

@@ -52,6 +52,59 @@ public sealed class OffloadCoordinatorTests
             ValueTask.FromResult(RangeOutcome.NotStarted("no worker is running; every slot is down"));
     }
 
+    /// <summary>A pool whose worker crashes by itself on every range it runs, and which can lose its last slot.</summary>
+    private sealed class CrashingPool : IRangeExecutor
+    {
+        public int Slots { get; set; } = 2;
+
+        public int ParallelSlots => Slots;
+
+        public ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Slots == 0
+                ? RangeOutcome.NotStarted("no worker is running; every slot is down")
+                : RangeOutcome.Failed("failed during heat: the pipe closed; it exited with code 134, signal 6 (SIGABRT)", 1) with { CrashedOrHungItsWorker = true });
+    }
+
+    /// <summary>Counts the ranges it is given before running them.</summary>
+    private sealed class CountingExecutor(IRangeExecutor inner) : IRangeExecutor
+    {
+        public int Calls { get; private set; }
+
+        public int ParallelSlots => inner.ParallelSlots;
+
+        public ValueTask<RangeOutcome> RunAsync(SharedSegment segment, JobRange range, bool mayBlockCaller, CancellationToken cancellationToken)
+        {
+            Calls++;
+            return inner.RunAsync(segment, range, mayBlockCaller, cancellationToken);
+        }
+    }
+
+    [Test]
+    public async Task AJobThatCrashedAWorker_NeverRunsInProcess_NotEvenWithEveryWorkerDown()
+    {
+        var world = new World();
+        var entities = CreateHeated(world, 300, rate: 3);
+        var pool = new CrashingPool();
+        var inProcess = new CountingExecutor(new InProcessRangeExecutor(Catalog));
+        var logger = new CollectingLogger();
+        var coordinator = new OffloadCoordinator(HeatJob.JobName, default, new SnapshotStorage(NewSnapshot(world, _directory)), pool, inProcess, logger);
+
+        var crashed = await coordinator.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+        pool.Slots = 0;
+        var allDown = await coordinator.RunAsync(HeatQuery(world), 2, 0.1, 0.1, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inProcess.Calls, Is.Zero, "no range ran in the host: not as the fallback, not with every worker down");
+            Assert.That(crashed.RangesAbandoned, Is.EqualTo(crashed.RangesRun).And.Positive, "the crashing frame gave up every range");
+            Assert.That(allDown.RangesAbandoned, Is.EqualTo(allDown.RangesRun).And.Positive, "and so did the next, with no worker left");
+            Assert.That(HeatOf(world, entities), Is.EqualTo(Enumerable.Range(0, 300).ToArray()), "nothing was committed");
+            Assert.That(coordinator.NotRunInHostBecause, Does.Contain("SIGABRT"), "the coordinator says why");
+            Assert.That(logger.Lines, Has.None.Contains("runs in-process"), "and never claims the job ran in-process");
+            Assert.That(logger.Lines, Has.One.Contains("is never run in the host from now on"), "it says once that the job stays out of the host");
+        });
+    }
+
     [Test]
     public async Task ARangeNoWorkerStarted_IsLoggedAsNotStarted_NotAsFailedInTheHost_AndRunsInProcess()
     {

@@ -21,7 +21,11 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
     private const ulong Seed = 11;
 
     [TearDown]
-    public void DeleteMarker() => File.Delete(MarkerPath);
+    public void DeleteMarkers()
+    {
+        File.Delete(MarkerPath);
+        File.Delete(HostMarkerPath);
+    }
 
     [TestCase(1, TestName = "Retry_RerunsTheForgedRangeOnAFreshWorker_AndTheDataEqualsTheCrashFreeRun")]
     [TestCase(0, TestName = "Fallback_RerunsTheForgedRangeInProcess_AndTheDataEqualsTheCrashFreeRun")]
@@ -72,7 +76,73 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
         });
     }
 
+    [Test]
+    public async Task AJobThatCrashesOrHangsItsWorker_IsNeverRunInTheHost_AndItsFrameFails(
+        [Values] WorkerOnlyFailure failure, [Values(1, 0)] int executorRetries)
+    {
+        // In the host the job only leaves a marker: were it run there, a FailFast would end this test process and a
+        // hang would hang it, as it did simhost under the default policy.
+        var pool = await Harness.StartPoolAsync(workers: 2, jobTimeout: TimeSpan.FromMilliseconds(500));
+        var marker = HostMarkerPath;
+        var parameters = WorkerOnlyFailureParameters.Write(Environment.ProcessId, failure, marker);
+
+        var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries), TestJobNames.WorkerOnlyFailure, parameters);
+
+        var untouched = SeededWorldChecksum();
+        var message = stats.Failures.Values.Single().Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(marker), Is.False, "the job never ran in the host");
+            Assert.That(stats.HasFailures, Is.True, "the frame failed");
+            Assert.That(message, Does.Contain("were not run in the host, since the job crashed or hung a worker"), "and says why nothing was recovered");
+            Assert.That(message, Does.Contain(failure == WorkerOnlyFailure.Hang ? "killed" : "it exited with code"), "naming how the worker ended");
+            Assert.That(WorldChecksum.Format(checksum), Is.EqualTo(WorldChecksum.Format(untouched)), "nothing of the failed ranges was committed");
+            Assert.That(Harness.Sink.Lines, Has.One.Contains($"Offloaded job {TestJobNames.WorkerOnlyFailure} is never run in the host from now on"), "the log says so once");
+            Assert.That(Harness.Sink.Lines, Has.Some.Contains("failed on the workers and is not run in the host"), "and names each range given up");
+        });
+    }
+
+    [Test]
+    public async Task AWorkerKilledFromOutside_LeavesTheFallbackToTheHost()
+    {
+        // SIGKILL is what the host, an operator, a chaos test or the OOM killer sends: the job is not to blame.
+        var pool = await Harness.StartPoolAsync(workers: 1, jobTimeout: TimeSpan.FromMinutes(5));
+        var pid = pool.WorkerProcessIds.Single();
+        var marker = HostMarkerPath;
+        var parameters = WorkerOnlyFailureParameters.Write(Environment.ProcessId, WorkerOnlyFailure.Hang, marker);
+        var frame = RunOneFrameAsync(pool, b => b.WithExecutorRetries(0), TestJobNames.WorkerOnlyFailure, parameters);
+        await WorkerTestEnvironment.Within(Task.Run(async () =>
+        {
+            while (pool.BusyWorkers == 0)
+            {
+                await Task.Delay(10);
+            }
+        }), "the range to be sent to the worker");
+        using (var worker = System.Diagnostics.Process.GetProcessById(pid))
+        {
+            worker.Kill();
+        }
+
+        var (stats, _) = await frame;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stats.HasFailures, Is.False, "the range ran in the host instead");
+            Assert.That(File.Exists(marker), Is.True, "in the host");
+            Assert.That(Harness.Sink.Lines, Has.None.Contains("is never run in the host"));
+        });
+    }
+
+    private static UInt128 SeededWorldChecksum()
+    {
+        var world = new World();
+        ParticlesModule.Seed(world, Entities, Seed, PhysicsParameters.Default);
+        return WorldChecksum.Compute(world, ParticlesModule.ParticleComponents);
+    }
+
     private string MarkerPath => Path.Combine(Harness.RunDirectory.Path, "forged.marker");
+
+    private string HostMarkerPath => Path.Combine(Harness.RunDirectory.Path, "ran-in-host.marker");
 
     private (string Job, byte[] Parameters) ForgedOnce() =>
         (WorkerSupervisionTests.ForgedReply, WorkerSupervisionTests.ForgeOnce(WorkerSupervisionTests.ForeignRange, MarkerPath));

@@ -100,11 +100,28 @@ public sealed class WorkerOutputForwarderTests
         AssertVerbatim(f => f.ForwardOutput(line), WorkerOutputForwarder.OutputLevel, line);
 
     [TestCase("Process terminated. test.fail-fast ends the worker on purpose")]
-    [TestCase("   at SimHost.Tests.Jobs.FailFastJob.Execute(JobContext context)")]
     [TestCase("{not json at all")]
     [TestCase("\u0000\u0001 binary \uffff")]
     public void OtherStandardErrorLine_IsLoggedVerbatim_AsWarning(string line) =>
         AssertVerbatim(f => f.ForwardError(line), WorkerOutputForwarder.ErrorLevel, line);
+
+    [TestCase("   at SimHost.Tests.Jobs.FailFastJob.Execute(JobContext context)")]
+    [TestCase("--- End of stack trace from previous location ---")]
+    public void StackFrameLine_IsLoggedVerbatim_UnderItsOwnProperty(string line)
+    {
+        var logger = new CollectingLogger(LogLevel.Trace);
+
+        new WorkerOutputForwarder(logger, 3).ForwardError(line);
+
+        var (level, properties) = logger.Events.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(level, Is.EqualTo(WorkerOutputForwarder.ErrorLevel));
+            Assert.That(properties[WorkerOutputForwarder.StackFrameProperty], Is.EqualTo(line), "a console can leave it out");
+            Assert.That(properties.ContainsKey("WorkerLine"), Is.False);
+            Assert.That(logger.Lines.Single(), Is.EqualTo($"Warning worker 3: {line}"), "a logger that shows no property still gets it whole");
+        });
+    }
 
     [Test]
     public void OversizedLine_IsLoggedShortened_SayingHowMuchWasCut()

@@ -128,6 +128,7 @@ public sealed class WorkerPoolTests : WorkerPoolFixture
             Assert.That(failed.Succeeded, Is.False);
             Assert.That(failed.Failure, Does.Contain(TestJobNames.ThrowMessage));
             Assert.That(failed.WorkerId, Is.EqualTo(0));
+            Assert.That(failed.CrashedOrHungItsWorker, Is.False, "a job that throws may still run in the host");
             Assert.That(next.Succeeded, Is.True, next.Failure);
             Assert.That(pool.WorkerProcessIds, Is.EqualTo(new[] { pidBefore }), "the same worker process ran both ranges");
             Assert.That(pool.RestartCount, Is.Zero);
@@ -166,6 +167,7 @@ public sealed class WorkerPoolTests : WorkerPoolFixture
         {
             Assert.That(failed.Succeeded, Is.False);
             Assert.That(failed.Failure, Does.Contain("failed during " + jobName));
+            Assert.That(failed.CrashedOrHungItsWorker, Is.True, "the job took its worker down by itself");
             Assert.That(next.Succeeded, Is.True, next.Failure);
             Assert.That(pool.WorkerProcessIds.Single(), Is.Not.EqualTo(pidBefore));
             Assert.That(pool.RestartCount, Is.EqualTo(1));
@@ -194,6 +196,7 @@ public sealed class WorkerPoolTests : WorkerPoolFixture
         {
             Assert.That(failed.Succeeded, Is.False);
             Assert.That(failed.Failure, Does.Contain("failed during"));
+            Assert.That(failed.CrashedOrHungItsWorker, Is.False, "SIGKILL came from outside: the job is not to blame");
             Assert.That(next.Succeeded, Is.True, next.Failure);
         });
     }
@@ -212,6 +215,7 @@ public sealed class WorkerPoolTests : WorkerPoolFixture
         {
             Assert.That(failed.Succeeded, Is.False);
             Assert.That(failed.Failure, Does.Contain("did not finish " + TestJobNames.Spin));
+            Assert.That(failed.CrashedOrHungItsWorker, Is.True, "the job would hang the host the same way");
             Assert.That(pool.WorkerProcessIds.Single(), Is.Not.EqualTo(pid));
         });
     }
