@@ -1,5 +1,7 @@
 using System.CommandLine;
+using SimHost.Host.Modules;
 using SimHost.Host.Running;
+using SimHost.Host.Simulation;
 
 namespace SimHost.Host.Cli;
 
@@ -22,9 +24,10 @@ internal sealed class DescribeCommand
         Command.SetAction(async (parseResult, cancellationToken) =>
         {
             var configuration = parseResult.InvocationConfiguration;
+            SimulationModule? module = null;
             try
             {
-                var module = ModuleSelection.Load(parseResult.GetValue(_module));
+                module = ModuleSelection.Load(parseResult.GetValue(_module));
                 var context = ModuleSelection.Context(module, seed: 1, entities: null, parseResult.GetValue(_parameters) ?? [], ticksPerFrame: 1);
                 return await ReportOutput.WriteAsync(configuration, ModuleDescription.Describe(module, context), ExitCodes.Success, cancellationToken).ConfigureAwait(false);
             }
@@ -32,6 +35,19 @@ internal sealed class DescribeCommand
             {
                 await configuration.Error.WriteLineAsync($"simhost: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.UsageError;
+            }
+            catch (SimulationBuildException exception)
+            {
+                // The module's systems cannot be built: the same line and exit code as run gives it.
+                await configuration.Error.WriteLineAsync($"simhost: module {module!.Name} cannot be built: {ScenarioRun.OneLine(exception.Message)}").ConfigureAwait(false);
+                return ExitCodes.UsageError;
+            }
+            catch (Exception exception) when (module is not null && exception is not OperationCanceledException)
+            {
+                // The module's own code (its Seed, its systems' setup) threw: one line naming where, never a stack trace.
+                await configuration.Error.WriteLineAsync(
+                    $"simhost: describing module {module.Name} failed: {ScenarioRun.OneLine(exception.Message)}{UserCodeThrower.Describe(exception, parseResult.GetValue(_module) is null ? null : module)}").ConfigureAwait(false);
+                return ExitCodes.RunFailed;
             }
         });
     }

@@ -124,6 +124,7 @@ internal static class ScenarioRun
         logger.Information("Run directory {RunDirectory}", runDirectory.Path);
 
         var catalog = LoadJobs(module, settings);
+        ModuleSystemsCheck.Ensure(module, context, catalog);
         RunEnd end;
         IRangeExecutor? pool = null;
         IWorkerStatus? status = null;

@@ -17,6 +17,10 @@ public sealed class HangingModule : SimulationModule
     public override int DefaultEntities => 100;
 
     /// <inheritdoc/>
+    public override IReadOnlyList<ModuleParameter> Parameters { get; } =
+        [ModuleParameter.Flag("misnamed", false, "offload a job name no assembly has, so the module's systems cannot be built")];
+
+    /// <inheritdoc/>
     public override IReadOnlyList<ComponentType> ChecksumComponents => [ComponentType.Of<Stuck>()];
 
     /// <inheritdoc/>
@@ -35,6 +39,8 @@ public sealed class HangingModule : SimulationModule
     public override void AddSystems(SimulationBuilder builder, ModuleContext context)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddSystem("hang", system => system.Writes<Stuck>().Offload(HangJob.JobName));
+        ArgumentNullException.ThrowIfNull(context);
+        var job = context.Parameters.GetBoolean("misnamed") ? HangJob.JobName + "-misnamed" : HangJob.JobName;
+        builder.AddSystem("hang", system => system.Writes<Stuck>().Offload(job));
     }
 }

@@ -45,6 +45,32 @@ public sealed class UsageErrorTests : RunningSimHostFixture
             .And.Contain("System.IO.Hashing"));
     }
 
+    [TestCase("run")]
+    [TestCase("describe")]
+    public async Task AModuleWhoseSystemsCannotBeBuilt_IsOneLine_BeforeAnyWorkerStarts(string command)
+    {
+        // The module offloads a job name no assembly has: the user's to fix, found before the workers start and the
+        // world is seeded.
+        string[] module = ["--module", TestPaths.HangingModuleAssembly, "--param", "misnamed=true"];
+        var (exitCode, process) = command == "run"
+            ? await SimHostProcess.RunAsync([.. module, "--workers", "2", "--frames", "1", "--run-dir", Folder.RunRoot])
+            : await SimHostProcess.DescribeAsync(module);
+        using (process)
+        {
+            var stderr = string.Join('\n', process.ErrorLines);
+            var errorLines = process.ErrorLines.Where(l => l.StartsWith("simhost:", StringComparison.Ordinal)).ToArray();
+            Assert.Multiple(() =>
+            {
+                Assert.That(exitCode, Is.EqualTo(2), $"exit code; stderr:\n{stderr}");
+                Assert.That(errorLines, Has.Length.EqualTo(1), stderr);
+                Assert.That(errorLines.FirstOrDefault(), Is.EqualTo("simhost: module hanging cannot be built: System 'hang' offloads job 'test.hang-misnamed', which no loaded job assembly has (known jobs: test.hang)."));
+                Assert.That(process.ErrorLines, Has.None.Match(@"^\s+at "), "no stack trace");
+                Assert.That(process.ErrorLines, Has.None.Contains("Worker pool started"), "no worker was started");
+                Assert.That(process.ErrorLines, Has.None.Contains("Seeding"), "nothing was seeded");
+            });
+        }
+    }
+
     [Test]
     public async Task JobAssemblyWithItsDependencies_Runs()
     {
