@@ -1,8 +1,8 @@
 using SimHost.Host.Ecs;
-using SimHost.Layout.Jobs;
 using SimHost.Host.Modules;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
+using SimHost.Layout.Jobs;
 
 namespace SimHost.Host.Running;
 
