@@ -1,5 +1,6 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Simulation;
+using SimHost.Host.Workers;
 using SimHost.Physics;
 using SimHost.Physics.Components;
 using SimHost.Tests.EndToEnd.Support;
@@ -9,7 +10,8 @@ namespace SimHost.Tests.EndToEnd.Crashes;
 
 /// <summary>
 /// A job that fails once per range, in a real worker, after scribbling over part of its range: every frame still
-/// completes, nothing of the failed run is committed, and the world ends exactly as a crash-free in-process run.
+/// completes, nothing of the failed run is committed, and the world ends exactly as a crash-free in-process run. (A job
+/// that crashes or hangs its worker is retried on workers only; one that throws may also fall back to the host.)
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -32,9 +34,11 @@ public sealed class CrashOnceTests
     [TestCase(CrashOnceJobNames.Spin, 6, 3)]
     public async Task JobFailingOncePerRange_GivesTheCrashFreeChecksum(string jobName, int frames, int failEveryNthFrame)
     {
-        // A spinning range costs a whole job timeout, so that job fails on fewer frames and with a short timeout.
+        // A spinning range costs a whole job timeout, so that job fails on fewer frames and with a short timeout. Each
+        // frame takes both workers down; a job that crashed or hung a worker is never run in the host, so the slots
+        // must keep coming back (the default intensity gives a slot up after five restarts in 30 s) for its retries.
         var timeout = jobName == CrashOnceJobNames.Spin ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(60);
-        var pool = await _environment.StartPoolAsync(Workers, timeout);
+        var pool = await _environment.StartPoolAsync(Workers, timeout, new RestartPolicy { MaxRestarts = int.MaxValue });
         var markers = _environment.MarkerDirectory;
         var parameters = new CrashOnceParameters(PhysicsParameters.Default, failEveryNthFrame, markers).ToBytes();
         var world = new World();
