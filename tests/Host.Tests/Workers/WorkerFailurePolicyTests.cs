@@ -1,5 +1,6 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Offload;
+using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
 using SimHost.Physics;
@@ -78,7 +79,7 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
 
     [Test]
     public async Task AJobThatCrashesOrHangsItsWorker_IsNeverRunInTheHost_AndItsFrameFails(
-        [Values] WorkerOnlyFailure failure, [Values(1, 0)] int executorRetries)
+        [Values] WorkerOnlyFailure failure, [Values(1, 0)] int executorRetries, [Values] StorageMode storage)
     {
         // In the host the job only leaves a marker: were it run there, a FailFast would end this test process and a
         // hang would hang it, as it did simhost under the default policy.
@@ -86,7 +87,7 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
         var marker = HostMarkerPath;
         var parameters = WorkerOnlyFailureParameters.Write(Environment.ProcessId, failure, marker);
 
-        var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries), TestJobNames.WorkerOnlyFailure, parameters);
+        var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries).WithStorage(storage), TestJobNames.WorkerOnlyFailure, parameters);
 
         var untouched = SeededWorldChecksum();
         var message = stats.Failures.Values.Single().Message;
