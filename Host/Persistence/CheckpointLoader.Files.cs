@@ -14,8 +14,7 @@ namespace SimHost.Host.Persistence;
 internal static unsafe partial class CheckpointLoader
 {
     private static bool PlanEntityTable(
-        ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int slots, RetiredCount retired, EntityConnection connection,
-        out EntityRecord[]? records)
+        ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int slots, RetiredCount retired, out EntityRecord[]? records)
     {
         records = null;
         if (!IsHandleSegment(segment, slots))
@@ -30,30 +29,14 @@ internal static unsafe partial class CheckpointLoader
         var table = BulkArray.AllocateToFill<EntityRecord>(length);
         var first = (nint)read.Pin(table);
         var handles = (long)length * sizeof(EntityRecord) - ((long)slots * sizeof(ulong));
-        var tableBytes = (long)slots * sizeof(ulong);
-        var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) =>
-        {
-            if (!ToRecords((ulong*)chunk, bytes / sizeof(ulong), (int)(offset / sizeof(ulong)), (EntityRecord*)first, retired))
-            {
-                return false;
-            }
-
-            // Chunks are converted in order: after the last, the archetypes' entities can be connected to the records.
-            if (offset + bytes == tableBytes)
-            {
-                connection.TableIsReady();
-            }
-
-            return true;
-        });
+        var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) => ToRecords((ulong*)chunk, bytes / sizeof(ulong), (int)(offset / sizeof(ulong)), (EntityRecord*)first, retired));
         records = table;
-        connection.UseRecords(table);
-        return AddGap(read, file, segment.Plan.EntityColumnOffset) && read.AddRegion(file, tableBytes, (byte*)first + handles, converter);
+        return AddGap(read, file, segment.Plan.EntityColumnOffset) && read.AddRegion(file, (long)slots * sizeof(ulong), (byte*)first + handles, converter);
     }
 
     /// <summary>
     /// Turns handles into records, counting the retired slots (generation <see cref="uint.MaxValue"/>) as it goes, for
-    /// <see cref="CountLive"/>. Called under the entity table's hashing turn, one chunk at a time, in order.
+    /// <see cref="Connect"/>. Called under the entity table's hashing turn, one chunk at a time, in order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ToRecords(ulong* handles, int count, int firstSlot, EntityRecord* records, RetiredCount retired)
@@ -113,7 +96,7 @@ internal static unsafe partial class CheckpointLoader
 
     private static bool PlanArchetype(
         ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, CheckpointManifest manifest, int index, ComponentType[] types,
-        EntityConnection connection, out Entity[] entities, out Column[] columns)
+        out Entity[] entities, out Column[] columns)
     {
         var archetype = manifest.Archetypes[index];
         var rows = archetype.Rows;
@@ -144,8 +127,7 @@ internal static unsafe partial class CheckpointLoader
         }
 
         Array.Sort(regions, static (x, y) => x.Offset.CompareTo(y.Offset));
-        var handles = BulkArray.AllocateToFill<Entity>(rows);
-        entities = handles;
+        entities = BulkArray.AllocateToFill<Entity>(rows);
         columns = new Column[count];
         for (var c = 0; c < count; c++)
         {
@@ -169,13 +151,8 @@ internal static unsafe partial class CheckpointLoader
                 _ when column % 2 == 0 => columns[column / 2].AsBytes(rows).Length,
                 _ => (long)rows * sizeof(uint),
             };
-            // Each chunk of handles is connected to the entity table as soon as it is hashed.
-            var converter = column == -1
-                ? new ParallelFileRead.ChunkConverter((_, chunkBytes, offsetInRegion) => connection.Connect(handles, index, (int)(offsetInRegion / sizeof(Entity)), chunkBytes / sizeof(Entity)))
-                : null;
-
             // A region before the end of the last (overlapping, or out of order) makes the gap negative: refused.
-            if (bytes != length || !AddGap(read, file, offset) || !read.AddRegion(file, length, (byte*)addresses[1 + column], converter))
+            if (bytes != length || !AddGap(read, file, offset) || !read.AddRegion(file, length, (byte*)addresses[1 + column]))
             {
                 return false;
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 using SimHost.Host.Ecs;
 using SimHost.Layout.Segments;
@@ -113,7 +114,6 @@ internal static partial class CheckpointLoader
         // shown that it holds the rows: a manifest cannot make this reader allocate more than the files it names hold.
         EntityRecord[]? records = null;
         var retired = new RetiredCount();
-        var connection = new EntityConnection(manifest.Slots);
         int[]? freeSlots = null;
         var entities = new Entity[archetypeCount][];
         var columns = new Column[archetypeCount][];
@@ -162,9 +162,9 @@ internal static partial class CheckpointLoader
                     var index = read.AddFile(handle, length, file.Hash, planned.Head);
                     var isPlanned = role switch
                     {
-                        EntityTable => PlanEntityTable(read, index, planned.Segment, manifest.Slots, retired, connection, out records),
+                        EntityTable => PlanEntityTable(read, index, planned.Segment, manifest.Slots, retired, out records),
                         FreeSlots => PlanFreeSlots(read, index, planned.Segment, manifest.FreeSlotCount, out freeSlots),
-                        _ => PlanArchetype(read, index, planned.Segment, manifest, role, types, connection, out entities[role], out columns[role]),
+                        _ => PlanArchetype(read, index, planned.Segment, manifest, role, types, out entities[role], out columns[role]),
                     };
                     if (!isPlanned)
                     {
@@ -179,7 +179,7 @@ internal static partial class CheckpointLoader
             }
 
             PrepareTails(records, entities, columns);
-            if (!read.Run(threads) || !connection.ConnectDeferred())
+            if (!read.Run(threads))
             {
                 return null;
             }
@@ -191,7 +191,7 @@ internal static partial class CheckpointLoader
 
         records?.AsSpan(manifest.Slots).Clear();
 
-        return records is not null && freeSlots is not null && CountLive(manifest, records, freeSlots, entities, retired.Slots, connection.LiveRetired) is { } entityCount
+        return records is not null && freeSlots is not null && Connect(manifest, records, freeSlots, entities, retired.Slots) is { } entityCount
             ? new LoadedWorld
             {
                 ChangeTick = manifest.ChangeTick,
@@ -210,24 +210,45 @@ internal static partial class CheckpointLoader
     }
 
     /// <summary>
-    /// Checks that the archetypes' entities (connected to the entity table as they were read, see
-    /// <see cref="EntityConnection"/>), the entity table and the free list form one world (the rules of
-    /// <see cref="WorldImageCheck"/>), and counts the live entities.
+    /// Checks that the archetypes' entities, the entity table and the free list form one world (the rules of
+    /// <see cref="WorldImageCheck"/>) while pointing each live slot's record at its row.
     /// </summary>
     /// <remarks>
     /// Every slot that holds no live entity must be free or retired (generation <see cref="uint.MaxValue"/>), never
     /// both. That is checked by counting rather than by a pass over every slot: the free slots are distinct, dead and
     /// not retired (checked one by one), so they and the dead retired slots are disjoint sets of dead slots, and they
     /// cover all of them exactly when their sizes add up to the dead slots' count: one pass over the records fewer.
-    /// <c>retiredSlots</c> counts the entity table's retired slots, live or not; <c>liveRetired</c> the live ones.
+    /// <c>retiredSlots</c> counts the entity table's retired slots, live or not.
     /// </remarks>
     /// <returns>The live entities, or null when the rules do not hold.</returns>
-    private static int? CountLive(CheckpointManifest manifest, EntityRecord[] records, int[] freeSlots, Entity[][] entities, long retiredSlots, long liveRetired)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int? Connect(CheckpointManifest manifest, EntityRecord[] records, int[] freeSlots, Entity[][] entities, long retiredSlots)
     {
         var slots = manifest.Slots;
         long live = 0;
-        foreach (var rows in entities)
+        long liveRetired = 0;
+        for (var a = 0; a < entities.Length; a++)
         {
+            var rows = entities[a];
+            for (var row = 0; row < rows.Length; row++)
+            {
+                var entity = rows[row];
+                if ((uint)entity.Index >= (uint)slots)
+                {
+                    return null;
+                }
+
+                ref var record = ref records[entity.Index];
+                if (record.Row >= 0 || record.Generation != entity.Generation || entity.Generation == 0)
+                {
+                    return null;
+                }
+
+                liveRetired += entity.Generation == uint.MaxValue ? 1 : 0;
+                record.ArchetypeId = a;
+                record.Row = row;
+            }
+
             live += rows.Length;
         }
 
