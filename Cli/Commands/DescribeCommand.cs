@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SimHost.Host.Modules;
 using SimHost.Host.Running;
+using SimHost.Host.Scheduling;
 using SimHost.Host.Simulation;
 
 namespace SimHost.Host.Cli;
@@ -36,7 +37,7 @@ internal sealed class DescribeCommand
                 await configuration.Error.WriteLineAsync($"simhost: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.UsageError;
             }
-            catch (SimulationBuildException exception)
+            catch (Exception exception) when (exception is SimulationBuildException or ScheduleValidationException)
             {
                 // The module's systems cannot be built: the same line and exit code as run gives it.
                 await configuration.Error.WriteLineAsync($"simhost: module {module!.Name} cannot be built: {ScenarioRun.OneLine(exception.Message)}").ConfigureAwait(false);

@@ -71,7 +71,7 @@ internal sealed record RunSummary(
         }
         else if (WorkersDown is { } since)
         {
-            var inProcess = since.Down >= Workers ? " (jobs ran in-process)" : string.Empty;
+            var inProcess = since.Down >= Workers ? " (jobs ran in-process, but for any that crashed or hung a worker)" : string.Empty;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workers down:    {since.Down} of {Workers} since frame {since.SinceFrame}{inProcess}"));
         }
 

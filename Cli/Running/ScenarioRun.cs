@@ -124,7 +124,7 @@ internal static class ScenarioRun
         logger.Information("Run directory {RunDirectory}", runDirectory.Path);
 
         var catalog = LoadJobs(module, settings);
-        ModuleSystemsCheck.Ensure(module, context, catalog);
+        ModuleSystemsCheck.Ensure(module, context, catalog, runDirectory);
         RunEnd end;
         IRangeExecutor? pool = null;
         IWorkerStatus? status = null;

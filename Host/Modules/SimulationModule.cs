@@ -44,7 +44,11 @@ public abstract class SimulationModule
     /// <param name="context">Seed, entity count and parameter values: the same context must give the same world.</param>
     public abstract void Seed(World world, ModuleContext context);
 
-    /// <summary>Adds the module's systems: what each reads and writes, and which run in-process or offload a job.</summary>
+    /// <summary>
+    /// Adds the module's systems: what each reads and writes, and which run in-process or offload a job. It may be
+    /// called more than once per module instance (simhost builds the systems once on an empty world to check them before
+    /// its workers start), so it only declares systems and holds no resources of its own.
+    /// </summary>
     /// <param name="builder">The builder, given its executor, storage and limits by the caller.</param>
     /// <param name="context">Parameter values and ticks per frame.</param>
     public abstract void AddSystems(SimulationBuilder builder, ModuleContext context);

@@ -78,6 +78,12 @@ internal sealed class OffloadCoordinator
     /// <summary>Where and why the latest failed range run of the last frame failed, or null when none failed.</summary>
     public string? LastFailure => Staged is { } staged ? staged.LastFailure : _loop?.LastFailure;
 
+    /// <summary>
+    /// The simulation's jobs that crashed or hung a worker, shared by all its coordinators (a job two systems offload
+    /// is kept out of the host by both); a coordinator of its own has a set of its own.
+    /// </summary>
+    public JobsKeptOutOfHost KeptOutOfHost { get; init; } = new();
+
     /// <summary>How the job crashed or hung a worker, after which it is never run in the host; null while it has not.</summary>
     public string? NotRunInHostBecause => _loop?.NotRunInHostBecause;
 
@@ -117,7 +123,7 @@ internal sealed class OffloadCoordinator
         }
 
         // Built at the first frame, once the init-only retry settings are final.
-        var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
+        var loop = _loop ??= new RangeRetryLoop(_executor, _fallback, _logger, JobName, KeptOutOfHost) { MaxExecutorRetries = MaxExecutorRetries, HasInProcessFallback = HasInProcessFallback };
         var rows = _storage.Prepare(query, frameId);
         var job = new JobRange { JobName = JobName, FrameId = frameId, DeltaTime = deltaTime, Time = time, Ticks = Ticks, Parameters = Parameters };
         _segments.Clear();

@@ -33,7 +33,7 @@ internal static partial class OffloadLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} runs in-process: no worker is running (restarting or down)")]
     public static partial void JobRunsInProcess(ILogger logger, string job);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} is never run in the host from now on: it crashed or hung its worker ({Failure}), and would take the host down the same way; its ranges run on workers only, and one no worker completes fails its frame")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offloaded job {Job} is never run in the host from now on: it crashed or hung its worker ({Failure}), and would take the host down the same way; its ranges run on workers only, and one no worker completes is given up like any failed range")]
     public static partial void JobNotRunInHost(ILogger logger, string job, string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Offloaded job {Job} runs on workers again")]

@@ -25,17 +25,22 @@ internal sealed class RangeRetryLoop
     private readonly ILogger _logger;
     private readonly List<JobRange> _stillFailed = [];
     private ValueTask<RangeOutcome>[] _pending = [];
+    private readonly string _jobName;
+    private readonly JobsKeptOutOfHost _keptOut;
     private bool _isInProcessForNoWorker;
-    private string? _notRunInHostBecause;
 
     /// <param name="executor">Runs ranges (workers, or in-process).</param>
     /// <param name="fallback">Runs a range that failed on the executor every time.</param>
     /// <param name="logger">Where range failures are reported.</param>
-    public RangeRetryLoop(IRangeExecutor executor, IRangeExecutor fallback, ILogger logger)
+    /// <param name="jobName">The job every range of this loop runs.</param>
+    /// <param name="keptOut">The simulation's jobs that crashed or hung a worker, shared by its loops.</param>
+    public RangeRetryLoop(IRangeExecutor executor, IRangeExecutor fallback, ILogger logger, string jobName, JobsKeptOutOfHost keptOut)
     {
         _executor = executor;
         _fallback = fallback;
         _logger = logger;
+        _jobName = jobName;
+        _keptOut = keptOut;
     }
 
     /// <summary>How many times a failed range is re-run on the executor before the in-process fallback.</summary>
@@ -60,12 +65,12 @@ internal sealed class RangeRetryLoop
     /// Where and how the job crashed or hung a worker (<c>worker 1: failed during ...</c>), after which it is never run
     /// in the host; null while it has not.
     /// </summary>
-    public string? NotRunInHostBecause => _notRunInHostBecause;
+    public string? NotRunInHostBecause => _keptOut.ReasonFor(_jobName);
 
     /// <summary>How many parallel ranges to split into: the executor's slots, or the fallback's when no worker is up.</summary>
     public int ParallelSlots => Math.Max(1, First.ParallelSlots);
 
-    private bool MayRunInHost => HasInProcessFallback && _notRunInHostBecause is null;
+    private bool MayRunInHost => HasInProcessFallback && NotRunInHostBecause is null;
 
     // An executor with no live slot (every worker down) would only fail each range: run in-process at once, unless the
     // policy forbids in-process runs (fail) or the job crashed or hung a worker, in which case the executor's immediate
@@ -110,7 +115,7 @@ internal sealed class RangeRetryLoop
 
         foreach (var range in Abandoned)
         {
-            if (HasInProcessFallback && _notRunInHostBecause is not null)
+            if (HasInProcessFallback && NotRunInHostBecause is not null)
             {
                 OffloadLog.RangeNotRunInHost(_logger, jobName, storage.Describe(range));
             }
@@ -181,9 +186,8 @@ internal sealed class RangeRetryLoop
 
             failed.Add(range);
             LastFailure = $"{RangeExecution.Where(outcome)}: {outcome.Failure}";
-            if (outcome.CrashedOrHungItsWorker && _notRunInHostBecause is null)
+            if (outcome.CrashedOrHungItsWorker && _keptOut.TryMark(jobName, LastFailure))
             {
-                _notRunInHostBecause = LastFailure;
                 OffloadLog.JobNotRunInHost(_logger, jobName, LastFailure);
             }
 

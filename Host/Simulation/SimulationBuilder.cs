@@ -199,6 +199,7 @@ public sealed partial class SimulationBuilder
 
         var tickLock = new Lock();
         var states = new Dictionary<string, SystemState>(StringComparer.Ordinal);
+        var keptOutOfHost = new JobsKeptOutOfHost();
         var scheduleBuilder = new ScheduleBuilder();
         foreach (var system in _systems)
         {
@@ -275,6 +276,7 @@ public sealed partial class SimulationBuilder
 
                     coordinator = new OffloadCoordinator(jobName, system.JobParameters, storage, executor, inProcess, _logger)
                     {
+                        KeptOutOfHost = keptOutOfHost,
                         MaxExecutorRetries = _maxExecutorRetries,
                         HasInProcessFallback = _hasInProcessFallback,
                         Ticks = system.JobTicks,

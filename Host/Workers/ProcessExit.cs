@@ -41,15 +41,17 @@ internal static class ProcessExit
     }
 
     /// <summary>
-    /// Whether the process has exited other than by SIGKILL: on its own (an exit code, FailFast's SIGABRT, a SIGSEGV).
-    /// SIGKILL is how the host kills a worker, and how an operator, a chaos test or the OOM killer does; workers ignore
-    /// the signals that stop a run (SIGINT, SIGTERM, SIGQUIT, SIGHUP). False while it runs; never throws.
+    /// Whether the process has exited other than by SIGKILL or one of the worker's own exit codes: on its own (an exit
+    /// code of a job's <c>Environment.Exit</c>, FailFast's SIGABRT, a SIGSEGV). SIGKILL is how the host kills a worker,
+    /// and how an operator, a chaos test or the OOM killer does; workers ignore the signals that stop a run (SIGINT,
+    /// SIGTERM, SIGQUIT, SIGHUP); and the worker's own codes for a host gone (1), a broken protocol (4) or an unusable
+    /// mailbox (5) blame the connection, not the job. False while it runs; never throws.
     /// </summary>
     public static bool EndedByItself(Process process)
     {
         try
         {
-            return process.HasExited && process.ExitCode != 128 + 9;
+            return process.HasExited && process.ExitCode is not (128 + 9 or 1 or 4 or 5);
         }
         catch (InvalidOperationException)
         {

@@ -92,8 +92,20 @@ internal sealed class WorkerOutputForwarder(ILogger logger, uint workerId)
     /// </summary>
     public static bool IsStackFrame(string line)
     {
+        // A frame names a method and its parameters: "   at Type.Method(Args)", maybe followed by " in file:line n".
         var trimmed = line.AsSpan().TrimStart();
-        return (trimmed.Length < line.Length && trimmed.StartsWith("at ", StringComparison.Ordinal))
-            || trimmed.StartsWith("--- End of ", StringComparison.Ordinal);
+        if (trimmed.StartsWith("--- End of ", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (trimmed.Length == line.Length || !trimmed.StartsWith("at ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var method = trimmed[3..];
+        var open = method.IndexOf('(');
+        return open > 0 && !method[..open].Contains(' ') && method.IndexOf(')') > open;
     }
 }

@@ -174,7 +174,8 @@ internal sealed class WorkerSlot
         {
             var exit = await current.DescribeExitAsync().ConfigureAwait(false);
 
-            // Read before the kill below, which would make a worker still alive end by SIGKILL.
+            // Read before the kill below: a worker still alive (a broken pipe that was no death) then ends by SIGKILL
+            // and is not the job's fault. One that died has been reaped by now (DescribeExitAsync waited for it).
             var endedByItself = ProcessExit.EndedByItself(current.Process);
             return Kill(current, $"failed during {what}: {exception.Message}{exit}") with { CrashedOrHungItsWorker = endedByItself };
         }

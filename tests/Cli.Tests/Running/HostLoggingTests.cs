@@ -71,6 +71,8 @@ public sealed class HostLoggingTests
     [TestCase("Process terminated.", true)]
     [TestCase("fly job crashed its process on purpose", true)]
     [TestCase("at noon the job starts", true)]
+    [TestCase("  at t=3 s the herd moved (north)", true)]
+    [TestCase("   at Grazers.Jobs.WanderJob.Execute(JobContext context) in /src/WanderJob.cs:line 42", false)]
     [TestCase(" ---> System.InvalidOperationException: boom", true)]
     public void AWorkersCrashReport_ReachesTheConsoleWithoutItsStackFrames(string line, bool isOnTheConsole)
     {

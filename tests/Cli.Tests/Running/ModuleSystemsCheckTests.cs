@@ -3,6 +3,7 @@ using SimHost.Host.Modules;
 using SimHost.Host.Running;
 using SimHost.Host.Simulation;
 using SimHost.Layout.Jobs;
+using SimHost.Layout.Segments;
 using SimHost.Physics.Components;
 using SimHost.Physics.Jobs;
 
@@ -12,13 +13,20 @@ namespace SimHost.Tests.Host.Running;
 public sealed class ModuleSystemsCheckTests
 {
     private static readonly JobCatalog s_catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], []);
+    private RunDirectory _runDirectory = null!;
+
+    [SetUp]
+    public void CreateRunDirectory() => _runDirectory = RunDirectory.Create(Path.GetTempPath());
+
+    [TearDown]
+    public void RemoveRunDirectory() => _runDirectory.Dispose();
 
     [Test]
     public void AJobNameNoAssemblyHas_IsAUsageError_NamingTheSystemAndTheKnownJobs()
     {
         var module = new TypoModule();
 
-        var refusal = Assert.Throws<UsageException>(() => ModuleSystemsCheck.Ensure(module, ModuleContext.For(module), s_catalog));
+        var refusal = Assert.Throws<UsageException>(() => ModuleSystemsCheck.Ensure(module, ModuleContext.For(module), s_catalog, _runDirectory));
 
         Assert.Multiple(() =>
         {
@@ -29,11 +37,21 @@ public sealed class ModuleSystemsCheckTests
     }
 
     [Test]
+    public void ACycleOfBeforeAndAfterEdges_IsAUsageError()
+    {
+        var module = new TypoModule { Job = "physics.step", HasCycle = true };
+
+        var refusal = Assert.Throws<UsageException>(() => ModuleSystemsCheck.Ensure(module, ModuleContext.For(module), s_catalog, _runDirectory));
+
+        Assert.That(refusal!.Message, Does.StartWith("module typo cannot be built: ").And.Contain("move").And.Contain("log"));
+    }
+
+    [Test]
     public void ModuleWhoseSystemsBuild_PassesWithoutSeeding()
     {
         var module = new TypoModule { Job = "physics.step" };
 
-        Assert.That(() => ModuleSystemsCheck.Ensure(module, ModuleContext.For(module), s_catalog), Throws.Nothing);
+        Assert.That(() => ModuleSystemsCheck.Ensure(module, ModuleContext.For(module), s_catalog, _runDirectory), Throws.Nothing);
         Assert.That(module.Seeded, Is.False);
     }
 
@@ -55,7 +73,15 @@ public sealed class ModuleSystemsCheckTests
             world.Create(new Position(), new Velocity());
         }
 
-        public override void AddSystems(SimulationBuilder builder, ModuleContext context) =>
+        public bool HasCycle { get; init; }
+
+        public override void AddSystems(SimulationBuilder builder, ModuleContext context)
+        {
             builder.AddSystem("move", system => system.Writes<Position>().Writes<Velocity>().Offload(Job, SimHost.Physics.PhysicsParameters.Default.ToBytes()));
+            if (HasCycle)
+            {
+                builder.AddSystem("log", system => system.Reads<Position>().Before("move").After("move").Run(_ => { }));
+            }
+        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class RunSummaryTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Write(Summary(2, (2, 812))), Does.Contain("workers down:    2 of 2 since frame 812 (jobs ran in-process)\n"));
+            Assert.That(Write(Summary(2, (2, 812))), Does.Contain("workers down:    2 of 2 since frame 812 (jobs ran in-process, but for any that crashed or hung a worker)\n"));
             Assert.That(Write(Summary(2, (1, 40))), Does.Contain("workers down:    1 of 2 since frame 40\n"));
             Assert.That(Write(Summary(2)), Does.Not.Contain("workers down"), "no line while every slot is up");
         });

@@ -106,6 +106,29 @@ public sealed class OffloadCoordinatorTests
     }
 
     [Test]
+    public async Task AJobThatCrashedAWorkerUnderOneSystem_IsKeptOutOfTheHostUnderAnotherToo()
+    {
+        // Two systems of one simulation offload the same job: the set of jobs kept out of the host is shared.
+        var world = new World();
+        CreateHeated(world, 300, rate: 3);
+        var keptOut = new JobsKeptOutOfHost();
+        var crashing = new OffloadCoordinator(HeatJob.JobName, default, new SnapshotStorage(NewSnapshot(world, _directory)), new CrashingPool(), new InProcessRangeExecutor(Catalog)) { KeptOutOfHost = keptOut };
+        var otherFallback = new CountingExecutor(new InProcessRangeExecutor(Catalog));
+        var lostWorkers = new FlakyExecutor(2, (_, _, _) => true);
+        var other = new OffloadCoordinator(HeatJob.JobName, default, new SnapshotStorage(NewSnapshot(world, _directory)), lostWorkers, otherFallback) { KeptOutOfHost = keptOut };
+
+        await crashing.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+        var result = await other.RunAsync(HeatQuery(world), 1, 0.1, 0, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(otherFallback.Calls, Is.Zero, "the other system's ranges did not fall back to the host");
+            Assert.That(result.RangesAbandoned, Is.EqualTo(result.RangesRun).And.Positive);
+            Assert.That(other.NotRunInHostBecause, Does.Contain("SIGABRT"), "it says why, from the first system's failure");
+        });
+    }
+
+    [Test]
     public async Task ARangeNoWorkerStarted_IsLoggedAsNotStarted_NotAsFailedInTheHost_AndRunsInProcess()
     {
         var world = new World();

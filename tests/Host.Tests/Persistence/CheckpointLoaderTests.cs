@@ -215,8 +215,8 @@ public sealed class CheckpointLoaderTests
         [Values(1, 2, 3)] int threads,
         [Values(64, CheckpointLoader.ChunkBytes)] int chunkBytes)
     {
-        // The broken row is the last of its archetype, so with 64-byte chunks it is connected from a late chunk, often
-        // while another thread still reads. The slot it no longer names stays as it was (neither free nor retired):
+        // The broken row is the last of its archetype, in its last chunk. The slot it no longer names stays as it was
+        // (neither free nor retired):
         // the rows still count one live entity for it, so the slots' counts add up and only the rule named refuses.
         var image = ChurnedWorld().CaptureImage();
         var generations = image.Generations.ToArray();
