@@ -1,8 +1,8 @@
 using SimHost.Host.Ecs;
 using SimHost.Host.Modules;
+using SimHost.Host.Scheduling;
 using SimHost.Host.SharedStorage;
 using SimHost.Host.Simulation;
-using SimHost.Host.Scheduling;
 using SimHost.Layout.Jobs;
 using SimHost.Layout.Segments;
 
