@@ -1,8 +1,6 @@
 using System.CommandLine;
 using SimHost.Host.Modules;
 using SimHost.Host.Running;
-using SimHost.Host.Scheduling;
-using SimHost.Host.Simulation;
 
 namespace SimHost.Host.Cli;
 
@@ -37,10 +35,10 @@ internal sealed class DescribeCommand
                 await configuration.Error.WriteLineAsync($"simhost: {exception.Message}").ConfigureAwait(false);
                 return ExitCodes.UsageError;
             }
-            catch (Exception exception) when (exception is SimulationBuildException or ScheduleValidationException)
+            catch (Exception exception) when (ModuleSystemsCheck.IsBuildError(exception))
             {
                 // The module's systems cannot be built: the same line and exit code as run gives it.
-                await configuration.Error.WriteLineAsync($"simhost: module {module!.Name} cannot be built: {ScenarioRun.OneLine(exception.Message)}").ConfigureAwait(false);
+                await configuration.Error.WriteLineAsync($"simhost: {ModuleSystemsCheck.CannotBeBuilt(module!, exception).Message}").ConfigureAwait(false);
                 return ExitCodes.UsageError;
             }
             catch (Exception exception) when (module is not null && exception is not OperationCanceledException)

@@ -29,9 +29,16 @@ internal static class ModuleSystemsCheck
         {
             using var simulation = builder.Build(new World());
         }
-        catch (Exception exception) when (exception is SimulationBuildException or ScheduleValidationException)
+        catch (Exception exception) when (IsBuildError(exception))
         {
-            throw new UsageException($"module {module.Name} cannot be built: {ScenarioRun.OneLine(exception.Message)}", exception);
+            throw CannotBeBuilt(module, exception);
         }
     }
+
+    /// <summary>Whether <paramref name="exception"/> says the module's systems cannot be built (the user's to fix).</summary>
+    public static bool IsBuildError(Exception exception) => exception is SimulationBuildException or ScheduleValidationException;
+
+    /// <summary>The one line for a module whose systems cannot be built, as run and describe give it.</summary>
+    public static UsageException CannotBeBuilt(SimulationModule module, Exception exception) =>
+        new($"module {module.Name} cannot be built: {ScenarioRun.OneLine(exception.Message)}", exception);
 }
