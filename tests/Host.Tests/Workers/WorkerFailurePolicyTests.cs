@@ -79,7 +79,7 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
 
     [Test]
     public async Task AJobThatCrashesOrHangsItsWorker_IsNeverRunInTheHost_AndItsFrameFails(
-        [Values] WorkerOnlyFailure failure, [Values(1, 0)] int executorRetries, [Values] StorageMode storage)
+        [Values] WorkerOnlyFailure failure, [Values(1, 0)] int executorRetries, [Values] StorageMode storage, [Values(1, 3)] int ticks)
     {
         // In the host the job only leaves a marker: were it run there, a FailFast would end this test process and a
         // hang would hang it, as it did simhost under the default policy.
@@ -89,7 +89,7 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
         var marker = HostMarkerPath;
         var parameters = WorkerOnlyFailureParameters.Write(Environment.ProcessId, failure, marker);
 
-        var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries).WithStorage(storage), TestJobNames.WorkerOnlyFailure, parameters);
+        var (stats, checksum) = await RunOneFrameAsync(pool, b => b.WithExecutorRetries(executorRetries).WithStorage(storage), TestJobNames.WorkerOnlyFailure, parameters, ticks);
 
         var untouched = SeededWorldChecksum();
         var message = stats.Failures.Values.Single().Message;
@@ -155,7 +155,7 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
         RunOneFrameAsync(executor, configure, job.Job, job.Parameters);
 
     private async Task<(FrameStats Stats, UInt128 Checksum)> RunOneFrameAsync(
-        IRangeExecutor? executor, Func<SimulationBuilder, SimulationBuilder> configure, string job, byte[] parameters)
+        IRangeExecutor? executor, Func<SimulationBuilder, SimulationBuilder> configure, string job, byte[] parameters, int ticks = 1)
     {
         var catalog = JobCatalog.Load([typeof(PhysicsStepJob).Assembly], [WorkerTestEnvironment.TestJobsAssemblyPath]);
         var world = new World();
@@ -166,7 +166,7 @@ public sealed class WorkerFailurePolicyTests : WorkerPoolFixture
             builder = builder.WithExecutor(executor);
         }
 
-        builder = configure(builder).AddSystem("mark", s => s.Writes<Position>().Offload(job, parameters));
+        builder = configure(builder).AddSystem("mark", s => s.Writes<Position>().Offload(job, parameters).Ticks(ticks));
         using var simulation = builder.Build(world);
         var stats = await WorkerTestEnvironment.Within(simulation.RunFrameAsync(1.0 / 64.0, 0).AsTask(), $"one frame of {job}");
         return (stats, WorldChecksum.Compute(world, ParticlesModule.ParticleComponents));
