@@ -15,9 +15,9 @@ public sealed class ComponentType
     private static ComponentType[] s_all = new ComponentType[16];
     private static int s_count;
 
-    private readonly Func<int, bool, Column> _columnFactory;
+    private readonly Func<int, bool, LoadArena?, Column> _columnFactory;
 
-    private ComponentType(int id, Type type, int sizeBytes, Func<int, bool, Column> columnFactory)
+    private ComponentType(int id, Type type, int sizeBytes, Func<int, bool, LoadArena?, Column> columnFactory)
     {
         Id = id;
         Type = type;
@@ -57,10 +57,13 @@ public sealed class ComponentType
     /// <summary>Formats the component type as its short name.</summary>
     public override string ToString() => Name;
 
-    internal Column CreateColumn(int capacity) => _columnFactory(capacity, false);
+    internal Column CreateColumn(int capacity) => _columnFactory(capacity, false, null);
 
     /// <summary>A column of <paramref name="capacity"/> rows whose values and ticks are not written: the caller writes every row.</summary>
-    internal Column CreateUninitializedColumn(int capacity) => _columnFactory(capacity, true);
+    internal Column CreateUninitializedColumn(int capacity) => _columnFactory(capacity, true, null);
+
+    /// <summary>A column of <paramref name="capacity"/> rows placed, values and ticks not written, in a checkpoint load's <paramref name="arena"/>.</summary>
+    internal Column CreateColumnIn(LoadArena arena, int capacity) => _columnFactory(capacity, true, arena);
 
     internal static ComponentType Register<T>()
         where T : unmanaged
@@ -73,7 +76,8 @@ public sealed class ComponentType
                     $"Cannot register component {typeof(T).Name}: the process already has {MaxCount} component types.");
             }
 
-            var type = new ComponentType(s_count, typeof(T), Unsafe.SizeOf<T>(), static (capacity, isUninitialized) => new Column<T>(capacity, isUninitialized));
+            var type = new ComponentType(s_count, typeof(T), Unsafe.SizeOf<T>(), static (capacity, isUninitialized, arena) =>
+                arena is null ? new Column<T>(capacity, isUninitialized) : new Column<T>(arena, capacity));
             if (s_count == s_all.Length)
             {
                 Array.Resize(ref s_all, s_all.Length * 2);

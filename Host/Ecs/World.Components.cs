@@ -146,7 +146,7 @@ public sealed partial class World
         Entity moved = source.RemoveRow(sourceRow);
         if (!moved.IsNull)
         {
-            _records[moved.Index].Row = sourceRow;
+            _records.Span[moved.Index].Row = sourceRow;
         }
 
         record.ArchetypeId = target.Id;

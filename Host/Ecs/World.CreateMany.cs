@@ -27,7 +27,7 @@ public sealed partial class World
 
         // Touch the reserved memory now: fresh pages fault on first write, which would otherwise land on creation.
         archetype.Commit(archetype.Count, count);
-        _records.AsSpan(_slotCount, fresh).Clear();
+        _records.Span.Slice(_slotCount, fresh).Clear();
     }
 
     /// <summary>
@@ -105,13 +105,13 @@ public sealed partial class World
             return;
         }
 
-        Span<Entity> rowEntities = archetype.EntityArray.AsSpan(firstRow, count);
+        Span<Entity> rowEntities = archetype.EntitySpan.Slice(firstRow, count);
         bool hasHandles = !handles.IsEmpty;
         int reused = Math.Min(_freeCount, count);
         for (int i = 0; i < reused; i++)
         {
             int index = _freeSlots[--_freeCount];
-            ref EntityRecord record = ref _records[index];
+            ref EntityRecord record = ref _records.Span[index];
             record.ArchetypeId = archetype.Id;
             record.Row = firstRow + i;
             var entity = new Entity(index, record.Generation);
@@ -124,7 +124,7 @@ public sealed partial class World
 
         int fresh = count - reused;
         EnsureSlotCapacity(_slotCount + fresh);
-        Span<EntityRecord> records = _records.AsSpan(_slotCount, fresh);
+        Span<EntityRecord> records = _records.Span.Slice(_slotCount, fresh);
         int firstIndex = _slotCount;
         int rowBase = firstRow + reused;
         Span<Entity> freshRowEntities = rowEntities.Slice(reused, fresh);

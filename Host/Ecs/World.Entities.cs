@@ -91,7 +91,7 @@ public sealed partial class World
         Entity moved = _archetypeById[record.ArchetypeId].RemoveRow(record.Row);
         if (!moved.IsNull)
         {
-            _records[moved.Index].Row = record.Row;
+            _records.Span[moved.Index].Row = record.Row;
         }
 
         record.Row = -1;
@@ -122,10 +122,10 @@ public sealed partial class World
         {
             EnsureSlotCapacity(_slotCount + 1);
             index = _slotCount++;
-            _records[index].Generation = 1;
+            _records.Span[index].Generation = 1;
         }
 
-        ref EntityRecord record = ref _records[index];
+        ref EntityRecord record = ref _records.Span[index];
         var entity = new Entity(index, record.Generation);
         row = archetype.AddRow(entity);
         record.ArchetypeId = archetype.Id;
@@ -146,8 +146,8 @@ public sealed partial class World
     {
         // Slots at or past _slotCount are written in full before they are read, so skip zeroing.
         EntityRecord[] records = GC.AllocateUninitializedArray<EntityRecord>(capacity);
-        _records.AsSpan(0, _slotCount).CopyTo(records);
-        _records = records;
+        _records.Span[.._slotCount].CopyTo(records);
+        _records.Replace(records);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

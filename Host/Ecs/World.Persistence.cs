@@ -74,7 +74,7 @@ public sealed partial class World
             var entities = Target(a, 0, rows * Unsafe.SizeOf<Entity>(), archetype, archetype.StructureVersion, out var holdsEntities);
             if (!holdsEntities)
             {
-                copies.AddEntities(archetype.EntityArray, rows, entities);
+                copies.AddEntities(archetype, rows, entities);
             }
 
             archetypes[a] = new ArchetypeImage
@@ -117,7 +117,7 @@ public sealed partial class World
         {
             for (var slot = 0; slot < generations.Length; slot++)
             {
-                generations[slot] = _records[slot].Generation;
+                generations[slot] = _records.Span[slot].Generation;
             }
         }
 
@@ -156,7 +156,7 @@ public sealed partial class World
         EnsureSlotCapacity(image.Generations.Length);
         for (var slot = 0; slot < image.Generations.Length; slot++)
         {
-            _records[slot] = new EntityRecord { ArchetypeId = 0, Row = -1, Generation = image.Generations[slot] };
+            _records.Span[slot] = new EntityRecord { ArchetypeId = 0, Row = -1, Generation = image.Generations[slot] };
         }
 
         var entityCount = 0;
@@ -171,10 +171,10 @@ public sealed partial class World
 
             var first = archetype.AddRows(source.Rows);
             var entities = MemoryMarshal.Cast<byte, Entity>(source.Entities.Span)[..source.Rows];
-            entities.CopyTo(archetype.EntityArray.AsSpan(first));
+            entities.CopyTo(archetype.EntitySpan[first..]);
             for (var row = 0; row < entities.Length; row++)
             {
-                ref var record = ref _records[entities[row].Index];
+                ref var record = ref _records.Span[entities[row].Index];
                 record.ArchetypeId = a;
                 record.Row = first + row;
             }
@@ -185,7 +185,7 @@ public sealed partial class World
                 source.Columns[c].Span.CopyTo(column.AsBytes(source.Rows));
                 if (source.UniformChangedTicks?[c] is { } tick)
                 {
-                    column.ChangedTicks.AsSpan(0, source.Rows).Fill(tick);
+                    column.ChangedTicks[..source.Rows].Fill(tick);
                 }
                 else
                 {

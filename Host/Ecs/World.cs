@@ -15,7 +15,7 @@ public sealed partial class World
     private readonly Dictionary<ComponentMask, Archetype> _archetypesByMask = [];
     private readonly Archetype _root;
     private Archetype[] _archetypeById = new Archetype[16];
-    private EntityRecord[] _records = new EntityRecord[64];
+    private RowBuffer<EntityRecord> _records = new(new EntityRecord[64]);
     private int[] _freeSlots = new int[16];
     private int _freeCount;
     private int _slotCount;
@@ -151,7 +151,7 @@ public sealed partial class World
             return false;
         }
 
-        ref EntityRecord record = ref _records[index];
+        ref EntityRecord record = ref _records.Span[index];
         // A retired slot keeps the last generation but no row, so the generation alone does not prove life.
         return record.Generation == entity.Generation && record.Row >= 0;
     }
@@ -200,7 +200,7 @@ public sealed partial class World
         ref EntityRecord record = ref RecordOf(entity);
         var renamed = new Entity(entity.Index, generation);
         record.Generation = generation;
-        _archetypeById[record.ArchetypeId].EntityArray[record.Row] = renamed;
+        _archetypeById[record.ArchetypeId].EntitySpan[record.Row] = renamed;
         _archetypeById[record.ArchetypeId].TouchStructure();
         return renamed;
     }
@@ -211,7 +211,7 @@ public sealed partial class World
         int index = entity.Index;
         if ((uint)index < (uint)_slotCount)
         {
-            ref EntityRecord record = ref _records[index];
+            ref EntityRecord record = ref _records.Span[index];
             if (record.Generation == entity.Generation && record.Row >= 0)
             {
                 return ref record;

@@ -28,7 +28,7 @@ internal sealed class CommitBlockWork : IQueryWork
     // array the pieces stamp (null: nothing to stamp, or the whole column stamped lazily).
     private readonly ArchetypeSlots _slots = new();
     private long[] _flagged = [];
-    private uint[]?[] _ticks = [];
+    private Column?[] _ticks = [];
 
     /// <summary>Starts an empty commit of <paramref name="snapshot"/> in pieces of at most <paramref name="pieceRows"/> rows.</summary>
     public void Begin(Snapshot snapshot, int pieceRows)
@@ -105,8 +105,9 @@ internal sealed class CommitBlockWork : IQueryWork
                     }
                     else
                     {
-                        // Read here, on one thread: reading applies a deferred stamp, which the pieces must not race for.
-                        _ticks[index] = ticks.ChangedTicks;
+                        // Applied here, on one thread: the pieces must not race for a deferred stamp.
+                        ticks.ApplyDeferredStamp();
+                        _ticks[index] = ticks;
                         ticks.LastChangedTick = _tick;
                     }
                 }
@@ -152,7 +153,7 @@ internal sealed class CommitBlockWork : IQueryWork
                 archetype.GetBytes(columns.ComponentId(column)),
                 run.ArchetypeRow - run.SegmentRow,
                 columns.ElementSizeBytes(column),
-                _ticks[(work.Tag * columns.WrittenCount) + column],
+                _ticks[(work.Tag * columns.WrittenCount) + column] is { } ticks ? ticks.StoredChangedTicks : default,
                 _tick,
                 snapshot.StreamsCopies);
         }

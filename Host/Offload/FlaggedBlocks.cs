@@ -21,12 +21,12 @@ internal static class FlaggedBlocks
     /// <param name="target">The archetype column's bytes.</param>
     /// <param name="archetypeRowOfFirst">The archetype row segment row 0 maps to (negative when the run starts later in the segment).</param>
     /// <param name="size">The component's size in bytes.</param>
-    /// <param name="ticks">The archetype column's change ticks to stamp on copied rows; null stamps nothing.</param>
+    /// <param name="ticks">The archetype column's change ticks to stamp on copied rows; empty stamps nothing.</param>
     /// <param name="tick">The tick to stamp.</param>
     /// <param name="stream">Whether to copy with streaming stores (<see cref="Snapshot.CopyBlock"/>).</param>
     /// <returns>The rows copied.</returns>
     public static int Copy(
-        ReadOnlySpan<ulong> words, int from, int to, ReadOnlySpan<byte> source, Span<byte> target, int archetypeRowOfFirst, int size, uint[]? ticks = null, uint tick = 0, bool stream = false)
+        ReadOnlySpan<ulong> words, int from, int to, ReadOnlySpan<byte> source, Span<byte> target, int archetypeRowOfFirst, int size, Span<uint> ticks = default, uint tick = 0, bool stream = false)
     {
         var block = new Block(source, target, archetypeRowOfFirst, size, ticks, tick, stream);
         var copied = 0;
@@ -97,10 +97,11 @@ internal static class FlaggedBlocks
     }
 
     /// <summary>Where a block of flagged rows goes.</summary>
-    private readonly ref struct Block(ReadOnlySpan<byte> source, Span<byte> target, int archetypeRowOfFirst, int size, uint[]? ticks, uint tick, bool stream)
+    private readonly ref struct Block(ReadOnlySpan<byte> source, Span<byte> target, int archetypeRowOfFirst, int size, Span<uint> ticks, uint tick, bool stream)
     {
         private readonly ReadOnlySpan<byte> _source = source;
         private readonly Span<byte> _target = target;
+        private readonly Span<uint> _ticks = ticks;
 
         public void Flush(int row, int length)
         {
@@ -111,7 +112,10 @@ internal static class FlaggedBlocks
 
             var archetypeRow = archetypeRowOfFirst + row;
             Snapshot.CopyBlock(_source.Slice(row * size, length * size), _target.Slice(archetypeRow * size, length * size), stream);
-            ticks?.AsSpan(archetypeRow, length).Fill(tick);
+            if (!_ticks.IsEmpty)
+            {
+                _ticks.Slice(archetypeRow, length).Fill(tick);
+            }
         }
     }
 }

@@ -119,7 +119,7 @@ internal sealed class StagedFlags
         }
     }
 
-    private static void StampRun(in SnapshotRun run, ulong[] words, uint[] ticks, uint tick)
+    private static void StampRun(in SnapshotRun run, ulong[] words, Span<uint> ticks, uint tick)
     {
         var end = run.SegmentRow + run.RowCount;
         for (var row = run.SegmentRow; row < end;)

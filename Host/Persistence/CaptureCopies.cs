@@ -24,8 +24,8 @@ internal sealed class CaptureCopies : IQueryWork
     /// <summary>Copies the first <paramref name="rows"/> changed ticks of <paramref name="column"/>; its deferred stamp must be applied already.</summary>
     public void AddTicks(Column column, int rows, Memory<byte> target) => Add(new Copy(column, null, true, rows, target));
 
-    /// <summary>Copies the first <paramref name="rows"/> entities of <paramref name="entities"/>.</summary>
-    public void AddEntities(Entity[] entities, int rows, Memory<byte> target) => Add(new Copy(null, entities, false, rows, target));
+    /// <summary>Copies the first <paramref name="rows"/> entities of <paramref name="archetype"/>.</summary>
+    public void AddEntities(Archetype archetype, int rows, Memory<byte> target) => Add(new Copy(null, archetype, false, rows, target));
 
     /// <summary>Runs every copy, on <paramref name="threads"/>.</summary>
     public void Run(QueryThreads threads) => threads.Run(this, _pieces.Count);
@@ -39,8 +39,8 @@ internal sealed class CaptureCopies : IQueryWork
 
     private static ReadOnlySpan<byte> Source(Copy copy) => copy switch
     {
-        { Entities: { } entities } => MemoryMarshal.AsBytes(entities.AsSpan(0, copy.Rows)),
-        { IsTicks: true } => MemoryMarshal.AsBytes(copy.Column!.ChangedTicks.AsSpan(0, copy.Rows)),
+        { Entities: { } archetype } => MemoryMarshal.AsBytes(archetype.EntitySpan[..copy.Rows]),
+        { IsTicks: true } => MemoryMarshal.AsBytes(copy.Column!.ChangedTicks[..copy.Rows]),
         _ => copy.Column!.AsBytes(copy.Rows),
     };
 
@@ -59,5 +59,5 @@ internal sealed class CaptureCopies : IQueryWork
         }
     }
 
-    private readonly record struct Copy(Column? Column, Entity[]? Entities, bool IsTicks, int Rows, Memory<byte> Target);
+    private readonly record struct Copy(Column? Column, Archetype? Entities, bool IsTicks, int Rows, Memory<byte> Target);
 }

@@ -14,20 +14,14 @@ namespace SimHost.Host.Persistence;
 internal static unsafe partial class CheckpointLoader
 {
     private static bool PlanEntityTable(
-        ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int slots, RetiredCount retired, out EntityRecord[]? records)
+        ParallelFileRead read, LoadPlacement placement, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int slots, RetiredCount retired,
+        out RowBuffer<EntityRecord>? records)
     {
-        records = null;
-        if (!IsHandleSegment(segment, slots))
-        {
-            return false;
-        }
-
         // The handles (8 bytes a slot) are read into the tail of the records (12 bytes a slot) and turned into records
         // in place, front to back, as they are hashed: record i ends at or before handle i + 1 begins, so no handle is
         // overwritten before it is read, and the table needs no memory beyond the records.
-        var length = Math.Max(64, slots);
-        var table = BulkArray.AllocateToFill<EntityRecord>(length);
-        var first = (nint)read.Pin(table);
+        var length = LoadPlacement.RecordSlots(slots);
+        var (table, first) = placement.Place<EntityRecord>(length);
         var handles = (long)length * sizeof(EntityRecord) - ((long)slots * sizeof(ulong));
         var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) => ToRecords((ulong*)chunk, bytes / sizeof(ulong), (int)(offset / sizeof(ulong)), (EntityRecord*)first, retired));
         records = table;
@@ -68,12 +62,6 @@ internal static unsafe partial class CheckpointLoader
 
     private static bool PlanFreeSlots(ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, int count, out int[]? freeSlots)
     {
-        freeSlots = null;
-        if (!IsHandleSegment(segment, count))
-        {
-            return false;
-        }
-
         var slots = new int[Math.Max(16, count)];
         var converter = new ParallelFileRead.ChunkConverter((chunk, bytes, offset) =>
         {
@@ -94,32 +82,43 @@ internal static unsafe partial class CheckpointLoader
         segment.Header.RowCount == (uint)rows && segment.Plan.RowCapacity == rows && segment.Plan.ColumnCount == 0
         && segment.Plan.EntityColumnLengthBytes == (long)rows * sizeof(ulong);
 
+    /// <summary>Whether an archetype's segment holds exactly the rows and components the manifest says: checked for every file before any array exists.</summary>
+    private static bool HoldsArchetype((SegmentHeader Header, SegmentPlan Plan) segment, CheckpointManifest manifest, int index)
+    {
+        var archetype = manifest.Archetypes[index];
+        var (header, plan) = segment;
+        var count = archetype.Components.Length;
+        if (header.RowCount != (uint)archetype.Rows || plan.RowCapacity != archetype.Rows || plan.ColumnCount != 2 * count)
+        {
+            return false;
+        }
+
+        for (var c = 0; c < count; c++)
+        {
+            if (!CheckpointSegment.HoldsComponent(plan, c, manifest.Components[archetype.Components[c]]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Creates an archetype's entity handles and columns (its file checked by <see cref="HoldsArchetype"/>) and adds its rows, in file order, to the read.</summary>
     private static bool PlanArchetype(
-        ParallelFileRead read, int file, (SegmentHeader Header, SegmentPlan Plan) segment, CheckpointManifest manifest, int index, ComponentType[] types,
-        out Entity[] entities, out Column[] columns)
+        ParallelFileRead read, LoadPlacement placement, int file, (SegmentHeader Header, SegmentPlan Plan) segment, CheckpointManifest manifest, int index,
+        ComponentType[] types, out RowBuffer<Entity> entities, out Column[] columns)
     {
         var archetype = manifest.Archetypes[index];
         var rows = archetype.Rows;
         var count = archetype.Components.Length;
-        entities = [];
-        columns = [];
-        var (header, plan) = segment;
-        if (header.RowCount != (uint)rows || plan.RowCapacity != rows || plan.ColumnCount != 2 * count)
-        {
-            return false;
-        }
+        var plan = segment.Plan;
 
         // The regions rows are read into, in file order; what lies between them (padding, changed bitsets) is only hashed.
         var regions = new (long Offset, long Length, int Column)[1 + (2 * count)];
         regions[0] = (plan.EntityColumnOffset, plan.EntityColumnLengthBytes, -1);
         for (var c = 0; c < count; c++)
         {
-            var component = manifest.Components[archetype.Components[c]];
-            if (!CheckpointSegment.HoldsComponent(plan, c, component))
-            {
-                return false;
-            }
-
             var data = plan.Column(2 * c);
             var tick = plan.Column((2 * c) + 1);
             regions[1 + (2 * c)] = (data.ColumnOffset, data.ColumnLengthBytes, 2 * c);
@@ -127,20 +126,13 @@ internal static unsafe partial class CheckpointLoader
         }
 
         Array.Sort(regions, static (x, y) => x.Offset.CompareTo(y.Offset));
-        entities = BulkArray.AllocateToFill<Entity>(rows);
+        var addresses = new nint[1 + (2 * count)];
+        (entities, addresses[0]) = placement.Place<Entity>(rows);
         columns = new Column[count];
         for (var c = 0; c < count; c++)
         {
-            columns[c] = types[archetype.Components[c]].CreateUninitializedColumn(rows);
+            (columns[c], addresses[1 + (2 * c)], addresses[2 + (2 * c)]) = placement.PlaceColumn(types[archetype.Components[c]], rows);
             columns[c].LastChangedTick = archetype.LastChangedTicks[c];
-        }
-
-        var addresses = new nint[1 + (2 * count)];
-        addresses[0] = (nint)read.Pin(entities);
-        for (var c = 0; c < count; c++)
-        {
-            addresses[1 + (2 * c)] = (nint)read.Pin(columns[c].ManagedValues!);
-            addresses[2 + (2 * c)] = (nint)read.Pin(columns[c].ChangedTicks);
         }
 
         foreach (var (offset, length, column) in regions)
@@ -162,26 +154,22 @@ internal static unsafe partial class CheckpointLoader
     }
 
     /// <summary>Readies the last pages of every array the load fills (<see cref="BulkArray.PrepareTail"/>), once all exist.</summary>
-    private static void PrepareTails(EntityRecord[]? records, Entity[][] entities, Column[][] columns)
+    private static void PrepareTails(RowBuffer<EntityRecord>? records, RowBuffer<Entity>[] entities, Column[][] columns)
     {
-        if (records is not null)
+        if (records is { } table)
         {
-            BulkArray.PrepareTail(MemoryMarshal.AsBytes(records.AsSpan()));
+            BulkArray.PrepareTail(MemoryMarshal.AsBytes(table.Span));
         }
 
         for (var a = 0; a < entities.Length; a++)
         {
-            if (entities[a] is not { } rows)
-            {
-                continue;
-            }
-
-            BulkArray.PrepareTail(MemoryMarshal.AsBytes(rows.AsSpan()));
             foreach (var column in columns[a] ?? [])
             {
-                BulkArray.PrepareTail(column.AsBytes(rows.Length));
-                BulkArray.PrepareTail(MemoryMarshal.AsBytes(column.ChangedTicks.AsSpan()));
+                BulkArray.PrepareTail(column.AsBytes(entities[a].Length));
+                BulkArray.PrepareTail(MemoryMarshal.AsBytes(column.ChangedTicks));
             }
+
+            BulkArray.PrepareTail(MemoryMarshal.AsBytes(entities[a].Span));
         }
     }
 

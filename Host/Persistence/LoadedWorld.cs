@@ -13,7 +13,7 @@ internal sealed class LoadedWorld
     public required uint ChangeTick { get; init; }
 
     /// <summary>One record per slot (at least <see cref="SlotCount"/>): generation, archetype and row of live slots, row -1 otherwise.</summary>
-    public required EntityRecord[] Records { get; init; }
+    public required RowBuffer<EntityRecord> Records { get; init; }
 
     public required int SlotCount { get; init; }
 
@@ -33,7 +33,7 @@ internal sealed class LoadedWorld
     public required ComponentMask[] Masks { get; init; }
 
     /// <summary>Per archetype: its entities, exactly its rows.</summary>
-    public required Entity[][] Entities { get; init; }
+    public required RowBuffer<Entity>[] Entities { get; init; }
 
     /// <summary>Per archetype: its columns, exactly its rows each, last changed ticks set.</summary>
     public required Column[][] Columns { get; init; }

@@ -27,7 +27,7 @@ public readonly struct Chunk
     public int Length { get; }
 
     /// <summary>The entities of the chunk's rows.</summary>
-    public ReadOnlySpan<Entity> Entities => new(Archetype.EntityArray, Start, Length);
+    public ReadOnlySpan<Entity> Entities => Archetype.EntitySpan.Slice(Start, Length);
 
     /// <summary>The chunk's rows of component <typeparamref name="T"/>.</summary>
     /// <exception cref="InvalidOperationException">The archetype has no such component.</exception>

@@ -9,7 +9,7 @@ public ref struct ChunkEnumerator
     private readonly World _world;
     private readonly ReadOnlySpan<Archetype> _archetypes;
     private readonly ReadOnlySpan<int> _changedIds;
-    private readonly Span<uint[]> _ticks;
+    private readonly Span<Column> _ticks;
     private readonly uint _since;
     private int _archetypeIndex;
     private int _nextRow;
@@ -116,7 +116,8 @@ public ref struct ChunkEnumerator
             {
                 Column column = archetype.GetColumn(_changedIds[i]);
                 allNewer &= column.LastChangedTick > _since;
-                _ticks[i] = column.ChangedTicks;
+                column.ApplyDeferredStamp();
+                _ticks[i] = column;
             }
 
             if (allNewer)
@@ -133,7 +134,7 @@ public ref struct ChunkEnumerator
     {
         for (int i = 0; i < _ticks.Length; i++)
         {
-            if (_ticks[i][row] <= _since)
+            if (_ticks[i].StoredChangedTicks[row] <= _since)
             {
                 return false;
             }

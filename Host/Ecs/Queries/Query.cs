@@ -13,7 +13,7 @@ public sealed partial class Query
     private ComponentMask _none;
     private ComponentMask _changed;
     private int[] _changedIds = [];
-    private uint[][] _tickScratch = [];
+    private Column[] _tickScratch = [];
     private Archetype[] _matched = new Archetype[4];
     private int _matchedCount;
     private int _seenArchetypes;
@@ -64,7 +64,7 @@ public sealed partial class Query
 
     internal ReadOnlySpan<int> ChangedIds => _changedIds;
 
-    internal Span<uint[]> TickScratch => _tickScratch;
+    internal Span<Column> TickScratch => _tickScratch;
 
     /// <summary>Requires component <typeparamref name="T1"/>.</summary>
     /// <returns>This query, for chaining.</returns>
@@ -119,7 +119,7 @@ public sealed partial class Query
         Require(ref _all, id);
         Require(ref _changed, id);
         _changedIds = _changed.ToIds();
-        _tickScratch = new uint[_changedIds.Length][];
+        _tickScratch = new Column[_changedIds.Length];
         return this;
     }
 

@@ -14,7 +14,7 @@ public sealed class Archetype
 
     private readonly int[] _componentIds;
     private readonly int[] _columnIndexById;
-    private Entity[] _entities;
+    private RowBuffer<Entity> _entities;
     private Archetype?[] _addEdges = [];
     private Archetype?[] _removeEdges = [];
 
@@ -34,7 +34,7 @@ public sealed class Archetype
             Columns[i] = ComponentType.FromId(_componentIds[i]).CreateColumn(0);
         }
 
-        _entities = [];
+        _entities = new RowBuffer<Entity>([]);
         world.ColumnAllocator?.Adopt(this);
     }
 
@@ -54,7 +54,7 @@ public sealed class Archetype
     public ReadOnlySpan<int> ComponentIds => _componentIds;
 
     /// <summary>The entity column: the entity stored in each row.</summary>
-    public ReadOnlySpan<Entity> Entities => new(_entities, 0, Count);
+    public ReadOnlySpan<Entity> Entities => _entities.Span[..Count];
 
     /// <summary>
     /// Changes whenever a row is added, removed or renamed, so a copy of the entity column (a shared segment's) knows
@@ -66,7 +66,8 @@ public sealed class Archetype
 
     internal Column[] Columns { get; }
 
-    internal Entity[] EntityArray => _entities;
+    /// <summary>The entity column's every row, capacity included, to write entities into.</summary>
+    internal Span<Entity> EntitySpan => _entities.Span;
 
     /// <summary>Whether this archetype stores component <typeparamref name="T"/>.</summary>
     public bool Has<T>()
@@ -86,7 +87,7 @@ public sealed class Archetype
 
     /// <summary>The per-row changed ticks of one component; the commit path stamps the rows it writes back.</summary>
     /// <exception cref="InvalidOperationException">The archetype has no such component.</exception>
-    internal Span<uint> GetChangedTicks(int componentId) => new(GetColumn(componentId).ChangedTicks, 0, Count);
+    internal Span<uint> GetChangedTicks(int componentId) => GetColumn(componentId).ChangedTicks[..Count];
 
     /// <summary>Marks rows of one component as changed at the world's current tick.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is outside the table.</exception>
@@ -147,7 +148,7 @@ public sealed class Archetype
         }
 
         int row = Count++;
-        _entities[row] = entity;
+        _entities.Span[row] = entity;
         StructureVersion++;
         return row;
     }
@@ -169,9 +170,9 @@ public sealed class Archetype
     /// <summary>
     /// Makes this empty archetype hold <paramref name="entities"/> (exactly its rows) and <paramref name="columns"/>
     /// (one per component, any order, each exactly as many rows, every row written): a checkpoint load reads the rows
-    /// straight into these arrays and hands them over whole once every check has passed.
+    /// straight into these arrays (or its arena) and hands them over whole once every check has passed.
     /// </summary>
-    internal void AdoptRows(Entity[] entities, Column[] columns)
+    internal void AdoptRows(RowBuffer<Entity> entities, Column[] columns)
     {
         if (Count != 0 || columns.Length != Columns.Length || World.ColumnAllocator is not null)
         {
@@ -181,9 +182,9 @@ public sealed class Archetype
         foreach (var column in columns)
         {
             var index = ColumnIndex(column.ComponentId);
-            if (index < 0 || column.ChangedTicks.Length != entities.Length)
+            if (index < 0 || column.Capacity != entities.Length)
             {
-                throw new InvalidOperationException($"{this} cannot adopt a column of {ComponentType.FromId(column.ComponentId).Name} with {column.ChangedTicks.Length} rows for {entities.Length} entities.");
+                throw new InvalidOperationException($"{this} cannot adopt a column of {ComponentType.FromId(column.ComponentId).Name} with {column.Capacity} rows for {entities.Length} entities.");
             }
 
             Columns[index] = column;
@@ -197,7 +198,7 @@ public sealed class Archetype
     /// <summary>Writes zeros over rows [<paramref name="start"/>, +<paramref name="count"/>) of every column (see <see cref="Column.Commit"/>).</summary>
     internal void Commit(int start, int count)
     {
-        _entities.AsSpan(start, count).Clear();
+        _entities.Span.Slice(start, count).Clear();
         foreach (Column column in Columns)
         {
             column.Commit(start, count);
@@ -226,8 +227,9 @@ public sealed class Archetype
             return Entity.Null;
         }
 
-        Entity moved = _entities[last];
-        _entities[row] = moved;
+        Span<Entity> entities = _entities.Span;
+        Entity moved = entities[last];
+        entities[row] = moved;
         Column[] columns = Columns;
         for (int i = 0; i < columns.Length; i++)
         {
@@ -267,8 +269,8 @@ public sealed class Archetype
     private void Resize(int capacity)
     {
         Entity[] entities = GC.AllocateUninitializedArray<Entity>(capacity);
-        _entities.AsSpan(0, Count).CopyTo(entities);
-        _entities = entities;
+        _entities.Span[..Count].CopyTo(entities);
+        _entities.Replace(entities);
         foreach (Column column in Columns)
         {
             column.Resize(capacity);

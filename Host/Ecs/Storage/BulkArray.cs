@@ -54,6 +54,9 @@ internal static partial class BulkArray
 
     private static readonly bool s_mayCollapse = s_isEnabled && AllowsHugePages(ReadSetting());
 
+    /// <summary>Whether this process gives huge-page advice at all (Linux, and the switch not set): <see cref="LoadArena"/> follows it too.</summary>
+    public static bool IsAdviceEnabled => s_isEnabled;
+
     /// <summary>Whether arrays are advised: on Linux, unless the application set <c>SimHost.DisableHugePages</c> to true.</summary>
     /// <param name="isLinux">Whether this is Linux, the one system with the advice.</param>
     /// <param name="disableSwitch">The switch's value, or null when the application did not set it.</param>

@@ -11,7 +11,7 @@ internal abstract class Column
     private const int RowsPerWord = 64;
 
     private readonly Lock _deferredGate = new();
-    private uint[] _changedTicks;
+    private RowBuffer<uint> _ticks;
     private ulong[] _deferredWords = [];
     private int _deferredRows;
     private uint _deferredTick;
@@ -20,7 +20,14 @@ internal abstract class Column
     protected Column(int componentId, int capacity, bool isUninitialized = false)
     {
         ComponentId = componentId;
-        _changedTicks = isUninitialized ? BulkArray.AllocateToFill<uint>(capacity) : new uint[capacity];
+        _ticks = new RowBuffer<uint>(isUninitialized ? BulkArray.AllocateToFill<uint>(capacity) : new uint[capacity]);
+    }
+
+    /// <summary>A column of <paramref name="capacity"/> rows whose ticks are placed, unwritten, in a checkpoint load's <paramref name="arena"/>.</summary>
+    protected Column(int componentId, LoadArena arena, int capacity)
+    {
+        ComponentId = componentId;
+        _ticks = new RowBuffer<uint>(arena, capacity);
     }
 
     public int ComponentId { get; }
@@ -29,7 +36,7 @@ internal abstract class Column
     /// The tick at which each row was last written; moves with the row's value. Reading it first applies a stamp
     /// deferred by <see cref="DeferStamp"/>, so no reader ever sees ticks older than the last commit.
     /// </summary>
-    public uint[] ChangedTicks
+    public Span<uint> ChangedTicks
     {
         get
         {
@@ -38,11 +45,24 @@ internal abstract class Column
                 ApplyDeferredStamp();
             }
 
-            return _changedTicks;
+            return _ticks.Span;
         }
-
-        protected set => _changedTicks = value;
     }
+
+    /// <summary>
+    /// The ticks as they are, a deferred stamp not applied: for work that has read <see cref="ChangedTicks"/> once on
+    /// one thread (which applied it) and then reads them again from several.
+    /// </summary>
+    public Span<uint> StoredChangedTicks => _ticks.Span;
+
+    /// <summary>The managed array holding the ticks, or null while they live in a load's arena (a load pins it to read into it).</summary>
+    public uint[]? ManagedTicks => _ticks.Array;
+
+    /// <summary>How many rows the ticks (and the column) have room for.</summary>
+    public int Capacity => _ticks.Length;
+
+    /// <summary>Makes <paramref name="ticks"/> the column's change ticks (a resize has copied what it keeps into them).</summary>
+    protected void ReplaceTicks(uint[] ticks) => _ticks.Replace(ticks);
 
     /// <summary>The highest tick ever stamped on this column, so change filters skip untouched archetypes.</summary>
     public uint LastChangedTick { get; set; }
@@ -58,7 +78,7 @@ internal abstract class Column
     {
         Span<byte> upToEnd = AsBytes(start + count);
         upToEnd[AsBytes(start).Length..].Clear();
-        ChangedTicks.AsSpan(start, count).Clear();
+        ChangedTicks.Slice(start, count).Clear();
     }
 
     /// <summary>Moves the first <paramref name="rows"/> values into shared memory; see <see cref="IColumnMemory"/>.</summary>
@@ -111,7 +131,7 @@ internal abstract class Column
         {
             if (_hasDeferredStamp && !Covers(words[..wordCount], rows))
             {
-                StampFlaggedRows(_changedTicks, _deferredWords, 0, _deferredRows, _deferredTick);
+                StampFlaggedRows(_ticks.Span, _deferredWords, 0, _deferredRows, _deferredTick);
             }
 
             if (_deferredWords.Length < wordCount)
@@ -142,7 +162,7 @@ internal abstract class Column
         {
             if (_hasDeferredStamp && rows < _deferredRows)
             {
-                StampFlaggedRows(_changedTicks, _deferredWords, 0, _deferredRows, _deferredTick);
+                StampFlaggedRows(_ticks.Span, _deferredWords, 0, _deferredRows, _deferredTick);
             }
 
             if (_deferredWords.Length < wordCount)
@@ -215,7 +235,7 @@ internal abstract class Column
         {
             if (_hasDeferredStamp)
             {
-                StampFlaggedRows(_changedTicks, _deferredWords, 0, _deferredRows, _deferredTick);
+                StampFlaggedRows(_ticks.Span, _deferredWords, 0, _deferredRows, _deferredTick);
                 _hasDeferredStamp = false;
             }
         }
@@ -291,7 +311,7 @@ internal abstract class Column
 
     public void MarkChanged(int start, int count, uint tick)
     {
-        ChangedTicks.AsSpan(start, count).Fill(tick);
+        ChangedTicks.Slice(start, count).Fill(tick);
         LastChangedTick = tick;
     }
 }

@@ -5,7 +5,8 @@ namespace SimHost.Host.Ecs;
 
 /// <summary>
 /// A column of <typeparamref name="T"/> values: a plain managed array, or (shared storage) a column of a mapped
-/// segment whose address its <see cref="IColumnMemory"/> owner rebinds when it grows the segment or swaps buffers.
+/// segment whose address its <see cref="IColumnMemory"/> owner rebinds when it grows the segment or swaps buffers, or
+/// (after a checkpoint load) an array in the load's <see cref="LoadArena"/> until it grows or moves to shared memory.
 /// </summary>
 internal sealed unsafe class Column<T> : Column
     where T : unmanaged
@@ -13,6 +14,7 @@ internal sealed unsafe class Column<T> : Column
     private T[]? _array;
     private T* _pointer;
     private int _pointerCapacity;
+    private LoadArena? _arena;
 
     public Column(int capacity)
         : this(capacity, isUninitialized: false)
@@ -24,6 +26,15 @@ internal sealed unsafe class Column<T> : Column
         : base(ComponentTypeCache<T>.Id, capacity, isUninitialized)
     {
         _array = isUninitialized ? BulkArray.AllocateToFill<T>(capacity) : new T[capacity];
+    }
+
+    /// <summary>A column of <paramref name="capacity"/> rows whose values and ticks are placed, unwritten, in a checkpoint load's <paramref name="arena"/>.</summary>
+    public Column(LoadArena arena, int capacity)
+        : base(ComponentTypeCache<T>.Id, arena, capacity)
+    {
+        _arena = arena;
+        _pointer = arena.Place<T>(capacity);
+        _pointerCapacity = capacity;
     }
 
     /// <summary>The shared memory the values live in, or null for a managed array.</summary>
@@ -42,11 +53,23 @@ internal sealed unsafe class Column<T> : Column
     /// </summary>
     public override void MoveTo(IColumnMemory memory, int rows)
     {
-        var array = _array ?? throw new InvalidOperationException("The column already lives in shared memory.");
+        if (Memory is not null)
+        {
+            throw new InvalidOperationException("The column already lives in shared memory.");
+        }
+
+        // The source stays valid until the copy is done: a managed array is held here, an arena's rows leave it after.
+        var array = _array;
+        var pointer = _pointer;
+        var capacity = _pointerCapacity;
+        var arena = _arena;
+        ReadOnlySpan<T> source = array is not null ? array.AsSpan(0, rows) : new ReadOnlySpan<T>(pointer, rows);
         _array = null;
+        _arena = null;
         Memory = memory;
-        memory.Attach(this, ChangedTicks.Length);
-        array.AsSpan(0, rows).CopyTo(Values);
+        memory.Attach(this, Capacity);
+        source.CopyTo(Values);
+        arena?.Leave(pointer, (long)capacity * sizeof(T));
     }
 
     public override void MoveToManaged()
@@ -56,8 +79,9 @@ internal sealed unsafe class Column<T> : Column
             return;
         }
 
-        var array = new T[ChangedTicks.Length];
+        var array = new T[Capacity];
         Values[..Math.Min(array.Length, _pointerCapacity)].CopyTo(array);
+        LeaveArena();
         _array = array;
         _pointer = null;
         _pointerCapacity = 0;
@@ -74,9 +98,9 @@ internal sealed unsafe class Column<T> : Column
     public override void Resize(int capacity)
     {
         uint[] ticks = GC.AllocateUninitializedArray<uint>(capacity);
-        int keep = Math.Min(capacity, ChangedTicks.Length);
-        ChangedTicks.AsSpan(0, keep).CopyTo(ticks);
-        ChangedTicks = ticks;
+        int keep = Math.Min(capacity, Capacity);
+        ChangedTicks[..keep].CopyTo(ticks);
+        ReplaceTicks(ticks);
         if (Memory is { } memory)
         {
             // The memory grows every column of its archetype at once and rebinds them; a second call is a no-op.
@@ -86,9 +110,22 @@ internal sealed unsafe class Column<T> : Column
 
         // Uninitialised arrays: every row below Count is always written before it is read.
         T[] values = GC.AllocateUninitializedArray<T>(capacity);
-        T[] old = _array!;
-        old.AsSpan(0, Math.Min(keep, old.Length)).CopyTo(values);
+        Span<T> old = Values;
+        old[..Math.Min(keep, old.Length)].CopyTo(values);
+        LeaveArena();
         _array = values;
+        _pointer = null;
+        _pointerCapacity = 0;
+    }
+
+    // The values' rows in a load's arena go back to it, once copied elsewhere.
+    private void LeaveArena()
+    {
+        if (_arena is { } arena)
+        {
+            _arena = null;
+            arena.Leave(_pointer, (long)_pointerCapacity * sizeof(T));
+        }
     }
 
     public override void MoveRow(int from, int to)

@@ -66,7 +66,7 @@ public sealed class ParallelSnapshotCommitTests
         Assert.That(ranges, Has.Count.EqualTo(2));
         Assert.That(result.RowsCommitted, Is.EqualTo(entities.Length));
         Assert.That(column.HasDeferredStamp, Is.True, "a column committed whole in two ranges is stamped once, lazily");
-        Assert.That(column.ChangedTicks[..entities.Length], Is.All.EqualTo(world.ChangeTick));
+        Assert.That(column.ChangedTicks[..entities.Length].ToArray(), Is.All.EqualTo(world.ChangeTick));
         Assert.That(HeatOf(world, entities), Is.EqualTo(Enumerable.Range(0, entities.Length).Select(i => -i).ToArray()));
     }
 

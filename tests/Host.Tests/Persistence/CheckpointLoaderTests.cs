@@ -10,7 +10,7 @@ namespace SimHost.Tests.Host.Persistence;
 /// The fast checkpoint reader (each file read once, straight into the world's columns) loads exactly what the
 /// verifying reader loads, and refuses, with nothing loaded, every checkpoint that one refuses.
 /// </summary>
-public sealed class CheckpointLoaderTests
+public sealed partial class CheckpointLoaderTests
 {
     private string _checkpoint = null!;
 
@@ -45,7 +45,7 @@ public sealed class CheckpointLoaderTests
     }
 
     [Test]
-    public void FastLoad_OnAnyThreadCountAndChunkSize_EqualsTheSavedWorld([Values(1, 2, 3)] int threads, [Values(64, 1000, CheckpointLoader.ChunkBytes)] int chunkBytes)
+    public void FastLoad_OnAnyThreadCountAndChunkSize_EqualsTheSavedWorld([Values(1, 2, 3)] int threads, [Values(64, 1000, CheckpointLoader.ChunkBytes)] int chunkBytes, [Values] bool arena)
     {
         // Small chunks interleave the threads' reads and hashing turns finely, within every file, the entity table's
         // in-place conversion of handles to records included.
@@ -53,7 +53,7 @@ public sealed class CheckpointLoaderTests
         WorldCheckpoint.Save(world, _checkpoint);
 
         var loaded = new World();
-        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded, threads, chunkBytes);
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded, threads, chunkBytes, arena);
 
         Assert.That(isLoaded, Is.True, "the fast reader loads an intact checkpoint");
         AssertSameWorld(loaded, world);
@@ -61,7 +61,7 @@ public sealed class CheckpointLoaderTests
     }
 
     [Test]
-    public void FastLoad_OfWorldsWithFewerSlotsThanTheRecordsArray_EqualsTheSavedWorld([Values(1, 39, 63, 64, 65)] int entities, [Values(1, 2)] int threads)
+    public void FastLoad_OfWorldsWithFewerSlotsThanTheRecordsArray_EqualsTheSavedWorld([Values(1, 39, 63, 64, 65)] int entities, [Values(1, 2)] int threads, [Values] bool arena)
     {
         // The records array holds at least 64 slots: below that, the handles read into its tail overlap the records
         // converted in place at its front.
@@ -71,7 +71,7 @@ public sealed class CheckpointLoaderTests
         WorldCheckpoint.Save(world, _checkpoint);
 
         var loaded = new World();
-        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded, threads, chunkBytes: 64);
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded, threads, chunkBytes: 64, arena);
 
         Assert.That(isLoaded, Is.True, "the fast reader loads an intact checkpoint");
         AssertSameWorld(loaded, world);
@@ -79,23 +79,23 @@ public sealed class CheckpointLoaderTests
     }
 
     [Test]
-    public void FastLoad_OfColumnsLargeEnoughForHugePages_EqualsTheSavedWorld()
+    public void FastLoad_OfColumnsLargeEnoughForHugePages_EqualsTheSavedWorld([Values] bool arena)
     {
         // 600k particles: the positions, velocities, entity handles and records are each over BulkArray.MinimumBytes,
-        // so the load advises and collapses them before its threads read into them.
+        // so the load advises the arena, or advises and collapses each array, before its threads read into them.
         var world = new World();
         ParticlesModule.Seed(world, 600_000, 42, PhysicsParameters.Default);
         WorldCheckpoint.Save(world, _checkpoint);
 
         var loaded = new World();
-        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded);
+        var isLoaded = CheckpointLoader.TryLoad(_checkpoint, loaded, arena: arena);
 
         Assert.That(isLoaded, Is.True, "the fast reader loads an intact checkpoint");
         AssertSameWorld(loaded, world);
     }
 
     [Test]
-    public void FastLoad_OfAFlippedBitOrTruncation_RefusesAndLoadsNothing([Values(1, 2)] int threads, [Values(64, CheckpointLoader.ChunkBytes)] int chunkBytes)
+    public void FastLoad_OfAFlippedBitOrTruncation_RefusesAndLoadsNothing([Values(1, 2)] int threads, [Values(64, CheckpointLoader.ChunkBytes)] int chunkBytes, [Values] bool arena)
     {
         WorldCheckpoint.Save(ChurnedWorld(), _checkpoint);
         var names = Directory.GetFiles(_checkpoint).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
@@ -116,7 +116,7 @@ public sealed class CheckpointLoaderTests
 
             File.WriteAllBytes(path, damaged);
             var world = new World();
-            var isLoaded = CheckpointLoader.TryLoad(_checkpoint, world, threads, chunkBytes);
+            var isLoaded = CheckpointLoader.TryLoad(_checkpoint, world, threads, chunkBytes, arena);
             File.WriteAllBytes(path, original);
 
             Assert.That(isLoaded, Is.False, $"damage {i} in {Path.GetFileName(path)}");
@@ -305,11 +305,11 @@ public sealed class CheckpointLoaderTests
         LastChangedTicks = archetype.LastChangedTicks,
     };
 
-    private static World ChurnedWorld()
+    private static World ChurnedWorld(int entities = 700)
     {
         var world = new World();
-        new ChurnModule().Seed(world, ModuleContext.For(new ChurnModule(), seed: 6, entities: 700));
-        for (var i = 0; i < 700; i += 3)
+        new ChurnModule().Seed(world, ModuleContext.For(new ChurnModule(), seed: 6, entities: entities));
+        for (var i = 0; i < entities; i += 3)
         {
             world.Destroy(new Entity(i, 1));
         }
