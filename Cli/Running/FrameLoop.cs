@@ -47,6 +47,7 @@ internal sealed class FrameLoop(
         var workersDown = new WorkersDownWatch(failsAtWorkerFailure ? null : status, logger);
         long rangesReRun = 0, rowsCommitted = 0, failedFrames = 0;
         string? failure = null;
+        var isJobStranded = false;
 
         // Before the clock starts: the first checkpoint's copy then costs the frame thread what every later one does.
         // Not for a run that ends before its first due checkpoint: its one checkpoint is of its last frame, taken after
@@ -102,6 +103,15 @@ internal sealed class FrameLoop(
 
                 if (stats.HasFailures && failsAtWorkerFailure)
                 {
+                    break;
+                }
+
+                if (stats.HasFailures && StrandedJob(stats, status) is { } stranded)
+                {
+                    // Every later frame would fail the same way, for as long as the run goes: it ends here instead.
+                    logger.Error("Frame {Frame}: {Failure}", frame, stranded);
+                    failure = string.Create(CultureInfo.InvariantCulture, $"in frame {frame}: {stranded}");
+                    isJobStranded = true;
                     break;
                 }
 
@@ -162,6 +172,7 @@ internal sealed class FrameLoop(
         var endedAtWorkerFailure = failsAtWorkerFailure && failedFrames > 0;
         var stoppedBy = stop.Token.IsCancellationRequested ? stop.Describe()
             : endedAtWorkerFailure ? "a failure (--on-worker-failure fail)"
+            : isJobStranded ? "a job no worker is left to run"
             : RunSummary.FramesDone;
         var summary = new RunSummary(
             frame,
@@ -276,6 +287,34 @@ internal sealed class FrameLoop(
         }
 
         return status.HasUnnoticedExit ? "a worker exited" : null;
+    }
+
+    /// <summary>
+    /// A job that failed its frame because it is kept out of the host (it crashed or hung a worker) while every worker
+    /// slot is down for good: no process is left that may run it, so every later frame would fail the same way.
+    /// </summary>
+    /// <returns>What to say of it, or null when no failure of the frame is such a job's.</returns>
+    private static string? StrandedJob(FrameStats stats, IWorkerStatus? status)
+    {
+        if (status is null || status.WorkerSlots == 0 || status.SlotsDown < status.WorkerSlots)
+        {
+            return null;
+        }
+
+        foreach (var (_, exception) in stats.Failures)
+        {
+            for (var cause = exception; cause is not null; cause = cause.InnerException)
+            {
+                if (cause is OffloadFailedException { JobKeptOutOfHost: { } job })
+                {
+                    return string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"job '{job}' crashed or hung the workers it ran on and is never run in the host, and every worker slot is down ({status.DownReasons ?? "restart intensity reached"}): no process is left that may run it, so the run stops (raise --max-restarts or --restart-window to keep replacing workers, or fix the job)");
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

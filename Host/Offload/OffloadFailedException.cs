@@ -18,6 +18,12 @@ public sealed class OffloadFailedException : Exception
     {
     }
 
+    /// <summary>
+    /// The job whose ranges failed because it is kept out of the host (it crashed or hung a worker, so it runs on
+    /// workers only), or null when the ranges failed for any other reason: a run stops once no worker is left to run it.
+    /// </summary>
+    internal string? JobKeptOutOfHost { get; init; }
+
     /// <summary>Creates the exception with a generic message.</summary>
     public OffloadFailedException()
         : base("An offloaded job failed on every retry and fallback the failure policy allows.")

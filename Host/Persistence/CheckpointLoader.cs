@@ -128,6 +128,8 @@ internal static partial class CheckpointLoader
         }
 
         var files = new List<OpenedFile>();
+        LoadArena? arenaUsed = null;
+        LoadedWorld? loaded = null;
         try
         {
             var frame = CheckpointSegment.FrameOf(manifest);
@@ -146,7 +148,8 @@ internal static partial class CheckpointLoader
             using var read = new ParallelFileRead(chunkBytes);
             var arenaBytes = LoadPlacement.ArenaBytes(
                 manifest.Slots, manifest.Archetypes.Select(archetype => (archetype.Rows, archetype.Components.Select(c => types[c].SizeBytes))));
-            var placement = new LoadPlacement(arena ? LoadArena.TryCreate(arenaBytes) : null, read);
+            arenaUsed = arena ? LoadArena.TryCreate(arenaBytes) : null;
+            var placement = new LoadPlacement(arenaUsed, read);
             RowBuffer<EntityRecord>? records = null;
             var retired = new RetiredCount();
             int[]? freeSlots = null;
@@ -191,7 +194,7 @@ internal static partial class CheckpointLoader
             }
 
             table.Span[manifest.Slots..].Clear();
-            return Connect(manifest, table.Span, freeSlots, entities, retired.Slots) is { } entityCount
+            loaded = Connect(manifest, table.Span, freeSlots, entities, retired.Slots) is { } entityCount
                 ? new LoadedWorld
                 {
                     ChangeTick = manifest.ChangeTick,
@@ -207,10 +210,18 @@ internal static partial class CheckpointLoader
                     Columns = columns,
                 }
                 : null;
+            return loaded;
         }
         finally
         {
             files.ForEach(static f => f.Handle.Dispose());
+
+            // A refused checkpoint's pages go back now, not when a collection finds its arrays: the verifying reader
+            // reads it again next.
+            if (loaded is null)
+            {
+                arenaUsed?.Empty();
+            }
         }
     }
 
@@ -228,22 +239,31 @@ internal static partial class CheckpointLoader
         }
 
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        var length = RandomAccess.GetLength(handle);
-        var isWorldFile = roles.TryGetValue(file.Name, out var role);
-        var planned = length == file.LengthBytes && isWorldFile ? ReadPlan(handle, length, file.Name, head, frame) : null;
-        var isKept = length == file.LengthBytes && (!isWorldFile || (planned is { } p && role switch
+        try
         {
-            EntityTable => IsHandleSegment(p.Segment, manifest.Slots),
-            FreeSlots => IsHandleSegment(p.Segment, manifest.FreeSlotCount),
-            _ => HoldsArchetype(p.Segment, manifest, role),
-        }));
-        if (!isKept)
+            var length = RandomAccess.GetLength(handle);
+            var isWorldFile = roles.TryGetValue(file.Name, out var role);
+            var planned = length == file.LengthBytes && isWorldFile ? ReadPlan(handle, length, file.Name, head, frame) : null;
+            var isKept = length == file.LengthBytes && (!isWorldFile || (planned is { } p && role switch
+            {
+                EntityTable => IsHandleSegment(p.Segment, manifest.Slots),
+                FreeSlots => IsHandleSegment(p.Segment, manifest.FreeSlotCount),
+                _ => HoldsArchetype(p.Segment, manifest, role),
+            }));
+            if (isKept)
+            {
+                return new OpenedFile(file, handle, length, isWorldFile ? role : 0, planned);
+            }
+        }
+        catch
         {
+            // A header that breaks a rule throws: the handle is not the caller's yet.
             handle.Dispose();
-            return null;
+            throw;
         }
 
-        return new OpenedFile(file, handle, length, isWorldFile ? role : 0, planned);
+        handle.Dispose();
+        return null;
     }
 
     /// <summary>A file of the checkpoint, open, its length known and, for a file of the world, its header and column table validated.</summary>

@@ -102,7 +102,10 @@ internal sealed class SystemState
                     ? $"were not run in the host, since the job crashed or hung a worker and would take the host down the same way ({crash})"
                     : "were not recovered (every retry and fallback the failure policy allows failed too)";
             throw new OffloadFailedException(
-                $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed and {recovery}; their rows kept last frame's values. The last failure: {Coordinator.LastFailure}");
+                $"Offloaded system '{Name}': {Offload.RangesAbandoned} of {Offload.RangesRun} ranges of job '{Coordinator.JobName}' failed and {recovery}; their rows kept last frame's values. The last failure: {Coordinator.LastFailure}")
+            {
+                JobKeptOutOfHost = Coordinator.HasInProcessFallback && Coordinator.NotRunInHostBecause is not null ? Coordinator.JobName : null,
+            };
         }
     }
 }

@@ -55,6 +55,9 @@ internal abstract class Column
     /// </summary>
     public Span<uint> StoredChangedTicks => _ticks.Span;
 
+    /// <summary>Whether the values or the ticks still live in a checkpoint load's arena (tests check that a load used one).</summary>
+    public virtual bool IsInLoadArena => _ticks.IsInArena;
+
     /// <summary>The managed array holding the ticks, or null while they live in a load's arena (a load pins it to read into it).</summary>
     public uint[]? ManagedTicks => _ticks.Array;
 

@@ -59,17 +59,28 @@ internal sealed unsafe class Column<T> : Column
         }
 
         // The source stays valid until the copy is done: a managed array is held here, an arena's rows leave it after.
+        // Should the memory refuse the column (a limit), the column keeps its rows where they were.
         var array = _array;
         var pointer = _pointer;
         var capacity = _pointerCapacity;
-        var arena = _arena;
         ReadOnlySpan<T> source = array is not null ? array.AsSpan(0, rows) : new ReadOnlySpan<T>(pointer, rows);
         _array = null;
-        _arena = null;
         Memory = memory;
-        memory.Attach(this, Capacity);
+        try
+        {
+            memory.Attach(this, Capacity);
+        }
+        catch
+        {
+            _array = array;
+            _pointer = pointer;
+            _pointerCapacity = capacity;
+            Memory = null;
+            throw;
+        }
+
         source.CopyTo(Values);
-        arena?.Leave(pointer, (long)capacity * sizeof(T));
+        LeaveArena(pointer, capacity);
     }
 
     public override void MoveToManaged()
@@ -81,7 +92,7 @@ internal sealed unsafe class Column<T> : Column
 
         var array = new T[Capacity];
         Values[..Math.Min(array.Length, _pointerCapacity)].CopyTo(array);
-        LeaveArena();
+        LeaveArena(_pointer, _pointerCapacity);
         _array = array;
         _pointer = null;
         _pointerCapacity = 0;
@@ -112,19 +123,21 @@ internal sealed unsafe class Column<T> : Column
         T[] values = GC.AllocateUninitializedArray<T>(capacity);
         Span<T> old = Values;
         old[..Math.Min(keep, old.Length)].CopyTo(values);
-        LeaveArena();
+        LeaveArena(_pointer, _pointerCapacity);
         _array = values;
         _pointer = null;
         _pointerCapacity = 0;
     }
 
-    // The values' rows in a load's arena go back to it, once copied elsewhere.
-    private void LeaveArena()
+    public override bool IsInLoadArena => _arena is not null || base.IsInLoadArena;
+
+    // The values' rows in a load's arena (at `pointer`, `capacity` rows) go back to it, once copied elsewhere.
+    private void LeaveArena(T* pointer, int capacity)
     {
         if (_arena is { } arena)
         {
             _arena = null;
-            arena.Leave(_pointer, (long)_pointerCapacity * sizeof(T));
+            arena.Leave(pointer, (long)capacity * sizeof(T));
         }
     }
 

@@ -15,14 +15,17 @@ namespace SimHost.Host.Ecs;
 /// load made of several new arrays paid for each array's last 2 MiB block (past the GC's committed memory, so on
 /// 4 KiB pages, about 7-11 µs a page on this VM), and for address ranges an earlier load had used on 4 KiB pages (their
 /// page tables outlive the pages, and such a block faults 4 KiB at a time however it is advised). In a harness reading
-/// 52 MB (a 1M-particle world's six arrays) on this VM: 10.4 ms median into six new GC arrays given the same advice,
-/// 5.2 ms into a fresh mapping (docs/benchmarks/README.md, eighteenth pass).
+/// 52 MB (a 1M-particle world's six arrays) on two threads on this VM: 10.4 ms median into six new GC arrays given the
+/// same advice, 7.3 ms into a fresh mapping (docs/benchmarks/README.md, eighteenth pass).
 /// </para>
 /// <para>
-/// The mapping is never unmapped, only emptied: its pages are given back (<c>MADV_DONTNEED</c>) as each array leaves,
-/// all at once when the last one has, and by the finalizer otherwise. A span taken from a column before it grew is not
-/// tracked by the GC, and a stale span must never reach unmapped memory: an emptied page reads as zeros instead. What
-/// stays behind is address space, which a 64-bit process has plenty of (and adjacent mappings merge into one).
+/// The mapping is never unmapped, only emptied: each array's own pages are given back (<c>MADV_DONTNEED</c>) as it
+/// leaves, and once the last one has (or the finalizer runs first) the whole range is mapped afresh without a commit
+/// charge (<c>MAP_NORESERVE</c>), which frees every page. A span taken from a column before it grew is not tracked by
+/// the GC, and a stale span must never reach unmapped memory: an emptied page reads as zeros, and a write to it lands
+/// in a new page that is dropped with the range, instead of a fault. What stays behind is address space (which a 64-bit
+/// process has plenty of) and, under strict overcommit (<c>vm.overcommit_memory=2</c>, which ignores
+/// <c>MAP_NORESERVE</c>), the range's commit charge.
 /// </para>
 /// <para>
 /// Linux only (<see cref="TryCreate"/> returns null elsewhere, and the load falls back to managed arrays). The huge
@@ -36,9 +39,11 @@ internal sealed unsafe partial class LoadArena
     public const int AlignmentBytes = 64;
 
     private const nuint HugePageBytes = 2 << 20;
-    private const nuint PageBytes = 4 << 10;
+    private static readonly nuint s_pageBytes = (nuint)Environment.SystemPageSize;
     private const int ReadWrite = 0x1 | 0x2;
     private const int PrivateAnonymous = 0x02 | 0x20;
+    private const int NoReserve = 0x4000;
+    private const int Fixed = 0x10;
     private const int AdviseHugePage = 14;
     private const int DontNeed = 4;
 
@@ -46,6 +51,7 @@ internal sealed unsafe partial class LoadArena
     private readonly byte* _start;
     private readonly long _capacityBytes;
     private long _placedBytes;
+    private long _pressureBytes;
     private int _occupants;
     private bool _isEmptied;
 
@@ -53,6 +59,7 @@ internal sealed unsafe partial class LoadArena
     {
         _start = start;
         _capacityBytes = capacityBytes;
+        _pressureBytes = capacityBytes;
         GC.AddMemoryPressure(capacityBytes);
     }
 
@@ -138,17 +145,27 @@ internal sealed unsafe partial class LoadArena
                 return;
             }
 
-            // Only whole pages inside the array: the pages at its ends may hold a neighbour's first or last bytes.
-            var first = ((nuint)at + PageBytes - 1) & ~(PageBytes - 1);
-            var end = ((nuint)at + (nuint)lengthBytes) & ~(PageBytes - 1);
+            // Only whole pages inside the array (in the system's page size: 64 KiB on some arm64 kernels): the pages at
+            // its ends may hold a neighbour's first or last bytes.
+            var first = ((nuint)at + s_pageBytes - 1) & ~(s_pageBytes - 1);
+            var end = ((nuint)at + (nuint)lengthBytes) & ~(s_pageBytes - 1);
             if (end > first)
             {
                 _ = Madvise((nint)first, end - first, DontNeed);
             }
+
+            // The GC is told of what is left, so a world whose arrays moved out does not make it collect for memory gone.
+            var released = Math.Min(_pressureBytes, lengthBytes);
+            if (released > 0)
+            {
+                _pressureBytes -= released;
+                GC.RemoveMemoryPressure(released);
+            }
         }
     }
 
-    private void Empty()
+    /// <summary>Gives every page back at once (a load that failed after placing its arrays); nothing may be placed after.</summary>
+    public void Empty()
     {
         lock (_gate)
         {
@@ -158,8 +175,30 @@ internal sealed unsafe partial class LoadArena
             }
 
             _isEmptied = true;
-            _ = Madvise((nint)_start, ((nuint)_capacityBytes + HugePageBytes - 1) & ~(HugePageBytes - 1), DontNeed);
-            GC.RemoveMemoryPressure(_capacityBytes);
+            var length = ((nuint)_capacityBytes + HugePageBytes - 1) & ~(HugePageBytes - 1);
+            if (Mmap((nint)_start, length, ReadWrite, PrivateAnonymous | Fixed | NoReserve, -1, 0) != (nint)_start)
+            {
+                // Mapping afresh failed (no memory for the new mapping's bookkeeping): the pages still go back.
+                _ = Madvise((nint)_start, length, DontNeed);
+            }
+
+            if (_pressureBytes > 0)
+            {
+                GC.RemoveMemoryPressure(_pressureBytes);
+                _pressureBytes = 0;
+            }
+        }
+    }
+
+    /// <summary>Whether every page has been given back (every array left, or <see cref="Empty"/>).</summary>
+    public bool IsEmptied
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _isEmptied;
+            }
         }
     }
 

@@ -10,7 +10,7 @@ namespace SimHost.Tests.EndToEnd.Cli;
 /// process ends by the signal (exit 130 or 143), without the summary, and its run directory is removed before it goes;
 /// no worker outlives it. While the world is seeded, or loaded from a checkpoint, the first signal does so already, and
 /// the checkpoint stays whole. With workers, a job that hung one is never run in the host, so the first signal stops
-/// the run.
+/// the run, and once every worker slot is down the run stops by itself.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -69,6 +69,32 @@ public sealed class ForcedExitTests : RunningSimHostFixture
             Assert.That(SimHost.Output, Does.Contain("stopped by:      SIGTERM"), "the summary names the signal");
             Assert.That(SimHost.Output, Does.Contain("failed frames:"), "and counts the failed frames");
             Assert.That(stderr, Does.Contain("were not run in the host, since the job crashed or hung a worker"), "the failure says why");
+            Assert.That(stderr, Does.Not.Contain("has run in the host for"), "the job never ran in the host");
+            Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed");
+        });
+        await AssertWorkersEndAsync(WorkerMarker(SimHost));
+    }
+
+    [TestCase("retry", "2")]
+    [TestCase("fallback", "1")]
+    public async Task AJobThatHangsEveryWorker_UntilEverySlotIsDown_EndsTheRunByItself(string policy, string workers)
+    {
+        // The job hangs every worker it runs on; it is never run in the host, and each slot is given up after one
+        // restart. From then on no process may run it, and every frame would fail the same way: with --frames 0 the
+        // run would go on failing for ever. It ends by itself instead, with exit 1 and one line saying why.
+        SimHost = SimHostProcess.StartInOwnProcessGroup(
+            "--module", TestPaths.HangingModuleAssembly, "--workers", workers, "--on-worker-failure", policy,
+            "--job-timeout", "250ms", "--max-restarts", "1", "--restart-window", "1h", "--frames", "0", "--run-dir", Folder.RunRoot);
+
+        var exitCode = await SimHost.WaitForExitAsync("simhost running a job that no worker is left to run");
+
+        var stderr = string.Join('\n', SimHost.ErrorLines);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(1), $"the run failed; stderr:\n{stderr}");
+            Assert.That(SimHost.Output, Does.Contain("stopped by:      a job no worker is left to run"), "the summary says why the run stopped");
+            Assert.That(stderr, Does.Contain("job 'test.hang' crashed or hung the workers it ran on and is never run in the host, and every worker slot is down"), "one line says why");
+            Assert.That(stderr, Does.Contain("no process is left that may run it, so the run stops"));
             Assert.That(stderr, Does.Not.Contain("has run in the host for"), "the job never ran in the host");
             Assert.That(Directory.GetFileSystemEntries(Folder.RunRoot), Is.Empty, "the run directory is removed");
         });

@@ -10,7 +10,7 @@ namespace SimHost.Tests.Host.Ecs;
 [Platform("Linux", Reason = "The arena is a Linux mapping; elsewhere the load uses managed arrays.")]
 public sealed unsafe class LoadArenaTests
 {
-    private const int PageBytes = 4096;
+    private static readonly int s_pageBytes = Environment.SystemPageSize;
 
     [Test]
     public void Place_PutsArraysOneAfterTheOther_OnCacheLineBoundaries_FromA2MiBBoundary()
@@ -45,36 +45,36 @@ public sealed unsafe class LoadArenaTests
     public void Leave_GivesBackTheArraysOwnWholePages_AndLeavesItsNeighboursBytes()
     {
         // The first array one cache line longer than five pages: the middle one starts and ends inside pages it shares.
-        const int Rows = 5 * PageBytes;
-        var arena = LoadArena.TryCreate(3 * LoadArena.SizeOf<byte>(Rows + 64))!;
-        var before = Fill(arena.Place<byte>(Rows + 64), Rows + 64, 1);
-        var middle = Fill(arena.Place<byte>(Rows), Rows, 2);
-        var after = Fill(arena.Place<byte>(Rows), Rows, 3);
+        var rows = 5 * s_pageBytes;
+        var arena = LoadArena.TryCreate(3 * LoadArena.SizeOf<byte>(rows + 64))!;
+        var before = Fill(arena.Place<byte>(rows + 64), rows + 64, 1);
+        var middle = Fill(arena.Place<byte>(rows), rows, 2);
+        var after = Fill(arena.Place<byte>(rows), rows, 3);
 
-        arena.Leave(middle, Rows);
+        arena.Leave(middle, rows);
 
         Assert.Multiple(() =>
         {
-            Assert.That(Read(before, Rows + 64), Has.All.EqualTo((byte)1), "the array before keeps every byte");
-            Assert.That(Read(after, Rows), Has.All.EqualTo((byte)3), "the array after keeps every byte");
-            Assert.That(Read(middle, Rows)[PageBytes..(4 * PageBytes)], Has.All.EqualTo((byte)0), "the pages only the leaving array used are given back (zeros)");
+            Assert.That(Read(before, rows + 64), Has.All.EqualTo((byte)1), "the array before keeps every byte");
+            Assert.That(Read(after, rows), Has.All.EqualTo((byte)3), "the array after keeps every byte");
+            Assert.That(Read(middle, rows)[s_pageBytes..(4 * s_pageBytes)], Has.All.EqualTo((byte)0), "the pages only the leaving array used are given back (zeros)");
         });
     }
 
     [Test]
     public void Leave_OfTheLastArray_GivesBackEveryPage_AndPlacesNoMore()
     {
-        var arena = LoadArena.TryCreate(2 * LoadArena.SizeOf<byte>(PageBytes))!;
-        var first = Fill(arena.Place<byte>(PageBytes), PageBytes, 7);
-        var second = Fill(arena.Place<byte>(PageBytes), PageBytes, 8);
+        var arena = LoadArena.TryCreate(2 * LoadArena.SizeOf<byte>(s_pageBytes))!;
+        var first = Fill(arena.Place<byte>(s_pageBytes), s_pageBytes, 7);
+        var second = Fill(arena.Place<byte>(s_pageBytes), s_pageBytes, 8);
 
-        arena.Leave(first, PageBytes);
-        arena.Leave(second, PageBytes);
+        arena.Leave(first, s_pageBytes);
+        arena.Leave(second, s_pageBytes);
 
         Assert.Multiple(() =>
         {
-            Assert.That(Read(first, PageBytes), Has.All.EqualTo((byte)0), "emptied, still mapped");
-            Assert.That(Read(second, PageBytes), Has.All.EqualTo((byte)0));
+            Assert.That(Read(first, s_pageBytes), Has.All.EqualTo((byte)0), "emptied, still mapped");
+            Assert.That(Read(second, s_pageBytes), Has.All.EqualTo((byte)0));
             Assert.That(() => arena.Place<byte>(1), Throws.InvalidOperationException, "an emptied arena is done");
         });
     }

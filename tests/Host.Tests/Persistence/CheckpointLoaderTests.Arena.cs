@@ -63,6 +63,7 @@ public sealed partial class CheckpointLoaderTests
         }
 
         AssertSameWorld(arena, managed);
+        Assert.That(arena.Archetypes.ToArray().SelectMany(static a => a.Columns).Where(static c => c.IsInLoadArena), Is.Empty, "every column grew out of the arena");
         Assert.That(changedRows[0], Is.EqualTo(changedRows[1]), "the change filter sees the same rows");
         Assert.That(changedRows[0], Is.Not.Empty);
         Assert.That(arena.Create(), Is.EqualTo(managed.Create()), "the next entity takes the same slot");
@@ -119,6 +120,8 @@ public sealed partial class CheckpointLoaderTests
     {
         var world = new World();
         Assert.That(CheckpointLoader.TryLoad(_checkpoint, world, arena: arena), Is.True, $"loaded (arena: {arena})");
+        var inArena = world.Archetypes.ToArray().SelectMany(static a => a.Columns).Count(static c => c.IsInLoadArena);
+        Assert.That(inArena > 0, Is.EqualTo(arena && OperatingSystem.IsLinux()), $"columns in the load's arena (arena: {arena})");
         return world;
     }
 
