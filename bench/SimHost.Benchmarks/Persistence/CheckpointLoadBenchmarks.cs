@@ -8,18 +8,20 @@ namespace SimHost.Benchmarks.Persistence;
 /// <summary>
 /// Loading a checkpoint of a particle world (every file read, its length and XXH3-128 checked, every segment header
 /// validated, the world rebuilt) against one plain sequential read of the same bytes (the checkpoint's own files, one
-/// after the other in one file) into one new array of the load's kind of memory, in the same run (target: at least
-/// 70% of its throughput, ratio ≤ 1.43).
+/// after the other in one file) into one new array, given the huge-page advice a load gives, in the same run (target:
+/// at least 70% of its throughput, ratio ≤ 1.43).
 /// </summary>
 /// <remarks>
 /// <para>
 /// Every invocation starts from fresh memory, as a resume does (a load is the first thing a resuming process does):
 /// an aggressive collection before each one returns the previous invocation's memory to the system. Both sides read
-/// the same bytes from the page cache into new memory given the same huge-page advice
-/// (<see cref="BulkArray.AllocateToFill{T}"/>, then <see cref="BulkArray.PrepareTail"/>): the baseline one array of
-/// the file's size, the load a new world whose columns, entity arrays and entity records the bytes are read straight
-/// into. The load also hashes every byte, validates every header and the entity table, and fills the entity records (12
-/// bytes per slot, which the files do not hold as such).
+/// the same bytes from the page cache into new memory advised for huge pages: the baseline into one new array of the
+/// file's size, as a .NET program reads a file (<see cref="BulkArray.AllocateToFill{T}"/>, then
+/// <see cref="BulkArray.PrepareTail"/>); the load, on Linux, into one fresh mapping of its own
+/// (<see cref="LoadArena"/>, since the eighteenth pass) that holds the new world's columns, entity arrays and entity
+/// records. <see cref="PlainReadIntoAFreshMapping"/> gives the plain read that memory too, for reference. The load also
+/// hashes every byte, validates every header and the entity table, and fills the entity records (12 bytes per slot,
+/// which the files do not hold as such).
 /// </para>
 /// <para>
 /// Until the twelfth pass (docs/benchmarks/README.md) the baseline read a file of the same size filled with 0xA5. On
@@ -150,6 +152,32 @@ public class CheckpointLoadBenchmarks
             }
 
             read += length;
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// The same bytes read into one fresh mapping of the load's kind (<see cref="LoadArena"/>; reference only: the
+    /// plain read given the memory a load now reads into). Linux only, as the arena is.
+    /// </summary>
+    /// <returns>The bytes read.</returns>
+    [Benchmark]
+    public unsafe int PlainReadIntoAFreshMapping()
+    {
+        var arena = LoadArena.TryCreate(_reused.Length) ?? throw new PlatformNotSupportedException("A load's mapping exists on Linux only.");
+        var destination = new Span<byte>(arena.Place<byte>(_reused.Length), _reused.Length);
+        using var handle = File.OpenHandle(_plain);
+        var read = 0;
+        while (read < destination.Length)
+        {
+            var count = RandomAccess.Read(handle, destination[read..], read);
+            if (count == 0)
+            {
+                break;
+            }
+
+            read += count;
         }
 
         return read;
