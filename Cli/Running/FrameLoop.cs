@@ -301,20 +301,23 @@ internal sealed class FrameLoop(
             return null;
         }
 
+        return Causes(stats).OfType<OffloadFailedException>().FirstOrDefault(static e => e.JobKeptOutOfHost is not null) is { JobKeptOutOfHost: { } job }
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"job '{job}' crashed or hung the workers it ran on and is never run in the host, and every worker slot is down ({status.DownReasons ?? "restart intensity reached"}): no process is left that may run it, so the run stops (raise --max-restarts or --restart-window to keep replacing workers, or fix the job)")
+            : null;
+    }
+
+    /// <summary>Every exception of the frame's failures, each with its inner exceptions after it.</summary>
+    private static IEnumerable<Exception> Causes(FrameStats stats)
+    {
         foreach (var (_, exception) in stats.Failures)
         {
             for (var cause = exception; cause is not null; cause = cause.InnerException)
             {
-                if (cause is OffloadFailedException { JobKeptOutOfHost: { } job })
-                {
-                    return string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"job '{job}' crashed or hung the workers it ran on and is never run in the host, and every worker slot is down ({status.DownReasons ?? "restart intensity reached"}): no process is left that may run it, so the run stops (raise --max-restarts or --restart-window to keep replacing workers, or fix the job)");
-                }
+                yield return cause;
             }
         }
-
-        return null;
     }
 
     /// <summary>
@@ -323,15 +326,9 @@ internal sealed class FrameLoop(
     /// </summary>
     private static void ThrowIfTheWorldDoesNotFit(FrameStats stats)
     {
-        foreach (var (_, exception) in stats.Failures)
+        if (Causes(stats).OfType<SharedMemoryLimitException>().FirstOrDefault() is { } limit)
         {
-            for (var cause = exception; cause is not null; cause = cause.InnerException)
-            {
-                if (cause is SharedMemoryLimitException limit)
-                {
-                    throw new UsageException(limit.Message, limit);
-                }
-            }
+            throw new UsageException(limit.Message, limit);
         }
     }
 }

@@ -39,7 +39,7 @@ internal sealed class CaptureCopies : IQueryWork
 
     private static ReadOnlySpan<byte> Source(Copy copy) => copy switch
     {
-        { Entities: { } archetype } => MemoryMarshal.AsBytes(archetype.EntitySpan[..copy.Rows]),
+        { EntitiesOf: { } archetype } => MemoryMarshal.AsBytes(archetype.EntitySpan[..copy.Rows]),
         { IsTicks: true } => MemoryMarshal.AsBytes(copy.Column!.ChangedTicks[..copy.Rows]),
         _ => copy.Column!.AsBytes(copy.Rows),
     };
@@ -59,5 +59,5 @@ internal sealed class CaptureCopies : IQueryWork
         }
     }
 
-    private readonly record struct Copy(Column? Column, Archetype? Entities, bool IsTicks, int Rows, Memory<byte> Target);
+    private readonly record struct Copy(Column? Column, Archetype? EntitiesOf, bool IsTicks, int Rows, Memory<byte> Target);
 }

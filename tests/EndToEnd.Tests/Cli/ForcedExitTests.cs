@@ -75,16 +75,18 @@ public sealed class ForcedExitTests : RunningSimHostFixture
         await AssertWorkersEndAsync(WorkerMarker(SimHost));
     }
 
-    [TestCase("retry", "2")]
-    [TestCase("fallback", "1")]
-    public async Task AJobThatHangsEveryWorker_UntilEverySlotIsDown_EndsTheRunByItself(string policy, string workers)
+    [TestCase("retry", "2", "shared", "1")]
+    [TestCase("fallback", "1", "snapshot", "3")]
+    [TestCase("retry", "1", "snapshot", "1")]
+    [TestCase("fallback", "2", "shared", "3")]
+    public async Task AJobThatHangsEveryWorker_UntilEverySlotIsDown_EndsTheRunByItself(string policy, string workers, string storage, string ticks)
     {
         // The job hangs every worker it runs on; it is never run in the host, and each slot is given up after one
         // restart. From then on no process may run it, and every frame would fail the same way: with --frames 0 the
         // run would go on failing for ever. It ends by itself instead, with exit 1 and one line saying why.
         SimHost = SimHostProcess.StartInOwnProcessGroup(
             "--module", TestPaths.HangingModuleAssembly, "--workers", workers, "--on-worker-failure", policy,
-            "--job-timeout", "250ms", "--max-restarts", "1", "--restart-window", "1h", "--frames", "0", "--run-dir", Folder.RunRoot);
+            "--storage", storage, "--ticks-per-frame", ticks, "--job-timeout", "250ms", "--max-restarts", "1", "--restart-window", "1h", "--frames", "0", "--run-dir", Folder.RunRoot);
 
         var exitCode = await SimHost.WaitForExitAsync("simhost running a job that no worker is left to run");
 
